@@ -1,0 +1,100 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ConfigError, loadConfig } from '../config.ts';
+import { isAppError } from '../errors.ts';
+import { runSomewhere } from './runSomewhere.ts';
+import { serve } from './serve.ts';
+import { readPassword } from './terminal.ts';
+
+const positiveInt = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
+  return n;
+};
+
+const program = new Command('gatehouse')
+  .description('Gatehouse member portal')
+  .showHelpAfterError()
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
+
+program
+  .command('serve')
+  .description('run the web server (and, unless --no-worker, the background worker)')
+  .option('--no-worker', 'do not run the background worker in this process')
+  .action((opts: { worker: boolean }) => serve(loadConfig(), { web: true, worker: opts.worker }));
+
+program
+  .command('worker')
+  .description('run the background worker only')
+  .action(() => serve(loadConfig(), { web: false, worker: true }));
+
+program
+  .command('migrate')
+  .description('apply database migrations and exit')
+  .action(() => runSomewhere(loadConfig(), 'migrate', {}));
+
+const admin = program.command('admin').description('administrator logins');
+admin
+  .command('create')
+  .description('create an administrator login (password from GATEHOUSE_PASSWORD, else prompted)')
+  .requiredOption('--username <username>')
+  .requiredOption('--email <email>')
+  .requiredOption('--first-name <name>')
+  .requiredOption('--last-name <name>')
+  .addOption(
+    new Option('--role <role>', 'access level')
+      .choices(['security-admin', 'admin'])
+      .default('security-admin'),
+  )
+  .action(
+    async (opts: { username: string; email: string; firstName: string; lastName: string; role: string }) => {
+      const config = loadConfig();
+      const password = await readPassword('Password for the new login: ');
+      const role = opts.role === 'admin' ? 'admin' : 'security_admin';
+      await runSomewhere(config, 'adminCreate', { ...opts, role, password });
+    },
+  );
+
+const membersCmd = program.command('members').description('the roster');
+membersCmd
+  .command('import')
+  .description('upsert the roster from a CSV file, by member number')
+  .argument('<file>', 'CSV with member_number,first_name,last_name,email[,status]')
+  .option('--dry-run', 'check the file and report what would change, without changing anything', false)
+  .action(async (file: string, opts: { dryRun: boolean }) => {
+    const config = loadConfig();
+    const csv = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
+      console.error(`error: cannot read ${file}: ${e.code ?? e.message}`);
+      process.exit(2);
+    });
+    await runSomewhere(config, 'membersImport', { csv, fileName: path.basename(file), dryRun: opts.dryRun });
+  });
+
+program
+  .command('demo')
+  .description('fill an empty portal with fictional members for trying it out')
+  .option('--members <n>', 'how many members', positiveInt, 500)
+  .action((opts: { members: number }) => runSomewhere(loadConfig(), 'demo', { members: opts.members }));
+
+try {
+  await program.parseAsync();
+} catch (e) {
+  if (e instanceof ConfigError) {
+    console.error(e.message);
+    process.exit(2);
+  }
+  if (isAppError(e)) {
+    console.error(`error: ${e.message}`);
+    process.exit(e.code === 'unavailable' ? 2 : 1);
+  }
+  const err = e as NodeJS.ErrnoException & { port?: number };
+  if (err.code === 'EADDRINUSE') {
+    console.error(
+      `error: port ${err.port} is already in use. Stop the other program or set PORT to another port.`,
+    );
+    process.exit(2);
+  }
+  console.error(e);
+  process.exit(2);
+}

@@ -1,0 +1,97 @@
+import { and, eq, lt, ne, or } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/connect.ts';
+import { accounts, members, type Role, sessions } from '../../db/schema.ts';
+import type { Deps } from '../deps.ts';
+import { hashToken, newToken } from './tokens.ts';
+
+export type SignedIn = {
+  accountId: number;
+  memberId: number;
+  username: string;
+  role: Role;
+  firstName: string;
+  lastName: string;
+  mustChangePassword: boolean;
+  tokenHash: string;
+};
+
+// Writing last_seen_at on every request would turn each page view into a write; once a minute is enough.
+const TOUCH_INTERVAL_MS = 60_000;
+
+export async function startSession(
+  tx: DbOrTx,
+  deps: Pick<Deps, 'clock' | 'config'>,
+  accountId: number,
+  client: { ip: string | null; userAgent: string | null },
+): Promise<string> {
+  const token = newToken();
+  const now = deps.clock.now();
+  await tx.insert(sessions).values({
+    tokenHash: hashToken(token),
+    accountId,
+    createdAt: now,
+    lastSeenAt: now,
+    expiresAt: new Date(now.getTime() + deps.config.sessionAbsoluteMs),
+    ip: client.ip,
+    userAgent: client.userAgent?.slice(0, 300) ?? null,
+  });
+  return token;
+}
+
+/** The signed-in account for a session cookie, or null when it is unknown, idle too long or expired. */
+export async function resolveSession(deps: Deps, token: string): Promise<SignedIn | null> {
+  const tokenHash = hashToken(token);
+  const [row] = await deps.db
+    .select({
+      accountId: accounts.id,
+      memberId: members.id,
+      username: accounts.username,
+      role: accounts.role,
+      firstName: members.firstName,
+      lastName: members.lastName,
+      mustChangePassword: accounts.mustChangePassword,
+      lastSeenAt: sessions.lastSeenAt,
+      expiresAt: sessions.expiresAt,
+    })
+    .from(sessions)
+    .innerJoin(accounts, eq(accounts.id, sessions.accountId))
+    .innerJoin(members, eq(members.id, accounts.memberId))
+    .where(eq(sessions.tokenHash, tokenHash))
+    .limit(1);
+  if (!row) return null;
+  const now = deps.clock.now().getTime();
+  if (row.expiresAt.getTime() <= now || now - row.lastSeenAt.getTime() > deps.config.sessionIdleMs) {
+    await deps.db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
+    return null;
+  }
+  if (now - row.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
+    await deps.db
+      .update(sessions)
+      .set({ lastSeenAt: new Date(now) })
+      .where(eq(sessions.tokenHash, tokenHash));
+  }
+  const { lastSeenAt: _seen, expiresAt: _expires, ...signedIn } = row;
+  return { ...signedIn, tokenHash };
+}
+
+export async function endSession(deps: Pick<Deps, 'db'>, token: string): Promise<void> {
+  await deps.db.delete(sessions).where(eq(sessions.tokenHash, hashToken(token)));
+}
+
+/** Ends every session of an account except (optionally) the one making the change. */
+export async function endOtherSessions(tx: DbOrTx, accountId: number, keepTokenHash?: string): Promise<void> {
+  await tx
+    .delete(sessions)
+    .where(
+      keepTokenHash
+        ? and(eq(sessions.accountId, accountId), ne(sessions.tokenHash, keepTokenHash))
+        : eq(sessions.accountId, accountId),
+    );
+}
+
+/** Housekeeping for the worker: drop sessions nobody can use any more. */
+export async function purgeExpiredSessions(deps: Deps): Promise<void> {
+  const now = deps.clock.now();
+  const idleCutoff = new Date(now.getTime() - deps.config.sessionIdleMs);
+  await deps.db.delete(sessions).where(or(lt(sessions.expiresAt, now), lt(sessions.lastSeenAt, idleCutoff)));
+}

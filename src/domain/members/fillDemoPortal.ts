@@ -1,0 +1,151 @@
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../../db/connect.ts';
+import { members } from '../../db/schema.ts';
+import { AppError } from '../../errors.ts';
+import { hashPassword } from '../accounts/passwords.ts';
+import { recordAudit } from '../audit/recordAudit.ts';
+import type { Deps } from '../deps.ts';
+import { type Actor, requirePermission } from '../policy.ts';
+
+const FIRST = [
+  'Ada',
+  'Ben',
+  'Chloe',
+  'Dev',
+  'Elena',
+  'Femi',
+  'Grace',
+  'Hiro',
+  'Isla',
+  'Jonas',
+  'Kemi',
+  'Luca',
+  'Maya',
+  'Nils',
+  'Olu',
+  'Priya',
+  'Quinn',
+  'Rosa',
+  'Sami',
+  'Tess',
+  'Uma',
+  'Viktor',
+  'Wren',
+  'Yusuf',
+  'Zoe',
+];
+const LAST = [
+  'Adeyemi',
+  'Brennan',
+  'Castillo',
+  'Dubois',
+  'Eriksen',
+  'Fischer',
+  'Gallagher',
+  'Haddad',
+  'Ivanova',
+  'Jansen',
+  'Kowalski',
+  'Lindqvist',
+  'Moreau',
+  'Nakamura',
+  'Okafor',
+  'Petrov',
+  'Quigley',
+  'Rossi',
+  'Silva',
+  'Tanaka',
+  'Urquhart',
+  'Varga',
+  'Walsh',
+  'Yilmaz',
+  'Zhou',
+];
+const DEMO_PASSWORD = 'demo portal password';
+const CHUNK = 5_000;
+const DAY_MS = 86_400_000;
+
+/**
+ * `gatehouse demo`: fills an empty portal with fictional members (example.org addresses, which never
+ * receive mail). About a third have a login, most of those with a recent last login, so every screen
+ * has something to show. Set-based inserts, one transaction.
+ */
+export async function fillDemoPortal(
+  deps: Deps,
+  actor: Actor,
+  count: number,
+  onProgress: (done: number, total: number) => void = () => {},
+) {
+  requirePermission(actor, 'members.import');
+  if (!Number.isInteger(count) || count < 1 || count > 1_000_000) {
+    throw new AppError('validation', 'Choose between 1 and 1,000,000 members.', 'members');
+  }
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const now = deps.clock.now();
+  return deps.db.transaction(async (tx) => {
+    // "Empty" allows the administrators' own member records: they exist from first-run setup on.
+    const [existing] = await tx
+      .select({ id: members.id })
+      .from(members)
+      .where(
+        sql`not exists (select 1 from accounts a where a.member_id = ${members.id} and a.role <> 'member')`,
+      )
+      .limit(1);
+    if (existing)
+      throw new AppError('conflict', 'The portal already has a roster: demo only fills an empty portal.');
+    let logins = 0;
+    for (let start = 0; start < count; start += CHUNK) {
+      const n = Math.min(CHUNK, count - start);
+      const cols = {
+        number: [] as string[],
+        first: [] as string[],
+        last: [] as string[],
+        email: [] as string[],
+        status: [] as string[],
+      };
+      const login = { number: [] as string[], username: [] as string[], lastLogin: [] as (string | null)[] };
+      for (let i = start; i < start + n; i++) {
+        const first = FIRST[i % FIRST.length]!;
+        const last = LAST[Math.floor(i / FIRST.length) % LAST.length]!;
+        const number = `D${String(i + 1).padStart(6, '0')}`;
+        cols.number.push(number);
+        cols.first.push(first);
+        cols.last.push(last);
+        cols.email.push(`${first}.${last}.${i + 1}@example.org`.toLowerCase());
+        cols.status.push(i % 10 === 9 ? 'lapsed' : 'current');
+        if (i % 3 === 0) {
+          login.number.push(number);
+          login.username.push(`${first}.${last}${i + 1}`.toLowerCase());
+          login.lastLogin.push(
+            i % 4 === 0 ? null : new Date(now.getTime() - ((i * 7919) % 60) * DAY_MS).toISOString(),
+          );
+        }
+      }
+      await tx.execute(sql`
+        insert into members (member_number, first_name, last_name, email, email_lower, status, created_at, updated_at)
+        select u.n, u.f, u.l, u.e, u.e, u.s, ${now}, ${now}
+        from unnest(${sql.param(cols.number)}::text[], ${sql.param(cols.first)}::text[], ${sql.param(cols.last)}::text[],
+                    ${sql.param(cols.email)}::text[], ${sql.param(cols.status)}::text[]) as u(n, f, l, e, s)`);
+      const inserted = await queryRows<{ n: number }>(
+        tx,
+        sql`
+        with created as (
+          insert into accounts (member_id, username, username_lower, password_hash, role, created_at, password_changed_at, last_login_at)
+          select m.id, u.un, u.un, ${passwordHash}, 'member', ${now}, ${now}, u.ll::timestamptz
+          from unnest(${sql.param(login.number)}::text[], ${sql.param(login.username)}::text[], ${sql.param(login.lastLogin)}::text[]) as u(num, un, ll)
+          join members m on m.member_number = u.num
+          returning 1)
+        select count(*)::int as n from created`,
+      );
+      logins += inserted[0]?.n ?? 0;
+      onProgress(start + n, count);
+    }
+    await recordAudit(tx, now, actor, 'demo.filled', { details: { members: count, logins } });
+    return {
+      members: count,
+      logins,
+      sampleUsername: `${FIRST[0]}.${LAST[0]}1`.toLowerCase(),
+      password: DEMO_PASSWORD,
+    };
+  });
+}

@@ -1,0 +1,27 @@
+import { eq } from 'drizzle-orm';
+import { members } from '../../db/schema.ts';
+import { recordAudit } from '../audit/recordAudit.ts';
+import type { Deps } from '../deps.ts';
+import { type Actor, requirePermission } from '../policy.ts';
+import { type AdminLoginInput, createAdminLogin } from './createAdminLogin.ts';
+
+/** `gatehouse admin create`: an administrator login (and its member record), audited. */
+export async function createAdmin(deps: Deps, actor: Actor, input: AdminLoginInput) {
+  requirePermission(actor, 'roles.assign');
+  const now = deps.clock.now();
+  return deps.db.transaction(async (tx) => {
+    const created = await createAdminLogin(tx, input, {
+      now,
+      passwordMinLength: deps.config.passwordMinLength,
+    });
+    const [member] = await tx
+      .select({ memberNumber: members.memberNumber })
+      .from(members)
+      .where(eq(members.id, created.memberId));
+    await recordAudit(tx, now, actor, 'admin.created', {
+      memberId: created.memberId,
+      details: { username: created.username, role: input.role },
+    });
+    return { ...created, memberNumber: member!.memberNumber };
+  });
+}

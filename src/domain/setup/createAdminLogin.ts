@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import type { Tx } from '../../db/connect.ts';
+import { accounts, members, type Role } from '../../db/schema.ts';
+import { AppError, ValidationErrors } from '../../errors.ts';
+import { createLogin } from '../accounts/createLogin.ts';
+import { checkEmail, checkMemberNumber, checkName, type FieldResult } from '../members/memberFields.ts';
+
+export type AdminLoginInput = {
+  firstName: string;
+  lastName: string;
+  email: string;
+  username: string;
+  password: string;
+  memberNumber?: string;
+  role: Extract<Role, 'admin' | 'security_admin'>;
+};
+
+/**
+ * An administrator is a member with a login. Attaches the login to the member with the given member
+ * number when there is one, otherwise adds the member to the roster first. Runs in the caller's transaction.
+ */
+export async function createAdminLogin(
+  tx: Tx,
+  input: AdminLoginInput,
+  opts: { now: Date; passwordMinLength: number },
+): Promise<{ accountId: number; memberId: number; username: string }> {
+  const checks: Record<string, FieldResult> = {
+    firstName: checkName(input.firstName, 'first_name'),
+    lastName: checkName(input.lastName, 'last_name'),
+    email: checkEmail(input.email),
+    ...(input.memberNumber ? { memberNumber: checkMemberNumber(input.memberNumber) } : {}),
+  };
+  const problems = Object.fromEntries(
+    Object.entries(checks).flatMap(([field, r]) => (r.ok ? [] : [[field, r.message]])),
+  );
+  if (Object.keys(problems).length > 0) throw new ValidationErrors(problems);
+  const value = (field: string) => (checks[field] as { value: string }).value;
+  const email = value('email');
+  const memberNumber = input.memberNumber ? value('memberNumber') : `ADM-${randomBytes(3).toString('hex')}`;
+
+  let [member] = await tx.select().from(members).where(eq(members.memberNumber, memberNumber)).limit(1);
+  if (member) {
+    const [existing] = await tx.select().from(accounts).where(eq(accounts.memberId, member.id)).limit(1);
+    if (existing) {
+      throw new AppError('conflict', `Member ${memberNumber} already has a login.`, 'memberNumber');
+    }
+  } else {
+    [member] = await tx
+      .insert(members)
+      .values({
+        memberNumber,
+        firstName: value('firstName'),
+        lastName: value('lastName'),
+        email,
+        emailLower: email.toLowerCase(),
+        createdAt: opts.now,
+        updatedAt: opts.now,
+      })
+      .returning();
+  }
+  const login = await createLogin(
+    tx,
+    {
+      memberId: member!.id,
+      username: input.username,
+      password: input.password,
+      role: input.role,
+      personalWords: [member!.firstName, member!.lastName, email],
+    },
+    opts,
+  );
+  return { ...login, memberId: member!.id };
+}

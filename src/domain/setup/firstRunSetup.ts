@@ -1,0 +1,73 @@
+import { eq } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/connect.ts';
+import { accounts, settings } from '../../db/schema.ts';
+import { AppError } from '../../errors.ts';
+import { recordAudit } from '../audit/recordAudit.ts';
+import { startSession } from '../auth/sessions.ts';
+import { hashToken, newToken } from '../auth/tokens.ts';
+import type { Deps } from '../deps.ts';
+import { type AdminLoginInput, createAdminLogin } from './createAdminLogin.ts';
+
+const SETUP_KEY = 'setup_token_hash';
+
+async function hasSecurityAdmin(db: DbOrTx): Promise<boolean> {
+  const [row] = await db
+    .select({ id: accounts.id })
+    .from(accounts)
+    .where(eq(accounts.role, 'security_admin'))
+    .limit(1);
+  return Boolean(row);
+}
+
+/**
+ * On a portal without a Security Administrator, issues a new one-time setup token (replacing any
+ * earlier one) and returns it for the operator's console; returns null once setup has been done.
+ */
+export async function issueSetupToken(deps: Deps): Promise<string | null> {
+  if (await hasSecurityAdmin(deps.db)) return null;
+  const token = newToken();
+  await deps.db
+    .insert(settings)
+    .values({ key: SETUP_KEY, value: hashToken(token), updatedAt: deps.clock.now() })
+    .onConflictDoUpdate({
+      target: settings.key,
+      set: { value: hashToken(token), updatedAt: deps.clock.now() },
+    });
+  return token;
+}
+
+export async function isSetupTokenValid(db: DbOrTx, token: string): Promise<boolean> {
+  const [row] = await db.select().from(settings).where(eq(settings.key, SETUP_KEY)).limit(1);
+  return Boolean(row && row.value === hashToken(token)) && !(await hasSecurityAdmin(db));
+}
+
+/** Creates the first Security Administrator, uses up the setup token and signs them in — all or nothing. */
+export async function completeSetup(
+  deps: Deps,
+  token: string,
+  input: Omit<AdminLoginInput, 'role'>,
+  client: { ip: string | null; userAgent: string | null },
+): Promise<{ sessionToken: string }> {
+  return deps.db.transaction(async (tx) => {
+    // Lock the token row so two submissions of the same link cannot both create an administrator.
+    const [row] = await tx.select().from(settings).where(eq(settings.key, SETUP_KEY)).for('update');
+    if (!row || row.value !== hashToken(token) || (await hasSecurityAdmin(tx))) {
+      throw new AppError('gone', 'This setup link has already been used or replaced.');
+    }
+    const now = deps.clock.now();
+    const admin = await createAdminLogin(
+      tx,
+      { ...input, role: 'security_admin' },
+      { now, passwordMinLength: deps.config.passwordMinLength },
+    );
+    await tx.delete(settings).where(eq(settings.key, SETUP_KEY));
+    const actor = {
+      accountId: admin.accountId,
+      label: admin.username,
+      role: 'security_admin' as const,
+      ip: client.ip,
+    };
+    await recordAudit(tx, now, actor, 'setup.completed', { memberId: admin.memberId });
+    return { sessionToken: await startSession(tx, deps, admin.accountId, client) };
+  });
+}

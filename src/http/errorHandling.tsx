@@ -1,0 +1,99 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { httpStatusOf, isAppError } from '../errors.ts';
+import { sendPage } from './render.ts';
+
+function MessagePage({ title, children }: { title: string; children: preact.ComponentChildren }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{title}</title>
+        <link rel="stylesheet" href="/assets/app.css" />
+      </head>
+      <body>
+        <main id="main" class="message-page">
+          <h1>{title}</h1>
+          {children}
+          <p>
+            <a href="/">Go to the portal's home page</a>
+          </p>
+        </main>
+      </body>
+    </html>
+  );
+}
+
+const wantsJson = (request: FastifyRequest) => request.url.startsWith('/api/');
+
+/** Expected errors become a clear page (or JSON); unexpected ones a plain 500 naming the request id. */
+export function registerErrorHandling(server: FastifyInstance): void {
+  server.setErrorHandler(
+    (error: Error & { code?: string; statusCode?: number }, request, reply: FastifyReply) => {
+      if (isAppError(error)) {
+        const status = httpStatusOf[error.code];
+        if (wantsJson(request)) {
+          return reply
+            .status(status)
+            .send({ error: { code: error.code, message: error.message, field: error.field } });
+        }
+        const title =
+          error.code === 'forbidden'
+            ? 'You do not have access to this page'
+            : error.code === 'not_found'
+              ? 'Not found'
+              : 'Something needs your attention';
+        const loginLink = error.code === 'unauthenticated' ? <a href="/login">Log in</a> : null;
+        return sendPage(
+          reply,
+          <MessagePage title={title}>
+            <p>{error.message}</p>
+            {loginLink && <p>{loginLink}</p>}
+          </MessagePage>,
+          status,
+        );
+      }
+      if (error.code?.startsWith('FST_CSRF')) {
+        return sendPage(
+          reply,
+          <MessagePage title="This form has expired">
+            <p>
+              For your security, forms can only be sent from a page the portal just showed you. Go back,
+              reload the page and try again.
+            </p>
+          </MessagePage>,
+          403,
+        );
+      }
+      if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+        return sendPage(
+          reply,
+          <MessagePage title="That request could not be handled">
+            <p>{error.message}</p>
+          </MessagePage>,
+          error.statusCode,
+        );
+      }
+      request.log.error({ err: error }, 'unexpected error');
+      return sendPage(
+        reply,
+        <MessagePage title="Something went wrong">
+          <p>
+            The portal could not finish this request. Nothing was changed by the part that failed. If it keeps
+            happening, give your administrator this reference: {request.id}
+          </p>
+        </MessagePage>,
+        500,
+      );
+    },
+  );
+  server.setNotFoundHandler((_request, reply) =>
+    sendPage(
+      reply,
+      <MessagePage title="Page not found">
+        <p>There is no page at this address. Check the link, or start from the home page.</p>
+      </MessagePage>,
+      404,
+    ),
+  );
+}

@@ -1,0 +1,132 @@
+import type { ComponentChildren } from 'preact';
+import { can } from '../../../domain/policy.ts';
+import { Notice } from '../../ui/forms.tsx';
+import { Layout, type PageContext } from '../../ui/Layout.tsx';
+
+type NavItem = { href: string; label: string; description: string };
+
+const adminNav: NavItem[] = [
+  {
+    href: '/admin/member-management',
+    label: 'Member Management',
+    description: 'Import the roster and manage invitations.',
+  },
+  {
+    href: '/admin/member-management/invitation-codes',
+    label: 'Invitation Codes',
+    description: 'Invite members who have no login yet.',
+  },
+  { href: '/admin/members', label: 'Member Search', description: 'Find a member and open their profile.' },
+  { href: '/admin/query-tool', label: 'Query Tool', description: 'Reports such as Member Roster - Current.' },
+];
+
+export function AdminFrame({
+  ctx,
+  title,
+  crumbs = [],
+  children,
+}: {
+  ctx: PageContext;
+  title: string;
+  crumbs?: { href: string; label: string }[];
+  children: ComponentChildren;
+}) {
+  return (
+    <Layout ctx={ctx} title={title}>
+      <nav aria-label="Breadcrumb" class="breadcrumbs">
+        <a href="/admin">Admin</a>
+        {crumbs.map((c) => (
+          <span key={c.href}>
+            {' › '}
+            <a href={c.href}>{c.label}</a>
+          </span>
+        ))}
+      </nav>
+      <h1>{title}</h1>
+      {children}
+    </Layout>
+  );
+}
+
+function NavList({ items }: { items: NavItem[] }) {
+  return (
+    <ul>
+      {items.map((item) => (
+        <li key={item.href}>
+          <a href={item.href}>
+            {item.label}
+            <p>{item.description}</p>
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function AdminHomePage({ ctx, welcome }: { ctx: PageContext; welcome: boolean }) {
+  return (
+    <AdminFrame ctx={ctx} title="Admin">
+      {welcome && (
+        <Notice>
+          The portal is set up and you are signed in as its first Security Administrator. Next: import your
+          roster under <a href="/admin/member-management/import">Member Management › Import members</a>.
+        </Notice>
+      )}
+      <nav aria-label="Admin" class="admin-nav">
+        <NavList items={adminNav} />
+      </nav>
+      {ctx.user && !can(ctx.user.role, 'logins.manage') && (
+        <p class="muted">
+          Some actions (changing logins, access levels, Clear All Usernames) need the Security Administrator
+          access level.
+        </p>
+      )}
+    </AdminFrame>
+  );
+}
+
+export function MemberManagementPage({ ctx }: { ctx: PageContext }) {
+  return (
+    <AdminFrame ctx={ctx} title="Member Management">
+      <nav aria-label="Member Management" class="admin-nav">
+        <NavList
+          items={[
+            {
+              href: '/admin/member-management/invitation-codes',
+              label: 'Invitation Codes',
+              description: 'Send invitations to members who have not created a login.',
+            },
+            {
+              href: '/admin/member-management/import',
+              label: 'Import members',
+              description: 'Add and update members from a CSV file.',
+            },
+          ]}
+        />
+      </nav>
+    </AdminFrame>
+  );
+}
+
+/** Honest placeholder for a screen that a later release fills. */
+export function ComingSoonPage({
+  ctx,
+  title,
+  crumbs,
+  about,
+}: {
+  ctx: PageContext;
+  title: string;
+  crumbs?: { href: string; label: string }[];
+  about: string;
+}) {
+  return (
+    <AdminFrame ctx={ctx} title={title} crumbs={crumbs}>
+      <div class="card">
+        <p>
+          <strong>Coming soon.</strong> {about}
+        </p>
+      </div>
+    </AdminFrame>
+  );
+}

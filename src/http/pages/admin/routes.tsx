@@ -1,0 +1,55 @@
+import type { FastifyInstance } from 'fastify';
+import type { App } from '../../../app.ts';
+import { pageContext, sendPage } from '../../render.ts';
+import { AdminHomePage, ComingSoonPage, MemberManagementPage } from './AdminPages.tsx';
+
+const memberManagement = { href: '/admin/member-management', label: 'Member Management' };
+
+export function registerAdminRoutes(server: FastifyInstance, app: App): void {
+  server.get<{ Querystring: { welcome?: string } }>(
+    '/admin',
+    { config: { access: 'admin.enter' } },
+    (request, reply) =>
+      sendPage(
+        reply,
+        <AdminHomePage ctx={pageContext(app, request, reply)} welcome={request.query.welcome === '1'} />,
+      ),
+  );
+  server.get('/admin/member-management', { config: { access: 'admin.enter' } }, (request, reply) =>
+    sendPage(reply, <MemberManagementPage ctx={pageContext(app, request, reply)} />),
+  );
+  server.get(
+    '/admin/member-management/invitation-codes',
+    { config: { access: 'invitations.send' } },
+    (request, reply) =>
+      sendPage(
+        reply,
+        <ComingSoonPage
+          ctx={pageContext(app, request, reply)}
+          title="Invitation Codes"
+          crumbs={[memberManagement]}
+          about="This screen will list every member without a portal login, with Send and Send All."
+        />,
+      ),
+  );
+  server.get('/admin/members', { config: { access: 'members.read' } }, (request, reply) =>
+    sendPage(
+      reply,
+      <ComingSoonPage
+        ctx={pageContext(app, request, reply)}
+        title="Member Search"
+        about="Search members by name, email, member number or username, and open their profile."
+      />,
+    ),
+  );
+  server.get('/admin/query-tool', { config: { access: 'reports.read' } }, (request, reply) =>
+    sendPage(
+      reply,
+      <ComingSoonPage
+        ctx={pageContext(app, request, reply)}
+        title="Query Tool"
+        about="Reports, starting with Member Roster - Current and its Last Login column."
+      />,
+    ),
+  );
+}

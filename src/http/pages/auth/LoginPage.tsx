@@ -1,0 +1,36 @@
+import { CsrfField, ErrorSummary, Field, type FieldErrors, Notice } from '../../ui/forms.tsx';
+import { Layout, type PageContext } from '../../ui/Layout.tsx';
+
+type Props = {
+  ctx: PageContext;
+  username?: string;
+  next?: string;
+  errors?: FieldErrors;
+  loggedOut?: boolean;
+};
+
+export function LoginPage({ ctx, username, next, errors, loggedOut }: Props) {
+  return (
+    <Layout ctx={ctx} title="Log in">
+      <div class="card narrow">
+        <h1>Log in</h1>
+        {loggedOut && <Notice>You have logged out.</Notice>}
+        <ErrorSummary errors={errors} />
+        <form method="post" action="/login" novalidate>
+          <CsrfField token={ctx.csrfToken} />
+          {next && <input type="hidden" name="next" value={next} />}
+          <Field
+            name="username"
+            label="Username"
+            value={username}
+            autocomplete="username"
+            required
+            errors={errors}
+          />
+          <Field name="password" label="Password" type="password" autocomplete="current-password" required />
+          <button type="submit">Log in</button>
+        </form>
+      </div>
+    </Layout>
+  );
+}

@@ -1,0 +1,68 @@
+import type { FastifyInstance } from 'fastify';
+import type { App } from '../../../app.ts';
+import { logIn } from '../../../domain/auth/logIn.ts';
+import { endSession } from '../../../domain/auth/sessions.ts';
+import { isAppError } from '../../../errors.ts';
+import { SESSION_COOKIE, setSessionCookie } from '../../access.ts';
+import { field, pageContext, sendPage } from '../../render.ts';
+import { LoginPage } from './LoginPage.tsx';
+
+/** Only same-site paths: `next` must never send someone to another site after logging in. */
+const safeNext = (next: string | undefined) => (next && /^\/(?![/\\])/.test(next) ? next : undefined);
+
+export function registerAuthRoutes(server: FastifyInstance, app: App): void {
+  server.get<{ Querystring: { next?: string; loggedOut?: string } }>(
+    '/login',
+    { config: { access: 'public' } },
+    async (request, reply) => {
+      if (request.signedIn) return reply.redirect(safeNext(request.query.next) ?? '/');
+      const ctx = pageContext(app, request, reply);
+      return sendPage(
+        reply,
+        <LoginPage
+          ctx={ctx}
+          next={safeNext(request.query.next)}
+          loggedOut={request.query.loggedOut === '1'}
+        />,
+      );
+    },
+  );
+
+  server.post('/login', { config: { access: 'public' } }, async (request, reply) => {
+    const username = field(request.body, 'username');
+    const next = safeNext(field(request.body, 'next'));
+    try {
+      const previous = request.cookies[SESSION_COOKIE];
+      if (previous) await endSession(app.deps, previous);
+      const { token } = await logIn(app.deps, {
+        username,
+        password: field(request.body, 'password'),
+        ip: request.ip,
+        userAgent: request.headers['user-agent'] ?? null,
+      });
+      setSessionCookie(reply, app, token);
+      return reply.redirect(next ?? '/', 303);
+    } catch (e) {
+      if (!isAppError(e) || (e.code !== 'unauthenticated' && e.code !== 'rate_limited')) throw e;
+      request.signedIn = null;
+      const ctx = pageContext(app, request, reply);
+      const status = e.code === 'rate_limited' ? 429 : 401;
+      return sendPage(
+        reply,
+        <LoginPage ctx={ctx} username={username} next={next} errors={{ username: e.message }} />,
+        status,
+      );
+    }
+  });
+
+  server.post('/logout', { config: { access: 'public' } }, async (request, reply) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) await endSession(app.deps, token);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.redirect('/login?loggedOut=1', 303);
+  });
+
+  server.get('/', { config: { access: 'public' } }, async (request, reply) =>
+    reply.redirect(request.signedIn ? '/home' : '/login'),
+  );
+}

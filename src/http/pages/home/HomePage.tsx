@@ -1,0 +1,67 @@
+import type { OwnProfile } from '../../../domain/accounts/ownProfile.ts';
+import { roleLabels } from '../../../domain/policy.ts';
+import { formatDateTime } from '../../ui/format.ts';
+import { CsrfField, ErrorSummary, Field, type FieldErrors, Notice } from '../../ui/forms.tsx';
+import { Layout, type PageContext } from '../../ui/Layout.tsx';
+
+type Props = { ctx: PageContext; profile: OwnProfile; errors?: FieldErrors; passwordChanged?: boolean };
+
+/** A member's own page: who the portal thinks they are, and their password. */
+export function HomePage({ ctx, profile, errors, passwordChanged }: Props) {
+  return (
+    <Layout ctx={ctx} title="My profile">
+      <h1>Welcome, {profile.firstName}</h1>
+      <section class="card" aria-labelledby="profile-heading">
+        <h2 id="profile-heading">My profile</h2>
+        <dl class="details">
+          <dt>Name</dt>
+          <dd>
+            {profile.firstName} {profile.lastName}
+          </dd>
+          <dt>Member number</dt>
+          <dd>{profile.memberNumber}</dd>
+          <dt>Email</dt>
+          <dd>{profile.email}</dd>
+          <dt>Membership</dt>
+          <dd>{profile.status === 'current' ? 'Current' : 'Lapsed'}</dd>
+          <dt>Username</dt>
+          <dd>{profile.username}</dd>
+          <dt>Access level</dt>
+          <dd>{roleLabels[profile.role]}</dd>
+          <dt>Login created</dt>
+          <dd>{formatDateTime(profile.loginCreatedAt)}</dd>
+          <dt>Last login</dt>
+          <dd>{formatDateTime(profile.lastLoginAt)}</dd>
+        </dl>
+      </section>
+      <section class="card" aria-labelledby="password-heading">
+        <h2 id="password-heading">Change password</h2>
+        {passwordChanged && (
+          <Notice>Your password has been changed. Your other sessions have been logged out.</Notice>
+        )}
+        <ErrorSummary errors={errors} />
+        <form method="post" action="/home/password" novalidate>
+          <CsrfField token={ctx.csrfToken} />
+          <Field
+            name="currentPassword"
+            label="Current password"
+            type="password"
+            autocomplete="current-password"
+            required
+            errors={errors}
+          />
+          <Field
+            name="newPassword"
+            label="New password"
+            type="password"
+            autocomplete="new-password"
+            hint={`At least ${ctx.passwordMinLength} characters. A phrase of unrelated words is easy to remember and hard to guess.`}
+            required
+            errors={errors}
+          />
+          <button type="submit">Change password</button>
+        </form>
+      </section>
+    </Layout>
+  );
+}

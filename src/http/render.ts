@@ -1,0 +1,32 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { VNode } from 'preact';
+import { renderToString } from 'preact-render-to-string';
+import type { App } from '../app.ts';
+import type { PageContext } from './ui/Layout.tsx';
+
+export function sendPage(reply: FastifyReply, page: VNode, status = 200): FastifyReply {
+  return reply
+    .status(status)
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(`<!doctype html>${renderToString(page)}`);
+}
+
+/** What the layout needs from the request: organisation name, a fresh CSRF token, who is signed in. */
+export function pageContext(app: App, request: FastifyRequest, reply: FastifyReply): PageContext {
+  const s = request.signedIn;
+  return {
+    orgName: app.deps.config.orgName,
+    csrfToken: reply.generateCsrf(),
+    passwordMinLength: app.deps.config.passwordMinLength,
+    user: s ? { username: s.username, firstName: s.firstName, role: s.role } : null,
+  };
+}
+
+/** Form bodies arrive as strings (urlencoded) or key/values (multipart); read one field as a string. */
+export function field(body: unknown, name: string): string {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  if (typeof value === 'string') return value;
+  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  return '';
+}

@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { App } from '../app.ts';
+import { registerAccess } from './access.ts';
+import { registerAssets } from './assets/routes.ts';
+import { registerErrorHandling } from './errorHandling.tsx';
+import { registerAdminRoutes } from './pages/admin/routes.tsx';
+import { registerAuthRoutes } from './pages/auth/routes.tsx';
+import { registerHomeRoutes } from './pages/home/routes.tsx';
+import { registerImportRoutes } from './pages/import/routes.tsx';
+import { registerSetupRoutes } from './pages/setup/routes.tsx';
+
+/** The Fastify instance with every plugin and page. Listening is left to the caller. */
+export async function buildServer(app: App): Promise<FastifyInstance> {
+  const { config } = app.deps;
+  const server = Fastify({
+    loggerInstance: app.logger as FastifyBaseLogger,
+    genReqId: () => randomUUID(),
+    trustProxy: process.env.TRUST_PROXY === '1',
+  });
+  await server.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        'default-src': ["'self'"],
+        'form-action': ["'self'"],
+        'frame-ancestors': ["'none'"],
+        'upgrade-insecure-requests': config.secureCookies ? [] : null,
+      },
+    },
+    // Plain http on localhost must keep working: only ask for HSTS when served over https.
+    hsts: config.secureCookies,
+  });
+  await server.register(cookie);
+  await server.register(formbody);
+  await server.register(multipart, {
+    attachFieldsToBody: 'keyValues',
+    limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 20 },
+  });
+  await server.register(csrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, secure: config.secureCookies },
+  });
+  registerErrorHandling(server);
+  registerAccess(server, app);
+  registerAssets(server);
+  registerSetupRoutes(server, app);
+  registerAuthRoutes(server, app);
+  registerHomeRoutes(server, app);
+  registerAdminRoutes(server, app);
+  registerImportRoutes(server, app);
+  return server;
+}

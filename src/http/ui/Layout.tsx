@@ -1,0 +1,51 @@
+import type { ComponentChildren } from 'preact';
+import type { Role } from '../../db/schema.ts';
+import { can } from '../../domain/policy.ts';
+
+export type PageContext = {
+  orgName: string;
+  csrfToken: string;
+  passwordMinLength: number;
+  user: { username: string; firstName: string; role: Role } | null;
+};
+
+type LayoutProps = { ctx: PageContext; title: string; children: ComponentChildren };
+
+/** The frame of every page: skip link, header with the organisation's name, navigation, Log out. */
+export function Layout({ ctx, title, children }: LayoutProps) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${title} · ${ctx.orgName}`}</title>
+        <link rel="stylesheet" href="/assets/app.css" />
+      </head>
+      <body>
+        <a class="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header class="site-header">
+          <a class="brand" href="/">
+            {ctx.orgName} <span class="brand-sub">Member Portal</span>
+          </a>
+          {ctx.user && (
+            <nav aria-label="Account">
+              <a href="/home">My profile</a>
+              {can(ctx.user.role, 'admin.enter') && <a href="/admin">Admin</a>}
+              <form method="post" action="/logout" class="inline">
+                <input type="hidden" name="_csrf" value={ctx.csrfToken} />
+                <button type="submit" class="link-button">
+                  Log out
+                </button>
+              </form>
+            </nav>
+          )}
+        </header>
+        <main id="main" tabIndex={-1}>
+          {children}
+        </main>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,91 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { Role } from '../src/db/schema.ts';
+import { systemActor } from '../src/domain/policy.ts';
+import { createAdminLogin } from '../src/domain/setup/createAdminLogin.ts';
+import type { TestApp } from './harness.ts';
+
+export const GOOD_PASSWORD = 'violet tractor umbrella 42';
+
+let sequence = 0;
+
+/** A member with a login of the given role; returns what a test needs to log in as them. */
+export async function buildLogin(
+  app: TestApp,
+  overrides: { role?: Role; username?: string; password?: string } = {},
+) {
+  sequence += 1;
+  const username = overrides.username ?? `user${sequence}`;
+  const password = overrides.password ?? GOOD_PASSWORD;
+  const role = overrides.role ?? 'member';
+  const created = await app.deps.db.transaction((tx) =>
+    createAdminLogin(
+      tx,
+      {
+        firstName: `First${sequence}`,
+        lastName: `Last${sequence}`,
+        email: `${username}@example.org`,
+        username,
+        password,
+        memberNumber: `T${String(sequence).padStart(5, '0')}`,
+        // createAdminLogin only knows admin roles; a plain member login is created the same way.
+        role: role === 'member' ? 'admin' : role,
+      },
+      { now: app.clock.now(), passwordMinLength: app.config.passwordMinLength },
+    ),
+  );
+  if (role === 'member') {
+    const { accounts } = await import('../src/db/schema.ts');
+    const { eq } = await import('drizzle-orm');
+    await app.deps.db.update(accounts).set({ role: 'member' }).where(eq(accounts.id, created.accountId));
+  }
+  return {
+    ...created,
+    password,
+    role,
+    actor: { ...systemActor(username), accountId: created.accountId, role },
+  };
+}
+
+/** Cookies from a response, as a `cookie` header value merged over earlier ones. */
+export function mergeCookies(previous: string, res: LightMyRequestResponse): string {
+  const jar = new Map(
+    previous
+      .split('; ')
+      .filter(Boolean)
+      .map((c) => c.split('=') as [string, string]),
+  );
+  for (const c of res.cookies) jar.set(c.name, c.value);
+  return [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+}
+
+export const csrfFrom = (html: string): string => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+
+/** A browser-like client: keeps cookies, and fills in the CSRF token of the page a form came from. */
+export function browser(server: FastifyInstance) {
+  let cookies = '';
+  return {
+    get cookies() {
+      return cookies;
+    },
+    async get(url: string) {
+      const res = await server.inject({ method: 'GET', url, headers: { cookie: cookies } });
+      cookies = mergeCookies(cookies, res);
+      return res;
+    },
+    /** GETs `formPage` for its CSRF token, then POSTs `fields` to `action`. */
+    async submit(formPage: string, action: string, fields: Record<string, string>) {
+      const page = await this.get(formPage);
+      const res = await server.inject({
+        method: 'POST',
+        url: action,
+        headers: { cookie: cookies, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ _csrf: csrfFrom(page.body), ...fields }).toString(),
+      });
+      cookies = mergeCookies(cookies, res);
+      return res;
+    },
+    async logIn(username: string, password: string) {
+      return this.submit('/login', '/login', { username, password });
+    },
+  };
+}

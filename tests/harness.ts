@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { afterAll, beforeEach } from 'vitest';
+import { type App, createApp } from '../src/app.ts';
+import { fixedClock } from '../src/clock.ts';
+import { type Config, loadConfig } from '../src/config.ts';
+import { type Database, openPglite, openPostgres, queryRows } from '../src/db/connect.ts';
+import { buildServer } from '../src/http/server.ts';
+import { createLogger } from '../src/logging.ts';
+
+/** The database under test: in-memory PGlite, or a fresh database on TEST_DATABASE_URL's server. */
+async function openTestDatabase(): Promise<{ database: Database; drop(): Promise<void> }> {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) {
+    const database = await openPglite(undefined);
+    await database.migrate();
+    return { database, drop: () => database.close() };
+  }
+  // One database per test file, so files can run in parallel without seeing each other's rows.
+  const name = `gatehouse_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const dbUrl = new URL(url);
+  dbUrl.pathname = `/${name}`;
+  const database = openPostgres(dbUrl.toString(), 5);
+  await database.migrate();
+  return {
+    database,
+    async drop() {
+      await database.close();
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+export type TestApp = App & {
+  clock: ReturnType<typeof fixedClock>;
+  config: Config;
+  /** The Fastify instance, for `inject` (built on first use). */
+  server(): Promise<FastifyInstance>;
+};
+
+const TABLES_TO_KEEP = new Set(['__drizzle_migrations']);
+
+/**
+ * One app per test file on a real database; every table is emptied before each test. Time starts at
+ * 2026-01-15 09:00 UTC and only moves when a test moves it.
+ */
+export function useTestApp(env: Record<string, string> = {}): TestApp {
+  const clock = fixedClock(new Date('2026-01-15T09:00:00Z'));
+  const config = loadConfig({ LOG_LEVEL: 'silent', PUBLIC_URL: 'http://portal.test', ...env });
+  let opened: { database: Database; drop(): Promise<void> } | undefined;
+  let app: App | undefined;
+  let server: FastifyInstance | undefined;
+  const testApp = {
+    clock,
+    config,
+    get deps() {
+      return app!.deps;
+    },
+    get database() {
+      return app!.database;
+    },
+    get logger() {
+      return app!.logger;
+    },
+    async server() {
+      server ??= await buildServer(app!);
+      return server;
+    },
+    close: async () => {},
+  } as TestApp;
+
+  beforeEach(async () => {
+    if (!opened) {
+      opened = await openTestDatabase();
+      app = await createApp(config, { database: opened.database, clock, logger: createLogger('silent') });
+    }
+    clock.set(new Date('2026-01-15T09:00:00Z'));
+    const tables = await queryRows<{ tablename: string }>(
+      opened.database.db,
+      sql`select tablename from pg_tables where schemaname = 'public'`,
+    );
+    const names = tables.map((r) => r.tablename).filter((t) => !TABLES_TO_KEEP.has(t));
+    if (names.length) {
+      await opened.database.db.execute(
+        sql.raw(`truncate ${names.map((n) => `"${n}"`).join(', ')} restart identity cascade`),
+      );
+    }
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await opened?.drop();
+  });
+
+  return testApp;
+}
