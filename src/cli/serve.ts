@@ -24,7 +24,6 @@ export async function serve(config: Config, parts: { web: boolean; worker: boole
     closers.unshift(() => server.close());
     // PORT=0 picks a free port: links in emails must then point at the port actually chosen.
     if (config.port === 0 && !process.env.PUBLIC_URL) config.publicUrl = address;
-    app.logger.info(`listening on ${address}`);
     const setupToken = await issueSetupToken(app.deps);
     if (setupToken) {
       // Printed, not logged: the one-time link is for the operator's eyes, not for log storage.
@@ -32,6 +31,8 @@ export async function serve(config: Config, parts: { web: boolean; worker: boole
         `\nNo Security Administrator yet. Open this one-time link to set up the portal:\n  ${config.publicUrl}/setup?token=${setupToken}\n`,
       );
     }
+    // Logged last, so whoever waits for this line has seen everything start-up prints.
+    app.logger.info(`listening on ${address}`);
   }
   let stopping = false;
   const stop = async (signal: string) => {

@@ -16,6 +16,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     signedIn: SignedIn | null;
   }
+  interface FastifyInstance {
+    /** Every route with its access rule, for the policy-matrix test and for reviewing access. */
+    accessTable: { method: string; url: string; access: Access }[];
+  }
 }
 
 export function actorOf(request: FastifyRequest): Actor {
@@ -41,9 +45,12 @@ export function setSessionCookie(reply: FastifyReply, app: App, token: string): 
  */
 export function registerAccess(server: FastifyInstance, app: App): void {
   server.decorateRequest('signedIn', null);
+  server.decorate('accessTable', []);
   server.addHook('onRoute', (route) => {
     if (route.method === 'HEAD') return;
-    if (!route.config?.access) throw new Error(`Route ${route.method} ${route.url} declares no access rule`);
+    const access = route.config?.access;
+    if (!access) throw new Error(`Route ${route.method} ${route.url} declares no access rule`);
+    for (const method of [route.method].flat()) server.accessTable.push({ method, url: route.url, access });
   });
   server.addHook('onRequest', async (request) => {
     const token = request.cookies[SESSION_COOKIE];
