@@ -22,6 +22,9 @@ const envSchema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(60),
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).default(12),
   UPLOAD_LIMIT_MB: z.coerce.number().int().min(1).default(100),
+  INVITE_EXPIRY_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(5),
+  SMTP_RATE_LIMIT: z.coerce.number().min(0).default(0),
 });
 
 export type Config = {
@@ -38,6 +41,10 @@ export type Config = {
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
   uploadLimitBytes: number;
+  inviteExpiryMs: number;
+  smtpPoolSize: number;
+  /** Messages per second at most (0: as fast as the server accepts). */
+  smtpRateLimit: number;
   /** Secure cookies only make sense when people reach the portal over https. */
   secureCookies: boolean;
 };
@@ -72,6 +79,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     sessionAbsoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
     uploadLimitBytes: e.UPLOAD_LIMIT_MB * 1024 * 1024,
+    inviteExpiryMs: e.INVITE_EXPIRY_DAYS * 86_400_000,
+    smtpPoolSize: e.SMTP_POOL_SIZE,
+    smtpRateLimit: e.SMTP_RATE_LIMIT,
     secureCookies: publicUrl.startsWith('https:'),
   };
 }

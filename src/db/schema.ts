@@ -15,6 +15,10 @@ import {
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
+/** What became of the newest invitation email (null: never invited). */
+export const deliveryStates = ['queued', 'sending', 'sent', 'logged', 'deferred', 'failed', 'interrupted'] as const;
+export type DeliveryState = (typeof deliveryStates)[number];
+
 /** The organisation's roster. A member exists before (and without) a portal login. */
 export const members = pgTable(
   'members',
@@ -31,6 +35,14 @@ export const members = pgTable(
       .default('current'),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
+    // Kept by a trigger on accounts (insert/delete), so every path that adds or removes a login agrees.
+    hasLogin: boolean('has_login').notNull().default(false),
+    // Invitation summary, written with each invitation email so the Invitation Codes list can filter
+    // and sort on it without joining the message history of a million members.
+    invitationsSent: integer('invitations_sent').notNull().default(0),
+    lastInvitedAt: ts('last_invited_at'),
+    deliveryState: text('delivery_state', { enum: deliveryStates }),
+    deliveryDetail: text('delivery_detail'),
   },
   (t) => [
     uniqueIndex('members_member_number_key').on(t.memberNumber),
@@ -127,3 +139,81 @@ export const rosterUploads = pgTable('roster_uploads', {
   content: text('content').notNull(),
   createdAt: ts('created_at').notNull(),
 });
+
+/** One Send, Send All or reminder: who started it, when, and for how many members. */
+export const invitationRounds = pgTable(
+  'invitation_rounds',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    kind: text('kind', { enum: ['single', 'send_all', 'reminder'] }).notNull(),
+    startedBy: bigint('started_by', { mode: 'number' }).references(() => accounts.id, { onDelete: 'set null' }),
+    startedByLabel: text('started_by_label').notNull(),
+    startedAt: ts('started_at').notNull(),
+    total: integer('total').notNull(),
+    finishedAt: ts('finished_at'),
+  },
+  (t) => [index('invitation_rounds_started_at_idx').on(t.startedAt)],
+);
+
+/**
+ * A personal invitation link and its short typed code. Only SHA-256 hashes are stored; the token itself
+ * exists in the email alone (and, for the copy-and-send Re-enable, once on the admin's screen).
+ */
+export const invitations = pgTable(
+  'invitations',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    memberId: bigint('member_id', { mode: 'number' })
+      .notNull()
+      .references(() => members.id, { onDelete: 'cascade' }),
+    roundId: bigint('round_id', { mode: 'number' }).references(() => invitationRounds.id, { onDelete: 'set null' }),
+    tokenHash: text('token_hash').notNull(),
+    codeHash: text('code_hash').notNull(),
+    createdAt: ts('created_at').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    usedAt: ts('used_at'),
+    revokedAt: ts('revoked_at'),
+    /** Completing this link replaces an existing login (a Re-enable for a member who has one). */
+    replacesLogin: boolean('replaces_login').notNull().default(false),
+  },
+  (t) => [
+    uniqueIndex('invitations_token_hash_key').on(t.tokenHash),
+    index('invitations_member_id_idx').on(t.memberId),
+  ],
+);
+
+/**
+ * Every email the portal sends, with its delivery state. Without SMTP_URL the message stays here ('logged')
+ * as the built-in Email Log. The unique (round, member) pair is what makes a Send All resumable without
+ * ever emailing a member twice.
+ */
+export const emailMessages = pgTable(
+  'email_messages',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    kind: text('kind', { enum: ['invitation', 'username_changed', 'password_reset', 'username_reminder'] }).notNull(),
+    memberId: bigint('member_id', { mode: 'number' }).references(() => members.id, { onDelete: 'set null' }),
+    roundId: bigint('round_id', { mode: 'number' }).references(() => invitationRounds.id, { onDelete: 'set null' }),
+    invitationId: bigint('invitation_id', { mode: 'number' }).references(() => invitations.id, { onDelete: 'set null' }),
+    toAddress: text('to_address').notNull(),
+    subject: text('subject'),
+    textBody: text('text_body'),
+    htmlBody: text('html_body'),
+    state: text('state', { enum: deliveryStates }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at'),
+    lastError: text('last_error'),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+    sentAt: ts('sent_at'),
+  },
+  (t) => [
+    uniqueIndex('email_messages_round_member_key').on(t.roundId, t.memberId),
+    index('email_messages_round_state_idx').on(t.roundId, t.state),
+    index('email_messages_member_id_idx').on(t.memberId),
+    index('email_messages_pending_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`${t.state} in ('queued', 'deferred')`),
+    index('email_messages_created_at_idx').on(t.createdAt, t.id),
+  ],
+);
