@@ -32,8 +32,8 @@ async function inParallel(count: number, task: (i: number) => Promise<void>): Pr
   return (performance.now() - started) / 1000;
 }
 
-process.env.TRUST_PROXY = '1'; // so each probe can come from its own address and dodge the IP throttle
-const config = loadConfig({ LOG_LEVEL: 'silent', PORT: '0' });
+// TRUST_PROXY: each probe comes from its own address, so the per-address throttle stays out of the way.
+const config = loadConfig({ LOG_LEVEL: 'silent', PORT: '0', TRUST_PROXY: '1' });
 const database = await openPglite(undefined);
 await database.migrate();
 const app = await createApp(config, { database, logger: createLogger('silent') });

@@ -4,11 +4,13 @@ import type { Config } from './config.ts';
 import { type Database, openPglite, openPostgres } from './db/connect.ts';
 import { type DataDirLock, lockDataDir } from './db/dataDirLock.ts';
 import type { Deps } from './domain/deps.ts';
+import { createJobQueue, type JobQueue } from './jobs/queue.ts';
 import { createLogger } from './logging.ts';
 
 /** The composition root: one database, one clock, one logger → the dependencies every use-case takes. */
 export type App = {
   deps: Deps;
+  jobs: JobQueue;
   database: Database;
   logger: Logger;
   close(): Promise<void>;
@@ -35,13 +37,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     }
     await database.migrate();
   }
-  const deps: Deps = { db: database.db, clock: options.clock ?? systemClock, config };
+  const jobs = createJobQueue(database, logger);
+  const deps: Deps = { db: database.db, clock: options.clock ?? systemClock, config, jobs };
   const opened = database;
   return {
     deps,
+    jobs,
     database: opened,
     logger,
     async close() {
+      await jobs.stop();
       if (!options.database) await opened.close();
       lock?.release();
     },

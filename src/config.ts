@@ -25,6 +25,8 @@ const envSchema = z.object({
   INVITE_EXPIRY_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(5),
   SMTP_RATE_LIMIT: z.coerce.number().min(0).default(0),
+  DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(1).default(300),
+  TRUST_PROXY: z.enum(['0', '1']).default('0'),
 });
 
 export type Config = {
@@ -45,6 +47,10 @@ export type Config = {
   smtpPoolSize: number;
   /** Messages per second at most (0: as fast as the server accepts). */
   smtpRateLimit: number;
+  /** A message a worker claimed but did not finish within this time is given up as interrupted. */
+  deliveryLeaseMs: number;
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
+  trustProxy: boolean;
   /** Secure cookies only make sense when people reach the portal over https. */
   secureCookies: boolean;
 };
@@ -82,6 +88,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     inviteExpiryMs: e.INVITE_EXPIRY_DAYS * 86_400_000,
     smtpPoolSize: e.SMTP_POOL_SIZE,
     smtpRateLimit: e.SMTP_RATE_LIMIT,
+    deliveryLeaseMs: e.DELIVERY_LEASE_SECONDS * 1000,
+    trustProxy: e.TRUST_PROXY === '1',
     secureCookies: publicUrl.startsWith('https:'),
   };
 }

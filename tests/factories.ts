@@ -1,5 +1,6 @@
+import { eq } from 'drizzle-orm';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import type { Role } from '../src/db/schema.ts';
+import { accounts, members, type Role } from '../src/db/schema.ts';
 import { systemActor } from '../src/domain/policy.ts';
 import { createAdminLogin } from '../src/domain/setup/createAdminLogin.ts';
 import type { TestApp } from './harness.ts';
@@ -34,8 +35,6 @@ export async function buildLogin(
     ),
   );
   if (role === 'member') {
-    const { accounts } = await import('../src/db/schema.ts');
-    const { eq } = await import('drizzle-orm');
     await app.deps.db.update(accounts).set({ role: 'member' }).where(eq(accounts.id, created.accountId));
   }
   return {
@@ -88,4 +87,33 @@ export function browser(server: FastifyInstance) {
       return this.submit('/login', '/login', { username, password });
     },
   };
+}
+
+/** A roster member without a login. */
+export async function buildMember(
+  app: TestApp,
+  overrides: Partial<{
+    firstName: string;
+    lastName: string;
+    email: string;
+    memberNumber: string;
+    status: 'current' | 'lapsed';
+  }> = {},
+) {
+  sequence += 1;
+  const email = overrides.email ?? `member${sequence}@example.org`;
+  const [member] = await app.deps.db
+    .insert(members)
+    .values({
+      memberNumber: overrides.memberNumber ?? `M${String(sequence).padStart(6, '0')}`,
+      firstName: overrides.firstName ?? `Firstname${sequence}`,
+      lastName: overrides.lastName ?? `Lastname${sequence}`,
+      email,
+      emailLower: email.toLowerCase(),
+      status: overrides.status ?? 'current',
+      createdAt: app.clock.now(),
+      updatedAt: app.clock.now(),
+    })
+    .returning();
+  return member!;
 }

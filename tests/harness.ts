@@ -98,6 +98,7 @@ export function useTestApp(env: Record<string, string> = {}): TestApp {
 
   afterAll(async () => {
     await server?.close();
+    await app?.jobs.stop();
     await opened?.drop();
   });
 

@@ -14,7 +14,7 @@ export async function serve(config: Config, parts: { web: boolean; worker: boole
     closers.push(() => control.close());
   }
   if (parts.worker) {
-    const worker = startWorker(app);
+    const worker = await startWorker(app);
     closers.push(() => worker.stop());
     if (!parts.web) app.logger.info('worker started');
   }

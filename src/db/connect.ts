@@ -21,6 +21,8 @@ export type Database = {
   kind: 'pglite' | 'postgres';
   /** Applies pending migrations (idempotent; safe when several processes start at once). */
   migrate(): Promise<void>;
+  /** Raw SQL (several statements allowed when there are no parameters), for pg-boss. */
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
   close(): Promise<void>;
 };
 
@@ -44,6 +46,7 @@ export function openPostgres(url: string, poolSize = 10): Database {
         lock.release();
       }
     },
+    executeSql: (text, values) => pool.query(text, values as unknown[]),
     close: () => pool.end(),
   };
 }
@@ -57,6 +60,11 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
     kind: 'pglite',
     async migrate() {
       await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder });
+    },
+    async executeSql(text, values) {
+      // PGlite's extended protocol takes one statement; parameterless scripts go through exec.
+      if (values?.length) return client.query(text, values);
+      return (await client.exec(text)).at(-1) ?? { rows: [] };
     },
     close: () => client.close(),
   };

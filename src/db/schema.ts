@@ -16,7 +16,19 @@ import {
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 /** What became of the newest invitation email (null: never invited). */
-export const deliveryStates = ['queued', 'sending', 'sent', 'logged', 'deferred', 'failed', 'interrupted'] as const;
+export const deliveryStates = [
+  'queued',
+  // Taken by a worker, not yet handed to the mail server: safe to queue again if the worker dies.
+  'claimed',
+  // Handed to the mail server: if the worker dies now, nobody knows whether it arrived.
+  'sending',
+  'sent',
+  'logged',
+  'deferred',
+  'failed',
+  'interrupted',
+  'skipped',
+] as const;
 export type DeliveryState = (typeof deliveryStates)[number];
 
 /** The organisation's roster. A member exists before (and without) a portal login. */
@@ -48,6 +60,28 @@ export const members = pgTable(
     uniqueIndex('members_member_number_key').on(t.memberNumber),
     index('members_email_lower_idx').on(t.emailLower),
     index('members_name_idx').on(t.lastName, t.firstName, t.id),
+    // Invitation Codes (src/domain/invitations/pendingMembers.ts) lists only members without a login. Partial
+    // indexes hold just that set, so they shrink as members join; one per sortable column, each ending in
+    // the id tie-break its keyset pagination compares on.
+    index('members_pending_name_idx').on(t.lastName, t.firstName, t.id).where(sql`not has_login`),
+    index('members_pending_number_idx').on(t.memberNumber, t.id).where(sql`not has_login`),
+    index('members_pending_email_idx').on(t.emailLower, t.id).where(sql`not has_login`),
+    // Never invited sorts as longest ago: the -infinity sentinel keeps NULLs inside one index order.
+    index('members_pending_last_invited_idx')
+      .on(sql`coalesce(last_invited_at, '-infinity'::timestamptz)`, t.id)
+      .where(sql`not has_login`),
+    index('members_pending_invitations_sent_idx')
+      .on(t.invitationsSent, t.lastName, t.firstName, t.id)
+      .where(sql`not has_login`),
+    // Trigram search over names, email and member number, space-padded so that one- and two-letter terms
+    // can match whole words through the same index. The expression must stay identical to SEARCH_TEXT in
+    // src/domain/invitations/pendingSearch.ts or the planner cannot use it.
+    index('members_pending_search_idx')
+      .using(
+        'gin',
+        sql`(' ' || lower(first_name) || ' ' || lower(last_name) || ' ' || email_lower || ' ' || lower(member_number) || ' ') gin_trgm_ops`,
+      )
+      .where(sql`not has_login`),
     check('members_status_check', sql`${t.status} in ('current', 'lapsed')`),
   ],
 );
@@ -146,7 +180,9 @@ export const invitationRounds = pgTable(
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     kind: text('kind', { enum: ['single', 'send_all', 'reminder'] }).notNull(),
-    startedBy: bigint('started_by', { mode: 'number' }).references(() => accounts.id, { onDelete: 'set null' }),
+    startedBy: bigint('started_by', { mode: 'number' }).references(() => accounts.id, {
+      onDelete: 'set null',
+    }),
     startedByLabel: text('started_by_label').notNull(),
     startedAt: ts('started_at').notNull(),
     total: integer('total').notNull(),
@@ -166,7 +202,9 @@ export const invitations = pgTable(
     memberId: bigint('member_id', { mode: 'number' })
       .notNull()
       .references(() => members.id, { onDelete: 'cascade' }),
-    roundId: bigint('round_id', { mode: 'number' }).references(() => invitationRounds.id, { onDelete: 'set null' }),
+    roundId: bigint('round_id', { mode: 'number' }).references(() => invitationRounds.id, {
+      onDelete: 'set null',
+    }),
     tokenHash: text('token_hash').notNull(),
     codeHash: text('code_hash').notNull(),
     createdAt: ts('created_at').notNull(),
@@ -191,10 +229,16 @@ export const emailMessages = pgTable(
   'email_messages',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    kind: text('kind', { enum: ['invitation', 'username_changed', 'password_reset', 'username_reminder'] }).notNull(),
+    kind: text('kind', {
+      enum: ['invitation', 'username_changed', 'password_reset', 'username_reminder'],
+    }).notNull(),
     memberId: bigint('member_id', { mode: 'number' }).references(() => members.id, { onDelete: 'set null' }),
-    roundId: bigint('round_id', { mode: 'number' }).references(() => invitationRounds.id, { onDelete: 'set null' }),
-    invitationId: bigint('invitation_id', { mode: 'number' }).references(() => invitations.id, { onDelete: 'set null' }),
+    roundId: bigint('round_id', { mode: 'number' }).references(() => invitationRounds.id, {
+      onDelete: 'set null',
+    }),
+    invitationId: bigint('invitation_id', { mode: 'number' }).references(() => invitations.id, {
+      onDelete: 'set null',
+    }),
     toAddress: text('to_address').notNull(),
     subject: text('subject'),
     textBody: text('text_body'),
@@ -211,9 +255,10 @@ export const emailMessages = pgTable(
     uniqueIndex('email_messages_round_member_key').on(t.roundId, t.memberId),
     index('email_messages_round_state_idx').on(t.roundId, t.state),
     index('email_messages_member_id_idx').on(t.memberId),
-    index('email_messages_pending_idx')
-      .on(t.nextAttemptAt)
-      .where(sql`${t.state} in ('queued', 'deferred')`),
+    // Workers claim due messages in id order; as a round is sent, only the unsent rows stay in here.
+    index('email_messages_due_idx').on(t.id).where(sql`${t.state} in ('queued', 'deferred')`),
     index('email_messages_created_at_idx').on(t.createdAt, t.id),
+    // Messages a worker holds, by lease deadline: finds the ones a dead worker left behind.
+    index('email_messages_lease_idx').on(t.nextAttemptAt).where(sql`${t.state} in ('claimed', 'sending')`),
   ],
 );

@@ -2,9 +2,19 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connect.ts';
 
+/** How the domain wakes the background workers; implemented by src/jobs (pg-boss). */
+export type JobPort = {
+  /**
+   * Email is waiting to be sent: now, or from `at` on (a retry). `volume` hints how many messages, so a
+   * big round can be spread over several workers.
+   */
+  emailDue(opts?: { at?: Date; volume?: number }): Promise<void>;
+};
+
 /** What every use-case receives from the composition root (app.ts). */
 export type Deps = {
   db: Db;
   clock: Clock;
   config: Config;
+  jobs: JobPort;
 };

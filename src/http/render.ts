@@ -19,6 +19,7 @@ export function pageContext(app: App, request: FastifyRequest, reply: FastifyRep
     orgName: app.deps.config.orgName,
     csrfToken: reply.generateCsrf(),
     passwordMinLength: app.deps.config.passwordMinLength,
+    publicUrl: app.deps.config.publicUrl,
     user: s ? { username: s.username, firstName: s.firstName, role: s.role } : null,
   };
 }

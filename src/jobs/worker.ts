@@ -1,23 +1,60 @@
 import type { App } from '../app.ts';
-import { purgeOldThrottleRows } from '../domain/auth/loginThrottle.ts';
 import { purgeExpiredSessions } from '../domain/auth/sessions.ts';
+import { purgeOldThrottleRows } from '../domain/auth/throttle.ts';
+import { deliverDueEmail } from '../domain/email/deliverDueEmail.ts';
+import { interruptAbandonedSends } from '../domain/email/interruptAbandonedSends.ts';
 import { purgeStaleRosterUploads } from '../domain/members/rosterUploads.ts';
+import { createMailer } from '../email/mailer.ts';
+import { EMAIL_DUE, EMAIL_SWEEP } from './queue.ts';
 
 const HOUSEKEEPING_INTERVAL_MS = 10 * 60_000;
+// Two email lanes per worker process: one sends while the other waits on the database.
+const LANES_PER_PROCESS = 2;
 
-/** The background worker: periodic housekeeping of sessions, login counters and abandoned uploads. */
-export function startWorker(app: App): { stop(): void } {
+/**
+ * The background worker: email delivery (pg-boss jobs; thin handlers around domain use-cases), a
+ * once-a-minute sweep for retries and abandoned sends, and housekeeping.
+ */
+export async function startWorker(app: App): Promise<{ stop(): Promise<void> }> {
+  const { deps, logger } = app;
+  const mailer = createMailer(deps.config);
+  const boss = await app.jobs.start({ background: true });
+  // The embedded database admits one process, so anything still "sending" was left by a crash of ours.
+  const interrupted = await interruptAbandonedSends(deps, { everything: app.database.kind === 'pglite' });
+  if (interrupted > 0)
+    logger.warn(`${interrupted} message(s) were interrupted by a previous crash and will not be resent`);
+
+  const deliver = async () => {
+    const result = await deliverDueEmail(deps, mailer);
+    if (result.delivered + result.failed > 0) logger.info(result, 'email delivered');
+  };
+  for (let lane = 0; lane < LANES_PER_PROCESS; lane++) {
+    await boss.work(EMAIL_DUE, { pollingIntervalSeconds: 1 }, deliver);
+  }
+  await boss.schedule(EMAIL_SWEEP, '* * * * *');
+  await boss.work(EMAIL_SWEEP, async () => {
+    await interruptAbandonedSends(deps);
+    await deliver();
+  });
+  await deps.jobs.emailDue(); // pick up whatever was queued while no worker ran
+
   const housekeeping = async () => {
     try {
-      await purgeExpiredSessions(app.deps);
-      await purgeOldThrottleRows(app.deps.db, app.deps.clock.now());
-      await purgeStaleRosterUploads(app.deps);
+      await purgeExpiredSessions(deps);
+      await purgeOldThrottleRows(deps.db, deps.clock.now());
+      await purgeStaleRosterUploads(deps);
     } catch (err) {
-      app.logger.error({ err }, 'housekeeping failed');
+      logger.error({ err }, 'housekeeping failed');
     }
   };
   void housekeeping();
   const timer = setInterval(housekeeping, HOUSEKEEPING_INTERVAL_MS);
   timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return {
+    async stop() {
+      clearInterval(timer);
+      await app.jobs.stop();
+      await mailer.close();
+    },
+  };
 }

@@ -16,7 +16,8 @@ const adminArgs = (username: string) => [
   'Admin',
 ];
 
-describe('gatehouse command line', () => {
+// Each case starts real processes (about a second of start-up each): give them room on a busy machine.
+describe('gatehouse command line', { timeout: 120_000 }, () => {
   it('works on its own and hands commands to a running server on the same data directory', async () => {
     const DATA_DIR = tempDataDir();
     const env = { DATA_DIR, GATEHOUSE_PASSWORD: GOOD_PASSWORD };

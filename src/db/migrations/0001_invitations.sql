@@ -54,7 +54,7 @@ ALTER TABLE "invitations" ADD CONSTRAINT "invitations_round_id_invitation_rounds
 CREATE UNIQUE INDEX "email_messages_round_member_key" ON "email_messages" USING btree ("round_id","member_id");--> statement-breakpoint
 CREATE INDEX "email_messages_round_state_idx" ON "email_messages" USING btree ("round_id","state");--> statement-breakpoint
 CREATE INDEX "email_messages_member_id_idx" ON "email_messages" USING btree ("member_id");--> statement-breakpoint
-CREATE INDEX "email_messages_pending_idx" ON "email_messages" USING btree ("next_attempt_at") WHERE "email_messages"."state" in ('queued', 'deferred');--> statement-breakpoint
+CREATE INDEX "email_messages_due_idx" ON "email_messages" USING btree ("id") WHERE "email_messages"."state" in ('queued', 'deferred');--> statement-breakpoint
 CREATE INDEX "email_messages_created_at_idx" ON "email_messages" USING btree ("created_at","id");--> statement-breakpoint
 CREATE INDEX "invitation_rounds_started_at_idx" ON "invitation_rounds" USING btree ("started_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "invitations_token_hash_key" ON "invitations" USING btree ("token_hash");--> statement-breakpoint

@@ -6,13 +6,20 @@ export type PageContext = {
   orgName: string;
   csrfToken: string;
   passwordMinLength: number;
+  publicUrl: string;
   user: { username: string; firstName: string; role: Role } | null;
 };
 
-type LayoutProps = { ctx: PageContext; title: string; children: ComponentChildren };
+type LayoutProps = {
+  ctx: PageContext;
+  title: string;
+  /** Reload the page every N seconds (progress of background work; no JavaScript needed). */
+  refreshSeconds?: number;
+  children: ComponentChildren;
+};
 
 /** The frame of every page: skip link, header with the organisation's name, navigation, Log out. */
-export function Layout({ ctx, title, children }: LayoutProps) {
+export function Layout({ ctx, title, refreshSeconds, children }: LayoutProps) {
   return (
     <html lang="en">
       <head>
@@ -20,6 +27,7 @@ export function Layout({ ctx, title, children }: LayoutProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} · ${ctx.orgName}`}</title>
         <link rel="stylesheet" href="/assets/app.css" />
+        {refreshSeconds && <meta http-equiv="refresh" content={String(refreshSeconds)} />}
       </head>
       <body>
         <a class="skip-link" href="#main">

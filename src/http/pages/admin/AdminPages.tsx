@@ -24,15 +24,17 @@ export function AdminFrame({
   ctx,
   title,
   crumbs = [],
+  refreshSeconds,
   children,
 }: {
   ctx: PageContext;
   title: string;
   crumbs?: { href: string; label: string }[];
+  refreshSeconds?: number;
   children: ComponentChildren;
 }) {
   return (
-    <Layout ctx={ctx} title={title}>
+    <Layout ctx={ctx} title={title} refreshSeconds={refreshSeconds}>
       <nav aria-label="Breadcrumb" class="breadcrumbs">
         <a href="/admin">Admin</a>
         {crumbs.map((c) => (
@@ -49,14 +51,16 @@ export function AdminFrame({
 }
 
 function NavList({ items }: { items: NavItem[] }) {
+  const idOf = (href: string) => `nav-${href.replace(/\W+/g, '-')}`;
+  // The description is announced with the link but is not part of its name ("Member Management").
   return (
     <ul>
       {items.map((item) => (
         <li key={item.href}>
-          <a href={item.href}>
+          <a href={item.href} aria-describedby={idOf(item.href)}>
             {item.label}
-            <p>{item.description}</p>
           </a>
+          <p id={idOf(item.href)}>{item.description}</p>
         </li>
       ))}
     </ul>

@@ -3,8 +3,6 @@ import type { App } from '../../../app.ts';
 import { pageContext, sendPage } from '../../render.ts';
 import { AdminHomePage, ComingSoonPage, MemberManagementPage } from './AdminPages.tsx';
 
-const memberManagement = { href: '/admin/member-management', label: 'Member Management' };
-
 export function registerAdminRoutes(server: FastifyInstance, app: App): void {
   server.get<{ Querystring: { welcome?: string } }>(
     '/admin',
@@ -17,20 +15,6 @@ export function registerAdminRoutes(server: FastifyInstance, app: App): void {
   );
   server.get('/admin/member-management', { config: { access: 'admin.enter' } }, (request, reply) =>
     sendPage(reply, <MemberManagementPage ctx={pageContext(app, request, reply)} />),
-  );
-  server.get(
-    '/admin/member-management/invitation-codes',
-    { config: { access: 'invitations.send' } },
-    (request, reply) =>
-      sendPage(
-        reply,
-        <ComingSoonPage
-          ctx={pageContext(app, request, reply)}
-          title="Invitation Codes"
-          crumbs={[memberManagement]}
-          about="This screen will list every member without a portal login, with Send and Send All."
-        />,
-      ),
   );
   server.get('/admin/members', { config: { access: 'members.read' } }, (request, reply) =>
     sendPage(

@@ -1,0 +1,1 @@
+CREATE INDEX "email_messages_lease_idx" ON "email_messages" USING btree ("next_attempt_at") WHERE "email_messages"."state" in ('claimed', 'sending');

@@ -1,0 +1,100 @@
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../../db/connect.ts';
+import type { Deps } from '../deps.ts';
+import { type IssuedInvitation, issueInvitations } from '../invitations/issueInvitations.ts';
+
+export type ClaimedMessage = {
+  id: number;
+  kind: string;
+  memberId: number | null;
+  roundId: number | null;
+  toAddress: string;
+  attempts: number;
+  firstName: string | null;
+  inviterName: string | null;
+  invitation: IssuedInvitation | null;
+};
+
+type ClaimedRow = {
+  id: number;
+  kind: string;
+  member_id: number | null;
+  round_id: number | null;
+  to_address: string;
+  attempts: number;
+  first_name: string | null;
+  started_by_label: string | null;
+  // An invitation is pointless once the member has used their login; an unused one may be replaced.
+  skip: boolean;
+  replaces_login: boolean;
+};
+
+/**
+ * Takes up to `limit` due messages for this worker, in one transaction: each is marked `claimed` with a
+ * lease (`next_attempt_at`) so no other worker takes it, and invitation messages get a fresh invitation
+ * whose secret exists only in memory until the email is sent. SKIP LOCKED lets several workers claim
+ * side by side without waiting for each other or taking the same row.
+ */
+export async function claimDueMessages(deps: Deps, limit: number): Promise<ClaimedMessage[]> {
+  const now = deps.clock.now();
+  const leaseUntil = new Date(now.getTime() + deps.config.deliveryLeaseMs);
+  return deps.db.transaction(async (tx) => {
+    const rows = await queryRows<ClaimedRow>(
+      tx,
+      sql`
+        with due as (
+          select id from email_messages
+          where state in ('queued', 'deferred') and (next_attempt_at is null or next_attempt_at <= ${now})
+          order by id limit ${limit}
+          for update skip locked),
+        claimed as (
+          update email_messages e
+          set state = 'claimed', next_attempt_at = ${leaseUntil}, updated_at = ${now}
+          from due where e.id = due.id
+          returning e.id, e.kind, e.member_id, e.round_id, e.to_address, e.attempts)
+        select c.id::int as id, c.kind, c.member_id::int as member_id, c.round_id::int as round_id, c.to_address,
+               c.attempts, m.first_name, r.started_by_label,
+               (a.id is not null and (a.last_login_at is not null or r.kind <> 'single')) as skip,
+               (a.id is not null) as replaces_login
+        from claimed c
+        left join members m on m.id = c.member_id
+        left join accounts a on a.member_id = c.member_id
+        left join invitation_rounds r on r.id = c.round_id
+        order by c.id`,
+    );
+    const skipped = rows.filter((r) => r.kind === 'invitation' && r.skip).map((r) => r.id);
+    if (skipped.length > 0) {
+      await tx.execute(sql`
+        update email_messages set state = 'skipped', next_attempt_at = null, updated_at = ${now},
+          last_error = 'Not sent: the member created a login before it was their turn.'
+        where id = any(${sql.param(skipped)}::bigint[])`);
+    }
+    const toInvite = rows.filter((r) => r.kind === 'invitation' && !r.skip && r.member_id !== null);
+    const issued = await issueInvitations(
+      tx,
+      toInvite.map((r) => ({ memberId: r.member_id!, roundId: r.round_id, replacesLogin: r.replaces_login })),
+      { now, expiryMs: deps.config.inviteExpiryMs },
+    );
+    if (issued.length > 0) {
+      await tx.execute(sql`
+        update email_messages e set invitation_id = u.invitation_id
+        from unnest(${sql.param(toInvite.map((r) => r.id))}::bigint[], ${sql.param(issued.map((i) => i.invitationId))}::bigint[])
+             as u(id, invitation_id)
+        where e.id = u.id`);
+    }
+    const invitationOf = new Map(toInvite.map((r, i) => [r.id, issued[i]!]));
+    return rows
+      .filter((r) => !skipped.includes(r.id))
+      .map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        memberId: r.member_id,
+        roundId: r.round_id,
+        toAddress: r.to_address,
+        attempts: r.attempts,
+        firstName: r.first_name,
+        inviterName: r.started_by_label,
+        invitation: invitationOf.get(r.id) ?? null,
+      }));
+  });
+}

@@ -1,0 +1,121 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Tx } from '../../db/connect.ts';
+import { accounts, invitations, members } from '../../db/schema.ts';
+import { AppError } from '../../errors.ts';
+import { createLogin } from '../accounts/createLogin.ts';
+import { hashPassword, passwordProblem } from '../accounts/passwords.ts';
+import { assertUsernameFree, normaliseUsername } from '../accounts/usernames.ts';
+import { recordAudit } from '../audit/recordAudit.ts';
+import { endOtherSessions, startSession } from '../auth/sessions.ts';
+import type { Deps } from '../deps.ts';
+import {
+  type FoundInvitation,
+  findInvitationByCode,
+  findInvitationByToken,
+  type InvitationState,
+} from './findInvitation.ts';
+
+export type InvitationRef = { token: string } | { code: string; identifier: string };
+
+export const invitationProblem: Record<Exclude<InvitationState, 'valid'>, string> = {
+  expired: 'This invitation has expired.',
+  used: 'This invitation has already been used to create a login.',
+  revoked: 'This invitation was replaced by a newer one and no longer works.',
+};
+
+export const findInvitation = (db: Deps['db'] | Tx, ref: InvitationRef, now: Date) =>
+  'token' in ref ? findInvitationByToken(db, ref.token, now) : findInvitationByCode(db, ref, now);
+
+/** A login's new username and password, checked the way every login's are. */
+async function checkedCredentials(
+  tx: Tx,
+  deps: Deps,
+  input: { username: string; password: string },
+  personal: string[],
+  currentUsername?: string,
+) {
+  const username = normaliseUsername(input.username);
+  const problem = passwordProblem(input.password, deps.config.passwordMinLength, [username, ...personal]);
+  if (problem) throw new AppError('validation', problem, 'password');
+  if (username.toLowerCase() !== currentUsername?.toLowerCase()) await assertUsernameFree(tx, username);
+  return { username, passwordHash: await hashPassword(input.password) };
+}
+
+/**
+ * "Create login" from an invitation: creates the login (or replaces an unused one, for a Re-enabled
+ * link), uses up all of the member's invitations and signs the member in — one transaction. The member
+ * row is locked first, so two simultaneous submissions (two tabs, two links) make exactly one login.
+ */
+export async function acceptInvitation(
+  deps: Deps,
+  ref: InvitationRef,
+  input: { username: string; password: string },
+  client: { ip: string | null; userAgent: string | null },
+): Promise<{ sessionToken: string; memberId: number }> {
+  return deps.db.transaction(async (tx) => {
+    const now = deps.clock.now();
+    const first = await findInvitation(tx, ref, now);
+    if (!first) throw new AppError('not_found', 'This invitation link or code is not valid.');
+    const [member] = await tx.select().from(members).where(eq(members.id, first.memberId)).for('update');
+    const invitation = (await findInvitation(tx, ref, now)) as FoundInvitation;
+    if (invitation.state !== 'valid') {
+      throw new AppError('gone', invitationProblem[invitation.state], undefined, { state: invitation.state });
+    }
+    const [existing] = await tx.select().from(accounts).where(eq(accounts.memberId, member!.id));
+    if (existing && !invitation.replacesLogin) {
+      throw new AppError('gone', invitationProblem.used, undefined, { state: 'used' });
+    }
+    const personal = [member!.firstName, member!.lastName, member!.email];
+    let accountId: number;
+    if (existing) {
+      const credentials = await checkedCredentials(tx, deps, input, personal, existing.username);
+      await tx
+        .update(accounts)
+        .set({
+          ...credentials,
+          usernameLower: credentials.username.toLowerCase(),
+          passwordChangedAt: now,
+          mustChangePassword: false,
+        })
+        .where(eq(accounts.id, existing.id));
+      await endOtherSessions(tx, existing.id);
+      accountId = existing.id;
+    } else {
+      const created = await createLogin(
+        tx,
+        {
+          memberId: member!.id,
+          username: input.username,
+          password: input.password,
+          role: 'member',
+          personalWords: personal,
+        },
+        { now, passwordMinLength: deps.config.passwordMinLength },
+      );
+      accountId = created.accountId;
+    }
+    await tx
+      .update(invitations)
+      .set({ usedAt: now })
+      .where(
+        and(eq(invitations.memberId, member!.id), isNull(invitations.usedAt), isNull(invitations.revokedAt)),
+      );
+    await tx.update(accounts).set({ lastLoginAt: now }).where(eq(accounts.id, accountId));
+    const [account] = await tx
+      .select({ username: accounts.username })
+      .from(accounts)
+      .where(eq(accounts.id, accountId));
+    const actor = { accountId, label: account!.username, role: 'member' as const, ip: client.ip };
+    await recordAudit(
+      tx,
+      now,
+      actor,
+      existing ? 'invitation.accepted_replacing_login' : 'invitation.accepted',
+      {
+        memberId: member!.id,
+        details: { invitationId: invitation.invitationId, via: 'token' in ref ? 'link' : 'code' },
+      },
+    );
+    return { sessionToken: await startSession(tx, deps, accountId, client), memberId: member!.id };
+  });
+}

@@ -1,0 +1,146 @@
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { queryRows, type Tx } from '../../db/connect.ts';
+import { accounts, invitationRounds, members } from '../../db/schema.ts';
+import { AppError } from '../../errors.ts';
+import { recordAudit } from '../audit/recordAudit.ts';
+import type { Deps } from '../deps.ts';
+import { type Actor, type Permission, requirePermission } from '../policy.ts';
+
+type RoundKind = 'single' | 'send_all' | 'reminder';
+
+/** The name invitation emails give as their sender: the admin's own name, else the organisation's. */
+async function inviterName(tx: Tx, deps: Deps, actor: Actor): Promise<string> {
+  if (actor.accountId === null) return deps.config.orgName;
+  const [row] = await tx
+    .select({ firstName: members.firstName, lastName: members.lastName })
+    .from(accounts)
+    .innerJoin(members, eq(members.id, accounts.memberId))
+    .where(eq(accounts.id, actor.accountId));
+  return row ? `${row.firstName} ${row.lastName}` : deps.config.orgName;
+}
+
+async function openRound(tx: Tx, deps: Deps, actor: Actor, kind: RoundKind, total: number, now: Date) {
+  const [round] = await tx
+    .insert(invitationRounds)
+    .values({
+      kind,
+      startedBy: actor.accountId,
+      startedByLabel: await inviterName(tx, deps, actor),
+      startedAt: now,
+      total,
+    })
+    .returning({ id: invitationRounds.id });
+  return round!.id;
+}
+
+/**
+ * Queues one invitation email for one member as a round of its own. A member with a login only gets
+ * one if they have never logged in; completing it then replaces that unused login.
+ */
+export async function queueOneInvitation(deps: Deps, actor: Actor, memberId: number, action: string) {
+  const now = deps.clock.now();
+  const result = await deps.db.transaction(async (tx) => {
+    const [member] = await tx
+      .select({
+        id: members.id,
+        firstName: members.firstName,
+        lastName: members.lastName,
+        email: members.email,
+        accountId: accounts.id,
+        lastLoginAt: accounts.lastLoginAt,
+      })
+      .from(members)
+      .leftJoin(accounts, eq(accounts.memberId, members.id))
+      .where(eq(members.id, memberId))
+      .for('update', { of: members });
+    if (!member) throw new AppError('not_found', 'There is no member with that id.');
+    const name = `${member.firstName} ${member.lastName}`;
+    if (member.accountId !== null && member.lastLoginAt !== null) {
+      throw new AppError('conflict', `${name} has already logged in, so no invitation is needed.`);
+    }
+    const roundId = await openRound(tx, deps, actor, 'single', 1, now);
+    await tx.execute(sql`
+      insert into email_messages (kind, member_id, round_id, to_address, state, created_at, updated_at)
+      values ('invitation', ${member.id}, ${roundId}, ${member.email}, 'queued', ${now}, ${now})`);
+    await recordAudit(tx, now, actor, action, { memberId: member.id, details: { roundId } });
+    return { roundId, name };
+  });
+  await deps.jobs.emailDue();
+  return result;
+}
+
+const withPermission =
+  (permission: Permission, action: string) => (deps: Deps, actor: Actor, memberId: number) => {
+    requirePermission(actor, permission);
+    return queueOneInvitation(deps, actor, memberId, action);
+  };
+
+/** Send, on a row of Invitation Codes. */
+export const sendInvitation = withPermission('invitations.send', 'invitation.send');
+/** Resend set-up email, on a profile: a Security Administrator's repair for a member who never logged in. */
+export const resendSetupEmail = withPermission('logins.manage', 'invitation.resend_setup_email');
+
+/** How many members a Send All would email right now. */
+export async function sendAllCount(deps: Deps): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(
+    deps.db,
+    sql`select count(*)::int as n from members where not has_login`,
+  );
+  return row?.n ?? 0;
+}
+
+/**
+ * Send All: one round that queues an invitation email for every member without a login, set-based. The
+ * unique (round, member) index on email_messages means a member is queued once per round, whatever
+ * happens to the workers afterwards.
+ */
+export async function startSendAll(
+  deps: Deps,
+  actor: Actor,
+  kind: Extract<RoundKind, 'send_all' | 'reminder'> = 'send_all',
+) {
+  requirePermission(actor, 'invitations.send');
+  const now = deps.clock.now();
+  const result = await deps.db.transaction(async (tx) => {
+    // One Send All at a time: a second click while the first runs would email everyone twice.
+    await tx.execute(sql`select pg_advisory_xact_lock(7406002)`);
+    const [running] = await tx
+      .select({ id: invitationRounds.id })
+      .from(invitationRounds)
+      .where(and(eq(invitationRounds.kind, kind), isNull(invitationRounds.finishedAt)))
+      .limit(1);
+    if (running) {
+      throw new AppError('conflict', 'A Send All is already running. Wait for it to finish.', undefined, {
+        roundId: running.id,
+      });
+    }
+    const roundId = await openRound(tx, deps, actor, kind, 0, now);
+    const [queued] = await queryRows<{ n: number }>(
+      tx,
+      sql`
+        with queued as (
+          insert into email_messages (kind, member_id, round_id, to_address, state, created_at, updated_at)
+          select 'invitation', m.id, ${roundId}, m.email, 'queued', ${now}, ${now}
+          from members m where not m.has_login
+          returning 1)
+        select count(*)::int as n from queued`,
+    );
+    const total = queued?.n ?? 0;
+    await tx
+      .update(invitationRounds)
+      .set({ total, ...(total === 0 ? { finishedAt: now } : {}) })
+      .where(eq(invitationRounds.id, roundId));
+    await recordAudit(
+      tx,
+      now,
+      actor,
+      kind === 'send_all' ? 'invitation.send_all' : 'invitation.reminder_round',
+      {
+        details: { roundId, total },
+      },
+    );
+    return { roundId, total };
+  });
+  if (result.total > 0) await deps.jobs.emailDue({ volume: result.total });
+  return result;
+}

@@ -1,0 +1,151 @@
+import type { MemberProfile } from '../../../domain/members/memberProfile.ts';
+import { can, roleLabels } from '../../../domain/policy.ts';
+import { formatDateTime } from '../../ui/format.ts';
+import { CsrfField, Notice } from '../../ui/forms.tsx';
+import type { PageContext } from '../../ui/Layout.tsx';
+import { AdminFrame } from '../admin/AdminPages.tsx';
+
+export type ReenabledLink = {
+  link: string;
+  code: string;
+  expiresAt: Date;
+  revokedCount: number;
+  replacesLogin: boolean;
+};
+
+type Props = { ctx: PageContext; profile: MemberProfile; notice?: string; reenabled?: ReenabledLink };
+
+const stateWords: Record<string, string> = {
+  queued: 'Queued',
+  sending: 'Sending',
+  sent: 'Sent',
+  logged: 'Kept in Email Log',
+  deferred: 'Retrying',
+  failed: 'Failed',
+  interrupted: 'Interrupted',
+  skipped: 'Not sent',
+};
+
+export function ProfilePage({ ctx, profile, notice, reenabled }: Props) {
+  const { member, login, loginState, history } = profile;
+  const base = `/admin/members/${member.id}`;
+  const security = ctx.user ? can(ctx.user.role, 'logins.manage') : false;
+  const neverLoggedIn = !login?.lastLoginAt;
+  return (
+    <AdminFrame
+      ctx={ctx}
+      title={`${member.firstName} ${member.lastName}`}
+      crumbs={[{ href: '/admin/members', label: 'Member Search' }]}
+    >
+      {notice && <Notice>{notice}</Notice>}
+      {reenabled && (
+        <section class="card" aria-labelledby="reenabled-heading">
+          <h2 id="reenabled-heading">New invite link</h2>
+          <p>
+            Copy this link and send it to the member another way. It works until{' '}
+            {formatDateTime(reenabled.expiresAt)}.{' '}
+            {reenabled.revokedCount > 0
+              ? `${reenabled.revokedCount} older link${reenabled.revokedCount === 1 ? ' was' : 's were'} revoked and no longer work.`
+              : 'There were no older links to revoke.'}
+          </p>
+          {reenabled.replacesLogin && (
+            <p class="warning">
+              This member has a login. Completing the link replaces their username and password; until then
+              their current login keeps working.
+            </p>
+          )}
+          <div class="field">
+            <label for="reenabled-link">Invite link</label>
+            <input id="reenabled-link" readonly value={reenabled.link} />
+          </div>
+          <p>
+            Invitation code: <strong>{reenabled.code}</strong> (typed at {ctx.publicUrl}/invite with the
+            member's email or member number)
+          </p>
+        </section>
+      )}
+      <section class="card" aria-labelledby="member-heading">
+        <h2 id="member-heading">Member</h2>
+        <dl class="details">
+          <dt>Member number</dt>
+          <dd>{member.memberNumber}</dd>
+          <dt>Email</dt>
+          <dd>{member.email}</dd>
+          <dt>Status</dt>
+          <dd>{member.status === 'current' ? 'Current' : 'Lapsed'}</dd>
+        </dl>
+      </section>
+      <section class="card" aria-labelledby="login-heading">
+        <h2 id="login-heading">Login</h2>
+        <dl class="details">
+          <dt>Username</dt>
+          <dd>{login?.username ?? 'No login yet'}</dd>
+          <dt>Access level</dt>
+          <dd>{login ? roleLabels[login.role] : '—'}</dd>
+          <dt>Created</dt>
+          <dd>{formatDateTime(login?.createdAt, '—')}</dd>
+          <dt>Last Login</dt>
+          <dd>{formatDateTime(login?.lastLoginAt)}</dd>
+          <dt>State</dt>
+          <dd>{loginState}</dd>
+        </dl>
+        {security && (
+          <div class="actions">
+            {neverLoggedIn && (
+              <form method="post" action={`${base}/resend-setup-email`} class="inline">
+                <CsrfField token={ctx.csrfToken} />
+                <button type="submit">Resend set-up email</button>
+              </form>
+            )}{' '}
+            <form method="post" action={`${base}/reenable-invite-link`} class="inline">
+              <CsrfField token={ctx.csrfToken} />
+              <button type="submit" class="secondary">
+                Re-enable Invite Link
+              </button>
+            </form>
+          </div>
+        )}
+      </section>
+      <section class="card" aria-labelledby="history-heading">
+        <h2 id="history-heading">Invitation history</h2>
+        {history.length === 0 ? (
+          <p>No invitation has been sent to this member yet.</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Queued</th>
+                <th scope="col">Sent</th>
+                <th scope="col">To</th>
+                <th scope="col">Delivery</th>
+                <th scope="col">Link</th>
+              </tr>
+            </thead>
+            <tbody>
+              {history.map((h) => (
+                <tr key={h.id}>
+                  <td>{formatDateTime(h.createdAt)}</td>
+                  <td>{formatDateTime(h.sentAt, '—')}</td>
+                  <td>{h.toAddress}</td>
+                  <td>
+                    {stateWords[h.state] ?? h.state}
+                    {h.lastError && <div class="muted">{h.lastError}</div>}
+                  </td>
+                  <td>
+                    {h.usedAt
+                      ? 'Used'
+                      : h.revokedAt
+                        ? 'Revoked'
+                        : h.expiresAt
+                          ? `Expires ${formatDateTime(h.expiresAt)}`
+                          : '—'}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </AdminFrame>
+  );
+}

@@ -1,0 +1,59 @@
+import type { FastifyInstance } from 'fastify';
+import type { App } from '../../../app.ts';
+import { resendSetupEmail } from '../../../domain/invitations/queueInvitations.ts';
+import { reenableInviteLink } from '../../../domain/invitations/reenableInviteLink.ts';
+import { memberProfile } from '../../../domain/members/memberProfile.ts';
+import { AppError } from '../../../errors.ts';
+import { actorOf } from '../../access.ts';
+import { pageContext, sendPage } from '../../render.ts';
+import { ProfilePage } from './ProfilePage.tsx';
+
+type IdParams = { Params: { id: string } };
+
+const memberId = (raw: string) => {
+  const id = Number(raw);
+  if (!Number.isSafeInteger(id) || id < 1)
+    throw new AppError('not_found', 'There is no member with that id.');
+  return id;
+};
+
+/** Admin > Member Search > Profile, with the Login section's repairs. */
+export function registerProfileRoutes(server: FastifyInstance, app: App): void {
+  server.get<IdParams & { Querystring: { resent?: string } }>(
+    '/admin/members/:id',
+    { config: { access: 'members.read' } },
+    async (request, reply) => {
+      const profile = await memberProfile(app.deps, actorOf(request), memberId(request.params.id));
+      const notice = request.query.resent === '1' ? 'The set-up email is on its way.' : undefined;
+      return sendPage(
+        reply,
+        <ProfilePage ctx={pageContext(app, request, reply)} profile={profile} notice={notice} />,
+      );
+    },
+  );
+
+  server.post<IdParams>(
+    '/admin/members/:id/resend-setup-email',
+    { config: { access: 'logins.manage' } },
+    async (request, reply) => {
+      const id = memberId(request.params.id);
+      await resendSetupEmail(app.deps, actorOf(request), id);
+      return reply.redirect(`/admin/members/${id}?resent=1`, 303);
+    },
+  );
+
+  // Answered directly rather than redirected: the fresh link must not end up in a URL or the history.
+  server.post<IdParams>(
+    '/admin/members/:id/reenable-invite-link',
+    { config: { access: 'logins.manage' } },
+    async (request, reply) => {
+      const id = memberId(request.params.id);
+      const reenabled = await reenableInviteLink(app.deps, actorOf(request), id);
+      const profile = await memberProfile(app.deps, actorOf(request), id);
+      return sendPage(
+        reply,
+        <ProfilePage ctx={pageContext(app, request, reply)} profile={profile} reenabled={reenabled} />,
+      );
+    },
+  );
+}

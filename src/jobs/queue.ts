@@ -1,0 +1,54 @@
+import PgBoss from 'pg-boss';
+import type { Logger } from 'pino';
+import type { Database } from '../db/connect.ts';
+import type { JobPort } from '../domain/deps.ts';
+
+export const EMAIL_DUE = 'email-due';
+export const EMAIL_SWEEP = 'email-sweep';
+
+// A round of N messages wakes up to LANES jobs, so that several worker processes share a big Send All.
+const LANES = 4;
+const MESSAGES_PER_LANE = 200;
+
+export type JobQueue = JobPort & {
+  /** Starts pg-boss; `background` also runs its maintenance and cron schedules (worker processes). */
+  start(opts?: { background?: boolean }): Promise<PgBoss>;
+  stop(): Promise<void>;
+};
+
+/** pg-boss over the portal's own database (PGlite or PostgreSQL), started on first use. */
+export function createJobQueue(database: Database, logger: Logger): JobQueue {
+  let started: Promise<PgBoss> | undefined;
+  const start = (opts: { background?: boolean } = {}) => {
+    started ??= (async () => {
+      const boss = new PgBoss({
+        db: { executeSql: (text, values) => database.executeSql(text, values) },
+        supervise: opts.background === true,
+        schedule: opts.background === true,
+      });
+      boss.on('error', (err) => logger.error({ err }, 'job queue error'));
+      await boss.start();
+      for (const name of [EMAIL_DUE, EMAIL_SWEEP]) {
+        if (!(await boss.getQueue(name))) await boss.createQueue(name);
+      }
+      return boss;
+    })();
+    return started;
+  };
+  return {
+    start,
+    async emailDue(opts = {}) {
+      const boss = await start();
+      const lanes = Math.min(LANES, Math.max(1, Math.ceil((opts.volume ?? 1) / MESSAGES_PER_LANE)));
+      for (let i = 0; i < lanes; i++) {
+        // A lane runs until nothing is due; a million-member round takes a while.
+        await boss.send(EMAIL_DUE, {}, { expireInHours: 6, ...(opts.at ? { startAfter: opts.at } : {}) });
+      }
+    },
+    async stop() {
+      const running = started;
+      started = undefined;
+      if (running) await (await running).stop({ graceful: true, timeout: 10_000 });
+    },
+  };
+}

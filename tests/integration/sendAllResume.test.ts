@@ -1,0 +1,149 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, startServer, tempDataDir } from '../cliProcess.ts';
+import { GOOD_PASSWORD } from '../factories.ts';
+import { type SmtpSink, startSmtpSink } from '../smtpSink.ts';
+
+/**
+ * The promise of Send All under a real crash: the portal process is killed (SIGKILL) half-way through
+ * delivery and started again. Counted at a real SMTP server: nobody gets two emails, and everybody gets
+ * one except at most the handful whose message was in flight at the moment of the kill.
+ */
+const MEMBERS = 150;
+
+async function databaseEnv(): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) return { env: { DATA_DIR: tempDataDir() }, drop: async () => {} };
+  const name = `gatehouse_resume_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const dbUrl = new URL(url);
+  dbUrl.pathname = `/${name}`;
+  return {
+    env: { DATABASE_URL: dbUrl.toString(), DATA_DIR: tempDataDir() },
+    async drop() {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+/** A browser-like HTTP client for a portal running in another process: cookies and CSRF tokens. */
+function portalClient(baseUrl: string) {
+  const jar = new Map<string, string>();
+  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const keep = (res: Response) => {
+    for (const c of res.headers.getSetCookie()) {
+      const pair = c.split(';')[0]!;
+      jar.set(pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1));
+    }
+    return res;
+  };
+  const get = async (path: string) =>
+    keep(await fetch(baseUrl + path, { headers: { cookie: cookie() }, redirect: 'manual' }));
+  const post = async (path: string, form: Record<string, string>, formPage: string) => {
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await (await get(formPage)).text())![1]!;
+    return keep(
+      await fetch(baseUrl + path, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: csrf, ...form }),
+      }),
+    );
+  };
+  return {
+    get,
+    post,
+    async logIn(username: string) {
+      expect((await post('/login', { username, password: GOOD_PASSWORD }, '/login')).status).toBe(303);
+    },
+  };
+}
+
+const SEND_ALL = '/admin/member-management/invitation-codes/send-all';
+
+describe('Send All survives a killed process', { timeout: 180_000 }, () => {
+  let sink: SmtpSink;
+  let db: Awaited<ReturnType<typeof databaseEnv>>;
+  beforeAll(async () => {
+    // Slow enough acceptance that the kill lands mid-round.
+    sink = await startSmtpSink({ dataDelayMs: 15 });
+    db = await databaseEnv();
+  });
+  afterAll(async () => {
+    await sink.close();
+    await db.drop();
+  });
+
+  it('never emails a member twice and loses only the messages in flight', async () => {
+    const env = {
+      ...db.env,
+      SMTP_URL: sink.url,
+      DELIVERY_LEASE_SECONDS: '2',
+      GATEHOUSE_PASSWORD: GOOD_PASSWORD,
+    };
+    expect(
+      (
+        await runCli(
+          [
+            'admin',
+            'create',
+            '--username',
+            'boss',
+            '--email',
+            'boss@example.org',
+            '--first-name',
+            'Bo',
+            '--last-name',
+            'Ss',
+          ],
+          env,
+        )
+      ).code,
+    ).toBe(0);
+    expect((await runCli(['demo', '--members', String(MEMBERS)], env)).code).toBe(0);
+    const pending = MEMBERS - Math.ceil(MEMBERS / 3); // demo gives every third member a login
+
+    const first = await startServer(env);
+    const admin = portalClient(first.url);
+    await admin.logIn('boss');
+    const started = await admin.post(SEND_ALL, {}, SEND_ALL);
+    expect(started.status).toBe(303);
+    const progressPath = started.headers.get('location')!;
+    await sink.waitForMessages(Math.floor(pending / 2), 60_000);
+    first.child.kill('SIGKILL');
+    await new Promise((resolve) => first.child.once('exit', resolve));
+    const atKill = sink.messages.length;
+    expect(atKill).toBeLessThan(pending);
+
+    const second = await startServer(env);
+    let progress = '';
+    try {
+      const again = portalClient(second.url);
+      await again.logIn('boss');
+      for (let i = 0; i < 120 && !progress.includes('Finished'); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        progress = await (await again.get(progressPath)).text();
+      }
+    } finally {
+      await second.stop();
+    }
+    expect(progress).toContain('Finished');
+    const perRecipient = [...sink.byRecipient().values()];
+    expect(Math.max(...perRecipient)).toBe(1);
+    const lost = pending - sink.messages.length;
+    console.info(
+      `kill-and-resume: ${atKill} of ${pending} delivered before the kill, ${lost} in flight and interrupted`,
+    );
+    expect(lost).toBeGreaterThanOrEqual(0);
+    // In flight at the kill: at most the SMTP pool (5 connections) per lane (2 lanes).
+    expect(lost).toBeLessThanOrEqual(10);
+    expect(sink.messages.length).toBeGreaterThan(atKill);
+  });
+});
