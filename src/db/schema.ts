@@ -73,6 +73,10 @@ export const members = pgTable(
     index('members_pending_invitations_sent_idx')
       .on(t.invitationsSent, t.lastName, t.firstName, t.id)
       .where(sql`not has_login`),
+    // "Delivery failed only": few rows in a healthy roster, so the filter must not have to read the others.
+    index('members_pending_failed_idx')
+      .on(t.lastName, t.firstName, t.id)
+      .where(sql`not has_login and delivery_state = 'failed'`),
     // Trigram search over names, email and member number, space-padded so that one- and two-letter terms
     // can match whole words through the same index. The expression must stay identical to SEARCH_TEXT in
     // src/domain/invitations/pendingSearch.ts or the planner cannot use it.

@@ -11,8 +11,13 @@ import { registerAssets } from './assets/routes.ts';
 import { registerErrorHandling } from './errorHandling.tsx';
 import { registerAdminRoutes } from './pages/admin/routes.tsx';
 import { registerAuthRoutes } from './pages/auth/routes.tsx';
+import { registerEmailLogRoutes } from './pages/emailLog/routes.tsx';
 import { registerHomeRoutes } from './pages/home/routes.tsx';
 import { registerImportRoutes } from './pages/import/routes.tsx';
+import { registerInvitationCodesRoutes } from './pages/invitationCodes/routes.tsx';
+import { registerInviteRoutes } from './pages/invite/routes.tsx';
+import { registerProfileRoutes } from './pages/profile/routes.tsx';
+import { registerSendInvitationRoutes } from './pages/sendInvitations/routes.tsx';
 import { registerSetupRoutes } from './pages/setup/routes.tsx';
 
 /** The Fastify instance with every plugin and page. Listening is left to the caller. */
@@ -21,7 +26,7 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   const server = Fastify({
     loggerInstance: app.logger as FastifyBaseLogger,
     genReqId: () => randomUUID(),
-    trustProxy: process.env.TRUST_PROXY === '1',
+    trustProxy: config.trustProxy,
   });
   await server.register(helmet, {
     contentSecurityPolicy: {
@@ -52,6 +57,11 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   registerAuthRoutes(server, app);
   registerHomeRoutes(server, app);
   registerAdminRoutes(server, app);
+  registerEmailLogRoutes(server, app);
   registerImportRoutes(server, app);
+  registerInviteRoutes(server, app);
+  registerSendInvitationRoutes(server, app);
+  registerProfileRoutes(server, app);
+  registerInvitationCodesRoutes(server, app);
   return server;
 }

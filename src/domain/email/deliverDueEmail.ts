@@ -6,7 +6,7 @@ import type { Deps } from '../deps.ts';
 import { invitationLink } from '../invitations/invitationSecrets.ts';
 import { type ClaimedMessage, claimDueMessages } from './claimDueMessages.ts';
 import { interruptAbandonedSends } from './interruptAbandonedSends.ts';
-import { finishCompletedRounds, recordOutcome } from './recordOutcome.ts';
+import { finishCompletedRounds, recordOutcomes } from './recordOutcome.ts';
 
 const BATCH_SIZE = 50;
 
@@ -39,61 +39,51 @@ function storedCopy(
   return { subject: email.subject, text: scrub(email.text), html: scrub(email.html) };
 }
 
-async function inParallel<T>(items: T[], lanes: number, task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(lanes, items.length) }, async () => {
-      while (next < items.length) await task(items[next++]!);
-    }),
-  );
-}
-
 /**
- * Sends every message that is due, batch after batch, until none is left. Each message is marked just
- * before it is handed to the mail server and written back as soon as the server answers, so a crash
- * leaves only the messages in flight undecided; those are given up as interrupted rather than sent
- * twice, and the rest of the batch is queued again (see interruptAbandonedSends).
+ * Sends every message that is due, batch after batch, until none is left. Within a batch, messages go
+ * out in groups as large as the SMTP pool: a group is marked `sending` right before it is handed to the
+ * mail server and written back as soon as the server has answered for all of it. A crash therefore
+ * leaves only the group in flight undecided — given up as interrupted, never sent twice — and the rest
+ * of the batch is queued again (see interruptAbandonedSends).
  */
-export async function deliverDueEmail(
-  deps: Deps,
-  mailer: Mailer,
-): Promise<{ delivered: number; failed: number }> {
+export async function deliverDueEmail(deps: Deps, mailer: Mailer): Promise<{ delivered: number; failed: number }> {
   let delivered = 0;
   let failed = 0;
   await interruptAbandonedSends(deps);
   for (;;) {
-    const batch = await claimDueMessages(deps, BATCH_SIZE);
+    const batch = (await claimDueMessages(deps, BATCH_SIZE)).filter((m) => m.invitation); // only invitations are queued so far
     if (batch.length === 0) break;
     let retrying = false;
-    await inParallel(batch, deps.config.smtpPoolSize, async (m) => {
-      if (!m.invitation) return; // only invitation emails exist so far; nothing else is ever queued
-      const email = render(deps, m);
-      // From here on a crash leaves the message undecided (it may have arrived): never resent.
-      await markHandedOver(deps, m);
-      const outcome = await mailer.send(email);
-      const secrets = [m.invitation.token, m.invitation.code];
-      const state = await recordOutcome(
+    for (let start = 0; start < batch.length; start += deps.config.smtpPoolSize) {
+      const group = batch.slice(start, start + deps.config.smtpPoolSize);
+      const emails = group.map((m) => render(deps, m));
+      await markHandedOver(deps, group);
+      const outcomes = await Promise.all(emails.map((email) => mailer.send(email)));
+      const states = await recordOutcomes(
         deps.db,
-        m,
-        outcome,
-        storedCopy(email, secrets, !mailer.delivers),
+        group.map((message, i) => ({
+          message,
+          outcome: outcomes[i]!,
+          stored: storedCopy(emails[i]!, [message.invitation!.token, message.invitation!.code], !mailer.delivers),
+        })),
         deps.clock.now(),
       );
-      if (state === 'sent' || state === 'logged') delivered++;
-      else if (state === 'failed') failed++;
-      else retrying = true;
-    });
+      delivered += states.filter((s) => s === 'sent' || s === 'logged').length;
+      failed += states.filter((s) => s === 'failed').length;
+      retrying ||= states.includes('deferred');
+    }
     await finishCompletedRounds(deps.db, deps.clock.now());
     if (retrying) await deps.jobs.emailDue({ at: await nextRetryAt(deps) });
   }
   return { delivered, failed };
 }
 
-async function markHandedOver(deps: Deps, m: ClaimedMessage): Promise<void> {
-  m.attempts += 1;
+/** From here on a crash leaves these messages undecided (they may have arrived): never resent. */
+async function markHandedOver(deps: Deps, group: ClaimedMessage[]): Promise<void> {
+  for (const m of group) m.attempts += 1;
   await deps.db.execute(sql`
-    update email_messages set state = 'sending', attempts = ${m.attempts}, updated_at = ${deps.clock.now()}
-    where id = ${m.id}`);
+    update email_messages set state = 'sending', attempts = attempts + 1, updated_at = ${deps.clock.now()}
+    where id = any(${sql.param(group.map((m) => m.id))}::bigint[])`);
 }
 
 /** When the soonest retry is due, so a job can wake a worker for it. */

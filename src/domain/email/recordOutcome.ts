@@ -11,45 +11,57 @@ const RETRY_DELAYS_MS = [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000, 3 * 60 * 
 export const retryDelayMs = (attempts: number) =>
   RETRY_DELAYS_MS[Math.min(attempts, RETRY_DELAYS_MS.length) - 1]!;
 
-type Content = { subject: string; text: string; html: string };
+export type Delivery = {
+  message: ClaimedMessage;
+  outcome: SendOutcome;
+  /** What the Email Log keeps of the message. */
+  stored: { subject: string; text: string; html: string };
+};
+
+function settle({ message, outcome }: Delivery, now: Date) {
+  const reached = outcome.status === 'sent' || outcome.status === 'logged';
+  const retry = outcome.status === 'temporary' && message.attempts < MAX_ATTEMPTS;
+  const state: DeliveryState = reached ? outcome.status : retry ? 'deferred' : 'failed';
+  const detail = outcome.status === 'sent' ? outcome.response : outcome.status === 'logged' ? null : outcome.error;
+  const nextAttemptAt = retry ? new Date(now.getTime() + retryDelayMs(message.attempts)).toISOString() : null;
+  return { reached, state, detail, nextAttemptAt };
+}
 
 /**
- * Writes what became of one message: on the message (state, stored content, error, next attempt), on the
- * member (the invitation summary the Invitation Codes list shows) and, when the email never reached a
- * mail server, revokes the invitation it carried — nobody can have its link.
+ * Writes what became of a group of messages, in one statement (this is the delivery hot path): on each
+ * message (state, stored copy, error, next attempt), on its member (the invitation summary the
+ * Invitation Codes list shows) and, when the email never reached a mail server, revokes the invitation
+ * it carried — nobody can have its link. Returns each message's new state.
  */
-export async function recordOutcome(
-  db: DbOrTx,
-  message: ClaimedMessage,
-  outcome: SendOutcome,
-  stored: Content,
-  now: Date,
-): Promise<DeliveryState> {
-  const reachedServer = outcome.status === 'sent' || outcome.status === 'logged';
-  const retry = outcome.status === 'temporary' && message.attempts < MAX_ATTEMPTS;
-  const state: DeliveryState = reachedServer ? outcome.status : retry ? 'deferred' : 'failed';
-  const detail =
-    outcome.status === 'sent' ? outcome.response : outcome.status === 'logged' ? null : outcome.error;
-  const nextAttemptAt = retry ? new Date(now.getTime() + retryDelayMs(message.attempts)) : null;
+export async function recordOutcomes(db: DbOrTx, deliveries: Delivery[], now: Date): Promise<DeliveryState[]> {
+  const settled = deliveries.map((d) => settle(d, now));
+  const column = <T>(pick: (d: Delivery, i: number) => T) => sql.param(deliveries.map(pick));
   await db.execute(sql`
-    update email_messages set state = ${state}, next_attempt_at = ${nextAttemptAt}, updated_at = ${now},
-      sent_at = ${reachedServer ? now : null}, last_error = ${reachedServer ? null : detail},
-      subject = ${stored.subject}, text_body = ${stored.text}, html_body = ${stored.html}
-    where id = ${message.id}`);
-  if (message.memberId !== null && message.kind === 'invitation') {
-    await db.execute(sql`
-      update members set
-        invitations_sent = invitations_sent + ${reachedServer ? 1 : 0},
-        last_invited_at = case when ${reachedServer} then ${now}::timestamptz else last_invited_at end,
-        delivery_state = ${state}, delivery_detail = ${detail}
-      where id = ${message.memberId}`);
-  }
-  if (!reachedServer && message.invitation) {
-    await db.execute(
-      sql`update invitations set revoked_at = ${now} where id = ${message.invitation.invitationId}`,
-    );
-  }
-  return state;
+    with o as (
+      select * from unnest(
+        ${column((d) => d.message.id)}::bigint[], ${column((_, i) => settled[i]!.state)}::text[],
+        ${column((_, i) => settled[i]!.reached)}::boolean[], ${column((_, i) => settled[i]!.detail)}::text[],
+        ${column((_, i) => settled[i]!.nextAttemptAt)}::timestamptz[],
+        ${column((d) => d.stored.subject)}::text[], ${column((d) => d.stored.text)}::text[], ${column((d) => d.stored.html)}::text[],
+        ${column((d) => (d.message.kind === 'invitation' ? d.message.memberId : null))}::bigint[],
+        ${column((d, i) => (settled[i]!.reached ? null : (d.message.invitation?.invitationId ?? null)))}::bigint[])
+      as o(id, state, reached, detail, next_attempt_at, subject, text_body, html_body, member_id, revoke_id)),
+    message as (
+      update email_messages e set state = o.state, next_attempt_at = o.next_attempt_at, updated_at = ${now},
+        sent_at = case when o.reached then ${now}::timestamptz end,
+        last_error = case when o.reached then null else o.detail end,
+        subject = o.subject, text_body = o.text_body, html_body = o.html_body
+      from o where e.id = o.id
+      returning e.id),
+    member as (
+      update members m set
+        invitations_sent = m.invitations_sent + case when o.reached then 1 else 0 end,
+        last_invited_at = case when o.reached then ${now}::timestamptz else m.last_invited_at end,
+        delivery_state = o.state, delivery_detail = o.detail
+      from o where m.id = o.member_id
+      returning m.id)
+    update invitations i set revoked_at = ${now} from o where i.id = o.revoke_id`);
+  return settled.map((s) => s.state);
 }
 
 /** Marks rounds done once none of their messages is waiting or being sent. */

@@ -18,6 +18,11 @@ const adminNav: NavItem[] = [
   },
   { href: '/admin/members', label: 'Member Search', description: 'Find a member and open their profile.' },
   { href: '/admin/query-tool', label: 'Query Tool', description: 'Reports such as Member Roster - Current.' },
+  {
+    href: '/admin/email-log',
+    label: 'Email Log',
+    description: 'Every email the portal sent, its delivery state and content.',
+  },
 ];
 
 export function AdminFrame({

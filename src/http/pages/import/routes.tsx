@@ -1,5 +1,130 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../../app.ts';
+import { decodeRosterFile } from '../../../domain/members/decodeRosterFile.ts';
+import { type ImportReport, importRoster } from '../../../domain/members/importRoster.ts';
+import {
+  deleteRosterUpload,
+  loadRosterUpload,
+  saveRosterUpload,
+} from '../../../domain/members/rosterUploads.ts';
+import { AppError, isAppError } from '../../../errors.ts';
+import { actorOf } from '../../access.ts';
+import { field, pageContext, sendPage } from '../../render.ts';
+import { ImportPreviewPage } from './ImportPreviewPage.tsx';
+import { IMPORT_PATH, type ImportResult, ImportUploadPage } from './ImportUploadPage.tsx';
 
-/** Admin > Member Management > Import members (CSV upload, preview, apply). */
-export function registerImportRoutes(_server: FastifyInstance, _app: App): void {}
+// @fastify/multipart in keyValues mode keeps a file's contents but not its name.
+const UPLOADED_FILE_NAME = 'uploaded file';
+
+type UploadParams = { Params: { uploadId: string } };
+
+function uploadedCsv(body: unknown): string {
+  const file = (body as Record<string, unknown> | undefined)?.file;
+  if (!Buffer.isBuffer(file))
+    throw new AppError('validation', 'Choose the roster CSV file to upload.', 'file');
+  return decodeRosterFile(file);
+}
+
+const count = (value: string | undefined) => Math.max(0, Number.parseInt(value ?? '', 10) || 0);
+
+function resultFrom(query: Record<string, string | undefined>): ImportResult | undefined {
+  if (query.added === undefined) return undefined;
+  return {
+    added: count(query.added),
+    updated: count(query.updated),
+    unchanged: count(query.unchanged),
+    skipped: count(query.skipped),
+  };
+}
+
+/** Admin > Member Management > Import members: upload a CSV, preview what it would do, apply it. */
+export function registerImportRoutes(server: FastifyInstance, app: App): void {
+  const access = { config: { access: 'members.import' as const } };
+  const uploader = (request: FastifyRequest) => request.signedIn!.accountId;
+
+  const showPreview = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    uploadId: string,
+    report: ImportReport,
+    error?: string,
+  ) => {
+    const ctx = pageContext(app, request, reply);
+    const page = <ImportPreviewPage ctx={ctx} uploadId={uploadId} report={report} error={error} />;
+    return sendPage(reply, page, error ? 400 : 200);
+  };
+
+  server.get<{ Querystring: Record<string, string | undefined> }>(IMPORT_PATH, access, (request, reply) =>
+    sendPage(
+      reply,
+      <ImportUploadPage ctx={pageContext(app, request, reply)} result={resultFrom(request.query)} />,
+    ),
+  );
+
+  server.post(IMPORT_PATH, access, async (request, reply) => {
+    try {
+      const csv = uploadedCsv(request.body);
+      const report = await importRoster(app.deps, actorOf(request), {
+        csv,
+        source: UPLOADED_FILE_NAME,
+        dryRun: true,
+        validRowsOnly: false,
+      });
+      // A file that is not a roster at all is refused here; row problems are for the preview to list.
+      if (report.fileProblem) {
+        const { line, message } = report.fileProblem;
+        throw new AppError('validation', `Line ${line}: ${message}.`, 'file');
+      }
+      const uploadId = await saveRosterUpload(app.deps, uploader(request), {
+        fileName: UPLOADED_FILE_NAME,
+        content: csv,
+      });
+      return reply.redirect(`${IMPORT_PATH}/${uploadId}`, 303);
+    } catch (e) {
+      if (!isAppError(e) || e.code !== 'validation') throw e;
+      const ctx = pageContext(app, request, reply);
+      return sendPage(reply, <ImportUploadPage ctx={ctx} errors={{ [e.field ?? 'file']: e.message }} />, 400);
+    }
+  });
+
+  server.get<UploadParams>(`${IMPORT_PATH}/:uploadId`, access, async (request, reply) => {
+    const { uploadId } = request.params;
+    const upload = await loadRosterUpload(app.deps, uploadId, uploader(request));
+    const report = await importRoster(app.deps, actorOf(request), {
+      csv: upload.content,
+      source: upload.fileName,
+      dryRun: true,
+      validRowsOnly: false,
+    });
+    return showPreview(request, reply, uploadId, report);
+  });
+
+  server.post<UploadParams>(`${IMPORT_PATH}/:uploadId/apply`, access, async (request, reply) => {
+    const { uploadId } = request.params;
+    const upload = await loadRosterUpload(app.deps, uploadId, uploader(request));
+    const report = await importRoster(app.deps, actorOf(request), {
+      csv: upload.content,
+      source: upload.fileName,
+      dryRun: false,
+      validRowsOnly: field(request.body, 'validRowsOnly') === 'yes',
+    });
+    if (!report.applied) {
+      // The report of a refused import is the preview itself: the same counts, nothing written.
+      return showPreview(
+        request,
+        reply,
+        uploadId,
+        report,
+        'Nothing was imported: some rows have problems. Fix the file and upload it again, or tick "Import valid rows only".',
+      );
+    }
+    await deleteRosterUpload(app.deps, uploadId);
+    const result = new URLSearchParams({
+      added: String(report.added),
+      updated: String(report.updated),
+      unchanged: String(report.unchanged),
+      skipped: String(report.problems.length),
+    });
+    return reply.redirect(`${IMPORT_PATH}?${result}`, 303);
+  });
+}

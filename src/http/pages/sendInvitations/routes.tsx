@@ -19,8 +19,8 @@ const idParam = (raw: string) => {
 /** Send on a row, Send All (confirm, start) and the progress of a round. */
 export function registerSendInvitationRoutes(server: FastifyInstance, app: App): void {
   server.post<{ Params: { memberId: string } }>(`${BASE}/:memberId/send`, send, async (request, reply) => {
-    const { name } = await sendInvitation(app.deps, actorOf(request), idParam(request.params.memberId));
-    return reply.redirect(`${BASE}?sent=${encodeURIComponent(name)}`, 303);
+    const { roundId } = await sendInvitation(app.deps, actorOf(request), idParam(request.params.memberId));
+    return reply.redirect(`${BASE}?sent=${roundId}`, 303);
   });
 
   server.get(`${BASE}/send-all`, send, async (request, reply) => {

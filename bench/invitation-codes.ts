@@ -1,0 +1,326 @@
+/**
+ * Invitation Codes benchmark: listPendingMembers and countPendingMembers on 10k, 100k and 1M members in a
+ * fresh PostgreSQL database, and on 10k and 100k in PGlite (in memory).
+ *
+ *   node --import tsx bench/invitation-codes.ts
+ *
+ * BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/test; "off" skips PostgreSQL) — a database is created
+ * on that server for each size and dropped afterwards. BENCH_PG_SIZES (10000,100000,1000000),
+ * BENCH_PGLITE_SIZES (10000,100000), BENCH_REPS (50), BENCH_EXPLAIN=1 prints EXPLAIN ANALYZE of every
+ * case at the largest size of each engine, BENCH_KEEP_DB=1 keeps the PostgreSQL databases for a closer look.
+ *
+ * The roster is loaded set-based (INSERT … SELECT generate_series) with the members indexes dropped and
+ * re-created from their own definitions afterwards, then VACUUM ANALYZE. About 30% of members have a login
+ * (has_login set directly), 35% of the rest were never invited, 5% of invitations failed. Times are taken
+ * around the domain call in this process (driver included), so they are what a page view waits for.
+ * "Bare SQL" is the ceiling: the plainest hand-written query for the same rows (for a search, the
+ * trigram-first query of PERFORMANCE.md), run through the same driver with nothing around it.
+ */
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { type SQL, sql } from 'drizzle-orm';
+import pg from 'pg';
+import { type Database, type Db, openPglite, openPostgres, queryRows } from '../src/db/connect.ts';
+import { countPendingMembers, forgetPendingCount } from '../src/domain/invitations/pendingCount.ts';
+import { listPendingMembers } from '../src/domain/invitations/pendingMembers.ts';
+import { encodeCursor, type PendingQuery } from '../src/domain/invitations/pendingQuery.ts';
+import { SEARCH_TEXT } from '../src/domain/invitations/pendingSearch.ts';
+import { type Actor, systemActor } from '../src/domain/policy.ts';
+
+const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const sizes = (v: string | undefined, d: number[]) => (v ? v.split(',').map(Number) : d);
+const PG_SIZES = sizes(process.env.BENCH_PG_SIZES, [10_000, 100_000, 1_000_000]);
+const PGLITE_SIZES = sizes(process.env.BENCH_PGLITE_SIZES, [10_000, 100_000]);
+const REPS = Number(process.env.BENCH_REPS ?? 50);
+const EXPLAIN = process.env.BENCH_EXPLAIN === '1';
+const KEEP_DB = process.env.BENCH_KEEP_DB === '1';
+const admin: Actor = { ...systemActor('bench'), role: 'admin' };
+
+const FIRST =
+  `James Mary John Patricia Robert Jennifer Michael Linda William Elizabeth David Barbara Richard Susan
+  Joseph Jessica Thomas Sarah Charles Karen Chris Nancy Daniel Lisa Matthew Betty Anthony Margaret Mark Sandra Paul
+  Ashley Steven Kimberly Andrew Emily Joshua Donna Kenneth Michelle Kevin Dorothy Brian Carol George Amanda Aisha Wei
+  Li Mohammed Fatima Olga Sven Ingrid Hiroshi Yuki Chidi Ngozi Priya Arjun Zoë Åsa José Émile Siobhan Eoin`.split(
+    /\s+/,
+  );
+const LAST =
+  `Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez Gonzalez
+  Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White Harris Sanchez Clark Ramirez Lewis
+  Robinson Walker Young Allen King Wright Scott Torres Nguyen Hill Flores Green Adams Nelson Baker Hall Rivera
+  Campbell Mitchell Carter Roberts Shaw Patel Kim Li Wang Chen Singh Kumar Murphy Kelly O'Brien Byrne Ryan Walsh
+  Müller Schmidt Schneider Fischer Weber Meyer Wagner Becker Novak Kowalski Nowak Dubois Laurent Rossi Russo
+  Ferrari Esposito Bianchi Okafor Adeyemi Mensah Silva Santos Costa Oliveira Pereira Tanaka Suzuki Sato Yamamoto`.split(
+    /\s+/,
+  );
+const SYL1 = 'Al Bar Cor Dal El Fen Gar Hal Is Jor Kal Lin Mor Nor Or Pen Quin Ros Stan Tor'.split(' ');
+const SYL2 = 'a be di en ford gre ker lo mar nes ri sel ta ven wick bur dan hol ly ton'.split(' ');
+const SYL3 = 'son field ley man ston wood berg ham ford well ridge more stead worth by'.split(' ');
+const DOMAINS = 'gmail.com outlook.com yahoo.com hotmail.com icloud.com example.org proton.me web.de'.split(
+  ' ',
+);
+const RARE = 'Featherstonehaugh';
+
+const arr = (xs: string[]) => sql.raw(`array[${xs.map((x) => `'${x.replace(/'/g, "''")}'`).join(',')}]`);
+
+/** n members in one statement; the random columns come from one subquery so each row's values agree. */
+function loadSql(from: number, to: number): SQL {
+  return sql`
+    insert into members (member_number, first_name, last_name, email, email_lower, status, has_login,
+                         invitations_sent, last_invited_at, delivery_state, delivery_detail)
+    select 'M' || lpad(g::text, 7, '0'), f, l, e, lower(e),
+           case when r3 < 0.2 then 'lapsed' else 'current' end,
+           r4 < 0.3,
+           case when r5 < 0.35 then 0 else 1 + floor(r6 * 4)::int end,
+           case when r5 < 0.35 then null else now() - r6 * interval '120 days' end,
+           case when r5 < 0.35 then null when r7 < 0.80 then 'sent' when r7 < 0.85 then 'logged'
+                when r7 < 0.90 then 'deferred' when r7 < 0.95 then 'failed' when r7 < 0.97 then 'queued'
+                else 'interrupted' end,
+           case when r5 >= 0.35 and r7 >= 0.90 and r7 < 0.95 then '550 5.1.1 mailbox unavailable' end
+    from (
+      select g, f, l, r3, r4, r5, r6, r7,
+             lower(replace(replace(f, 'ë', 'e'), 'Å', 'A')) || '.' || lower(replace(l, '''', '')) || g || '@' ||
+               (${arr(DOMAINS)})[1 + floor(r8 * ${DOMAINS.length})::int] as e
+      from (
+        select g,
+               (${arr(FIRST)})[1 + floor(random() * ${FIRST.length})::int] as f,
+               case when g % 250000 = 17 then ${RARE}
+                    when random() < 0.5 then (${arr(LAST)})[1 + floor(power(random(), 1.5) * ${LAST.length})::int]
+                    else (${arr(SYL1)})[1 + floor(random() * ${SYL1.length})::int]
+                      || (${arr(SYL2)})[1 + floor(random() * ${SYL2.length})::int]
+                      || (${arr(SYL3)})[1 + floor(random() * ${SYL3.length})::int] end as l,
+               random() r3, random() r4, random() r5, random() r6, random() r7, random() r8
+        from generate_series(${from}::int, ${to}::int) g) s1) s2`;
+}
+
+async function load(db: Db, n: number): Promise<number> {
+  const started = performance.now();
+  // Bulk loads build indexes faster than they maintain them: drop the members indexes (except the
+  // primary key), load, re-create each from its own definition.
+  const indexes = await queryRows<{ indexname: string; indexdef: string }>(
+    db,
+    sql`select indexname, indexdef from pg_indexes where tablename = 'members' and indexname <> 'members_pkey'`,
+  );
+  for (const i of indexes) await db.execute(sql.raw(`drop index "${i.indexname}"`));
+  await db.execute(sql`select setseed(0.42)`);
+  for (let done = 0; done < n; done += 250_000) {
+    await db.execute(loadSql(done + 1, Math.min(done + 250_000, n)));
+  }
+  for (const i of indexes) await db.execute(sql.raw(i.indexdef));
+  await db.execute(sql`vacuum analyze members`);
+  return (performance.now() - started) / 1000;
+}
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+};
+
+async function time(reps: number, run: () => Promise<unknown>) {
+  for (let i = 0; i < 3; i++) await run();
+  const ms: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t = performance.now();
+    await run();
+    ms.push(performance.now() - t);
+  }
+  return { median: quantile(ms, 0.5), p95: quantile(ms, 0.95) };
+}
+
+/** A Db that remembers the statements it ran, so that EXPLAIN ANALYZE can run exactly those. */
+function recording(db: Db): { db: Db; last: SQL[] } {
+  const last: SQL[] = [];
+  const proxy = new Proxy(db, {
+    get(target, prop, receiver) {
+      if (prop === 'execute') {
+        return (q: SQL) => {
+          last.push(q);
+          return target.execute(q);
+        };
+      }
+      return Reflect.get(target, prop, receiver);
+    },
+  });
+  return { db: proxy, last };
+}
+
+type Row = { engine: string; size: number; case: string; median: number; p95: number; bare?: number };
+
+async function benchOne(engine: string, database: Database, size: number, explain: boolean): Promise<Row[]> {
+  const loadSeconds = await load(database.db, size);
+  const { db, last } = recording(database.db);
+  const deps = { db };
+  const [stats] = await queryRows<{ pending: string; smith: string; rare: string }>(
+    database.db,
+    sql`select count(*) filter (where not has_login) as pending,
+               count(*) filter (where not has_login and last_name = 'Smith') as smith,
+               count(*) filter (where not has_login and last_name = ${RARE}) as rare from members`,
+  );
+  const pending = Number(stats!.pending);
+  console.log(
+    `\n${engine} ${size.toLocaleString('en')} members: loaded + indexed + analyzed in ${loadSeconds.toFixed(1)} s; ` +
+      `${pending} without a login (${stats!.smith} Smith, ${stats!.rare} ${RARE})`,
+  );
+  const deep = async (order: string, keys: string) => {
+    const [r] = await queryRows<{ k: unknown[] }>(
+      database.db,
+      sql.raw(
+        `select json_build_array(${keys}) as k from members where not has_login order by ${order} offset ${Math.floor(pending / 2)} limit 1`,
+      ),
+    );
+    if (!r) throw new Error('the list is empty: load some members without a login first');
+    return typeof r.k === 'string' ? (JSON.parse(r.k) as unknown[]) : r.k;
+  };
+  const nameKeys = await deep('last_name, first_name, id', 'last_name, first_name, id');
+  const nameCursor = encodeCursor('name', 'asc', nameKeys);
+  const lastInvitedKey = `coalesce(last_invited_at, '-infinity'::timestamptz), id`;
+  const lastInvitedCursor = encodeCursor(
+    'lastInvited',
+    'desc',
+    await deep(`coalesce(last_invited_at, '-infinity'::timestamptz) desc, id desc`, lastInvitedKey),
+  );
+  const [someone] = await queryRows<{ member_number: string }>(
+    database.db,
+    sql`select member_number from members where not has_login order by id offset ${Math.floor(pending / 3)} limit 1`,
+  );
+  const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000);
+  const cases: [string, Partial<PendingQuery>][] = [
+    ['first page, by name', {}],
+    ['deep page (middle), by name', { after: nameCursor }],
+    ['first page, by member number', { sort: 'memberNumber' }],
+    ['first page, by email desc', { sort: 'email', dir: 'desc' }],
+    ['first page, by last sent asc (never first)', { sort: 'lastInvited' }],
+    ['first page, by last sent desc', { sort: 'lastInvited', dir: 'desc' }],
+    ['deep page (middle), by last sent desc', { sort: 'lastInvited', dir: 'desc', after: lastInvitedCursor }],
+    ['first page, by invitations sent desc', { sort: 'invitationsSent', dir: 'desc' }],
+    ['search common surname "smith"', { search: 'smith' }],
+    [`search rare surname "${RARE.toLowerCase()}"`, { search: RARE.toLowerCase() }],
+    ['search first + last "mary smith"', { search: 'mary smith' }],
+    ['search two letters "li"', { search: 'li' }],
+    ['search a member number (exact)', { search: someone!.member_number }],
+    ['search email domain "gmail" (spread through the list)', { search: 'gmail' }],
+    ['search very common "son" (informational)', { search: 'son' }],
+    ['filter: delivery failed, by name', { deliveryFailed: true }],
+    [
+      'filter: lapsed + invited + sent >60 days ago, by last sent',
+      {
+        status: 'lapsed',
+        invited: 'invited',
+        sentBefore: daysAgo(60),
+        sort: 'lastInvited',
+      },
+    ],
+    ['filter: never invited, current, by name', { invited: 'never', status: 'current' }],
+    ['filter: never invited, by last sent desc', { invited: 'never', sort: 'lastInvited', dir: 'desc' }],
+    ['filter: sent before a date matching nobody, by name', { sentBefore: daysAgo(400) }],
+    [
+      'search "smith" + current, by last sent desc',
+      { search: 'smith', status: 'current', sort: 'lastInvited', dir: 'desc' },
+    ],
+  ];
+  const trigramFirst = (pattern: string) =>
+    sql`select * from (select * from members where not has_login and ${SEARCH_TEXT} like ${pattern} offset 0) m
+        order by last_name, first_name, id limit 51`;
+  const bare: Record<string, SQL> = {
+    'first page, by name': sql`select * from members where not has_login order by last_name, first_name, id limit 51`,
+    'deep page (middle), by name': sql`select * from members where not has_login
+      and (last_name, first_name, id) > (${nameKeys[0]}, ${nameKeys[1]}, ${nameKeys[2]}::bigint)
+      order by last_name, first_name, id limit 51`,
+    'search common surname "smith"': trigramFirst('%smith%'),
+    [`search rare surname "${RARE.toLowerCase()}"`]: trigramFirst(`%${RARE.toLowerCase()}%`),
+    'search email domain "gmail" (spread through the list)': trigramFirst('%gmail%'),
+    'search very common "son" (informational)': trigramFirst('%son%'),
+  };
+  const rows: Row[] = [];
+  for (const [name, q] of cases) {
+    const query: PendingQuery = { sort: 'name', dir: 'asc', ...q };
+    const t = await time(REPS, () => listPendingMembers(deps, admin, query));
+    const b = bare[name] ? await time(REPS, () => database.db.execute(bare[name]!)) : undefined;
+    rows.push({ engine, size, case: name, ...t, bare: b?.median });
+    console.log(
+      `  ${name.padEnd(60)} median ${t.median.toFixed(1).padStart(7)} ms  p95 ${t.p95.toFixed(1).padStart(7)} ms${b ? `  (bare SQL median ${b.median.toFixed(1)} ms)` : ''}`,
+    );
+    if (explain) {
+      last.length = 0;
+      await listPendingMembers(deps, admin, query);
+      for (const statement of last) {
+        const plan = await queryRows<Record<string, string>>(
+          database.db,
+          sql`explain (analyze, buffers) ${statement}`,
+        );
+        console.log(plan.map((p) => `      ${Object.values(p)[0]}`).join('\n'));
+      }
+    }
+  }
+  const count = await time(Math.min(REPS, 15), async () => {
+    forgetPendingCount(db);
+    await countPendingMembers(deps, admin);
+  });
+  const cached = await time(REPS, () => countPendingMembers(deps, admin));
+  rows.push({ engine, size, case: 'count without a login (uncached)', ...count });
+  rows.push({ engine, size, case: 'count without a login (page view, cached)', ...cached });
+  console.log(
+    `  ${'count (uncached / cached)'.padEnd(60)} median ${count.median.toFixed(1).padStart(7)} ms  p95 ${count.p95.toFixed(1).padStart(7)} ms / cached median ${cached.median.toFixed(3)} ms`,
+  );
+  return rows;
+}
+
+async function onPostgres(size: number, explain: boolean): Promise<Row[]> {
+  const name = `gatehouse_bench_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  // Only speeds up building the indexes after the load; queries run with the server's settings.
+  await admin.query(`alter database ${name} set maintenance_work_mem = '512MB'`);
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  const database = openPostgres(url.toString(), 2);
+  try {
+    await database.migrate();
+    return await benchOne('PostgreSQL', database, size, explain);
+  } finally {
+    await database.close();
+    // pool.end() can resolve while its sockets are still closing; a forced drop would then kill them.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    if (KEEP_DB) console.log(`kept database ${name} (drop it by hand)`);
+    else await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+async function onPglite(size: number, explain: boolean): Promise<Row[]> {
+  const database = await openPglite(undefined);
+  try {
+    await database.migrate();
+    return await benchOne('PGlite', database, size, explain);
+  } finally {
+    await database.close();
+  }
+}
+
+console.log(
+  `machine: ${os.cpus().length} cores, ${new Date().toISOString().slice(0, 10)}, ${REPS} repetitions per case`,
+);
+const all: Row[] = [];
+if (PG_URL !== 'off') {
+  for (const size of PG_SIZES)
+    all.push(...(await onPostgres(size, EXPLAIN && size === Math.max(...PG_SIZES))));
+}
+for (const size of PGLITE_SIZES)
+  all.push(...(await onPglite(size, EXPLAIN && size === Math.max(...PGLITE_SIZES))));
+
+// One markdown table per engine: a column per size, "median / p95" in ms.
+for (const engine of [...new Set(all.map((r) => r.engine))]) {
+  const engineRows = all.filter((r) => r.engine === engine);
+  const engineSizes = [...new Set(engineRows.map((r) => r.size))];
+  console.log(`\n${engine} — median / p95 ms (bare SQL median)`);
+  console.log(`| case | ${engineSizes.map((s) => `${s.toLocaleString('en')}`).join(' | ')} |`);
+  console.log(`|---|${engineSizes.map(() => '---:').join('|')}|`);
+  for (const c of [...new Set(engineRows.map((r) => r.case))]) {
+    const cells = engineSizes.map((s) => {
+      const r = engineRows.find((x) => x.size === s && x.case === c);
+      if (!r) return '';
+      return `${r.median.toFixed(1)} / ${r.p95.toFixed(1)}${r.bare === undefined ? '' : ` (${r.bare.toFixed(1)})`}`;
+    });
+    console.log(`| ${c} | ${cells.join(' | ')} |`);
+  }
+}

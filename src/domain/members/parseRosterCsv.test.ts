@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../errors.ts';
+import { parseRosterCsv } from './parseRosterCsv.ts';
+
+const HEADER = 'member_number,first_name,last_name,email,status';
+const csv = (...rows: string[]) => `${rows.join('\n')}\n`;
+
+describe('parseRosterCsv', () => {
+  it('reads valid rows into columns, cleaning values as memberFields does', () => {
+    const parsed = parseRosterCsv(
+      csv(
+        HEADER,
+        ' 1001 , Ada ,Lovelace, Ada@Example.org ,LAPSED',
+        '1002,Grace,"Hopper, Jr.",g@example.org,',
+      ),
+    );
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.totalRows).toBe(2);
+    expect(parsed.valid).toEqual({
+      memberNumber: ['1001', '1002'],
+      firstName: ['Ada', 'Grace'],
+      lastName: ['Lovelace', 'Hopper, Jr.'],
+      email: ['Ada@Example.org', 'g@example.org'],
+      emailLower: ['ada@example.org', 'g@example.org'],
+      status: ['lapsed', 'current'],
+    });
+  });
+
+  it('takes header names in any order and any case; status is optional; unknown columns are ignored', () => {
+    const parsed = parseRosterCsv(
+      csv('Email,NOTES,Last_Name,First Name,MEMBER_NUMBER', 'a@b.org,"x,\ny",L,F,7'),
+    );
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.valid.memberNumber).toEqual(['7']);
+    expect(parsed.valid.firstName).toEqual(['F']);
+    expect(parsed.valid.status).toEqual(['current']);
+  });
+
+  it('names every missing required column in one problem on line 1, and reads no rows', () => {
+    const parsed = parseRosterCsv(csv('member_number,first_name,status', '1,A,current'));
+    expect(parsed.problems).toEqual([
+      { line: 1, message: expect.stringContaining('missing the columns last_name, email') },
+    ]);
+    expect(parsed.fileProblem).toBe(parsed.problems[0]);
+    expect(parsed.valid.memberNumber).toEqual([]);
+  });
+
+  it('refuses a header that names a column twice', () => {
+    expect(parseRosterCsv(csv(`${HEADER},email`, '1,A,B,a@b.org,current,c@d.org')).fileProblem).toEqual({
+      line: 1,
+      message: 'the header has more than one email column',
+    });
+  });
+
+  it('gives one problem per invalid row with every reason, and the right line after multi-line fields', () => {
+    const parsed = parseRosterCsv(
+      csv(
+        'member_number,first_name,last_name,email,status,notes',
+        '1,Ada,Lovelace,ada@example.org,current,"two',
+        'lines"',
+        '2,,Hopper,not-an-email,current,',
+        '',
+        '3,Alan,Turing,alan@example.org,retired,',
+        '4,Short,Row',
+      ),
+    );
+    expect(parsed.totalRows).toBe(4);
+    expect(parsed.valid.memberNumber).toEqual(['1']);
+    expect(parsed.problems).toEqual([
+      { line: 4, message: 'first_name is required; email "not-an-email" is not a valid address' },
+      { line: 6, message: 'status "retired" must be current or lapsed' },
+      { line: 7, message: 'has 3 fields but the header has 6; email is required' },
+    ]);
+  });
+
+  it('reports a repeated member number on the later line, naming the earlier one', () => {
+    const parsed = parseRosterCsv(csv(HEADER, '1,A,B,a@b.org,', '2,C,D,c@d.org,', '1,E,F,e@f.org,'));
+    expect(parsed.valid.memberNumber).toEqual(['1', '2']);
+    expect(parsed.problems).toEqual([{ line: 4, message: 'member_number "1" is also on line 2' }]);
+  });
+
+  it('skips blank lines and rows of empty fields without counting them', () => {
+    const parsed = parseRosterCsv(
+      `\uFEFF${HEADER}\r\n\r\n1,A,B,a@b.org,\r\n,,,,\r\n   \r\n2,C,D,c@d.org,\r\n`,
+    );
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.totalRows).toBe(2);
+  });
+
+  it('allows several members to share one email address', () => {
+    const parsed = parseRosterCsv(csv(HEADER, '1,A,B,family@x.org,', '2,C,B,FAMILY@x.org,'));
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.valid.emailLower).toEqual(['family@x.org', 'family@x.org']);
+  });
+
+  it('turns broken CSV into a file problem at the line where it broke', () => {
+    const parsed = parseRosterCsv(csv(HEADER, '1,A,B,a@b.org,', '2,"C,D,c@d.org,', '3,E,F,e@f.org,'));
+    expect(parsed.fileProblem).toEqual({ line: 3, message: expect.stringContaining('never closed') });
+  });
+
+  it('refuses an empty file, a header without rows, and binary data', () => {
+    for (const text of ['', '\n\n', '\uFEFF', `${HEADER}\n`, 'PK\u0003\u0004\u0000\u0000']) {
+      expect(() => parseRosterCsv(text)).toThrow(AppError);
+    }
+  });
+});

@@ -1,0 +1,146 @@
+import { AppError } from '../../errors.ts';
+import { checkEmail, checkMemberNumber, checkName, checkStatus, type FieldResult } from './memberFields.ts';
+import { type CsvRecord, readCsvRecords } from './readCsvRecords.ts';
+
+export type RosterProblem = { line: number; message: string };
+
+/** Valid rows as parallel columns: the shape `unnest` takes, without an object per row. */
+export type RosterColumns = {
+  memberNumber: string[];
+  firstName: string[];
+  lastName: string[];
+  email: string[];
+  emailLower: string[];
+  status: string[];
+};
+
+export type ParsedRoster = {
+  /** Data rows read (header and blank lines excluded). */
+  totalRows: number;
+  valid: RosterColumns;
+  /** One per invalid row, in file order; a file-level problem comes last. */
+  problems: RosterProblem[];
+  /** A problem with the file as a whole (header, broken CSV): no row of it may be imported. */
+  fileProblem: RosterProblem | null;
+};
+
+export const ROSTER_COLUMNS = ['member_number', 'first_name', 'last_name', 'email', 'status'] as const;
+const REQUIRED = ROSTER_COLUMNS.filter((c) => c !== 'status');
+type Column = (typeof ROSTER_COLUMNS)[number];
+
+// "First Name" and "first-name" are what spreadsheets tend to produce for first_name.
+const headerName = (raw: string) =>
+  raw
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
+
+const isBlank = (fields: string[]) => fields.every((f) => f.trim() === '');
+
+function readHeader(header: CsvRecord): { index: Record<Column, number> } | { problem: RosterProblem } {
+  const names = header.fields.map(headerName);
+  const twice = [...new Set(names.filter((n, i) => n && names.indexOf(n) !== i))];
+  if (twice.length > 0) {
+    return {
+      problem: { line: header.line, message: `the header has more than one ${twice.join(', ')} column` },
+    };
+  }
+  const missing = REQUIRED.filter((c) => !names.includes(c));
+  if (missing.length > 0) {
+    const list = missing.join(', ');
+    return {
+      problem: {
+        line: header.line,
+        message: `the header is missing the column${missing.length > 1 ? 's' : ''} ${list} (expected ${ROSTER_COLUMNS.join(',')})`,
+      },
+    };
+  }
+  const index = Object.fromEntries(ROSTER_COLUMNS.map((c) => [c, names.indexOf(c)])) as Record<
+    Column,
+    number
+  >;
+  return { index };
+}
+
+const CHECKS: Record<Column, (raw: string | undefined) => FieldResult> = {
+  member_number: checkMemberNumber,
+  first_name: (raw) => checkName(raw, 'first_name'),
+  last_name: (raw) => checkName(raw, 'last_name'),
+  email: checkEmail,
+  status: checkStatus,
+};
+
+/** The cleaned value of each column that passed its check, and what is wrong with the others. */
+function checkRow(fields: string[], index: Record<Column, number>) {
+  const values: Partial<Record<Column, string>> = {};
+  const reasons: string[] = [];
+  for (const column of ROSTER_COLUMNS) {
+    const result = CHECKS[column](index[column] < 0 ? undefined : fields[index[column]]);
+    if (result.ok) values[column] = result.value;
+    else reasons.push(result.message);
+  }
+  return { values, reasons };
+}
+
+const emptyColumns = (): RosterColumns => ({
+  memberNumber: [],
+  firstName: [],
+  lastName: [],
+  email: [],
+  emailLower: [],
+  status: [],
+});
+
+/**
+ * Parses and checks a roster CSV (see CONTRACT.md, "Roster CSV"). Every row is checked, so one pass
+ * reports every problem. The file being empty is an error rather than a report: there is nothing to show.
+ */
+export function parseRosterCsv(csv: string): ParsedRoster {
+  if (csv.includes('\u0000')) {
+    throw new AppError(
+      'validation',
+      'This is not a CSV file: it contains binary data. Save the roster as "CSV UTF-8" and upload that.',
+      'file',
+    );
+  }
+  const { records, broken } = readCsvRecords(csv);
+  const rows = records.filter((r) => !isBlank(r.fields));
+  const header = rows[0];
+  if (!header && !broken) throw new AppError('validation', 'The file is empty.', 'file');
+  const valid = emptyColumns();
+  const problems: RosterProblem[] = [];
+  const finish = (fileProblem: RosterProblem | null): ParsedRoster => {
+    if (fileProblem) problems.push(fileProblem);
+    return { totalRows: Math.max(rows.length - 1, 0), valid, problems, fileProblem };
+  };
+  if (!header) return finish(broken);
+  const read = readHeader(header);
+  if ('problem' in read) return finish(read.problem);
+  if (rows.length === 1 && !broken) {
+    throw new AppError('validation', 'The file has a header row but no members under it.', 'file');
+  }
+  const width = header.fields.length;
+  const firstLineOf = new Map<string, number>();
+  for (let r = 1; r < rows.length; r++) {
+    const { line, fields } = rows[r]!;
+    const { values, reasons } = checkRow(fields, read.index);
+    if (fields.length !== width) reasons.unshift(`has ${fields.length} fields but the header has ${width}`);
+    const memberNumber = values.member_number;
+    if (memberNumber !== undefined) {
+      const earlier = firstLineOf.get(memberNumber);
+      if (earlier === undefined) firstLineOf.set(memberNumber, line);
+      else reasons.push(`member_number "${memberNumber}" is also on line ${earlier}`);
+    }
+    if (reasons.length > 0) {
+      problems.push({ line, message: reasons.join('; ') });
+      continue;
+    }
+    valid.memberNumber.push(memberNumber!);
+    valid.firstName.push(values.first_name!);
+    valid.lastName.push(values.last_name!);
+    valid.email.push(values.email!);
+    valid.emailLower.push(values.email!.toLowerCase());
+    valid.status.push(values.status!);
+  }
+  return finish(broken);
+}

@@ -1,0 +1,82 @@
+import { type SQL, sql } from 'drizzle-orm';
+import { type DbOrTx, queryRows, type Tx } from '../../db/connect.ts';
+import type { RosterColumns } from './parseRosterCsv.ts';
+
+export type RosterChanges = { added: number; updated: number; unchanged: number };
+
+/** The rows as a relation. Rows arrive as one array per column: one parameter each, however many rows. */
+const incoming = (c: RosterColumns): SQL => sql`
+  unnest(${sql.param(c.memberNumber)}::text[], ${sql.param(c.firstName)}::text[],
+         ${sql.param(c.lastName)}::text[], ${sql.param(c.email)}::text[],
+         ${sql.param(c.emailLower)}::text[], ${sql.param(c.status)}::text[])
+    as u(member_number, first_name, last_name, email, email_lower, status)`;
+
+/**
+ * What makes a row "changed". Email is compared lower-cased: an address that differs only in case is the
+ * same mailbox, so it is not worth an update (and the stored spelling is kept).
+ */
+const differs = (existing: string, row: string): SQL =>
+  sql.raw(
+    `(${existing}.first_name, ${existing}.last_name, ${existing}.email_lower, ${existing}.status)
+     is distinct from (${row}.first_name, ${row}.last_name, ${row}.email_lower, ${row}.status)`,
+  );
+
+type CountRow = { added: number; updated: number; total: number };
+
+const toChanges = (r: CountRow | undefined): RosterChanges => ({
+  added: r?.added ?? 0,
+  updated: r?.updated ?? 0,
+  unchanged: (r?.total ?? 0) - (r?.added ?? 0) - (r?.updated ?? 0),
+});
+
+/** What an upsert of these rows would do, without doing it. */
+export async function countRosterChanges(db: DbOrTx, rows: RosterColumns): Promise<RosterChanges> {
+  const [r] = await queryRows<CountRow>(
+    db,
+    sql`
+    select count(*) filter (where m.id is null)::int as added,
+           count(*) filter (where m.id is not null and ${differs('m', 'u')})::int as updated,
+           count(*)::int as total
+    from ${incoming(rows)}
+    left join members m on m.member_number = u.member_number`,
+  );
+  return toChanges(r);
+}
+
+/**
+ * Inserts new members and updates changed ones, in the caller's transaction. Rows that would not change
+ * are left out before the insert, so they cost no conflict check and keep their `updated_at`. The counts
+ * come from the same snapshot as the write; the caller serialises imports so no other import interleaves.
+ */
+export async function upsertRosterRows(tx: Tx, rows: RosterColumns, now: Date): Promise<RosterChanges> {
+  const at = now.toISOString();
+  const [r] = await queryRows<CountRow>(
+    tx,
+    sql`
+    with classified as (
+      select u.*, m.id is null as is_new, ${differs('m', 'u')} as changed
+      from ${incoming(rows)}
+      left join members m on m.member_number = u.member_number
+    ), written as (
+      insert into members (member_number, first_name, last_name, email, email_lower, status, created_at, updated_at)
+      select member_number, first_name, last_name, email, email_lower, status, ${at}::timestamptz, ${at}::timestamptz
+      from classified where changed
+      on conflict (member_number) do update set
+        first_name = excluded.first_name, last_name = excluded.last_name, email = excluded.email,
+        email_lower = excluded.email_lower, status = excluded.status, updated_at = excluded.updated_at
+      where ${differs('members', 'excluded')}
+    )
+    select count(*) filter (where is_new)::int as added,
+           count(*) filter (where changed and not is_new)::int as updated,
+           count(*)::int as total
+    from classified`,
+  );
+  return toChanges(r);
+}
+
+// Arbitrary constant: one roster import at a time, so each one's counts describe exactly what it did.
+const IMPORT_LOCK_ID = 7_406_002;
+
+export async function serialiseRosterImports(tx: Tx): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${IMPORT_LOCK_ID})`);
+}

@@ -1,0 +1,79 @@
+import {
+  EmailLayout,
+  emailStyles,
+  formatEmailDate,
+  oneLine,
+  type RenderedEmail,
+  renderEmailHtml,
+  textParagraphs,
+} from './layout.tsx';
+
+export type InvitationEmailInput = {
+  orgName: string;
+  firstName: string;
+  /** The admin who pressed Send / Send All, as members know them. */
+  inviterName: string;
+  /** The personal link, PUBLIC_URL/invite/<token>. */
+  link: string;
+  /** The short code for typing in at PUBLIC_URL/invite. */
+  code: string;
+  expiresAt: Date;
+  /** PUBLIC_URL, without a trailing slash. */
+  portalUrl: string;
+};
+
+/**
+ * The invitation: who sends it and why, the personal link, the typed-in code, when both expire. People
+ * ignore mail they cannot place, so the first sentence names the sender and the organisation.
+ */
+export function renderInvitationEmail(input: InvitationEmailInput): RenderedEmail {
+  const { orgName, firstName, inviterName, link, code, expiresAt, portalUrl } = input;
+  const subject = oneLine(`Your invitation to the ${orgName} member portal`);
+  const codePage = `${portalUrl}/invite`;
+  const expires = formatEmailDate(expiresAt);
+  const why = `${inviterName} of ${orgName} invites you to create your login for the ${orgName} member portal.`;
+  const footer = `You receive this email because you are on the member roster of ${orgName}. If you did not expect it, you can ignore it: nothing happens unless you create a login.`;
+
+  const text = textParagraphs([
+    `Hello ${firstName},`,
+    why,
+    `Create your login by opening this personal link (please do not share it):\n${link}`,
+    `Or go to ${codePage} and type this invitation code together with your email address or member number:\n${code}`,
+    `The link and the code expire on ${expires}. If they have expired, open the link anyway to ask for a fresh one.`,
+    `-- \n${footer}`,
+  ]);
+
+  const html = renderEmailHtml(
+    <EmailLayout orgName={orgName} title={subject} footer={footer}>
+      <p style="margin-top:0;">Hello {firstName},</p>
+      <p>{why}</p>
+      <p>
+        <a href={link} style={emailStyles.button}>
+          Create your login
+        </a>
+      </p>
+      <p>
+        This link is personal; please do not share it. If the button does not work, copy this address into
+        your browser:
+      </p>
+      <p style={emailStyles.url}>
+        <a href={link} style={emailStyles.url}>
+          {link}
+        </a>
+      </p>
+      <p>
+        Or go to <a href={codePage}>{codePage}</a> and type this invitation code together with your email
+        address or member number:
+      </p>
+      <p>
+        <span style={emailStyles.code}>{code}</span>
+      </p>
+      <p style="margin-bottom:0;">
+        The link and the code expire on <strong>{expires}</strong>. If they have expired, open the link anyway
+        to ask for a fresh one.
+      </p>
+    </EmailLayout>,
+  );
+
+  return { subject, text, html };
+}

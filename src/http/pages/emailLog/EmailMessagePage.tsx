@@ -1,0 +1,106 @@
+import type { EmailMessageDetail } from '../../../email/emailLog.ts';
+import { formatDateTime } from '../../ui/format.ts';
+import type { PageContext } from '../../ui/Layout.tsx';
+import { AdminFrame } from '../admin/AdminPages.tsx';
+import { NoSmtpNotice } from './NoSmtpNotice.tsx';
+import { EMAIL_LOG_PATH, kindWords, stateWords } from './words.ts';
+
+type Props = { ctx: PageContext; message: EmailMessageDetail; mailFrom: string; delivers: boolean };
+
+function Headers({ message, mailFrom }: { message: EmailMessageDetail; mailFrom: string }) {
+  const m = message;
+  return (
+    <section class="card" aria-labelledby="headers-heading">
+      <h2 id="headers-heading">Message</h2>
+      <dl class="details">
+        <dt>From</dt>
+        <dd>{mailFrom}</dd>
+        <dt>To</dt>
+        <dd>{m.toAddress}</dd>
+        <dt>Subject</dt>
+        <dd>{m.subject ?? 'Not written yet: the message is written when it is sent.'}</dd>
+        <dt>Kind</dt>
+        <dd>{kindWords[m.kind]}</dd>
+        {m.member && (
+          <>
+            <dt>Member</dt>
+            <dd>
+              <a href={`/admin/members/${m.member.id}`}>{m.member.name}</a> ({m.member.memberNumber})
+            </dd>
+          </>
+        )}
+        <dt>Created</dt>
+        <dd>{formatDateTime(m.createdAt)}</dd>
+        <dt>State</dt>
+        <dd>{stateWords[m.state]}</dd>
+        <dt>Sent</dt>
+        <dd>{formatDateTime(m.sentAt, 'Not sent')}</dd>
+        <dt>Attempts</dt>
+        <dd>{m.attempts}</dd>
+        {m.state === 'deferred' && (
+          <>
+            <dt>Next attempt</dt>
+            <dd>{formatDateTime(m.nextAttemptAt, 'Not scheduled')}</dd>
+          </>
+        )}
+        <dt>Last error</dt>
+        <dd>{m.lastError ?? 'None'}</dd>
+        <dt>Last change</dt>
+        <dd>{formatDateTime(m.updatedAt)}</dd>
+      </dl>
+    </section>
+  );
+}
+
+/**
+ * The HTML part is shown in a sandboxed frame (no scripts, no forms, an origin of its own) from srcdoc:
+ * whatever the stored HTML contains, it cannot reach the portal page, its cookies or its CSRF token. The
+ * frame inherits the page's CSP, so remote images (tracking pixels) do not load either.
+ */
+function HtmlBody({ html }: { html: string }) {
+  return (
+    <section class="card" aria-labelledby="html-heading">
+      <h2 id="html-heading">HTML version</h2>
+      <iframe
+        title="HTML version of the message"
+        sandbox=""
+        srcdoc={html}
+        referrerpolicy="no-referrer"
+        width="100%"
+        height="640"
+        class="email-preview"
+      />
+      <details>
+        <summary>HTML source</summary>
+        <pre class="email-source">{html}</pre>
+      </details>
+    </section>
+  );
+}
+
+/** Admin › Email Log › one message: its headers, delivery history and both parts as the member saw them. */
+export function EmailMessagePage({ ctx, message, mailFrom, delivers }: Props) {
+  const title = message.subject ?? `Message ${message.id}`;
+  return (
+    <AdminFrame ctx={ctx} title={title} crumbs={[{ href: EMAIL_LOG_PATH, label: 'Email Log' }]}>
+      {!delivers && message.state === 'logged' && <NoSmtpNotice />}
+      <Headers message={message} mailFrom={mailFrom} />
+      {message.textBody === null && message.htmlBody === null ? (
+        <p>This message has not been written yet: its content is put together when it is sent.</p>
+      ) : (
+        <>
+          {message.textBody !== null && (
+            <section class="card" aria-labelledby="text-heading">
+              <h2 id="text-heading">Plain-text version</h2>
+              <pre class="email-text">{message.textBody}</pre>
+            </section>
+          )}
+          {message.htmlBody !== null && <HtmlBody html={message.htmlBody} />}
+        </>
+      )}
+      <p>
+        <a href={EMAIL_LOG_PATH}>Back to the Email Log</a>
+      </p>
+    </AdminFrame>
+  );
+}

@@ -1,0 +1,25 @@
+import type { DeliveryState } from '../../../db/schema.ts';
+import type { EmailKind } from '../../../email/emailLog.ts';
+
+export const EMAIL_LOG_PATH = '/admin/email-log';
+
+/** Delivery states as people say them; a Record, so a new state cannot be added without its words. */
+export const stateWords: Record<DeliveryState, string> = {
+  queued: 'Queued',
+  // Taken by a worker, not yet handed to the mail server.
+  claimed: 'Preparing to send',
+  sending: 'Sending',
+  sent: 'Sent',
+  logged: 'Kept in Email Log (no SMTP server configured)',
+  deferred: 'Retrying (deferred)',
+  failed: 'Failed',
+  interrupted: 'Interrupted',
+  skipped: 'Not sent (no longer needed)',
+};
+
+export const kindWords: Record<EmailKind, string> = {
+  invitation: 'Invitation',
+  username_changed: 'Username changed',
+  password_reset: 'Password reset',
+  username_reminder: 'Username reminder',
+};

@@ -1,0 +1,148 @@
+import type { ComponentChildren } from 'preact';
+import { type PendingSort, pendingSorts, type SortDir } from '../../../domain/invitations/pendingQuery.ts';
+import type { FieldErrors } from '../../ui/forms.tsx';
+import { clearFiltersUrl, INVITATION_CODES_PATH } from './links.ts';
+
+/** What the form shows: the values as the admin typed them (also when one of them was refused). */
+export type FilterValues = {
+  search: string;
+  status: string;
+  invited: string;
+  sentBefore: string;
+  deliveryFailed: boolean;
+  sort: string;
+  dir: string;
+};
+
+function Labelled({
+  name,
+  label,
+  errors,
+  hint,
+  children,
+}: {
+  name: string;
+  label: string;
+  errors?: FieldErrors;
+  hint?: string;
+  children: (describedBy: string | undefined, invalid: boolean) => ComponentChildren;
+}) {
+  const error = errors?.[name];
+  const describedBy =
+    [hint && `${name}-hint`, error && `${name}-error`].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={`field${error ? ' field-error' : ''}`}>
+      <label for={name}>{label}</label>
+      {hint && (
+        <p class="hint" id={`${name}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p class="error" id={`${name}-error`}>
+          {error}
+        </p>
+      )}
+      {children(describedBy, Boolean(error))}
+    </div>
+  );
+}
+
+function Select(props: {
+  name: string;
+  label: string;
+  value: string;
+  options: [string, string][];
+  errors?: FieldErrors;
+}) {
+  return (
+    <Labelled name={props.name} label={props.label} errors={props.errors}>
+      {(describedBy, invalid) => (
+        <select
+          id={props.name}
+          name={props.name}
+          aria-describedby={describedBy}
+          aria-invalid={invalid ? 'true' : undefined}
+        >
+          {props.options.map(([value, text]) => (
+            <option key={value} value={value} selected={props.value === value}>
+              {text}
+            </option>
+          ))}
+        </select>
+      )}
+    </Labelled>
+  );
+}
+
+/** Search and filters: a GET form, so every view of the list is a link that can be shared or bookmarked. */
+export function FilterForm({ values, errors }: { values: FilterValues; errors?: FieldErrors }) {
+  return (
+    <search aria-label="Members without a login">
+      <form method="get" action={INVITATION_CODES_PATH} class="card">
+        <Labelled name="search" label="Search" hint="Name, email or member number." errors={errors}>
+          {(describedBy, invalid) => (
+            <input
+              id="search"
+              name="search"
+              type="search"
+              value={values.search}
+              aria-describedby={describedBy}
+              aria-invalid={invalid ? 'true' : undefined}
+            />
+          )}
+        </Labelled>
+        <Select
+          name="status"
+          label="Status"
+          value={values.status || 'any'}
+          options={[
+            ['any', 'Any'],
+            ['current', 'Current'],
+            ['lapsed', 'Lapsed'],
+          ]}
+          errors={errors}
+        />
+        <Select
+          name="invited"
+          label="Invited"
+          value={values.invited || 'any'}
+          options={[
+            ['any', 'Any'],
+            ['never', 'Never invited'],
+            ['invited', 'Invited'],
+          ]}
+          errors={errors}
+        />
+        <Labelled name="sentBefore" label="Last sent before" hint="Dates are in UTC." errors={errors}>
+          {(describedBy, invalid) => (
+            <input
+              id="sentBefore"
+              name="sentBefore"
+              type="date"
+              value={values.sentBefore}
+              aria-describedby={describedBy}
+              aria-invalid={invalid ? 'true' : undefined}
+            />
+          )}
+        </Labelled>
+        <p>
+          <label>
+            <input type="checkbox" name="deliveryFailed" value="1" checked={values.deliveryFailed} /> Delivery
+            failed only
+          </label>
+        </p>
+        {/* The sort is not a filter: applying filters keeps the order the admin chose. */}
+        {values.sort && <input type="hidden" name="sort" value={values.sort} />}
+        {values.dir && <input type="hidden" name="dir" value={values.dir} />}
+        <button type="submit">Apply</button> <a href={clearFiltersUrl(validSort(values))}>Clear filters</a>
+      </form>
+    </search>
+  );
+}
+
+/** Keep a sort in the Clear filters link only when it is one the list knows. */
+function validSort(values: FilterValues): { sort: PendingSort; dir: SortDir } {
+  const known = (pendingSorts as readonly string[]).includes(values.sort);
+  return { sort: known ? (values.sort as PendingSort) : 'name', dir: values.dir === 'desc' ? 'desc' : 'asc' };
+}

@@ -1,0 +1,62 @@
+import { renderToString } from 'preact-render-to-string';
+import { describe, expect, it } from 'vitest';
+import { deliveryStates } from '../../../db/schema.ts';
+import { deliveryWords } from './deliveryWords.ts';
+import { InvitationCodesPage, type InvitationCodesView } from './InvitationCodesPage.tsx';
+
+const view = (over: Partial<InvitationCodesView> = {}): InvitationCodesView => ({
+  ctx: {
+    orgName: 'Test Org',
+    csrfToken: 'token',
+    passwordMinLength: 12,
+    publicUrl: 'http://portal.test',
+    user: { username: 'admin', firstName: 'Ada', role: 'admin' },
+  },
+  pendingCount: 1234,
+  values: { search: '', status: '', invited: '', sentBefore: '', deliveryFailed: false, sort: '', dir: '' },
+  result: null,
+  sendAll: null,
+  ...over,
+});
+
+describe('Invitation Codes view', () => {
+  it('shows a running Send All with its progress and a link to it', () => {
+    const html = renderToString(
+      <InvitationCodesPage
+        view={view({
+          sendAll: {
+            roundId: 7,
+            kind: 'send_all',
+            startedAt: new Date('2026-01-15T09:00:00Z'),
+            startedByLabel: 'admin',
+            total: 1234,
+            sent: 1000,
+            failed: 3,
+            notSent: 0,
+            remaining: 231,
+            finishedAt: null,
+          },
+        })}
+      />,
+    );
+    expect(html).toContain('A Send All is running: 1,000 of 1,234 sent, 3 failed.');
+    expect(html).toContain('<a href="/admin/member-management/invitation-codes/rounds/7">View progress</a>');
+    expect(html).toContain('Send All re-sends invitations to all 1,234 members who still have no login.');
+  });
+
+  it('shows no progress box when no Send All is running', () => {
+    expect(renderToString(<InvitationCodesPage view={view()} />)).not.toContain('is running');
+  });
+
+  it('puts every delivery state into words, a failure with the mail server answer', () => {
+    for (const state of deliveryStates) {
+      expect(deliveryWords({ deliveryState: state, deliveryDetail: null })).not.toBe(state);
+    }
+    expect(deliveryWords({ deliveryState: null, deliveryDetail: null })).toBe('Never invited');
+    expect(deliveryWords({ deliveryState: 'logged', deliveryDetail: null })).toBe('Kept in Email Log');
+    expect(deliveryWords({ deliveryState: 'deferred', deliveryDetail: '421 try later' })).toBe('Retrying');
+    expect(deliveryWords({ deliveryState: 'failed', deliveryDetail: '550 no such user' })).toBe(
+      'Failed: 550 no such user',
+    );
+  });
+});

@@ -1,0 +1,139 @@
+import type { PendingPage } from '../../../domain/invitations/pendingMembers.ts';
+import type { PendingQuery } from '../../../domain/invitations/pendingQuery.ts';
+import type { RoundProgress } from '../../../domain/invitations/sendAllProgress.ts';
+import { can } from '../../../domain/policy.ts';
+import { ErrorSummary, type FieldErrors, Notice } from '../../ui/forms.tsx';
+import type { PageContext } from '../../ui/Layout.tsx';
+import { AdminFrame } from '../admin/AdminPages.tsx';
+import { FilterForm, type FilterValues } from './FilterForm.tsx';
+import { CLEAR_ALL_USERNAMES_PATH, clearFiltersUrl, roundPath, SEND_ALL_PATH } from './links.ts';
+import { PendingTable } from './PendingTable.tsx';
+
+export type InvitationCodesView = {
+  ctx: PageContext;
+  /** Members without a login in all (cached for large rosters; see countPendingMembers). */
+  pendingCount: number;
+  values: FilterValues;
+  /** The list, or null when the query was refused (then `errors` says why). */
+  result: { query: PendingQuery; page: PendingPage; filtered: boolean; paged: boolean } | null;
+  errors?: FieldErrors;
+  sentTo?: string;
+  sendAll: RoundProgress | null;
+};
+
+const members = (n: number) => `${n.toLocaleString('en-GB')} ${n === 1 ? 'member' : 'members'}`;
+
+function Results({ view }: { view: InvitationCodesView }) {
+  const { result, pendingCount, ctx } = view;
+  if (!result) return null;
+  const { query, page, filtered, paged } = result;
+  if (pendingCount === 0 && page.rows.length === 0) {
+    return (
+      <div class="card">
+        <p>
+          <strong>Everyone on the roster has created a login.</strong> There is nobody left to invite.
+        </p>
+      </div>
+    );
+  }
+  if (page.rows.length === 0) {
+    return (
+      <div class="card">
+        {paged ? (
+          <p>There are no more members on this page of the list.</p>
+        ) : (
+          <p>
+            <strong>No members without a login match your search and filters.</strong>
+          </p>
+        )}
+        <p>
+          <a href={clearFiltersUrl(query)}>{paged && !filtered ? 'Go to the first page' : 'Clear filters'}</a>
+        </p>
+      </div>
+    );
+  }
+  return <PendingTable query={query} page={page} filtered={filtered} csrfToken={ctx.csrfToken} />;
+}
+
+function SendAllSection({ pendingCount, round }: { pendingCount: number; round: RoundProgress | null }) {
+  return (
+    <section class="card" aria-labelledby="send-all-heading">
+      <h2 id="send-all-heading">Send All</h2>
+      {round && (
+        <div class="notice" role="status">
+          <p>
+            A Send All is running: {round.sent.toLocaleString('en-GB')} of{' '}
+            {round.total.toLocaleString('en-GB')} sent, {round.failed.toLocaleString('en-GB')} failed.
+          </p>
+          <p>
+            <a href={roundPath(round.roundId)}>View progress</a>
+          </p>
+        </div>
+      )}
+      {pendingCount > 0 ? (
+        <>
+          <p>Send All re-sends invitations to all {members(pendingCount)} who still have no login.</p>
+          <p>
+            <a class="button" href={SEND_ALL_PATH}>
+              Send All
+            </a>
+          </p>
+        </>
+      ) : (
+        <p>Every member has a login, so there is nobody to send to.</p>
+      )}
+    </section>
+  );
+}
+
+function DangerZone({ ctx }: { ctx: PageContext }) {
+  const allowed = ctx.user !== null && can(ctx.user.role, 'logins.clearAll');
+  return (
+    <section class="danger-zone" aria-labelledby="danger-heading">
+      <h2 id="danger-heading">Danger zone</h2>
+      <p>
+        Clear All Usernames removes every member's portal login. Nobody could log in until they are invited
+        and create a login again. Do not use it to re-send invitations — Send All does that.
+      </p>
+      {allowed ? (
+        <p>
+          <a href={CLEAR_ALL_USERNAMES_PATH}>Clear All Usernames</a>
+        </p>
+      ) : (
+        <p class="muted">Only a Security Administrator can do this.</p>
+      )}
+    </section>
+  );
+}
+
+/** Admin > Member Management > Invitation Codes. */
+export function InvitationCodesPage({ view }: { view: InvitationCodesView }) {
+  const { ctx, pendingCount } = view;
+  return (
+    <AdminFrame
+      ctx={ctx}
+      title="Invitation Codes"
+      crumbs={[{ href: '/admin/member-management', label: 'Member Management' }]}
+    >
+      {view.sentTo && <Notice>Invitation sent to {view.sentTo}.</Notice>}
+      <p>
+        This list shows the members who have not yet created their username and password for the portal. Send
+        emails a member their invitation code; when a member creates a login they leave this list. It usually
+        takes several rounds of invitations before everyone has responded.
+      </p>
+      <p>
+        <strong>
+          {pendingCount === 0
+            ? 'Every member has a login.'
+            : `${members(pendingCount)} ${pendingCount === 1 ? 'has' : 'have'} no login yet.`}
+        </strong>
+      </p>
+      <ErrorSummary errors={view.errors} />
+      <FilterForm values={view.values} errors={view.errors} />
+      <Results view={view} />
+      <SendAllSection pendingCount={pendingCount} round={view.sendAll} />
+      <hr />
+      <DangerZone ctx={ctx} />
+    </AdminFrame>
+  );
+}

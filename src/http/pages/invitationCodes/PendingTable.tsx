@@ -1,0 +1,123 @@
+import type { PendingMember, PendingPage } from '../../../domain/invitations/pendingMembers.ts';
+import type { PendingQuery, PendingSort } from '../../../domain/invitations/pendingQuery.ts';
+import { formatDateTime } from '../../ui/format.ts';
+import { CsrfField } from '../../ui/forms.tsx';
+import { deliveryWords } from './deliveryWords.ts';
+import { memberProfilePath, pageUrl, sendPath, sortUrl } from './links.ts';
+
+const sortNames: Record<PendingSort, string> = {
+  name: 'name',
+  memberNumber: 'member number',
+  email: 'email',
+  lastInvited: 'last sent',
+  invitationsSent: 'invitations sent',
+};
+
+/** "sorted by name, A to Z" — the caption says the order in words as well as aria-sort. */
+function orderInWords(query: PendingQuery): string {
+  const asc = query.dir === 'asc';
+  const way =
+    query.sort === 'lastInvited'
+      ? asc
+        ? 'never invited first, then longest ago'
+        : 'most recent first, never invited last'
+      : query.sort === 'invitationsSent'
+        ? asc
+          ? 'fewest first'
+          : 'most first'
+        : asc
+          ? 'A to Z'
+          : 'Z to A';
+  return `sorted by ${sortNames[query.sort]}, ${way}`;
+}
+
+/** A column header that sorts by its column: again reverses it. aria-sort tells screen readers the state. */
+function SortableHeader({ query, sort, label }: { query: PendingQuery; sort: PendingSort; label: string }) {
+  const active = query.sort === sort;
+  return (
+    <th scope="col" aria-sort={active ? (query.dir === 'asc' ? 'ascending' : 'descending') : undefined}>
+      <a href={sortUrl(query, sort)}>
+        {label}
+        {active && <span aria-hidden="true">{query.dir === 'asc' ? ' ▲' : ' ▼'}</span>}
+      </a>
+    </th>
+  );
+}
+
+function MemberRow({ m, csrfToken }: { m: PendingMember; csrfToken: string }) {
+  const nameId = `member-${m.id}-name`;
+  return (
+    <tr>
+      <td>{m.memberNumber}</td>
+      <th scope="row" id={nameId}>
+        <a href={memberProfilePath(m.id)}>
+          {m.lastName}, {m.firstName}
+        </a>
+      </th>
+      <td>{m.email}</td>
+      <td>{m.status === 'current' ? 'Current' : 'Lapsed'}</td>
+      <td>{m.invitationsSent}</td>
+      <td>{formatDateTime(m.lastInvitedAt, 'Never')}</td>
+      <td>{deliveryWords(m)}</td>
+      <td>
+        <form method="post" action={sendPath(m.id)} class="inline">
+          <CsrfField token={csrfToken} />
+          {/* The accessible name stays exactly "Send"; the row's name cell is read as its description. */}
+          <button type="submit" aria-describedby={nameId}>
+            Send
+          </button>
+        </form>
+      </td>
+    </tr>
+  );
+}
+
+export function PendingTable({
+  query,
+  page,
+  filtered,
+  csrfToken,
+}: {
+  query: PendingQuery;
+  page: PendingPage;
+  filtered: boolean;
+  csrfToken: string;
+}) {
+  const shown = page.rows.length;
+  return (
+    <>
+      <table>
+        <caption>
+          {filtered ? 'Members without a login matching your search and filters' : 'Members without a login'},{' '}
+          {orderInWords(query)}. Showing {shown} {shown === 1 ? 'member' : 'members'} on this page.
+        </caption>
+        <thead>
+          <tr>
+            <SortableHeader query={query} sort="memberNumber" label="Member number" />
+            <SortableHeader query={query} sort="name" label="Name" />
+            <SortableHeader query={query} sort="email" label="Email" />
+            <th scope="col">Status</th>
+            <SortableHeader query={query} sort="invitationsSent" label="Invitations sent" />
+            <SortableHeader query={query} sort="lastInvited" label="Last sent" />
+            <th scope="col">Delivery</th>
+            <th scope="col">Invitation</th>
+          </tr>
+        </thead>
+        <tbody>
+          {page.rows.map((m) => (
+            <MemberRow key={m.id} m={m} csrfToken={csrfToken} />
+          ))}
+        </tbody>
+      </table>
+      {(page.prevCursor || page.nextCursor) && (
+        <nav aria-label="Pages" class="pagination">
+          <p>
+            {page.prevCursor && <a href={pageUrl(query, { before: page.prevCursor })}>Previous page</a>}
+            {page.prevCursor && page.nextCursor && ' · '}
+            {page.nextCursor && <a href={pageUrl(query, { after: page.nextCursor })}>Next page</a>}
+          </p>
+        </nav>
+      )}
+    </>
+  );
+}

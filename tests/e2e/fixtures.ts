@@ -1,0 +1,66 @@
+import { test as base, expect, type Page } from '@playwright/test';
+import { type RunningPortal, startPortal } from './portal.ts';
+
+export { expect };
+
+/**
+ * `portal`: a portal of its own for every test (fresh embedded database, any free port), so no test
+ * depends on what another one left behind. `baseURL` points at it, so `page.goto('/login')` works.
+ */
+export const test = base.extend<{ portal: RunningPortal }>({
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads fixture dependencies from this pattern.
+  portal: async ({}, use, testInfo) => {
+    const portal = await startPortal();
+    try {
+      await use(portal);
+    } finally {
+      await portal.stop();
+      if (testInfo.status !== testInfo.expectedStatus) {
+        await testInfo.attach('gatehouse serve output', { body: portal.output(), contentType: 'text/plain' });
+      }
+    }
+  },
+  baseURL: async ({ portal }, use) => {
+    await use(portal.baseUrl);
+  },
+});
+
+export type Person = {
+  firstName: string;
+  lastName: string;
+  email: string;
+  username: string;
+  password: string;
+};
+
+export const securityAdmin: Person = {
+  firstName: 'Ada',
+  lastName: 'Okafor',
+  email: 'ada.okafor@example.org',
+  username: 'ada.okafor',
+  password: 'correct horse battery staple',
+};
+
+/** Opens the one-time setup link and creates the first Security Administrator, as a person would. */
+export async function completeSetup(page: Page, portal: RunningPortal, person: Person = securityAdmin) {
+  await page.goto(portal.setupUrl);
+  await expect(page.getByRole('heading', { name: 'Set up the portal' })).toBeVisible();
+  await page.getByLabel('First name').fill(person.firstName);
+  await page.getByLabel('Last name').fill(person.lastName);
+  await page.getByLabel('Email').fill(person.email);
+  await page.getByLabel('Username').fill(person.username);
+  await page.getByLabel('Password').fill(person.password);
+  await page.getByRole('button', { name: 'Create Security Administrator' }).click();
+  await expect(page).toHaveURL(/\/admin(\?|$)/);
+}
+
+export async function logOut(page: Page) {
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect(page).toHaveURL(/\/login/);
+}
+
+export async function logIn(page: Page, username: string, password: string) {
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
