@@ -15,7 +15,6 @@ import nodemailer from 'nodemailer';
 import pg from 'pg';
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
-import { openPostgres } from '../src/db/connect.ts';
 import { startSendAll } from '../src/domain/invitations/queueInvitations.ts';
 import { systemActor } from '../src/domain/policy.ts';
 import { renderInvitationEmail } from '../src/email/templates/invitation.tsx';
@@ -41,7 +40,12 @@ async function withDatabase<T>(task: (url: string) => Promise<T>): Promise<T> {
 
 /** The same pooled SMTP client and the same invitation email, rendered once, with nothing else to do. */
 async function ceiling(sinkUrl: string, count: number): Promise<number> {
-  const transport = nodemailer.createTransport({ url: sinkUrl, pool: true, maxConnections: 5, maxMessages: 1000 } as never);
+  const transport = nodemailer.createTransport({
+    url: sinkUrl,
+    pool: true,
+    maxConnections: 5,
+    maxMessages: 1000,
+  } as never);
   const email = renderInvitationEmail({
     orgName: 'Gatehouse',
     firstName: 'First',
@@ -77,8 +81,16 @@ async function run(workers: number, sinkUrl: string, waitFor: (n: number) => Pro
     const enqueueStarted = performance.now();
     const { total } = await startSendAll(app.deps, systemActor('bench'));
     const enqueueSeconds = (performance.now() - enqueueStarted) / 1000;
-    const env = { ...process.env, DATABASE_URL: url, SMTP_URL: sinkUrl, LOG_LEVEL: 'warn', PUBLIC_URL: 'http://portal.test' };
-    const children = Array.from({ length: workers }, () => spawn(process.execPath, [BIN, 'worker'], { env, stdio: 'inherit' }));
+    const env = {
+      ...process.env,
+      DATABASE_URL: url,
+      SMTP_URL: sinkUrl,
+      LOG_LEVEL: 'warn',
+      PUBLIC_URL: 'http://portal.test',
+    };
+    const children = Array.from({ length: workers }, () =>
+      spawn(process.execPath, [BIN, 'worker'], { env, stdio: 'inherit' }),
+    );
     // Timed from the first message to the last, so worker start-up (a few seconds) does not count.
     await waitFor(1);
     const deliveryStarted = performance.now();
@@ -92,12 +104,16 @@ async function run(workers: number, sinkUrl: string, waitFor: (n: number) => Pro
 }
 
 const sink = await startSmtpSink();
-const report: string[] = [`machine: ${os.cpus().length} cores, ${new Date().toISOString().slice(0, 10)}, ${MEMBERS} pending members, PostgreSQL`];
+const report: string[] = [
+  `machine: ${os.cpus().length} cores, ${new Date().toISOString().slice(0, 10)}, ${MEMBERS} pending members, PostgreSQL`,
+];
 const ceilingRate = await ceiling(sink.url, Math.min(MEMBERS, 20_000));
 report.push(`ceiling (pooled nodemailer -> sink, 5 connections): ${ceilingRate.toFixed(0)} messages/s`);
 for (const workers of [1, 2]) {
   const before = sink.messages.length;
-  const result = await run(workers, sink.url, (n) => sink.waitForMessages(before + n, 30 * 60_000).then(() => {}));
+  const result = await run(workers, sink.url, (n) =>
+    sink.waitForMessages(before + n, 30 * 60_000).then(() => {}),
+  );
   const delivered = sink.messages.slice(before);
   const perRecipient = new Map<string, number>();
   for (const m of delivered) for (const to of m.to) perRecipient.set(to, (perRecipient.get(to) ?? 0) + 1);

@@ -160,7 +160,9 @@ describe('Invitation Codes page', () => {
     const sent = await b.submit(PAGE, `${PAGE}/${member.id}/send`, {});
     expect(sent.statusCode).toBe(303);
     const html = (await b.get(sent.headers.location as string)).body;
-    expect(html).toContain('<div class="notice" role="status">Invitation sent to Ann &lt;b>Lee&lt;/b>.</div>');
+    expect(html).toContain(
+      '<div class="notice" role="status">Invitation sent to Ann &lt;b>Lee&lt;/b>.</div>',
+    );
     const crafted = (await b.get(`${PAGE}?sent=${encodeURIComponent('Someone Else')}`)).body;
     expect(crafted).not.toContain('Invitation sent to');
   });

@@ -46,7 +46,10 @@ function storedCopy(
  * leaves only the group in flight undecided — given up as interrupted, never sent twice — and the rest
  * of the batch is queued again (see interruptAbandonedSends).
  */
-export async function deliverDueEmail(deps: Deps, mailer: Mailer): Promise<{ delivered: number; failed: number }> {
+export async function deliverDueEmail(
+  deps: Deps,
+  mailer: Mailer,
+): Promise<{ delivered: number; failed: number }> {
   let delivered = 0;
   let failed = 0;
   await interruptAbandonedSends(deps);
@@ -64,7 +67,11 @@ export async function deliverDueEmail(deps: Deps, mailer: Mailer): Promise<{ del
         group.map((message, i) => ({
           message,
           outcome: outcomes[i]!,
-          stored: storedCopy(emails[i]!, [message.invitation!.token, message.invitation!.code], !mailer.delivers),
+          stored: storedCopy(
+            emails[i]!,
+            [message.invitation!.token, message.invitation!.code],
+            !mailer.delivers,
+          ),
         })),
         deps.clock.now(),
       );

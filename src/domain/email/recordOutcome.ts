@@ -22,7 +22,8 @@ function settle({ message, outcome }: Delivery, now: Date) {
   const reached = outcome.status === 'sent' || outcome.status === 'logged';
   const retry = outcome.status === 'temporary' && message.attempts < MAX_ATTEMPTS;
   const state: DeliveryState = reached ? outcome.status : retry ? 'deferred' : 'failed';
-  const detail = outcome.status === 'sent' ? outcome.response : outcome.status === 'logged' ? null : outcome.error;
+  const detail =
+    outcome.status === 'sent' ? outcome.response : outcome.status === 'logged' ? null : outcome.error;
   const nextAttemptAt = retry ? new Date(now.getTime() + retryDelayMs(message.attempts)).toISOString() : null;
   return { reached, state, detail, nextAttemptAt };
 }
@@ -33,7 +34,11 @@ function settle({ message, outcome }: Delivery, now: Date) {
  * Invitation Codes list shows) and, when the email never reached a mail server, revokes the invitation
  * it carried — nobody can have its link. Returns each message's new state.
  */
-export async function recordOutcomes(db: DbOrTx, deliveries: Delivery[], now: Date): Promise<DeliveryState[]> {
+export async function recordOutcomes(
+  db: DbOrTx,
+  deliveries: Delivery[],
+  now: Date,
+): Promise<DeliveryState[]> {
   const settled = deliveries.map((d) => settle(d, now));
   const column = <T>(pick: (d: Delivery, i: number) => T) => sql.param(deliveries.map(pick));
   await db.execute(sql`
