@@ -42,10 +42,15 @@ export const tasks = {
       (done, total) => io.progress(done, total, 'rows'),
     );
     for (const p of report.problems) io.print(`${args.fileName}:${p.line}: ${p.message}`);
-    const counts = `${report.added} added, ${report.updated} updated, ${report.unchanged} unchanged, ${report.problems.length} invalid`;
-    if (report.problems.length > 0) {
+    if (report.fileProblem) {
+      io.print('Nothing was imported: the file itself could not be read as a roster (see above).');
+      return 1;
+    }
+    const invalid = report.problems.length;
+    const counts = `${report.added} added, ${report.updated} updated, ${report.unchanged} unchanged, ${invalid} invalid`;
+    if (invalid > 0) {
       io.print(
-        `Nothing was imported: ${report.problems.length} invalid row(s). Fix them and run the import again.`,
+        `Nothing was imported: ${invalid} invalid row${invalid === 1 ? '' : 's'}. Fix them and run the import again.`,
       );
       io.print(`(${counts} if the file were valid.)`);
       return 1;

@@ -44,10 +44,6 @@ export async function countAttempt(db: DbOrTx, rules: ThrottleRule[], now: Date)
   }
 }
 
-export async function clearAttempts(db: DbOrTx, keys: string[]): Promise<void> {
-  await db.delete(loginThrottle).where(inArray(loginThrottle.key, keys));
-}
-
 export async function purgeOldThrottleRows(db: DbOrTx, now: Date): Promise<void> {
   await db
     .delete(loginThrottle)

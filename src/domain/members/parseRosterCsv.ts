@@ -99,7 +99,7 @@ export function parseRosterCsv(csv: string): ParsedRoster {
   if (csv.includes('\u0000')) {
     throw new AppError(
       'validation',
-      'This is not a CSV file: it contains binary data. Save the roster as "CSV UTF-8" and upload that.',
+      'This is not a CSV file: it contains binary data. Save the roster as "CSV UTF-8" and use that file.',
       'file',
     );
   }
