@@ -39,11 +39,11 @@ export async function memberProfile(deps: Deps, actor: Actor, memberId: number) 
     .limit(HISTORY_LIMIT);
   const loginState = login
     ? login.lastLoginAt
-      ? 'active'
-      : 'never logged in'
+      ? 'Active'
+      : 'Never logged in'
     : member.invitationsSent > 0
-      ? 'invited'
-      : 'no login';
+      ? 'Invited'
+      : 'No login';
   return { member, login: login ?? null, loginState, history };
 }
 export type MemberProfile = Awaited<ReturnType<typeof memberProfile>>;

@@ -40,8 +40,10 @@ export function SendAllConfirmPage({ ctx, count, running, error }: ConfirmProps)
             created a login yet, including anyone invited before. Links from earlier invitations keep working.
           </p>
           <p>It runs in the background: you can leave this page, and come back to see its progress.</p>
-          <button type="submit">Send {plural(count, 'invitation', 'invitations')}</button>{' '}
-          <a href="/admin/member-management/invitation-codes">Cancel</a>
+          <div class="actions">
+            <button type="submit">Send {plural(count, 'invitation', 'invitations')}</button>
+            <a href="/admin/member-management/invitation-codes">Cancel</a>
+          </div>
         </form>
       )}
     </AdminFrame>
