@@ -19,25 +19,34 @@ async function openTestDatabase(): Promise<{ database: Database; drop(): Promise
     return { database, drop: () => database.close() };
   }
   // One database per test file, so files can run in parallel without seeing each other's rows.
-  const name = `gatehouse_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const dbUrl = new URL(url);
-  dbUrl.pathname = `/${name}`;
-  const database = openPostgres(dbUrl.toString(), 5);
+  const scratch = await createScratchDatabase(url, 'gatehouse_test');
+  const database = openPostgres(scratch.url, 5);
   await database.migrate();
   return {
     database,
     async drop() {
       await database.close();
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
+      await scratch.drop();
     },
   };
+}
+
+/** A throw-away database on the server of `serverUrl`: its URL, and how to drop it again. */
+export async function createScratchDatabase(serverUrl: string, prefix: string) {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  const run = async (statement: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await run(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => run(`drop database if exists ${name} with (force)`) };
 }
 
 export type TestApp = App & {

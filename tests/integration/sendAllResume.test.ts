@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startServer, tempDataDir } from '../cliProcess.ts';
 import { GOOD_PASSWORD } from '../factories.ts';
+import { createScratchDatabase } from '../harness.ts';
 import { type SmtpSink, startSmtpSink } from '../smtpSink.ts';
 
 /**
@@ -15,22 +14,8 @@ const MEMBERS = 150;
 async function databaseEnv(): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) return { env: { DATA_DIR: tempDataDir() }, drop: async () => {} };
-  const name = `gatehouse_resume_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const dbUrl = new URL(url);
-  dbUrl.pathname = `/${name}`;
-  return {
-    env: { DATABASE_URL: dbUrl.toString(), DATA_DIR: tempDataDir() },
-    async drop() {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
+  const scratch = await createScratchDatabase(url, 'gatehouse_resume');
+  return { env: { DATABASE_URL: scratch.url, DATA_DIR: tempDataDir() }, drop: scratch.drop };
 }
 
 /** A browser-like HTTP client for a portal running in another process: cookies and CSRF tokens. */

@@ -5,28 +5,17 @@ export type FieldErrors = Record<string, string>;
 /** The CSRF token every POST form carries. */
 export const CsrfField = ({ token }: { token: string }) => <input type="hidden" name="_csrf" value={token} />;
 
-type FieldProps = {
+type LabelledProps = {
   name: string;
   label: string;
-  type?: string;
-  value?: string;
   errors?: FieldErrors;
   hint?: string;
-  autocomplete?: string;
-  required?: boolean;
+  /** The control itself, given the ids that describe it and whether it is in error. */
+  children: (describedBy: string | undefined, invalid: boolean) => ComponentChildren;
 };
 
-/** A labelled input whose error (if any) is announced with it and stays next to it. */
-export function Field({
-  name,
-  label,
-  type = 'text',
-  value,
-  errors,
-  hint,
-  autocomplete,
-  required,
-}: FieldProps) {
+/** Label, hint and error around any control, so the error is announced with it and stays next to it. */
+export function Labelled({ name, label, errors, hint, children }: LabelledProps) {
   const error = errors?.[name];
   const describedBy =
     [hint && `${name}-hint`, error && `${name}-error`].filter(Boolean).join(' ') || undefined;
@@ -43,19 +32,55 @@ export function Field({
           {error}
         </p>
       )}
-      <input
-        id={name}
-        name={name}
-        type={type}
-        value={type === 'password' ? undefined : value}
-        autocomplete={autocomplete}
-        required={required}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={describedBy}
-      />
+      {children(describedBy, Boolean(error))}
     </div>
   );
 }
+
+type FieldProps = Omit<LabelledProps, 'children'> & {
+  type?: string;
+  value?: string;
+  autocomplete?: string;
+  required?: boolean;
+};
+
+/** A labelled text input (a password input never echoes its value back). */
+export function Field({ type = 'text', value, autocomplete, required, ...labelled }: FieldProps) {
+  return (
+    <Labelled {...labelled}>
+      {(describedBy, invalid) => (
+        <input
+          id={labelled.name}
+          name={labelled.name}
+          type={type}
+          value={type === 'password' ? undefined : value}
+          autocomplete={autocomplete}
+          required={required}
+          aria-invalid={invalid ? 'true' : undefined}
+          aria-describedby={describedBy}
+        />
+      )}
+    </Labelled>
+  );
+}
+
+/** The field for choosing a password, with the rule every such field states. */
+export const NewPasswordField = (props: {
+  name: string;
+  label: string;
+  minLength: number;
+  errors?: FieldErrors;
+}) => (
+  <Field
+    name={props.name}
+    label={props.label}
+    type="password"
+    autocomplete="new-password"
+    hint={`At least ${props.minLength} characters. A phrase of unrelated words is easy to remember and hard to guess.`}
+    required
+    errors={props.errors}
+  />
+);
 
 /** A summary at the top of a form that failed, linking to each field. */
 export function ErrorSummary({ errors }: { errors?: FieldErrors }) {

@@ -1,7 +1,14 @@
 import type { OwnProfile } from '../../../domain/accounts/ownProfile.ts';
 import { roleLabels } from '../../../domain/policy.ts';
 import { formatDateTime } from '../../ui/format.ts';
-import { CsrfField, ErrorSummary, Field, type FieldErrors, Notice } from '../../ui/forms.tsx';
+import {
+  CsrfField,
+  ErrorSummary,
+  Field,
+  type FieldErrors,
+  NewPasswordField,
+  Notice,
+} from '../../ui/forms.tsx';
 import { Layout, type PageContext } from '../../ui/Layout.tsx';
 
 type Props = { ctx: PageContext; profile: OwnProfile; errors?: FieldErrors; passwordChanged?: boolean };
@@ -50,13 +57,10 @@ export function HomePage({ ctx, profile, errors, passwordChanged }: Props) {
             required
             errors={errors}
           />
-          <Field
+          <NewPasswordField
             name="newPassword"
             label="New password"
-            type="password"
-            autocomplete="new-password"
-            hint={`At least ${ctx.passwordMinLength} characters. A phrase of unrelated words is easy to remember and hard to guess.`}
-            required
+            minLength={ctx.passwordMinLength}
             errors={errors}
           />
           <button type="submit">Change password</button>

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { type PendingSort, pendingSorts, type SortDir } from '../../../domain/invitations/pendingQuery.ts';
-import type { FieldErrors } from '../../ui/forms.tsx';
+import { type FieldErrors, Labelled } from '../../ui/forms.tsx';
 import { clearFiltersUrl, INVITATION_CODES_PATH } from './links.ts';
 
 /** What the form shows: the values as the admin typed them (also when one of them was refused). */
@@ -13,40 +13,6 @@ export type FilterValues = {
   sort: string;
   dir: string;
 };
-
-function Labelled({
-  name,
-  label,
-  errors,
-  hint,
-  children,
-}: {
-  name: string;
-  label: string;
-  errors?: FieldErrors;
-  hint?: string;
-  children: (describedBy: string | undefined, invalid: boolean) => ComponentChildren;
-}) {
-  const error = errors?.[name];
-  const describedBy =
-    [hint && `${name}-hint`, error && `${name}-error`].filter(Boolean).join(' ') || undefined;
-  return (
-    <div class={`field${error ? ' field-error' : ''}`}>
-      <label for={name}>{label}</label>
-      {hint && (
-        <p class="hint" id={`${name}-hint`}>
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p class="error" id={`${name}-error`}>
-          {error}
-        </p>
-      )}
-      {children(describedBy, Boolean(error))}
-    </div>
-  );
-}
 
 function Select(props: {
   name: string;

@@ -1,7 +1,7 @@
 import { renderToString } from 'preact-render-to-string';
 import { describe, expect, it } from 'vitest';
 import { deliveryStates } from '../../../db/schema.ts';
-import { deliveryWords } from './deliveryWords.ts';
+import { deliveryWords } from '../../ui/deliveryWords.ts';
 import { InvitationCodesPage, type InvitationCodesView } from './InvitationCodesPage.tsx';
 
 const view = (over: Partial<InvitationCodesView> = {}): InvitationCodesView => ({

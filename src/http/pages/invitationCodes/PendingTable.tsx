@@ -1,8 +1,8 @@
 import type { PendingMember, PendingPage } from '../../../domain/invitations/pendingMembers.ts';
 import type { PendingQuery, PendingSort } from '../../../domain/invitations/pendingQuery.ts';
+import { deliveryWords } from '../../ui/deliveryWords.ts';
 import { formatDateTime } from '../../ui/format.ts';
 import { CsrfField } from '../../ui/forms.tsx';
-import { deliveryWords } from './deliveryWords.ts';
 import { memberProfilePath, pageUrl, sendPath, sortUrl } from './links.ts';
 
 const sortNames: Record<PendingSort, string> = {

@@ -1,6 +1,13 @@
 import type { InvitationState } from '../../../domain/invitations/findInvitation.ts';
 import { formatDateTime } from '../../ui/format.ts';
-import { CsrfField, ErrorSummary, Field, type FieldErrors, Notice } from '../../ui/forms.tsx';
+import {
+  CsrfField,
+  ErrorSummary,
+  Field,
+  type FieldErrors,
+  NewPasswordField,
+  Notice,
+} from '../../ui/forms.tsx';
 import { Layout, type PageContext } from '../../ui/Layout.tsx';
 
 /** Where the forms of one invitation post to: its link, or the typed code (carried in hidden fields). */
@@ -56,13 +63,10 @@ export function InviteWelcomePage({
             required
             errors={errors}
           />
-          <Field
+          <NewPasswordField
             name="password"
             label="Password"
-            type="password"
-            autocomplete="new-password"
-            hint={`At least ${ctx.passwordMinLength} characters. A phrase of unrelated words is easy to remember and hard to guess.`}
-            required
+            minLength={ctx.passwordMinLength}
             errors={errors}
           />
           <button type="submit">Create login</button>

@@ -1,5 +1,6 @@
 import type { MemberProfile } from '../../../domain/members/memberProfile.ts';
 import { can, roleLabels } from '../../../domain/policy.ts';
+import { deliveryStateWords } from '../../ui/deliveryWords.ts';
 import { formatDateTime } from '../../ui/format.ts';
 import { CsrfField, Notice } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
@@ -14,17 +15,6 @@ export type ReenabledLink = {
 };
 
 type Props = { ctx: PageContext; profile: MemberProfile; notice?: string; reenabled?: ReenabledLink };
-
-const stateWords: Record<string, string> = {
-  queued: 'Queued',
-  sending: 'Sending',
-  sent: 'Sent',
-  logged: 'Kept in Email Log',
-  deferred: 'Retrying',
-  failed: 'Failed',
-  interrupted: 'Interrupted',
-  skipped: 'Not sent',
-};
 
 export function ProfilePage({ ctx, profile, notice, reenabled }: Props) {
   const { member, login, loginState, history } = profile;
@@ -128,7 +118,7 @@ export function ProfilePage({ ctx, profile, notice, reenabled }: Props) {
                   <td>{formatDateTime(h.sentAt, '—')}</td>
                   <td>{h.toAddress}</td>
                   <td>
-                    {stateWords[h.state] ?? h.state}
+                    {deliveryStateWords[h.state]}
                     {h.lastError && <div class="muted">{h.lastError}</div>}
                   </td>
                   <td>

@@ -1,4 +1,4 @@
-import { CsrfField, ErrorSummary, Field, type FieldErrors } from '../../ui/forms.tsx';
+import { CsrfField, ErrorSummary, Field, type FieldErrors, NewPasswordField } from '../../ui/forms.tsx';
 import { Layout, type PageContext } from '../../ui/Layout.tsx';
 
 export type SetupValues = { firstName?: string; lastName?: string; email?: string; username?: string };
@@ -51,13 +51,10 @@ export function SetupPage({ ctx, token, values = {}, errors }: Props) {
             required
             errors={errors}
           />
-          <Field
+          <NewPasswordField
             name="password"
             label="Password"
-            type="password"
-            autocomplete="new-password"
-            hint={`At least ${ctx.passwordMinLength} characters. A phrase of unrelated words is easy to remember and hard to guess.`}
-            required
+            minLength={ctx.passwordMinLength}
             errors={errors}
           />
           <button type="submit">Create Security Administrator</button>

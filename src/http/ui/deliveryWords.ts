@@ -1,7 +1,7 @@
-import type { DeliveryState } from '../../../db/schema.ts';
-import type { PendingMember } from '../../../domain/invitations/pendingMembers.ts';
+import type { DeliveryState } from '../../db/schema.ts';
 
-const words: Record<DeliveryState, string> = {
+/** A member's latest invitation delivery, in the words the admin pages use. */
+export const deliveryStateWords: Record<DeliveryState, string> = {
   queued: 'Queued',
   claimed: 'Sending',
   sending: 'Sending',
@@ -14,8 +14,11 @@ const words: Record<DeliveryState, string> = {
 };
 
 /** The newest invitation's delivery in words; a failure carries the mail server's answer. */
-export function deliveryWords(m: Pick<PendingMember, 'deliveryState' | 'deliveryDetail'>): string {
+export function deliveryWords(m: {
+  deliveryState: DeliveryState | null;
+  deliveryDetail: string | null;
+}): string {
   if (m.deliveryState === null) return 'Never invited';
-  const word = words[m.deliveryState];
+  const word = deliveryStateWords[m.deliveryState];
   return m.deliveryState === 'failed' && m.deliveryDetail ? `${word}: ${m.deliveryDetail}` : word;
 }
