@@ -1,4 +1,3 @@
-import type { ComponentChildren } from 'preact';
 import { type PendingSort, pendingSorts, type SortDir } from '../../../domain/invitations/pendingQuery.ts';
 import { type FieldErrors, Labelled } from '../../ui/forms.tsx';
 import { clearFiltersUrl, INVITATION_CODES_PATH } from './links.ts';
