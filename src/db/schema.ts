@@ -86,6 +86,14 @@ export const members = pgTable(
         sql`(' ' || lower(first_name) || ' ' || lower(last_name) || ' ' || email_lower || ' ' || lower(member_number) || ' ') gin_trgm_ops`,
       )
       .where(sql`not has_login`),
+    // The same for members who have a login (Member Search reads both): together the two partial
+    // indexes hold each member's search text exactly once.
+    index('members_login_search_idx')
+      .using(
+        'gin',
+        sql`(' ' || lower(first_name) || ' ' || lower(last_name) || ' ' || email_lower || ' ' || lower(member_number) || ' ') gin_trgm_ops`,
+      )
+      .where(sql`has_login`),
     check('members_status_check', sql`${t.status} in ('current', 'lapsed')`),
   ],
 );
@@ -157,7 +165,11 @@ export const auditEvents = pgTable(
     ip: text('ip'),
     details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
   },
-  (t) => [index('audit_events_at_idx').on(t.at), index('audit_events_member_id_idx').on(t.memberId)],
+  (t) => [
+    // (at, id): the Audit Log's keyset order, newest first, walked in either direction.
+    index('audit_events_at_id_idx').on(t.at, t.id),
+    index('audit_events_member_id_idx').on(t.memberId),
+  ],
 );
 
 /** Small key/value store: the one-time setup token hash, organisation settings. */

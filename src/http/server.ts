@@ -10,12 +10,14 @@ import { registerAccess } from './access.ts';
 import { registerAssets } from './assets/routes.ts';
 import { registerErrorHandling } from './errorHandling.tsx';
 import { registerAdminRoutes } from './pages/admin/routes.tsx';
+import { registerAuditLogRoutes } from './pages/auditLog/routes.tsx';
 import { registerAuthRoutes } from './pages/auth/routes.tsx';
 import { registerEmailLogRoutes } from './pages/emailLog/routes.tsx';
 import { registerHomeRoutes } from './pages/home/routes.tsx';
 import { registerImportRoutes } from './pages/import/routes.tsx';
 import { registerInvitationCodesRoutes } from './pages/invitationCodes/routes.tsx';
 import { registerInviteRoutes } from './pages/invite/routes.tsx';
+import { registerMemberSearchRoutes } from './pages/memberSearch/routes.tsx';
 import { registerProfileRoutes } from './pages/profile/routes.tsx';
 import { registerSendInvitationRoutes } from './pages/sendInvitations/routes.tsx';
 import { registerSetupRoutes } from './pages/setup/routes.tsx';
@@ -58,10 +60,12 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   registerHomeRoutes(server, app);
   registerAdminRoutes(server, app);
   registerEmailLogRoutes(server, app);
+  registerAuditLogRoutes(server, app);
   registerImportRoutes(server, app);
   registerInviteRoutes(server, app);
   registerSendInvitationRoutes(server, app);
   registerProfileRoutes(server, app);
   registerInvitationCodesRoutes(server, app);
+  registerMemberSearchRoutes(server, app);
   return server;
 }

@@ -82,6 +82,34 @@ export const NewPasswordField = (props: {
   />
 );
 
+/** A labelled drop-down; `options` are [value, text] pairs. */
+export function Select(props: {
+  name: string;
+  label: string;
+  value: string;
+  options: [string, string][];
+  errors?: FieldErrors;
+}) {
+  return (
+    <Labelled name={props.name} label={props.label} errors={props.errors}>
+      {(describedBy, invalid) => (
+        <select
+          id={props.name}
+          name={props.name}
+          aria-describedby={describedBy}
+          aria-invalid={invalid ? 'true' : undefined}
+        >
+          {props.options.map(([value, text]) => (
+            <option key={value} value={value} selected={props.value === value}>
+              {text}
+            </option>
+          ))}
+        </select>
+      )}
+    </Labelled>
+  );
+}
+
 /** A summary at the top of a form that failed, linking to each field. */
 export function ErrorSummary({ errors }: { errors?: FieldErrors }) {
   const entries = Object.entries(errors ?? {});

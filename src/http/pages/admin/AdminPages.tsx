@@ -1,9 +1,9 @@
 import type { ComponentChildren } from 'preact';
-import { can } from '../../../domain/policy.ts';
+import { can, type Permission } from '../../../domain/policy.ts';
 import { Notice } from '../../ui/forms.tsx';
 import { Layout, type PageContext } from '../../ui/Layout.tsx';
 
-type NavItem = { href: string; label: string; description: string };
+type NavItem = { href: string; label: string; description: string; permission?: Permission };
 
 const adminNav: NavItem[] = [
   {
@@ -22,6 +22,12 @@ const adminNav: NavItem[] = [
     href: '/admin/email-log',
     label: 'Email Log',
     description: 'Every email the portal sent, its delivery state and content.',
+  },
+  {
+    href: '/admin/audit-log',
+    label: 'Audit Log',
+    description: 'Who did what to whom, and when.',
+    permission: 'audit.read',
   },
 ];
 
@@ -82,7 +88,11 @@ export function AdminHomePage({ ctx, welcome }: { ctx: PageContext; welcome: boo
         </Notice>
       )}
       <nav aria-label="Admin" class="admin-nav">
-        <NavList items={adminNav} />
+        <NavList
+          items={adminNav.filter(
+            (item) => !item.permission || (ctx.user && can(ctx.user.role, item.permission)),
+          )}
+        />
       </nav>
       {ctx.user && !can(ctx.user.role, 'logins.manage') && (
         <p class="muted">

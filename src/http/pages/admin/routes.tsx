@@ -16,16 +16,6 @@ export function registerAdminRoutes(server: FastifyInstance, app: App): void {
   server.get('/admin/member-management', { config: { access: 'admin.enter' } }, (request, reply) =>
     sendPage(reply, <MemberManagementPage ctx={pageContext(app, request, reply)} />),
   );
-  server.get('/admin/members', { config: { access: 'members.read' } }, (request, reply) =>
-    sendPage(
-      reply,
-      <ComingSoonPage
-        ctx={pageContext(app, request, reply)}
-        title="Member Search"
-        about="Search members by name, email, member number or username, and open their profile."
-      />,
-    ),
-  );
   server.get('/admin/query-tool', { config: { access: 'reports.read' } }, (request, reply) =>
     sendPage(
       reply,

@@ -1,5 +1,5 @@
 import { type PendingSort, pendingSorts, type SortDir } from '../../../domain/invitations/pendingQuery.ts';
-import { type FieldErrors, Labelled } from '../../ui/forms.tsx';
+import { type FieldErrors, Labelled, Select } from '../../ui/forms.tsx';
 import { clearFiltersUrl, INVITATION_CODES_PATH } from './links.ts';
 
 /** What the form shows: the values as the admin typed them (also when one of them was refused). */
@@ -12,33 +12,6 @@ export type FilterValues = {
   sort: string;
   dir: string;
 };
-
-function Select(props: {
-  name: string;
-  label: string;
-  value: string;
-  options: [string, string][];
-  errors?: FieldErrors;
-}) {
-  return (
-    <Labelled name={props.name} label={props.label} errors={props.errors}>
-      {(describedBy, invalid) => (
-        <select
-          id={props.name}
-          name={props.name}
-          aria-describedby={describedBy}
-          aria-invalid={invalid ? 'true' : undefined}
-        >
-          {props.options.map(([value, text]) => (
-            <option key={value} value={value} selected={props.value === value}>
-              {text}
-            </option>
-          ))}
-        </select>
-      )}
-    </Labelled>
-  );
-}
 
 /** Search and filters: a GET form, so every view of the list is a link that can be shared or bookmarked. */
 export function FilterForm({ values, errors }: { values: FilterValues; errors?: FieldErrors }) {

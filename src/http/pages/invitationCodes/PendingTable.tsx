@@ -3,7 +3,8 @@ import type { PendingQuery, PendingSort } from '../../../domain/invitations/pend
 import { deliveryWords } from '../../ui/deliveryWords.ts';
 import { formatDateTime } from '../../ui/format.ts';
 import { CsrfField } from '../../ui/forms.tsx';
-import { memberProfilePath, pageUrl, sendPath, sortUrl } from './links.ts';
+import { memberProfilePath } from '../memberSearch/links.ts';
+import { pageUrl, sendPath, sortUrl } from './links.ts';
 
 const sortNames: Record<PendingSort, string> = {
   name: 'name',

@@ -5,7 +5,6 @@ export const sendPath = (memberId: number) => `${INVITATION_CODES_PATH}/${member
 export const SEND_ALL_PATH = `${INVITATION_CODES_PATH}/send-all`;
 export const roundPath = (roundId: number) => `${INVITATION_CODES_PATH}/rounds/${roundId}`;
 export const CLEAR_ALL_USERNAMES_PATH = `${INVITATION_CODES_PATH}/clear-all-usernames`;
-export const memberProfilePath = (memberId: number) => `/admin/members/${memberId}`;
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 

@@ -1,0 +1,1 @@
+CREATE INDEX "members_login_search_idx" ON "members" USING gin ((' ' || lower(first_name) || ' ' || lower(last_name) || ' ' || email_lower || ' ' || lower(member_number) || ' ') gin_trgm_ops) WHERE has_login;

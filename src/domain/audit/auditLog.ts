@@ -1,0 +1,312 @@
+import { and, asc, desc, eq, type SQL, sql } from 'drizzle-orm';
+import { accounts, auditEvents, members } from '../../db/schema.ts';
+import { ValidationErrors } from '../../errors.ts';
+import type { Deps } from '../deps.ts';
+import { type Actor, requirePermission } from '../policy.ts';
+
+export const AUDIT_LOG_PAGE_SIZE = 50;
+/** Rows per query while exporting: the export streams batch after batch, never the whole log at once. */
+export const AUDIT_EXPORT_BATCH_SIZE = 1000;
+
+/** Every action the portal records (grep `recordAudit(`); the Action filter offers these. */
+export const knownAuditActions = [
+  'setup.completed',
+  'admin.created',
+  'roster.imported',
+  'demo.filled',
+  'password.changed_by_member',
+  'invitation.send',
+  'invitation.send_all',
+  'invitation.reminder_round',
+  'invitation.accepted',
+  'invitation.accepted_replacing_login',
+  'invitation.reenabled',
+  'invitation.resend_setup_email',
+  'invitation.fresh_link_requested',
+] as const;
+export type KnownAuditAction = (typeof knownAuditActions)[number];
+
+export const isKnownAuditAction = (s: string): s is KnownAuditAction =>
+  (knownAuditActions as readonly string[]).includes(s);
+
+export type AuditLogFilter = {
+  /** The start of the actor's label, any case. */
+  actor?: string;
+  /** A member number (exactly, any case), or the start of a member's full or last name. */
+  member?: string;
+  action?: KnownAuditAction;
+  /** First day shown (UTC midnight). */
+  from?: Date;
+  /** Last day shown, inclusive (UTC midnight of that day). */
+  to?: Date;
+};
+
+export type AuditLogRow = {
+  id: number;
+  at: Date;
+  actorLabel: string;
+  /** The actor's member, while their login still exists. */
+  actorMemberId: number | null;
+  action: string;
+  /** The member the event is about, as recorded (the member may since have been removed). */
+  memberId: number | null;
+  member: { id: number; name: string; memberNumber: string } | null;
+  ip: string | null;
+  details: Record<string, unknown>;
+};
+
+/** Where a page starts: just older or just newer than an (at, id) position. */
+export type AuditLogPosition = { direction: 'older' | 'newer'; cursor: string };
+
+export type AuditLogPage = {
+  rows: AuditLogRow[];
+  /** Cursor for the page of newer events, null on the newest page. */
+  newer: string | null;
+  /** Cursor for the page of older events, null on the oldest page. */
+  older: string | null;
+};
+
+// Longer than any label or name worth searching for; a longer search is cut rather than sent as it is.
+const MAX_SEARCH_LENGTH = 200;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function parseDay(value: string): Date | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const date = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
+  return date && date.toISOString().slice(0, 10) === value ? date : null;
+}
+
+const one = (raw: Record<string, unknown>, name: string): string => {
+  const v = raw[name];
+  const s = Array.isArray(v) ? v[0] : v;
+  return typeof s === 'string' ? s.trim() : '';
+};
+
+/**
+ * The Audit Log filter from a query string (actor, member, action, from, to), checked at the edge: every
+ * refused value is reported at once, each next to its field.
+ */
+export function parseAuditLogFilter(raw: Record<string, unknown>): AuditLogFilter {
+  const errors: Record<string, string> = {};
+  const filter: AuditLogFilter = {};
+  const actor = one(raw, 'actor').slice(0, MAX_SEARCH_LENGTH);
+  if (actor) filter.actor = actor;
+  const member = one(raw, 'member').slice(0, MAX_SEARCH_LENGTH);
+  if (member) filter.member = member;
+  const action = one(raw, 'action');
+  if (action) {
+    if (isKnownAuditAction(action)) filter.action = action;
+    else errors.action = 'Choose an action from the list.';
+  }
+  for (const field of ['from', 'to'] as const) {
+    const value = one(raw, field);
+    if (!value) continue;
+    const day = parseDay(value);
+    if (day) filter[field] = day;
+    else errors[field] = 'Enter the date as year-month-day, for example 2026-01-31.';
+  }
+  if (filter.from && filter.to && filter.to < filter.from) {
+    errors.to = 'The To date must be the same as or after the From date.';
+  }
+  if (Object.keys(errors).length > 0) throw new ValidationErrors(errors);
+  return filter;
+}
+
+/** The filter as query-string pairs, for links that keep it (pages, the CSV export). */
+export function auditLogFilterQuery(filter: AuditLogFilter): URLSearchParams {
+  const query = new URLSearchParams();
+  if (filter.actor) query.set('actor', filter.actor);
+  if (filter.member) query.set('member', filter.member);
+  if (filter.action) query.set('action', filter.action);
+  if (filter.from) query.set('from', filter.from.toISOString().slice(0, 10));
+  if (filter.to) query.set('to', filter.to.toISOString().slice(0, 10));
+  return query;
+}
+
+export const isFiltered = (filter: AuditLogFilter): boolean =>
+  Boolean(filter.actor || filter.member || filter.action || filter.from || filter.to);
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+function filterConditions(filter: AuditLogFilter): SQL[] {
+  const conditions: SQL[] = [];
+  if (filter.actor) {
+    conditions.push(
+      sql`lower(${auditEvents.actorLabel}) like ${`${escapeLike(filter.actor.toLowerCase())}%`}`,
+    );
+  }
+  if (filter.member) {
+    const q = filter.member.toLowerCase();
+    const prefix = `${escapeLike(q)}%`;
+    conditions.push(sql`${auditEvents.memberId} in (
+      select m.id from ${members} m
+      where lower(m.member_number) = ${q}
+        or lower(m.first_name || ' ' || m.last_name) like ${prefix}
+        or lower(m.last_name) like ${prefix})`);
+  }
+  if (filter.action) conditions.push(eq(auditEvents.action, filter.action));
+  if (filter.from) conditions.push(sql`${auditEvents.at} >= ${filter.from.toISOString()}::timestamptz`);
+  if (filter.to) {
+    const dayAfter = new Date(filter.to.getTime() + DAY_MS);
+    conditions.push(sql`${auditEvents.at} < ${dayAfter.toISOString()}::timestamptz`);
+  }
+  return conditions;
+}
+
+// The cursor carries `at` to the microsecond, as the database stores it: a JavaScript Date would round it
+// to milliseconds and skip or repeat events recorded within the same millisecond.
+const positionText = sql<string>`to_char(${auditEvents.at} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)_(\d{1,15})$/;
+
+type Position = { at: string; id: number };
+const positionOf = (row: { position: string; id: number }): Position => ({ at: row.position, id: row.id });
+const encodeCursor = (p: Position) => `${p.at}_${p.id}`;
+
+function decodeCursor(cursor: string): Position | null {
+  const m = CURSOR.exec(cursor);
+  return m ? { at: m[1]!, id: Number(m[2]) } : null;
+}
+
+// Row comparison on (at, id) walks audit_events_at_id_idx in either direction.
+const olderThan = (c: Position) =>
+  sql`(${auditEvents.at}, ${auditEvents.id}) < (${c.at}::timestamptz, ${c.id})`;
+const newerThan = (c: Position) =>
+  sql`(${auditEvents.at}, ${auditEvents.id}) > (${c.at}::timestamptz, ${c.id})`;
+
+const rowColumns = {
+  id: auditEvents.id,
+  at: auditEvents.at,
+  actorLabel: auditEvents.actorLabel,
+  actorMemberId: accounts.memberId,
+  action: auditEvents.action,
+  memberId: auditEvents.memberId,
+  ip: auditEvents.ip,
+  details: auditEvents.details,
+  memberNumber: members.memberNumber,
+  firstName: members.firstName,
+  lastName: members.lastName,
+  foundMemberId: members.id,
+  position: positionText,
+};
+
+type FetchedRow = {
+  id: number;
+  at: Date;
+  actorLabel: string;
+  actorMemberId: number | null;
+  action: string;
+  memberId: number | null;
+  ip: string | null;
+  details: Record<string, unknown>;
+  memberNumber: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  foundMemberId: number | null;
+  position: string;
+};
+
+function toRow(r: FetchedRow): AuditLogRow {
+  return {
+    id: r.id,
+    at: r.at,
+    actorLabel: r.actorLabel,
+    actorMemberId: r.actorMemberId,
+    action: r.action,
+    memberId: r.memberId,
+    member:
+      r.foundMemberId !== null
+        ? { id: r.foundMemberId, name: `${r.firstName} ${r.lastName}`, memberNumber: r.memberNumber ?? '' }
+        : null,
+    ip: r.ip,
+    details: r.details ?? {},
+  };
+}
+
+function selectRows(deps: Deps, where: SQL | undefined, limit: number) {
+  return deps.db
+    .select(rowColumns)
+    .from(auditEvents)
+    .leftJoin(accounts, eq(accounts.id, auditEvents.actorAccountId))
+    .leftJoin(members, eq(members.id, auditEvents.memberId))
+    .where(where)
+    .limit(limit);
+}
+
+async function anyBeyond(deps: Deps, conditions: SQL[], beyond: SQL): Promise<boolean> {
+  const found = await deps.db
+    .select({ id: auditEvents.id })
+    .from(auditEvents)
+    .where(and(...conditions, beyond))
+    .limit(1);
+  return found.length > 0;
+}
+
+/**
+ * One page of the Audit Log, newest first, by keyset on (at, id) so deep pages cost the same as the
+ * first and events recorded meanwhile do not shift what the next page shows. An unreadable cursor (an
+ * edited URL) starts again from the newest event.
+ */
+export async function listAuditLog(
+  deps: Deps,
+  actor: Actor,
+  filter: AuditLogFilter,
+  position?: AuditLogPosition,
+  pageSize = AUDIT_LOG_PAGE_SIZE,
+): Promise<AuditLogPage> {
+  requirePermission(actor, 'audit.read');
+  const conditions = filterConditions(filter);
+  const cursor = position ? decodeCursor(position.cursor) : null;
+  const goingNewer = cursor !== null && position?.direction === 'newer';
+  const query = selectRows(
+    deps,
+    and(...conditions, ...(cursor ? [goingNewer ? newerThan(cursor) : olderThan(cursor)] : [])),
+    pageSize + 1,
+  );
+  const fetched = goingNewer
+    ? (await query.orderBy(asc(auditEvents.at), asc(auditEvents.id))).reverse()
+    : await query.orderBy(desc(auditEvents.at), desc(auditEvents.id));
+
+  const more = fetched.length > pageSize;
+  // Going newer, the extra row fetched is the newest one (first after reversing).
+  const shown = goingNewer ? fetched.slice(-pageSize) : fetched.slice(0, pageSize);
+  const first = shown[0] && positionOf(shown[0]);
+  const last = shown.at(-1) && positionOf(shown.at(-1)!);
+  let newer: string | null = null;
+  let older: string | null = null;
+  if (first && last) {
+    if (goingNewer) {
+      newer = more ? encodeCursor(first) : null;
+      older = (await anyBeyond(deps, conditions, olderThan(last))) ? encodeCursor(last) : null;
+    } else {
+      older = more ? encodeCursor(last) : null;
+      newer = cursor && (await anyBeyond(deps, conditions, newerThan(first))) ? encodeCursor(first) : null;
+    }
+  }
+  return { rows: shown.map(toRow), newer, older };
+}
+
+/**
+ * Every event matching the filter, newest first, in batches of `batchSize`: each batch is one keyset
+ * query, so an export of the whole log holds one batch in memory at a time.
+ */
+export async function* auditLogBatches(
+  deps: Deps,
+  actor: Actor,
+  filter: AuditLogFilter,
+  batchSize = AUDIT_EXPORT_BATCH_SIZE,
+): AsyncGenerator<AuditLogRow[]> {
+  requirePermission(actor, 'audit.read');
+  const conditions = filterConditions(filter);
+  let cursor: Position | null = null;
+  for (;;) {
+    const batch: FetchedRow[] = await selectRows(
+      deps,
+      and(...conditions, ...(cursor ? [olderThan(cursor)] : [])),
+      batchSize,
+    ).orderBy(desc(auditEvents.at), desc(auditEvents.id));
+    if (batch.length === 0) return;
+    yield batch.map(toRow);
+    if (batch.length < batchSize) return;
+    cursor = positionOf(batch.at(-1)!);
+  }
+}

@@ -1,0 +1,254 @@
+import { type ComponentChildren, Fragment } from 'preact';
+import {
+  type AuditLogFilter,
+  type AuditLogRow,
+  auditLogFilterQuery,
+  isFiltered,
+  knownAuditActions,
+  type AuditLogPage as Page,
+} from '../../../domain/audit/auditLog.ts';
+import { formatDateTime } from '../../ui/format.ts';
+import { ErrorSummary, type FieldErrors } from '../../ui/forms.tsx';
+import type { PageContext } from '../../ui/Layout.tsx';
+import { AdminFrame } from '../admin/AdminPages.tsx';
+import { AUDIT_LOG_CSV_PATH, AUDIT_LOG_PATH, actionWords, detailPairs, wordsForAction } from './words.ts';
+
+/** The filter as typed, shown back in the form (also a refused value, so it can be corrected). */
+export type AuditLogValues = { actor: string; member: string; action: string; from: string; to: string };
+
+type Props = {
+  ctx: PageContext;
+  values: AuditLogValues;
+  /** Absent when the filter was refused: the form shows the errors and no events. */
+  result?: { filter: AuditLogFilter; page: Page };
+  errors?: FieldErrors;
+};
+
+const withQuery = (path: string, query: URLSearchParams) => (query.size > 0 ? `${path}?${query}` : path);
+
+/** A link to another page of the log that keeps the current filter. */
+function pageHref(filter: AuditLogFilter, direction: 'older' | 'newer', cursor: string): string {
+  const query = auditLogFilterQuery(filter);
+  query.set(direction, cursor);
+  return withQuery(AUDIT_LOG_PATH, query);
+}
+
+function Labelled({
+  name,
+  label,
+  errors,
+  hint,
+  children,
+}: {
+  name: keyof AuditLogValues;
+  label: string;
+  errors?: FieldErrors;
+  hint?: string;
+  children: (describedBy: string | undefined, invalid: boolean) => ComponentChildren;
+}) {
+  const error = errors?.[name];
+  const describedBy =
+    [hint && `${name}-hint`, error && `${name}-error`].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={`field${error ? ' field-error' : ''}`}>
+      <label for={name}>{label}</label>
+      {hint && (
+        <p class="hint" id={`${name}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p class="error" id={`${name}-error`}>
+          {error}
+        </p>
+      )}
+      {children(describedBy, Boolean(error))}
+    </div>
+  );
+}
+
+function TextInput(props: {
+  name: keyof AuditLogValues;
+  label: string;
+  hint: string;
+  type: 'search' | 'date';
+  values: AuditLogValues;
+  errors?: FieldErrors;
+}) {
+  return (
+    <Labelled name={props.name} label={props.label} hint={props.hint} errors={props.errors}>
+      {(describedBy, invalid) => (
+        <input
+          id={props.name}
+          name={props.name}
+          type={props.type}
+          value={props.values[props.name]}
+          aria-describedby={describedBy}
+          aria-invalid={invalid ? 'true' : undefined}
+        />
+      )}
+    </Labelled>
+  );
+}
+
+function FilterForm({ values, errors }: { values: AuditLogValues; errors?: FieldErrors }) {
+  return (
+    <search aria-label="Audit events">
+      <form method="get" action={AUDIT_LOG_PATH} class="card">
+        <TextInput
+          name="actor"
+          label="Actor"
+          hint="The start of the username (or 'command line')."
+          type="search"
+          values={values}
+          errors={errors}
+        />
+        <TextInput
+          name="member"
+          label="Member"
+          hint="Member number, or the start of the member's name."
+          type="search"
+          values={values}
+          errors={errors}
+        />
+        <Labelled name="action" label="Action" errors={errors}>
+          {(describedBy, invalid) => (
+            <select
+              id="action"
+              name="action"
+              aria-describedby={describedBy}
+              aria-invalid={invalid ? 'true' : undefined}
+            >
+              <option value="">All actions</option>
+              {knownAuditActions.map((a) => (
+                <option key={a} value={a} selected={values.action === a}>
+                  {actionWords[a]}
+                </option>
+              ))}
+            </select>
+          )}
+        </Labelled>
+        <TextInput
+          name="from"
+          label="From date"
+          hint="UTC, inclusive."
+          type="date"
+          values={values}
+          errors={errors}
+        />
+        <TextInput
+          name="to"
+          label="To date"
+          hint="UTC, inclusive."
+          type="date"
+          values={values}
+          errors={errors}
+        />
+        <button type="submit">Search</button> <a href={AUDIT_LOG_PATH}>Clear filters</a>
+      </form>
+    </search>
+  );
+}
+
+function Pager({ page, filter }: { page: Page; filter: AuditLogFilter }) {
+  if (!page.newer && !page.older) return null;
+  return (
+    <nav aria-label="Pages" class="pager">
+      {page.newer && <a href={pageHref(filter, 'newer', page.newer)}>Newer events</a>}
+      {page.newer && page.older && ' · '}
+      {page.older && <a href={pageHref(filter, 'older', page.older)}>Older events</a>}
+    </nav>
+  );
+}
+
+function EmptyState({ filtered }: { filtered: boolean }) {
+  return filtered ? (
+    <p>
+      No event matches this search. <a href={AUDIT_LOG_PATH}>Show all events</a>
+    </p>
+  ) : (
+    <p>
+      Nothing has been recorded yet. Setup, roster imports, invitations and password changes appear here with
+      who did them and when.
+    </p>
+  );
+}
+
+function MemberCell({ row }: { row: AuditLogRow }) {
+  if (row.member) {
+    return (
+      <>
+        <a href={`/admin/members/${row.member.id}`}>{row.member.name}</a> ({row.member.memberNumber})
+      </>
+    );
+  }
+  return row.memberId !== null ? <>Member {row.memberId} (removed)</> : null;
+}
+
+function EventRow({ row }: { row: AuditLogRow }) {
+  const pairs = detailPairs(row.details);
+  return (
+    <tr id={`event-${row.id}`}>
+      <td>{formatDateTime(row.at)}</td>
+      <td>
+        {row.actorMemberId !== null ? (
+          <a href={`/admin/members/${row.actorMemberId}`}>{row.actorLabel}</a>
+        ) : (
+          row.actorLabel
+        )}
+      </td>
+      <td>{wordsForAction(row.action)}</td>
+      <td>
+        <MemberCell row={row} />
+      </td>
+      <td>{row.ip ?? ''}</td>
+      <td>
+        {pairs.map((p, i) => (
+          <Fragment key={p}>
+            {i > 0 && <br />}
+            {p}
+          </Fragment>
+        ))}
+      </td>
+    </tr>
+  );
+}
+
+/** Admin › Audit Log: every recorded event, newest first. */
+export function AuditLogPage({ ctx, values, result, errors }: Props) {
+  return (
+    <AdminFrame ctx={ctx} title="Audit Log">
+      <ErrorSummary errors={errors} />
+      <FilterForm values={values} errors={errors} />
+      {result &&
+        (result.page.rows.length === 0 ? (
+          <EmptyState filtered={isFiltered(result.filter)} />
+        ) : (
+          <>
+            <p>
+              <a href={withQuery(AUDIT_LOG_CSV_PATH, auditLogFilterQuery(result.filter))}>Export CSV</a>
+            </p>
+            <table>
+              <caption class="muted">Newest first. Times are UTC.</caption>
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Who</th>
+                  <th scope="col">Action</th>
+                  <th scope="col">Member</th>
+                  <th scope="col">From</th>
+                  <th scope="col">Details</th>
+                </tr>
+              </thead>
+              <tbody>
+                {result.page.rows.map((row) => (
+                  <EventRow key={row.id} row={row} />
+                ))}
+              </tbody>
+            </table>
+            <Pager page={result.page} filter={result.filter} />
+          </>
+        ))}
+    </AdminFrame>
+  );
+}

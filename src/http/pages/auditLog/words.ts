@@ -1,0 +1,36 @@
+import type { KnownAuditAction } from '../../../domain/audit/auditLog.ts';
+
+export const AUDIT_LOG_PATH = '/admin/audit-log';
+export const AUDIT_LOG_CSV_PATH = '/admin/audit-log.csv';
+
+/** Actions as people say them; a Record, so a new known action cannot be added without its words. */
+export const actionWords: Record<KnownAuditAction, string> = {
+  'setup.completed': 'Completed first-run setup',
+  'admin.created': 'Created an administrator login (command line)',
+  'roster.imported': 'Imported the member roster',
+  'demo.filled': 'Filled the portal with demo members',
+  'password.changed_by_member': 'Changed their own password',
+  'invitation.send': 'Sent an invitation',
+  'invitation.send_all': 'Started Send All invitations',
+  'invitation.reminder_round': 'Started a reminder round',
+  'invitation.accepted': 'Accepted an invitation and created a login',
+  'invitation.accepted_replacing_login': 'Accepted an invitation, replacing an unused login',
+  'invitation.reenabled': 'Re-enabled an invitation link',
+  'invitation.resend_setup_email': 'Resent the set-up email',
+  'invitation.fresh_link_requested': 'Asked for a fresh invitation link',
+};
+
+/** Words for an action; an action this version does not know shows its code. */
+export const wordsForAction = (action: string): string =>
+  Object.hasOwn(actionWords, action) ? actionWords[action as KnownAuditAction] : action;
+
+const detailValue = (v: unknown): string => {
+  if (v === null || v === undefined) return 'none';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v);
+};
+
+/** An event's details as compact "key: value" pairs. */
+export const detailPairs = (details: Record<string, unknown>): string[] =>
+  Object.entries(details).map(([k, v]) => `${k}: ${detailValue(v)}`);

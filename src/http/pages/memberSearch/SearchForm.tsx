@@ -1,0 +1,50 @@
+import { type FieldErrors, Labelled, Select } from '../../ui/forms.tsx';
+import { MEMBER_SEARCH_PATH } from './links.ts';
+
+/** What the form shows: the values as the admin typed them (also when one of them was refused). */
+export type SearchValues = { search: string; status: string; login: string };
+
+/** A GET form, so every search is a link that can be shared or bookmarked. */
+export function SearchForm({ values, errors }: { values: SearchValues; errors?: FieldErrors }) {
+  return (
+    <search aria-label="Members">
+      <form method="get" action={MEMBER_SEARCH_PATH} class="card">
+        <Labelled name="search" label="Search" hint="Name, email, member number or username." errors={errors}>
+          {(describedBy, invalid) => (
+            <input
+              id="search"
+              name="search"
+              type="search"
+              value={values.search}
+              aria-describedby={describedBy}
+              aria-invalid={invalid ? 'true' : undefined}
+            />
+          )}
+        </Labelled>
+        <Select
+          name="status"
+          label="Status"
+          value={values.status || 'any'}
+          options={[
+            ['any', 'Any'],
+            ['current', 'Current'],
+            ['lapsed', 'Lapsed'],
+          ]}
+          errors={errors}
+        />
+        <Select
+          name="login"
+          label="Login"
+          value={values.login || 'any'}
+          options={[
+            ['any', 'Any'],
+            ['yes', 'Has login'],
+            ['no', 'No login'],
+          ]}
+          errors={errors}
+        />
+        <button type="submit">Search</button> <a href={MEMBER_SEARCH_PATH}>Clear</a>
+      </form>
+    </search>
+  );
+}

@@ -1,0 +1,175 @@
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { queryRows } from '../../src/db/connect.ts';
+import { searchMembers } from '../../src/domain/members/searchMembers.ts';
+import { systemActor } from '../../src/domain/policy.ts';
+import { isAppError } from '../../src/errors.ts';
+import { formatDateTime } from '../../src/http/ui/format.ts';
+import { browser, buildLogin, buildMember } from '../factories.ts';
+import { useTestApp } from '../harness.ts';
+
+const app = useTestApp();
+const PAGE = '/admin/members';
+
+async function signedIn(role: 'member' | 'admin' | 'security_admin' = 'admin') {
+  const login = await buildLogin(app, {
+    role,
+    username: `boss${role}${Math.random().toString(36).slice(2, 8)}`,
+  });
+  const b = browser(await app.server());
+  await b.logIn(login.username, login.password);
+  return { b, login };
+}
+
+const decode = (href: string) => href.replace(/&amp;/g, '&');
+const linkTo = (html: string, text: string) => {
+  const m = new RegExp(`<a href="([^"]+)">${text}</a>`).exec(html);
+  return m ? decode(m[1]!) : null;
+};
+/** The member ids linked from the results table, in order. */
+const resultIds = (html: string) =>
+  [...(/<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? '').matchAll(/href="\/admin\/members\/(\d+)"/g)].map(
+    (m) => Number(m[1]),
+  );
+const search = (params: Record<string, string>) => `${PAGE}?${new URLSearchParams(params)}`;
+
+/** `count` members, Member0001…, set-based; every third one lapsed. */
+async function addMembers(count: number): Promise<number[]> {
+  const rows = await queryRows<{ id: number | string }>(
+    app.deps.db,
+    sql`insert into members (member_number, first_name, last_name, email, email_lower, status)
+        select 'B' || lpad(g::text, 4, '0'), 'Bulk', 'Member' || lpad(g::text, 4, '0'),
+               'bulk' || g || '@example.org', 'bulk' || g || '@example.org',
+               case when g % 3 = 0 then 'lapsed' else 'current' end
+        from generate_series(1, ${count}) g
+        returning id`,
+  );
+  return rows.map((r) => Number(r.id));
+}
+
+describe('Member Search page', () => {
+  it('finds John Smith when the admin types "Jonh Smith", and links to his profile', async () => {
+    const { b } = await signedIn();
+    const john = await buildMember(app, { firstName: 'John', lastName: 'Smith', email: 'js@example.org' });
+    await buildMember(app, { firstName: 'Mary', lastName: 'Jones' });
+    const res = await b.get(search({ search: 'Jonh Smith' }));
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('<label for="search">Search</label>');
+    expect(res.body).toContain(`<a href="/admin/members/${john.id}">John Smith</a>`);
+    expect(resultIds(res.body)).toEqual([john.id]);
+    expect(res.body).toContain('Showing the 1 best matches');
+    expect(res.body).toContain('<td>—</td>');
+    // One misspelt word is enough too.
+    expect(resultIds((await b.get(search({ search: 'Smiht' }))).body)).toEqual([john.id]);
+  });
+
+  it('finds by email, member number and username, exact matches first', async () => {
+    const { b, login } = await signedIn();
+    const exactNumber = await buildMember(app, { memberNumber: 'A100', firstName: 'Zed', lastName: 'Zulu' });
+    const similar = await buildMember(app, { memberNumber: 'A1000', firstName: 'Aaron', lastName: 'Able' });
+    const byEmail = await buildMember(app, {
+      email: 'Kim.Lee@Example.org',
+      firstName: 'Kim',
+      lastName: 'Lee',
+    });
+
+    expect(resultIds((await b.get(search({ search: 'a100' }))).body)).toEqual([exactNumber.id, similar.id]);
+    expect(resultIds((await b.get(search({ search: 'kim.lee@example.org' }))).body)[0]).toBe(byEmail.id);
+    const byUsername = await b.get(search({ search: login.username.toUpperCase() }));
+    expect(resultIds(byUsername.body)[0]).toBe(login.memberId);
+    expect(byUsername.body).toContain(`<td>${login.username}</td>`);
+    // Logging in just now is the Last Login.
+    expect(byUsername.body).toContain(`<td>${formatDateTime(app.clock.now())}</td>`);
+  });
+
+  it('filters by status and login, with and without a search term', async () => {
+    const { b, login } = await signedIn();
+    const lapsed = await buildMember(app, { firstName: 'Lena', lastName: 'Shaw', status: 'lapsed' });
+    const current = await buildMember(app, { firstName: 'Lou', lastName: 'Shaw' });
+    expect(resultIds((await b.get(search({ search: 'shaw', status: 'lapsed' }))).body)).toEqual([lapsed.id]);
+    expect(resultIds((await b.get(search({ search: 'shaw', login: 'no', status: 'current' }))).body)).toEqual(
+      [current.id],
+    );
+    expect(resultIds((await b.get(search({ search: 'shaw', login: 'yes' }))).body)).toEqual([]);
+    expect(resultIds((await b.get(search({ login: 'yes' }))).body)).toEqual([login.memberId]);
+    expect(resultIds((await b.get(search({ status: 'lapsed', login: 'no' }))).body)).toEqual([lapsed.id]);
+    const none = await b.get(search({ search: 'shaw', login: 'yes' }));
+    expect(none.body).toContain('No members match your search and filters.');
+  });
+
+  it('pages through every member by name without gaps or repeats, forwards and back', async () => {
+    const { b, login } = await signedIn();
+    const ids = await addMembers(120);
+    const all = new Set([...ids, login.memberId]);
+    const seen: number[] = [];
+    const pages: string[] = [];
+    let url: string | null = PAGE;
+    while (url) {
+      const res = await b.get(url);
+      expect(res.statusCode).toBe(200);
+      pages.push(url);
+      seen.push(...resultIds(res.body));
+      url = linkTo(res.body, 'Next page');
+    }
+    expect(pages).toHaveLength(3);
+    expect(seen).toHaveLength(all.size);
+    expect(new Set(seen)).toEqual(all);
+    // Back from the last page lands on the same rows as the middle page.
+    const last = await b.get(pages[2]!);
+    const back = await b.get(linkTo(last.body, 'Previous page')!);
+    expect(resultIds(back.body)).toEqual(seen.slice(50, 100));
+  });
+
+  it('pages through ranked matches without gaps or repeats, up to the bounded top list', async () => {
+    const { b } = await signedIn();
+    await addMembers(230);
+    const seen: number[] = [];
+    let url: string | null = search({ search: 'bulk' });
+    let pages = 0;
+    while (url) {
+      const res = await b.get(url);
+      expect(res.statusCode).toBe(200);
+      pages += 1;
+      seen.push(...resultIds(res.body));
+      url = linkTo(res.body, 'Next page');
+    }
+    expect(pages).toBe(4);
+    expect(seen).toHaveLength(200);
+    expect(new Set(seen).size).toBe(200);
+    const second = await b.get(search({ search: 'bulk', page: '2' }));
+    expect(linkTo(second.body, 'Previous page')).toBe(search({ search: 'bulk' }));
+  });
+
+  it('refuses bad input at the edge and names the field', async () => {
+    const { b } = await signedIn();
+    const res = await b.get(search({ status: 'gone' }));
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('Status must be Any, Current or Lapsed.');
+    expect((await b.get(search({ search: 'x'.repeat(101) }))).statusCode).toBe(400);
+    expect((await b.get(search({ after: 'garbage' }))).statusCode).toBe(400);
+    expect((await b.get(search({ search: 'bulk', page: '9' }))).statusCode).toBe(400);
+  });
+
+  it('is refused to a member', async () => {
+    const { b } = await signedIn('member');
+    expect((await b.get(PAGE)).statusCode).toBe(403);
+  });
+});
+
+describe('searchMembers', () => {
+  const actor = systemActor('test');
+
+  it('reports an empty roster (the page says where to import members: MemberSearchPage.test.tsx)', async () => {
+    expect((await searchMembers(app.deps, actor, {})).rosterEmpty).toBe(true);
+    expect((await searchMembers(app.deps, actor, { search: 'smith' })).rosterEmpty).toBe(true);
+    await buildMember(app);
+    const found = await searchMembers(app.deps, actor, { search: 'nobody-matches-this' });
+    expect(found.rows).toEqual([]);
+    expect(found.rosterEmpty).toBe(false);
+  });
+
+  it('needs members.read', async () => {
+    const error = await searchMembers(app.deps, { ...actor, role: 'member' }, {}).catch((e: unknown) => e);
+    expect(isAppError(error) && error.code).toBe('forbidden');
+  });
+});
