@@ -111,6 +111,9 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
         .catch((err: Error) => callback(err));
     },
   });
+  // A client that dies mid-session (the kill-and-resume test SIGKILLs the portal) resets its connection;
+  // smtp-server reports that as an 'error' event, which without a listener would crash the test run.
+  server.on('error', () => {});
   server.listen(0, '127.0.0.1');
   await once(server.server, 'listening');
   const { port } = server.server.address() as AddressInfo;

@@ -32,6 +32,9 @@ const MIGRATION_LOCK_ID = 7_406_001;
 
 export function openPostgres(url: string, poolSize = 10): Database {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle connection dropped by the server (a restart, a failover) is reported here; the pool discards
+  // it and connects afresh on next use. Unhandled, the event would bring the whole process down.
+  pool.on('error', () => {});
   const db = drizzleNodePg(pool, { schema }) as unknown as Db;
   return {
     db,
