@@ -1,4 +1,4 @@
-import { type ComponentChildren, Fragment } from 'preact';
+import { Fragment } from 'preact';
 import {
   type AuditLogFilter,
   type AuditLogRow,
@@ -8,7 +8,7 @@ import {
   type AuditLogPage as Page,
 } from '../../../domain/audit/auditLog.ts';
 import { formatDateTime } from '../../ui/format.ts';
-import { ErrorSummary, type FieldErrors } from '../../ui/forms.tsx';
+import { ErrorSummary, Field, type FieldErrors, Select } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
 import { AdminFrame } from '../admin/AdminPages.tsx';
 import { AUDIT_LOG_CSV_PATH, AUDIT_LOG_PATH, actionWords, detailPairs, wordsForAction } from './words.ts';
@@ -33,115 +33,50 @@ function pageHref(filter: AuditLogFilter, direction: 'older' | 'newer', cursor: 
   return withQuery(AUDIT_LOG_PATH, query);
 }
 
-function Labelled({
-  name,
-  label,
-  errors,
-  hint,
-  children,
-}: {
-  name: keyof AuditLogValues;
-  label: string;
-  errors?: FieldErrors;
-  hint?: string;
-  children: (describedBy: string | undefined, invalid: boolean) => ComponentChildren;
-}) {
-  const error = errors?.[name];
-  const describedBy =
-    [hint && `${name}-hint`, error && `${name}-error`].filter(Boolean).join(' ') || undefined;
-  return (
-    <div class={`field${error ? ' field-error' : ''}`}>
-      <label for={name}>{label}</label>
-      {hint && (
-        <p class="hint" id={`${name}-hint`}>
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p class="error" id={`${name}-error`}>
-          {error}
-        </p>
-      )}
-      {children(describedBy, Boolean(error))}
-    </div>
-  );
-}
-
-function TextInput(props: {
-  name: keyof AuditLogValues;
-  label: string;
-  hint: string;
-  type: 'search' | 'date';
-  values: AuditLogValues;
-  errors?: FieldErrors;
-}) {
-  return (
-    <Labelled name={props.name} label={props.label} hint={props.hint} errors={props.errors}>
-      {(describedBy, invalid) => (
-        <input
-          id={props.name}
-          name={props.name}
-          type={props.type}
-          value={props.values[props.name]}
-          aria-describedby={describedBy}
-          aria-invalid={invalid ? 'true' : undefined}
-        />
-      )}
-    </Labelled>
-  );
-}
-
 function FilterForm({ values, errors }: { values: AuditLogValues; errors?: FieldErrors }) {
   return (
     <search aria-label="Audit events">
       <form method="get" action={AUDIT_LOG_PATH} class="card">
-        <TextInput
+        <Field
           name="actor"
           label="Actor"
           hint="The start of the username (or 'command line')."
           type="search"
-          values={values}
+          value={values.actor}
           errors={errors}
         />
-        <TextInput
+        <Field
           name="member"
           label="Member"
           hint="Member number, or the start of the member's name."
           type="search"
-          values={values}
+          value={values.member}
           errors={errors}
         />
-        <Labelled name="action" label="Action" errors={errors}>
-          {(describedBy, invalid) => (
-            <select
-              id="action"
-              name="action"
-              aria-describedby={describedBy}
-              aria-invalid={invalid ? 'true' : undefined}
-            >
-              <option value="">All actions</option>
-              {knownAuditActions.map((a) => (
-                <option key={a} value={a} selected={values.action === a}>
-                  {actionWords[a]}
-                </option>
-              ))}
-            </select>
-          )}
-        </Labelled>
-        <TextInput
+        <Select
+          name="action"
+          label="Action"
+          value={values.action}
+          options={[
+            ['', 'All actions'],
+            ...knownAuditActions.map((a): [string, string] => [a, actionWords[a]]),
+          ]}
+          errors={errors}
+        />
+        <Field
           name="from"
           label="From date"
           hint="UTC, inclusive."
           type="date"
-          values={values}
+          value={values.from}
           errors={errors}
         />
-        <TextInput
+        <Field
           name="to"
           label="To date"
           hint="UTC, inclusive."
           type="date"
-          values={values}
+          value={values.to}
           errors={errors}
         />
         <button type="submit">Search</button> <a href={AUDIT_LOG_PATH}>Clear filters</a>

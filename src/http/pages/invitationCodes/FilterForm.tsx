@@ -1,5 +1,5 @@
 import { type PendingSort, pendingSorts, type SortDir } from '../../../domain/invitations/pendingQuery.ts';
-import { type FieldErrors, Labelled, Select } from '../../ui/forms.tsx';
+import { Field, type FieldErrors, Select } from '../../ui/forms.tsx';
 import { clearFiltersUrl, INVITATION_CODES_PATH } from './links.ts';
 
 /** What the form shows: the values as the admin typed them (also when one of them was refused). */
@@ -18,18 +18,14 @@ export function FilterForm({ values, errors }: { values: FilterValues; errors?: 
   return (
     <search aria-label="Members without a login">
       <form method="get" action={INVITATION_CODES_PATH} class="card">
-        <Labelled name="search" label="Search" hint="Name, email or member number." errors={errors}>
-          {(describedBy, invalid) => (
-            <input
-              id="search"
-              name="search"
-              type="search"
-              value={values.search}
-              aria-describedby={describedBy}
-              aria-invalid={invalid ? 'true' : undefined}
-            />
-          )}
-        </Labelled>
+        <Field
+          name="search"
+          label="Search"
+          hint="Name, email or member number."
+          type="search"
+          value={values.search}
+          errors={errors}
+        />
         <Select
           name="status"
           label="Status"
@@ -52,18 +48,14 @@ export function FilterForm({ values, errors }: { values: FilterValues; errors?: 
           ]}
           errors={errors}
         />
-        <Labelled name="sentBefore" label="Last sent before" hint="Dates are in UTC." errors={errors}>
-          {(describedBy, invalid) => (
-            <input
-              id="sentBefore"
-              name="sentBefore"
-              type="date"
-              value={values.sentBefore}
-              aria-describedby={describedBy}
-              aria-invalid={invalid ? 'true' : undefined}
-            />
-          )}
-        </Labelled>
+        <Field
+          name="sentBefore"
+          label="Last sent before"
+          hint="Dates are in UTC."
+          type="date"
+          value={values.sentBefore}
+          errors={errors}
+        />
         <p>
           <label>
             <input type="checkbox" name="deliveryFailed" value="1" checked={values.deliveryFailed} /> Delivery

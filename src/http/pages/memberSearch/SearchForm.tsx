@@ -1,4 +1,4 @@
-import { type FieldErrors, Labelled, Select } from '../../ui/forms.tsx';
+import { Field, type FieldErrors, Select } from '../../ui/forms.tsx';
 import { MEMBER_SEARCH_PATH } from './links.ts';
 
 /** What the form shows: the values as the admin typed them (also when one of them was refused). */
@@ -9,18 +9,14 @@ export function SearchForm({ values, errors }: { values: SearchValues; errors?: 
   return (
     <search aria-label="Members">
       <form method="get" action={MEMBER_SEARCH_PATH} class="card">
-        <Labelled name="search" label="Search" hint="Name, email, member number or username." errors={errors}>
-          {(describedBy, invalid) => (
-            <input
-              id="search"
-              name="search"
-              type="search"
-              value={values.search}
-              aria-describedby={describedBy}
-              aria-invalid={invalid ? 'true' : undefined}
-            />
-          )}
-        </Labelled>
+        <Field
+          name="search"
+          label="Search"
+          hint="Name, email, member number or username."
+          type="search"
+          value={values.search}
+          errors={errors}
+        />
         <Select
           name="status"
           label="Status"
