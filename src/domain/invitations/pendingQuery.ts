@@ -1,4 +1,4 @@
-import { AppError } from '../../errors.ts';
+import { badParam, oneParam } from '../queryParams.ts';
 
 /** What the Invitation Codes list can be sorted by. */
 export const pendingSorts = ['name', 'memberNumber', 'email', 'lastInvited', 'invitationsSent'] as const;
@@ -26,22 +26,12 @@ export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
 export const MAX_SEARCH_LENGTH = 100;
 
-const bad = (message: string, field: string) => new AppError('validation', message, field);
-
-/** A query-string value: one string, or nothing. Repeated parameters are refused rather than guessed at. */
-function one(raw: Record<string, unknown>, name: string): string | undefined {
-  const value = raw[name];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw bad(`Give "${name}" only once.`, name);
-  return value.trim() === '' ? undefined : value.trim();
-}
-
 /** YYYY-MM-DD (what a date input sends) as the start of that day, UTC: the portal shows dates in UTC. */
 export function parseDay(value: string, field: string): Date {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   const date = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
   if (!date || date.toISOString().slice(0, 10) !== value) {
-    throw bad('Enter the date as year-month-day, for example 2026-01-31.', field);
+    throw badParam('Enter the date as year-month-day, for example 2026-01-31.', field);
   }
   return date;
 }
@@ -52,49 +42,49 @@ export function parseDay(value: string, field: string): Date {
  */
 export function parsePendingQuery(raw: Record<string, unknown>): PendingQuery {
   const query: PendingQuery = { sort: 'name', dir: 'asc' };
-  const search = one(raw, 'search');
+  const search = oneParam(raw, 'search');
   if (search !== undefined) {
     if (search.length > MAX_SEARCH_LENGTH) {
-      throw bad(`Search for at most ${MAX_SEARCH_LENGTH} characters.`, 'search');
+      throw badParam(`Search for at most ${MAX_SEARCH_LENGTH} characters.`, 'search');
     }
     query.search = search;
   }
-  const status = one(raw, 'status');
+  const status = oneParam(raw, 'status');
   if (status !== undefined && status !== 'any') {
     if (status !== 'current' && status !== 'lapsed')
-      throw bad('Status must be Any, Current or Lapsed.', 'status');
+      throw badParam('Status must be Any, Current or Lapsed.', 'status');
     query.status = status;
   }
-  const invited = one(raw, 'invited');
+  const invited = oneParam(raw, 'invited');
   if (invited !== undefined && invited !== 'any') {
     if (invited !== 'never' && invited !== 'invited') {
-      throw bad('Invited must be Any, Never invited or Invited.', 'invited');
+      throw badParam('Invited must be Any, Never invited or Invited.', 'invited');
     }
     query.invited = invited;
   }
-  const sentBefore = one(raw, 'sentBefore');
+  const sentBefore = oneParam(raw, 'sentBefore');
   if (sentBefore !== undefined) query.sentBefore = parseDay(sentBefore, 'sentBefore');
-  const failed = one(raw, 'deliveryFailed');
+  const failed = oneParam(raw, 'deliveryFailed');
   if (failed !== undefined) {
     if (!['1', 'on', 'true'].includes(failed))
-      throw bad('Delivery failed only is either ticked or not.', 'deliveryFailed');
+      throw badParam('Delivery failed only is either ticked or not.', 'deliveryFailed');
     query.deliveryFailed = true;
   }
-  const sort = one(raw, 'sort');
+  const sort = oneParam(raw, 'sort');
   if (sort !== undefined) {
     if (!(pendingSorts as readonly string[]).includes(sort)) {
-      throw bad(`Sort by one of: ${pendingSorts.join(', ')}.`, 'sort');
+      throw badParam(`Sort by one of: ${pendingSorts.join(', ')}.`, 'sort');
     }
     query.sort = sort as PendingSort;
   }
-  const dir = one(raw, 'dir');
+  const dir = oneParam(raw, 'dir');
   if (dir !== undefined) {
-    if (dir !== 'asc' && dir !== 'desc') throw bad('The sort direction must be asc or desc.', 'dir');
+    if (dir !== 'asc' && dir !== 'desc') throw badParam('The sort direction must be asc or desc.', 'dir');
     query.dir = dir;
   }
-  const after = one(raw, 'after');
-  const before = one(raw, 'before');
-  if (after && before) throw bad('Ask for the page after a point or before it, not both.', 'after');
+  const after = oneParam(raw, 'after');
+  const before = oneParam(raw, 'before');
+  if (after && before) throw badParam('Ask for the page after a point or before it, not both.', 'after');
   if (after) query.after = after;
   if (before) query.before = before;
   return query;
@@ -103,20 +93,20 @@ export function parsePendingQuery(raw: Record<string, unknown>): PendingQuery {
 /** The same checks for callers that build a query in code (CLI, API, tests): types alone do not stop them. */
 export function checkPendingQuery(query: PendingQuery): void {
   if (!(pendingSorts as readonly string[]).includes(query.sort)) {
-    throw bad(`Sort by one of: ${pendingSorts.join(', ')}.`, 'sort');
+    throw badParam(`Sort by one of: ${pendingSorts.join(', ')}.`, 'sort');
   }
   if (query.dir !== 'asc' && query.dir !== 'desc')
-    throw bad('The sort direction must be asc or desc.', 'dir');
+    throw badParam('The sort direction must be asc or desc.', 'dir');
   if (query.sentBefore && Number.isNaN(query.sentBefore.getTime()))
-    throw bad('That date is not valid.', 'sentBefore');
+    throw badParam('That date is not valid.', 'sentBefore');
   if ((query.search?.length ?? 0) > MAX_SEARCH_LENGTH) {
-    throw bad(`Search for at most ${MAX_SEARCH_LENGTH} characters.`, 'search');
+    throw badParam(`Search for at most ${MAX_SEARCH_LENGTH} characters.`, 'search');
   }
   if (query.after && query.before)
-    throw bad('Ask for the page after a point or before it, not both.', 'after');
+    throw badParam('Ask for the page after a point or before it, not both.', 'after');
   const limit = query.limit ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
-    throw bad(`Show between 1 and ${MAX_PAGE_SIZE} members per page.`, 'limit');
+    throw badParam(`Show between 1 and ${MAX_PAGE_SIZE} members per page.`, 'limit');
   }
 }
 
@@ -160,6 +150,6 @@ export function decodeCursor(
     body!.d === dir &&
     keys.length === types.length &&
     keys.every((v, i) => keyIsValid(v, types[i]!));
-  if (!valid) throw bad('That page link is out of date. Start again from the first page.', field);
+  if (!valid) throw badParam('That page link is out of date. Start again from the first page.', field);
   return keys as (string | number)[];
 }
