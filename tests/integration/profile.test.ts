@@ -37,6 +37,9 @@ describe('member profile: Login section', () => {
     expect(reenabled.statusCode).toBe(200);
     expect(reenabled.body).toMatch(/value="http:\/\/portal\.test\/invite\/[\w-]{43}"/);
     expect(reenabled.body).toContain('There were no older links to revoke.');
+    const after = await b.get(`/admin/members/${member.id}`);
+    expect(after.body).toContain('Recent activity');
+    expect(after.body).toContain('Re-enabled an invitation link');
     const actions = (
       await app.deps.db.select().from(auditEvents).where(eq(auditEvents.memberId, member.id))
     ).map((a) => a.action);
@@ -51,6 +54,7 @@ describe('member profile: Login section', () => {
     const page = await b.get(`/admin/members/${member.id}`);
     expect(page.statusCode).toBe(200);
     expect(page.body).not.toContain('Re-enable Invite Link');
+    expect(page.body).not.toContain('Recent activity');
     const refused = await b.submit(
       `/admin/members/${member.id}`,
       `/admin/members/${member.id}/reenable-invite-link`,

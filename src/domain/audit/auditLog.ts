@@ -34,6 +34,8 @@ export type AuditLogFilter = {
   actor?: string;
   /** A member number (exactly, any case), or the start of a member's full or last name. */
   member?: string;
+  /** Exactly one member (the profile page's "Recent activity"). */
+  memberId?: number;
   action?: KnownAuditAction;
   /** First day shown (UTC midnight). */
   from?: Date;
@@ -144,6 +146,7 @@ function filterConditions(filter: AuditLogFilter): SQL[] {
         or lower(m.first_name || ' ' || m.last_name) like ${prefix}
         or lower(m.last_name) like ${prefix})`);
   }
+  if (filter.memberId !== undefined) conditions.push(eq(auditEvents.memberId, filter.memberId));
   if (filter.action) conditions.push(eq(auditEvents.action, filter.action));
   if (filter.from) conditions.push(sql`${auditEvents.at} >= ${filter.from.toISOString()}::timestamptz`);
   if (filter.to) {

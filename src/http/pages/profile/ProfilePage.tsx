@@ -1,3 +1,4 @@
+import type { AuditLogRow } from '../../../domain/audit/auditLog.ts';
 import type { MemberProfile } from '../../../domain/members/memberProfile.ts';
 import { can, roleLabels } from '../../../domain/policy.ts';
 import { deliveryStateWords } from '../../ui/deliveryWords.ts';
@@ -5,6 +6,7 @@ import { formatDateTime } from '../../ui/format.ts';
 import { CsrfField, Notice } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
 import { AdminFrame } from '../admin/AdminPages.tsx';
+import { wordsForAction } from '../auditLog/words.ts';
 
 export type ReenabledLink = {
   link: string;
@@ -14,9 +16,16 @@ export type ReenabledLink = {
   replacesLogin: boolean;
 };
 
-type Props = { ctx: PageContext; profile: MemberProfile; notice?: string; reenabled?: ReenabledLink };
+type Props = {
+  ctx: PageContext;
+  profile: MemberProfile;
+  notice?: string;
+  reenabled?: ReenabledLink;
+  /** Recent audit events about the member (shown to those who may read the Audit Log). */
+  activity?: AuditLogRow[];
+};
 
-export function ProfilePage({ ctx, profile, notice, reenabled }: Props) {
+export function ProfilePage({ ctx, profile, notice, reenabled, activity }: Props) {
   const { member, login, loginState, history } = profile;
   const base = `/admin/members/${member.id}`;
   const security = ctx.user ? can(ctx.user.role, 'logins.manage') : false;
@@ -136,6 +145,38 @@ export function ProfilePage({ ctx, profile, notice, reenabled }: Props) {
           </table>
         )}
       </section>
+      {activity && (
+        <section class="card" aria-labelledby="activity-heading">
+          <h2 id="activity-heading">Recent activity</h2>
+          {activity.length === 0 ? (
+            <p>Nothing has been recorded about this member yet.</p>
+          ) : (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Who</th>
+                  <th scope="col">What</th>
+                </tr>
+              </thead>
+              <tbody>
+                {activity.map((e) => (
+                  <tr key={e.id}>
+                    <td>{formatDateTime(e.at)}</td>
+                    <td>{e.actorLabel}</td>
+                    <td>{wordsForAction(e.action)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <p>
+            <a href={`/admin/audit-log?member=${encodeURIComponent(member.memberNumber)}`}>
+              All events about this member
+            </a>
+          </p>
+        </section>
+      )}
     </AdminFrame>
   );
 }

@@ -1,14 +1,18 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { App } from '../../../app.ts';
+import { listAuditLog } from '../../../domain/audit/auditLog.ts';
 import { resendSetupEmail } from '../../../domain/invitations/queueInvitations.ts';
 import { reenableInviteLink } from '../../../domain/invitations/reenableInviteLink.ts';
 import { memberProfile } from '../../../domain/members/memberProfile.ts';
+import { can } from '../../../domain/policy.ts';
 import { AppError } from '../../../errors.ts';
 import { actorOf } from '../../access.ts';
 import { pageContext, sendPage } from '../../render.ts';
 import { ProfilePage } from './ProfilePage.tsx';
 
 type IdParams = { Params: { id: string } };
+
+const RECENT_EVENTS = 10;
 
 const memberId = (raw: string) => {
   const id = Number(raw);
@@ -19,6 +23,13 @@ const memberId = (raw: string) => {
 
 /** Admin > Member Search > Profile, with the Login section's repairs. */
 export function registerProfileRoutes(server: FastifyInstance, app: App): void {
+  // The audit trail is the Security Administrator's (like the Audit Log itself); others do not see it.
+  const recentActivity = async (request: FastifyRequest, id: number) => {
+    const actor = actorOf(request);
+    if (!can(actor.role, 'audit.read')) return undefined;
+    return (await listAuditLog(app.deps, actor, { memberId: id }, undefined, RECENT_EVENTS)).rows;
+  };
+
   server.get<IdParams & { Querystring: { resent?: string } }>(
     '/admin/members/:id',
     { config: { access: 'members.read' } },
