@@ -34,11 +34,18 @@ export function registerProfileRoutes(server: FastifyInstance, app: App): void {
     '/admin/members/:id',
     { config: { access: 'members.read' } },
     async (request, reply) => {
-      const profile = await memberProfile(app.deps, actorOf(request), memberId(request.params.id));
+      const id = memberId(request.params.id);
+      const profile = await memberProfile(app.deps, actorOf(request), id);
+      const activity = await recentActivity(request, id);
       const notice = request.query.resent === '1' ? 'The set-up email is on its way.' : undefined;
       return sendPage(
         reply,
-        <ProfilePage ctx={pageContext(app, request, reply)} profile={profile} notice={notice} />,
+        <ProfilePage
+          ctx={pageContext(app, request, reply)}
+          profile={profile}
+          notice={notice}
+          activity={activity}
+        />,
       );
     },
   );
@@ -61,9 +68,11 @@ export function registerProfileRoutes(server: FastifyInstance, app: App): void {
       const id = memberId(request.params.id);
       const reenabled = await reenableInviteLink(app.deps, actorOf(request), id);
       const profile = await memberProfile(app.deps, actorOf(request), id);
+      const activity = await recentActivity(request, id);
+      const ctx = pageContext(app, request, reply);
       return sendPage(
         reply,
-        <ProfilePage ctx={pageContext(app, request, reply)} profile={profile} reenabled={reenabled} />,
+        <ProfilePage ctx={ctx} profile={profile} reenabled={reenabled} activity={activity} />,
       );
     },
   );
