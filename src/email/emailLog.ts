@@ -1,4 +1,6 @@
-import { and, asc, desc, eq, type SQL, sql } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
+import { escapeLike } from '../db/escapeLike.ts';
+import { type KeysetPage, type KeysetPosition, newestFirstKeyset } from '../db/newestFirstKeyset.ts';
 import { type DeliveryState, deliveryStates, emailMessages, members } from '../db/schema.ts';
 import type { Deps } from '../domain/deps.ts';
 import { AppError } from '../errors.ts';
@@ -20,35 +22,13 @@ export type EmailLogRow = {
 
 export type EmailLogFilter = { state?: DeliveryState; to?: string };
 
-/** Where a page starts: just older or just newer than a (created_at, id) position. */
-export type EmailLogPosition = { direction: 'older' | 'newer'; cursor: string };
-
-export type EmailLogPage = {
-  rows: EmailLogRow[];
-  /** Cursor for the page of newer messages, null on the newest page. */
-  newer: string | null;
-  /** Cursor for the page of older messages, null on the oldest page. */
-  older: string | null;
-};
+export type EmailLogPosition = KeysetPosition;
+export type EmailLogPage = KeysetPage<EmailLogRow>;
 
 export const isDeliveryState = (s: string): s is DeliveryState =>
   (deliveryStates as readonly string[]).includes(s);
 
-// The cursor carries created_at to the microsecond, as the database stores it: a JavaScript Date would
-// round it to milliseconds and skip or repeat messages created within the same millisecond.
-const positionText = sql<string>`to_char(${emailMessages.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)_(\d{1,15})$/;
-
-type Position = { at: string; id: number };
-const positionOf = (row: { position: string; id: number }): Position => ({ at: row.position, id: row.id });
-const encodeCursor = (p: Position) => `${p.at}_${p.id}`;
-
-function decodeCursor(cursor: string): Position | null {
-  const m = CURSOR.exec(cursor);
-  return m ? { at: m[1]!, id: Number(m[2]) } : null;
-}
-
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+const keyset = newestFirstKeyset(emailMessages.createdAt, emailMessages.id);
 
 function filterConditions(filter: EmailLogFilter): SQL[] {
   const conditions: SQL[] = [];
@@ -57,12 +37,6 @@ function filterConditions(filter: EmailLogFilter): SQL[] {
   if (to) conditions.push(sql`lower(${emailMessages.toAddress}) like ${`${escapeLike(to)}%`}`);
   return conditions;
 }
-
-// Row comparison on (created_at, id) walks email_messages_created_at_idx in either direction.
-const olderThan = (c: Position) =>
-  sql`(${emailMessages.createdAt}, ${emailMessages.id}) < (${c.at}::timestamptz, ${c.id})`;
-const newerThan = (c: Position) =>
-  sql`(${emailMessages.createdAt}, ${emailMessages.id}) > (${c.at}::timestamptz, ${c.id})`;
 
 const rowColumns = {
   id: emailMessages.id,
@@ -73,17 +47,8 @@ const rowColumns = {
   state: emailMessages.state,
   attempts: emailMessages.attempts,
   lastError: emailMessages.lastError,
-  position: positionText,
+  position: keyset.position,
 };
-
-async function anyBeyond(deps: Deps, conditions: SQL[], beyond: SQL): Promise<boolean> {
-  const found = await deps.db
-    .select({ id: emailMessages.id })
-    .from(emailMessages)
-    .where(and(...conditions, beyond))
-    .limit(1);
-  return found.length > 0;
-}
 
 /**
  * One page of the Email Log, newest first, by keyset on (created_at, id) so deep pages cost the same as
@@ -97,35 +62,26 @@ export async function listEmailLog(
   pageSize = EMAIL_LOG_PAGE_SIZE,
 ): Promise<EmailLogPage> {
   const conditions = filterConditions(filter);
-  const cursor = position ? decodeCursor(position.cursor) : null;
-  const goingNewer = cursor !== null && position?.direction === 'newer';
-  const query = deps.db
-    .select(rowColumns)
-    .from(emailMessages)
-    .where(and(...conditions, ...(cursor ? [goingNewer ? newerThan(cursor) : olderThan(cursor)] : [])))
-    .limit(pageSize + 1);
-  const fetched = goingNewer
-    ? (await query.orderBy(asc(emailMessages.createdAt), asc(emailMessages.id))).reverse()
-    : await query.orderBy(desc(emailMessages.createdAt), desc(emailMessages.id));
-
-  const more = fetched.length > pageSize;
-  // Going newer, the extra row fetched is the newest one (first after reversing).
-  const shown = goingNewer ? fetched.slice(-pageSize) : fetched.slice(0, pageSize);
-  const first = shown[0] && positionOf(shown[0]);
-  const last = shown.at(-1) && positionOf(shown.at(-1)!);
-  let newer: string | null = null;
-  let older: string | null = null;
-  if (first && last) {
-    // The side the reader came from may have emptied meanwhile (messages change state under a filter).
-    if (goingNewer) {
-      newer = more ? encodeCursor(first) : null;
-      older = (await anyBeyond(deps, conditions, olderThan(last))) ? encodeCursor(last) : null;
-    } else {
-      older = more ? encodeCursor(last) : null;
-      newer = cursor && (await anyBeyond(deps, conditions, newerThan(first))) ? encodeCursor(first) : null;
-    }
-  }
-  return { rows: shown.map(({ position: _position, ...row }) => row), newer, older };
+  const page = await keyset.page(
+    position,
+    pageSize,
+    (boundary, order, limit) =>
+      deps.db
+        .select(rowColumns)
+        .from(emailMessages)
+        .where(and(...conditions, boundary))
+        .orderBy(...order)
+        .limit(limit),
+    async (beyond) =>
+      (
+        await deps.db
+          .select({ id: emailMessages.id })
+          .from(emailMessages)
+          .where(and(...conditions, beyond))
+          .limit(1)
+      ).length > 0,
+  );
+  return { ...page, rows: page.rows.map(({ position: _position, ...row }) => row) };
 }
 
 export type EmailMessageDetail = EmailLogRow & {

@@ -1,4 +1,6 @@
-import { and, asc, desc, eq, type SQL, sql } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
+import { escapeLike } from '../../db/escapeLike.ts';
+import { type KeysetPage, type KeysetPosition, newestFirstKeyset } from '../../db/newestFirstKeyset.ts';
 import { accounts, auditEvents, members } from '../../db/schema.ts';
 import { ValidationErrors } from '../../errors.ts';
 import type { Deps } from '../deps.ts';
@@ -58,15 +60,8 @@ export type AuditLogRow = {
 };
 
 /** Where a page starts: just older or just newer than an (at, id) position. */
-export type AuditLogPosition = { direction: 'older' | 'newer'; cursor: string };
-
-export type AuditLogPage = {
-  rows: AuditLogRow[];
-  /** Cursor for the page of newer events, null on the newest page. */
-  newer: string | null;
-  /** Cursor for the page of older events, null on the oldest page. */
-  older: string | null;
-};
+export type AuditLogPosition = KeysetPosition;
+export type AuditLogPage = KeysetPage<AuditLogRow>;
 
 // Longer than any label or name worth searching for; a longer search is cut rather than sent as it is.
 const MAX_SEARCH_LENGTH = 200;
@@ -128,8 +123,6 @@ export function auditLogFilterQuery(filter: AuditLogFilter): URLSearchParams {
 export const isFiltered = (filter: AuditLogFilter): boolean =>
   Boolean(filter.actor || filter.member || filter.action || filter.from || filter.to);
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 function filterConditions(filter: AuditLogFilter): SQL[] {
   const conditions: SQL[] = [];
   if (filter.actor) {
@@ -156,25 +149,7 @@ function filterConditions(filter: AuditLogFilter): SQL[] {
   return conditions;
 }
 
-// The cursor carries `at` to the microsecond, as the database stores it: a JavaScript Date would round it
-// to milliseconds and skip or repeat events recorded within the same millisecond.
-const positionText = sql<string>`to_char(${auditEvents.at} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)_(\d{1,15})$/;
-
-type Position = { at: string; id: number };
-const positionOf = (row: { position: string; id: number }): Position => ({ at: row.position, id: row.id });
-const encodeCursor = (p: Position) => `${p.at}_${p.id}`;
-
-function decodeCursor(cursor: string): Position | null {
-  const m = CURSOR.exec(cursor);
-  return m ? { at: m[1]!, id: Number(m[2]) } : null;
-}
-
-// Row comparison on (at, id) walks audit_events_at_id_idx in either direction.
-const olderThan = (c: Position) =>
-  sql`(${auditEvents.at}, ${auditEvents.id}) < (${c.at}::timestamptz, ${c.id})`;
-const newerThan = (c: Position) =>
-  sql`(${auditEvents.at}, ${auditEvents.id}) > (${c.at}::timestamptz, ${c.id})`;
+const keyset = newestFirstKeyset(auditEvents.at, auditEvents.id);
 
 const rowColumns = {
   id: auditEvents.id,
@@ -189,7 +164,7 @@ const rowColumns = {
   firstName: members.firstName,
   lastName: members.lastName,
   foundMemberId: members.id,
-  position: positionText,
+  position: keyset.position,
 };
 
 type FetchedRow = {
@@ -258,34 +233,13 @@ export async function listAuditLog(
 ): Promise<AuditLogPage> {
   requirePermission(actor, 'audit.read');
   const conditions = filterConditions(filter);
-  const cursor = position ? decodeCursor(position.cursor) : null;
-  const goingNewer = cursor !== null && position?.direction === 'newer';
-  const query = selectRows(
-    deps,
-    and(...conditions, ...(cursor ? [goingNewer ? newerThan(cursor) : olderThan(cursor)] : [])),
-    pageSize + 1,
+  const page = await keyset.page(
+    position,
+    pageSize,
+    (boundary, order, limit) => selectRows(deps, and(...conditions, boundary), limit).orderBy(...order),
+    (beyond) => anyBeyond(deps, conditions, beyond),
   );
-  const fetched = goingNewer
-    ? (await query.orderBy(asc(auditEvents.at), asc(auditEvents.id))).reverse()
-    : await query.orderBy(desc(auditEvents.at), desc(auditEvents.id));
-
-  const more = fetched.length > pageSize;
-  // Going newer, the extra row fetched is the newest one (first after reversing).
-  const shown = goingNewer ? fetched.slice(-pageSize) : fetched.slice(0, pageSize);
-  const first = shown[0] && positionOf(shown[0]);
-  const last = shown.at(-1) && positionOf(shown.at(-1)!);
-  let newer: string | null = null;
-  let older: string | null = null;
-  if (first && last) {
-    if (goingNewer) {
-      newer = more ? encodeCursor(first) : null;
-      older = (await anyBeyond(deps, conditions, olderThan(last))) ? encodeCursor(last) : null;
-    } else {
-      older = more ? encodeCursor(last) : null;
-      newer = cursor && (await anyBeyond(deps, conditions, newerThan(first))) ? encodeCursor(first) : null;
-    }
-  }
-  return { rows: shown.map(toRow), newer, older };
+  return { ...page, rows: page.rows.map(toRow) };
 }
 
 /**
@@ -300,16 +254,14 @@ export async function* auditLogBatches(
 ): AsyncGenerator<AuditLogRow[]> {
   requirePermission(actor, 'audit.read');
   const conditions = filterConditions(filter);
-  let cursor: Position | null = null;
+  let after: SQL | undefined;
   for (;;) {
-    const batch: FetchedRow[] = await selectRows(
-      deps,
-      and(...conditions, ...(cursor ? [olderThan(cursor)] : [])),
-      batchSize,
-    ).orderBy(desc(auditEvents.at), desc(auditEvents.id));
+    const batch: FetchedRow[] = await selectRows(deps, and(...conditions, after), batchSize).orderBy(
+      ...keyset.newestFirst,
+    );
     if (batch.length === 0) return;
     yield batch.map(toRow);
     if (batch.length < batchSize) return;
-    cursor = positionOf(batch.at(-1)!);
+    after = keyset.after(batch.at(-1)!);
   }
 }

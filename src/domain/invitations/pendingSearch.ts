@@ -1,4 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
+import { escapeLike } from '../../db/escapeLike.ts';
 
 /**
  * What the Invitation Codes search looks in: first and last name, email and member number, lower-cased and
@@ -12,7 +13,6 @@ export const SEARCH_TEXT = sql.raw(
 const MAX_WORDS = 8;
 
 /** LIKE treats % and _ as wildcards and \ as its escape; a search term means them literally. */
-const escapeLike = (word: string) => word.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
  * LIKE patterns for a search: every word must appear. Words of three or more characters match anywhere

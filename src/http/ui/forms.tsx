@@ -110,6 +110,21 @@ export function Select(props: {
   );
 }
 
+/** The membership status filter every member list offers. */
+export const StatusSelect = ({ value, errors }: { value: string; errors?: FieldErrors }) => (
+  <Select
+    name="status"
+    label="Status"
+    value={value || 'any'}
+    options={[
+      ['any', 'Any'],
+      ['current', 'Current'],
+      ['lapsed', 'Lapsed'],
+    ]}
+    errors={errors}
+  />
+);
+
 /** A summary at the top of a form that failed, linking to each field. */
 export function ErrorSummary({ errors }: { errors?: FieldErrors }) {
   const entries = Object.entries(errors ?? {});

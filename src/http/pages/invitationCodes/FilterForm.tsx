@@ -1,5 +1,5 @@
 import { type PendingSort, pendingSorts, type SortDir } from '../../../domain/invitations/pendingQuery.ts';
-import { Field, type FieldErrors, Select } from '../../ui/forms.tsx';
+import { Field, type FieldErrors, Select, StatusSelect } from '../../ui/forms.tsx';
 import { clearFiltersUrl, INVITATION_CODES_PATH } from './links.ts';
 
 /** What the form shows: the values as the admin typed them (also when one of them was refused). */
@@ -26,17 +26,7 @@ export function FilterForm({ values, errors }: { values: FilterValues; errors?: 
           value={values.search}
           errors={errors}
         />
-        <Select
-          name="status"
-          label="Status"
-          value={values.status || 'any'}
-          options={[
-            ['any', 'Any'],
-            ['current', 'Current'],
-            ['lapsed', 'Lapsed'],
-          ]}
-          errors={errors}
-        />
+        <StatusSelect value={values.status} errors={errors} />
         <Select
           name="invited"
           label="Invited"

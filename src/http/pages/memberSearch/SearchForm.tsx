@@ -1,4 +1,4 @@
-import { Field, type FieldErrors, Select } from '../../ui/forms.tsx';
+import { Field, type FieldErrors, Select, StatusSelect } from '../../ui/forms.tsx';
 import { MEMBER_SEARCH_PATH } from './links.ts';
 
 /** What the form shows: the values as the admin typed them (also when one of them was refused). */
@@ -17,17 +17,7 @@ export function SearchForm({ values, errors }: { values: SearchValues; errors?: 
           value={values.search}
           errors={errors}
         />
-        <Select
-          name="status"
-          label="Status"
-          value={values.status || 'any'}
-          options={[
-            ['any', 'Any'],
-            ['current', 'Current'],
-            ['lapsed', 'Lapsed'],
-          ]}
-          errors={errors}
-        />
+        <StatusSelect value={values.status} errors={errors} />
         <Select
           name="login"
           label="Login"
