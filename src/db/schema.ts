@@ -255,6 +255,8 @@ export const emailMessages = pgTable(
     invitationId: bigint('invitation_id', { mode: 'number' }).references(() => invitations.id, {
       onDelete: 'set null',
     }),
+    // Set when a password_reset message is claimed for sending (see passwordResets).
+    passwordResetId: bigint('password_reset_id', { mode: 'number' }),
     toAddress: text('to_address').notNull(),
     subject: text('subject'),
     textBody: text('text_body'),
@@ -276,5 +278,91 @@ export const emailMessages = pgTable(
     index('email_messages_created_at_idx').on(t.createdAt, t.id),
     // Messages a worker holds, by lease deadline: finds the ones a dead worker left behind.
     index('email_messages_lease_idx').on(t.nextAttemptAt).where(sql`${t.state} in ('claimed', 'sending')`),
+  ],
+);
+
+/**
+ * A "Forgot password" or "send a password reset link instead" link: valid for one hour, used once. Like an
+ * invitation, the row is made when the email is claimed for sending, so the token exists only in the email.
+ */
+export const passwordResets = pgTable(
+  'password_resets',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    accountId: bigint('account_id', { mode: 'number' })
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: ts('created_at').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    usedAt: ts('used_at'),
+  },
+  (t) => [
+    uniqueIndex('password_resets_token_hash_key').on(t.tokenHash),
+    index('password_resets_account_id_idx').on(t.accountId),
+  ],
+);
+
+/** Each successful login, so members can see their own recent logins (and spot one that was not theirs). */
+export const loginHistory = pgTable(
+  'login_history',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    accountId: bigint('account_id', { mode: 'number' })
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    at: ts('at').notNull(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [index('login_history_account_at_idx').on(t.accountId, t.at)],
+);
+
+/** One Clear All Usernames: who ran it, when, and until when its logins may be restored. */
+export const loginClears = pgTable(
+  'login_clears',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: ts('at').notNull(),
+    actorAccountId: bigint('actor_account_id', { mode: 'number' }).references(() => accounts.id, {
+      onDelete: 'set null',
+    }),
+    actorLabel: text('actor_label').notNull(),
+    includedAdmins: boolean('included_admins').notNull(),
+    removed: integer('removed').notNull(),
+    restorableUntil: ts('restorable_until').notNull(),
+    restoredAt: ts('restored_at'),
+    restoredByLabel: text('restored_by_label'),
+  },
+  (t) => [index('login_clears_at_idx').on(t.at)],
+);
+
+/**
+ * The logins a Clear All Usernames removed, kept whole (same id, hash and role) so that Restore can put
+ * each back exactly as it was — unless the member has made a new login since.
+ */
+export const clearedLogins = pgTable(
+  'cleared_logins',
+  {
+    clearId: bigint('clear_id', { mode: 'number' })
+      .notNull()
+      .references(() => loginClears.id, { onDelete: 'cascade' }),
+    accountId: bigint('account_id', { mode: 'number' }).notNull(),
+    memberId: bigint('member_id', { mode: 'number' })
+      .notNull()
+      .references(() => members.id, { onDelete: 'cascade' }),
+    username: text('username').notNull(),
+    usernameLower: text('username_lower').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    role: text('role', { enum: roles }).notNull(),
+    mustChangePassword: boolean('must_change_password').notNull(),
+    createdAt: ts('created_at').notNull(),
+    passwordChangedAt: ts('password_changed_at').notNull(),
+    lastLoginAt: ts('last_login_at'),
+    restoredAt: ts('restored_at'),
+  },
+  (t) => [
+    index('cleared_logins_clear_id_idx').on(t.clearId),
+    index('cleared_logins_member_id_idx').on(t.memberId),
   ],
 );

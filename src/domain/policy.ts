@@ -13,6 +13,7 @@ export const permissions = [
   'roles.assign',
   'logins.clearAll',
   'audit.read',
+  'settings.manage',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -31,6 +32,7 @@ const securityAdminGrants: Permission[] = [
   'roles.assign',
   'logins.clearAll',
   'audit.read',
+  'settings.manage',
 ];
 
 /** The access levels of PRODUCT.md as data: role → what it may do. */

@@ -9,16 +9,23 @@ import type { App } from '../app.ts';
 import { registerAccess } from './access.ts';
 import { registerAssets } from './assets/routes.ts';
 import { registerErrorHandling } from './errorHandling.tsx';
+import { registerActivityReportsRoutes } from './pages/activityReports/routes.tsx';
 import { registerAdminRoutes } from './pages/admin/routes.tsx';
 import { registerAuditLogRoutes } from './pages/auditLog/routes.tsx';
 import { registerAuthRoutes } from './pages/auth/routes.tsx';
+import { registerChangeLoginRoutes } from './pages/changeLogin/routes.tsx';
+import { registerClearAllUsernamesRoutes } from './pages/clearAllUsernames/routes.tsx';
 import { registerEmailLogRoutes } from './pages/emailLog/routes.tsx';
 import { registerHomeRoutes } from './pages/home/routes.tsx';
 import { registerImportRoutes } from './pages/import/routes.tsx';
 import { registerInvitationCodesRoutes } from './pages/invitationCodes/routes.tsx';
+import { registerInvitationRoundsRoutes } from './pages/invitationRounds/routes.tsx';
 import { registerInviteRoutes } from './pages/invite/routes.tsx';
 import { registerMemberSearchRoutes } from './pages/memberSearch/routes.tsx';
 import { registerProfileRoutes } from './pages/profile/routes.tsx';
+import { registerQueryToolRoutes } from './pages/queryTool/routes.tsx';
+import { registerReminderRoundsRoutes } from './pages/reminderRounds/routes.tsx';
+import { registerSelfServiceRoutes } from './pages/selfService/routes.tsx';
 import { registerSendInvitationRoutes } from './pages/sendInvitations/routes.tsx';
 import { registerSetupRoutes } from './pages/setup/routes.tsx';
 
@@ -67,5 +74,12 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   registerProfileRoutes(server, app);
   registerInvitationCodesRoutes(server, app);
   registerMemberSearchRoutes(server, app);
+  registerActivityReportsRoutes(server, app);
+  registerChangeLoginRoutes(server, app);
+  registerClearAllUsernamesRoutes(server, app);
+  registerInvitationRoundsRoutes(server, app);
+  registerQueryToolRoutes(server, app);
+  registerReminderRoundsRoutes(server, app);
+  registerSelfServiceRoutes(server, app);
   return server;
 }

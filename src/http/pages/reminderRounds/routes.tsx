@@ -1,0 +1,5 @@
+import type { FastifyInstance } from 'fastify';
+import type { App } from '../../../app.ts';
+
+// Placeholder: this area's pages are being built.
+export function registerReminderRoundsRoutes(_server: FastifyInstance, _app: App): void {}
