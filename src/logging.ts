@@ -4,7 +4,8 @@ import pino, { type Logger } from 'pino';
 export function redactUrl(url: string): string {
   const [pathname = ''] = url.split('?');
   return (
-    pathname.replace(/^\/(invite|reset|setup)\/[^/]+/, '/$1/[redacted]') + (url.includes('?') ? '?[…]' : '')
+    pathname.replace(/^\/(invite|reset-password|reset|setup)\/[^/]+/, '/$1/[redacted]') +
+    (url.includes('?') ? '?[…]' : '')
   );
 }
 

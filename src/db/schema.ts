@@ -94,6 +94,9 @@ export const members = pgTable(
         sql`(' ' || lower(first_name) || ' ' || lower(last_name) || ' ' || email_lower || ' ' || lower(member_number) || ' ') gin_trgm_ops`,
       )
       .where(sql`has_login`),
+    // Member Roster - Current's "Delivery failed only" reads the failed members first (few in a healthy
+    // roster) whatever the sort. Imported members have no delivery state, so imports never touch it.
+    index('members_failed_idx').on(t.id).where(sql`delivery_state = 'failed'`),
     check('members_status_check', sql`${t.status} in ('current', 'lapsed')`),
   ],
 );
@@ -121,6 +124,13 @@ export const accounts = pgTable(
   (t) => [
     uniqueIndex('accounts_member_id_key').on(t.memberId),
     uniqueIndex('accounts_username_lower_key').on(t.usernameLower),
+    // Member Roster - Current (src/domain/reports/memberRosterSql.ts) sorts by these login columns. Logins
+    // with a Last Login and those without are read as two index orders (PERFORMANCE.md: NULLs last is
+    // fast only that way); both end in member_id, the roster's tie-break. On accounts, not members, so
+    // roster imports (which add members without logins) do not pay for them.
+    index('accounts_last_login_idx').on(t.lastLoginAt, t.memberId).where(sql`last_login_at is not null`),
+    index('accounts_never_logged_in_idx').on(t.memberId).where(sql`last_login_at is null`),
+    index('accounts_created_at_idx').on(t.createdAt, t.memberId),
     check('accounts_role_check', sql`${t.role} in ('member', 'admin', 'security_admin')`),
   ],
 );

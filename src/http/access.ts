@@ -22,6 +22,22 @@ declare module 'fastify' {
   }
 }
 
+/** Where a login with an administrator-set temporary password must go before anything else. */
+export const CHOOSE_PASSWORD_PATH = '/home/choose-password';
+
+/**
+ * The forced password change: a signed-in account whose password an administrator set may only choose
+ * its own (and log out, which is public). Page views are sent to the form; anything else is refused.
+ */
+function enforcePasswordChoice(request: FastifyRequest, reply: FastifyReply) {
+  const path = request.url.split('?')[0];
+  if (path === CHOOSE_PASSWORD_PATH) return;
+  if (request.method === 'GET') {
+    return reply.redirect(`${CHOOSE_PASSWORD_PATH}?next=${encodeURIComponent(request.url)}`, 303);
+  }
+  throw new AppError('forbidden', 'Choose a new password first: your administrator set a temporary one.');
+}
+
 export function actorOf(request: FastifyRequest): Actor {
   const s = request.signedIn;
   return s
@@ -64,6 +80,10 @@ export function registerAccess(server: FastifyInstance, app: App): void {
           return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`);
         }
         throw new AppError('unauthenticated', 'Your session has ended. Log in again.');
+      }
+      if (request.signedIn.mustChangePassword) {
+        const sent = enforcePasswordChoice(request, reply);
+        if (sent) return sent;
       }
       if (access !== 'signedIn') requirePermission(actorOf(request), access);
     }

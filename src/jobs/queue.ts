@@ -5,6 +5,8 @@ import type { JobPort } from '../domain/deps.ts';
 
 export const EMAIL_DUE = 'email-due';
 export const EMAIL_SWEEP = 'email-sweep';
+/** Hourly: starts an automatic reminder round when one is due (src/domain/reminders). */
+export const REMINDER_CHECK = 'reminder-check';
 
 // A round of N messages wakes up to LANES jobs, so that several worker processes share a big Send All.
 const LANES = 4;
@@ -28,7 +30,7 @@ export function createJobQueue(database: Database, logger: Logger): JobQueue {
       });
       boss.on('error', (err) => logger.error({ err }, 'job queue error'));
       await boss.start();
-      for (const name of [EMAIL_DUE, EMAIL_SWEEP]) {
+      for (const name of [EMAIL_DUE, EMAIL_SWEEP, REMINDER_CHECK]) {
         if (!(await boss.getQueue(name))) await boss.createQueue(name);
       }
       return boss;

@@ -4,16 +4,19 @@ import { purgeOldThrottleRows } from '../domain/auth/throttle.ts';
 import { deliverDueEmail } from '../domain/email/deliverDueEmail.ts';
 import { interruptAbandonedSends } from '../domain/email/interruptAbandonedSends.ts';
 import { purgeStaleRosterUploads } from '../domain/members/rosterUploads.ts';
+import { runDueReminderRound } from '../domain/reminders/runDueReminderRound.ts';
 import { createMailer } from '../email/mailer.ts';
-import { EMAIL_DUE, EMAIL_SWEEP } from './queue.ts';
+import { EMAIL_DUE, EMAIL_SWEEP, REMINDER_CHECK } from './queue.ts';
 
 const HOUSEKEEPING_INTERVAL_MS = 10 * 60_000;
 // Two email lanes per worker process: one sends while the other waits on the database.
 const LANES_PER_PROCESS = 2;
+// On the hour (UTC), as the Reminder Rounds page tells admins (nextHourlyCheck in reminderOverview.ts).
+export const REMINDER_CHECK_CRON = '0 * * * *';
 
 /**
  * The background worker: email delivery (pg-boss jobs; thin handlers around domain use-cases), a
- * once-a-minute sweep for retries and abandoned sends, and housekeeping.
+ * once-a-minute sweep for retries and abandoned sends, the hourly reminder-round check, and housekeeping.
  */
 export async function startWorker(app: App): Promise<{ stop(): Promise<void> }> {
   const { deps, logger } = app;
@@ -35,6 +38,13 @@ export async function startWorker(app: App): Promise<{ stop(): Promise<void> }> 
   await boss.work(EMAIL_SWEEP, async () => {
     await interruptAbandonedSends(deps);
     await deliver();
+  });
+  // Every worker process schedules the check; pg-boss keeps one schedule per name, and the domain's
+  // round lock makes a second check at the same time a no-op anyway.
+  await boss.schedule(REMINDER_CHECK, REMINDER_CHECK_CRON);
+  await boss.work(REMINDER_CHECK, async () => {
+    const result = await runDueReminderRound(deps);
+    if (result.started) logger.info(result, 'reminder round started');
   });
   await deps.jobs.emailDue(); // pick up whatever was queued while no worker ran
 

@@ -25,6 +25,21 @@ export const knownAuditActions = [
   'invitation.reenabled',
   'invitation.resend_setup_email',
   'invitation.fresh_link_requested',
+  'report.exported',
+  'password.reset_requested',
+  'password.reset_by_member',
+  'username.reminder_requested',
+  'login.username_changed',
+  'password.set_by_admin',
+  'password.reset_link_sent',
+  'login.unlocked',
+  'login.role_changed',
+  'logins.cleared_all',
+  'logins.restored',
+  'reminders.settings_changed',
+  'reminders.paused',
+  'reminders.resumed',
+  'reminders.round_started',
 ] as const;
 export type KnownAuditAction = (typeof knownAuditActions)[number];
 

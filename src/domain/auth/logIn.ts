@@ -10,6 +10,10 @@ import { hashToken, newToken } from './tokens.ts';
 // One message for a wrong username and a wrong password: the answer must not reveal which accounts exist.
 export const WRONG_CREDENTIALS = 'That username and password do not match. Check both and try again.';
 
+/** The lockout says how to get back in: wait, or prove control of the mailbox with a reset link. */
+export const lockedOutMessage = (waitMinutes: number) =>
+  `Too many failed attempts. Wait ${waitMinutes} minute${waitMinutes === 1 ? '' : 's'} and try again, or use “Forgot password?” to set a new password by email.`;
+
 export type LogInInput = { username: string; password: string; ip: string | null; userAgent: string | null };
 
 /** Checks the credentials and opens a new session (a fresh token: sessions are rotated at login). */
@@ -20,10 +24,7 @@ export async function logIn(deps: Deps, input: LogInInput): Promise<{ token: str
   const waitMs = await throttledForMs(deps.db, rules, now);
   if (waitMs > 0) {
     const waitMinutes = minutesOf(waitMs);
-    throw new AppError(
-      'rate_limited',
-      `Too many failed attempts. Wait ${waitMinutes} minute${waitMinutes === 1 ? '' : 's'} and try again.`,
-    );
+    throw new AppError('rate_limited', lockedOutMessage(waitMinutes));
   }
   const [account] = usernameLower
     ? await deps.db
@@ -39,12 +40,16 @@ export async function logIn(deps: Deps, input: LogInInput): Promise<{ token: str
     throw new AppError('unauthenticated', WRONG_CREDENTIALS, 'username');
   }
   // One statement (atomic without a transaction's extra round trips): login is the portal's hottest write.
+  // It also appends to the member's login history ("Recent logins" on their home page).
   const token = newToken();
+  const userAgent = input.userAgent?.slice(0, 300) ?? null;
   await deps.db.execute(sql`
     with cleared as (delete from login_throttle where key = ${rules[0]!.key}),
-    touched as (update accounts set last_login_at = ${now} where id = ${account.id})
+    touched as (update accounts set last_login_at = ${now} where id = ${account.id}),
+    history as (insert into login_history (account_id, at, ip, user_agent)
+                values (${account.id}, ${now}, ${input.ip}, ${userAgent}))
     insert into sessions (token_hash, account_id, created_at, last_seen_at, expires_at, ip, user_agent)
     values (${hashToken(token)}, ${account.id}, ${now}, ${now}, ${new Date(now.getTime() + deps.config.sessionAbsoluteMs)},
-            ${input.ip}, ${input.userAgent?.slice(0, 300) ?? null})`);
+            ${input.ip}, ${userAgent})`);
   return { token, accountId: account.id };
 }

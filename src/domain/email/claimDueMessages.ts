@@ -1,7 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../db/connect.ts';
+import type { IssuedReset } from '../accounts/passwordResets.ts';
 import type { Deps } from '../deps.ts';
 import { type IssuedInvitation, issueInvitations } from '../invitations/issueInvitations.ts';
+import { prepareAccountEmails } from './prepareAccountEmails.ts';
 
 export type ClaimedMessage = {
   id: number;
@@ -13,6 +15,9 @@ export type ClaimedMessage = {
   firstName: string | null;
   inviterName: string | null;
   invitation: IssuedInvitation | null;
+  /** The member's username as it is now (emails about a login show the current one). */
+  username: string | null;
+  passwordReset: IssuedReset | null;
 };
 
 type ClaimedRow = {
@@ -24,6 +29,8 @@ type ClaimedRow = {
   attempts: number;
   first_name: string | null;
   started_by_label: string | null;
+  account_id: number | null;
+  username: string | null;
   // An invitation is pointless once the member has used their login; an unused one may be replaced.
   skip: boolean;
   replaces_login: boolean;
@@ -32,7 +39,8 @@ type ClaimedRow = {
 /**
  * Takes up to `limit` due messages for this worker, in one transaction: each is marked `claimed` with a
  * lease (`next_attempt_at`) so no other worker takes it, and invitation messages get a fresh invitation
- * whose secret exists only in memory until the email is sent. SKIP LOCKED lets several workers claim
+ * whose secret exists only in memory until the email is sent (password_reset messages likewise get
+ * their reset link, see prepareAccountEmails). SKIP LOCKED lets several workers claim
  * side by side without waiting for each other or taking the same row.
  */
 export async function claimDueMessages(deps: Deps, limit: number): Promise<ClaimedMessage[]> {
@@ -53,7 +61,7 @@ export async function claimDueMessages(deps: Deps, limit: number): Promise<Claim
           from due where e.id = due.id
           returning e.id, e.kind, e.member_id, e.round_id, e.to_address, e.attempts)
         select c.id::int as id, c.kind, c.member_id::int as member_id, c.round_id::int as round_id, c.to_address,
-               c.attempts, m.first_name, r.started_by_label,
+               c.attempts, m.first_name, r.started_by_label, a.id::int as account_id, a.username,
                (a.id is not null and (a.last_login_at is not null or r.kind <> 'single')) as skip,
                (a.id is not null) as replaces_login
         from claimed c
@@ -62,14 +70,18 @@ export async function claimDueMessages(deps: Deps, limit: number): Promise<Claim
         left join invitation_rounds r on r.id = c.round_id
         order by c.id`,
     );
-    const skipped = rows.filter((r) => r.kind === 'invitation' && r.skip).map((r) => r.id);
+    const skipped = rows
+      .filter((r) => r.kind === 'invitation' && (r.skip || r.member_id === null))
+      .map((r) => r.id);
     if (skipped.length > 0) {
       await tx.execute(sql`
         update email_messages set state = 'skipped', next_attempt_at = null, updated_at = ${now},
-          last_error = 'Not sent: the member created a login before it was their turn.'
+          last_error = case when member_id is null then 'Not sent: the member is no longer on the roster.'
+                            else 'Not sent: the member created a login before it was their turn.' end
         where id = any(${sql.param(skipped)}::bigint[])`);
     }
-    const toInvite = rows.filter((r) => r.kind === 'invitation' && !r.skip && r.member_id !== null);
+    const account = await prepareAccountEmails(tx, rows, now);
+    const toInvite = rows.filter((r) => r.kind === 'invitation' && !skipped.includes(r.id));
     const issued = await issueInvitations(
       tx,
       toInvite.map((r) => ({ memberId: r.member_id!, roundId: r.round_id, replacesLogin: r.replaces_login })),
@@ -84,7 +96,7 @@ export async function claimDueMessages(deps: Deps, limit: number): Promise<Claim
     }
     const invitationOf = new Map(toInvite.map((r, i) => [r.id, issued[i]!]));
     return rows
-      .filter((r) => !skipped.includes(r.id))
+      .filter((r) => !skipped.includes(r.id) && !account.skipped.includes(r.id))
       .map((r) => ({
         id: r.id,
         kind: r.kind,
@@ -95,6 +107,8 @@ export async function claimDueMessages(deps: Deps, limit: number): Promise<Claim
         firstName: r.first_name,
         inviterName: r.started_by_label,
         invitation: invitationOf.get(r.id) ?? null,
+        username: r.username,
+        passwordReset: account.resets.get(r.id) ?? null,
       }));
   });
 }

@@ -1,29 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../db/connect.ts';
 import type { Mailer } from '../../email/mailer.ts';
-import { renderInvitationEmail } from '../../email/templates/invitation.tsx';
 import type { Deps } from '../deps.ts';
-import { invitationLink } from '../invitations/invitationSecrets.ts';
 import { type ClaimedMessage, claimDueMessages } from './claimDueMessages.ts';
 import { interruptAbandonedSends } from './interruptAbandonedSends.ts';
 import { finishCompletedRounds, recordOutcomes } from './recordOutcome.ts';
+import { renderMessage } from './renderMessage.ts';
 
 const BATCH_SIZE = 50;
-
-function render(deps: Deps, m: ClaimedMessage) {
-  const invitation = m.invitation!;
-  const { publicUrl, orgName } = deps.config;
-  const email = renderInvitationEmail({
-    orgName,
-    firstName: m.firstName ?? '',
-    inviterName: m.inviterName ?? orgName,
-    link: invitationLink(publicUrl, invitation.token),
-    code: invitation.code,
-    expiresAt: invitation.expiresAt,
-    portalUrl: publicUrl,
-  });
-  return { to: m.toAddress, ...email };
-}
 
 /**
  * Once mail has left for a real server, the copy kept in the Email Log loses its secrets: only the
@@ -54,24 +38,20 @@ export async function deliverDueEmail(
   let failed = 0;
   await interruptAbandonedSends(deps);
   for (;;) {
-    const batch = (await claimDueMessages(deps, BATCH_SIZE)).filter((m) => m.invitation); // only invitations are queued so far
+    const batch = await claimDueMessages(deps, BATCH_SIZE);
     if (batch.length === 0) break;
     let retrying = false;
     for (let start = 0; start < batch.length; start += deps.config.smtpPoolSize) {
       const group = batch.slice(start, start + deps.config.smtpPoolSize);
-      const emails = group.map((m) => render(deps, m));
+      const prepared = group.map((m) => renderMessage(deps, m));
       await markHandedOver(deps, group);
-      const outcomes = await Promise.all(emails.map((email) => mailer.send(email)));
+      const outcomes = await Promise.all(prepared.map((p) => mailer.send(p.email)));
       const states = await recordOutcomes(
         deps.db,
         group.map((message, i) => ({
           message,
           outcome: outcomes[i]!,
-          stored: storedCopy(
-            emails[i]!,
-            [message.invitation!.token, message.invitation!.code],
-            !mailer.delivers,
-          ),
+          stored: storedCopy(prepared[i]!.email, prepared[i]!.secrets, !mailer.delivers),
         })),
         deps.clock.now(),
       );

@@ -1,7 +1,9 @@
 import type { ComponentChildren } from 'preact';
 import { can, type Permission } from '../../../domain/policy.ts';
+import type { AdminDashboard } from '../../../domain/reports/adminDashboard.ts';
 import { Notice } from '../../ui/forms.tsx';
 import { Layout, type PageContext } from '../../ui/Layout.tsx';
+import { Dashboard } from './Dashboard.tsx';
 
 type NavItem = { href: string; label: string; description: string; permission?: Permission };
 
@@ -15,6 +17,12 @@ const adminNav: NavItem[] = [
     href: '/admin/member-management/invitation-codes',
     label: 'Invitation Codes',
     description: 'Invite members who have no login yet.',
+  },
+  {
+    href: '/admin/settings/reminder-rounds',
+    label: 'Reminder Rounds',
+    description: 'Remind members who have not created a login yet, on a schedule.',
+    permission: 'settings.manage',
   },
   { href: '/admin/members', label: 'Member Search', description: 'Find a member and open their profile.' },
   { href: '/admin/query-tool', label: 'Query Tool', description: 'Reports such as Member Roster - Current.' },
@@ -78,7 +86,15 @@ function NavList({ items }: { items: NavItem[] }) {
   );
 }
 
-export function AdminHomePage({ ctx, welcome }: { ctx: PageContext; welcome: boolean }) {
+export function AdminHomePage({
+  ctx,
+  welcome,
+  dashboard,
+}: {
+  ctx: PageContext;
+  welcome: boolean;
+  dashboard: AdminDashboard;
+}) {
   return (
     <AdminFrame ctx={ctx} title="Admin">
       {welcome && (
@@ -87,6 +103,7 @@ export function AdminHomePage({ ctx, welcome }: { ctx: PageContext; welcome: boo
           roster under <a href="/admin/member-management/import">Member Management › Import members</a>.
         </Notice>
       )}
+      <Dashboard ctx={ctx} data={dashboard} />
       <nav aria-label="Admin" class="admin-nav">
         <NavList
           items={adminNav.filter(

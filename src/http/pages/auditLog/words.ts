@@ -18,6 +18,21 @@ export const actionWords: Record<KnownAuditAction, string> = {
   'invitation.reenabled': 'Re-enabled an invitation link',
   'invitation.resend_setup_email': 'Resent the set-up email',
   'invitation.fresh_link_requested': 'Asked for a fresh invitation link',
+  'report.exported': 'Exported a report (CSV)',
+  'password.reset_requested': 'Asked for a password reset link',
+  'password.reset_by_member': 'Set a new password with a reset link',
+  'username.reminder_requested': 'Asked for a username reminder',
+  'login.username_changed': 'Changed the username',
+  'password.set_by_admin': 'Set a temporary password',
+  'password.reset_link_sent': 'Sent a password reset link',
+  'login.unlocked': 'Unlocked the login',
+  'login.role_changed': 'Changed the access level',
+  'logins.cleared_all': 'Cleared all usernames',
+  'logins.restored': 'Restored cleared logins',
+  'reminders.settings_changed': 'Changed the reminder round settings',
+  'reminders.paused': 'Paused automatic reminder rounds',
+  'reminders.resumed': 'Resumed automatic reminder rounds',
+  'reminders.round_started': 'Started an automatic reminder round',
 };
 
 /** Words for an action; an action this version does not know shows its code. */

@@ -30,6 +30,14 @@ export function LoginPage({ ctx, username, next, errors, loggedOut }: Props) {
           <Field name="password" label="Password" type="password" autocomplete="current-password" required />
           <button type="submit">Log in</button>
         </form>
+        <ul class="login-help">
+          <li>
+            <a href="/forgot-password">Forgot password?</a>
+          </li>
+          <li>
+            <a href="/forgot-username">Forgot username?</a>
+          </li>
+        </ul>
       </div>
     </Layout>
   );

@@ -1,3 +1,4 @@
+import type { RecentLogin } from '../../../domain/accounts/loginHistory.ts';
 import type { OwnProfile } from '../../../domain/accounts/ownProfile.ts';
 import { roleLabels } from '../../../domain/policy.ts';
 import { formatDateTime } from '../../ui/format.ts';
@@ -10,14 +11,30 @@ import {
   Notice,
 } from '../../ui/forms.tsx';
 import { Layout, type PageContext } from '../../ui/Layout.tsx';
+import { RecentLogins } from './RecentLogins.tsx';
 
-type Props = { ctx: PageContext; profile: OwnProfile; errors?: FieldErrors; passwordChanged?: boolean };
+type Props = {
+  ctx: PageContext;
+  profile: OwnProfile;
+  logins: RecentLogin[];
+  errors?: FieldErrors;
+  /** Which change just happened: own password changed, set from a reset link, or chosen after a temporary one. */
+  notice?: 'changed' | 'reset' | 'chosen';
+};
+
+const notices = {
+  changed: 'Your password has been changed. Your other sessions have been logged out.',
+  reset:
+    'Your new password is set and you are logged in. Every other session of your login has been logged out.',
+  chosen: 'Your new password is saved. Your other sessions have been logged out.',
+};
 
 /** A member's own page: who the portal thinks they are, and their password. */
-export function HomePage({ ctx, profile, errors, passwordChanged }: Props) {
+export function HomePage({ ctx, profile, logins, errors, notice }: Props) {
   return (
     <Layout ctx={ctx} title="My profile">
       <h1>Welcome, {profile.firstName}</h1>
+      {notice && notice !== 'changed' && <Notice>{notices[notice]}</Notice>}
       <section class="card" aria-labelledby="profile-heading">
         <h2 id="profile-heading">My profile</h2>
         <dl class="details">
@@ -41,11 +58,10 @@ export function HomePage({ ctx, profile, errors, passwordChanged }: Props) {
           <dd>{formatDateTime(profile.lastLoginAt)}</dd>
         </dl>
       </section>
+      <RecentLogins logins={logins} />
       <section class="card" aria-labelledby="password-heading">
         <h2 id="password-heading">Change password</h2>
-        {passwordChanged && (
-          <Notice>Your password has been changed. Your other sessions have been logged out.</Notice>
-        )}
+        {notice === 'changed' && <Notice>{notices.changed}</Notice>}
         <ErrorSummary errors={errors} />
         <form method="post" action="/home/password" novalidate>
           <CsrfField token={ctx.csrfToken} />

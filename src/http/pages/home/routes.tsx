@@ -1,24 +1,49 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../../app.ts';
 import { changeOwnPassword } from '../../../domain/accounts/changeOwnPassword.ts';
+import { chooseRequiredPassword } from '../../../domain/accounts/chooseRequiredPassword.ts';
+import { recentLogins } from '../../../domain/accounts/loginHistory.ts';
 import { ownProfile } from '../../../domain/accounts/ownProfile.ts';
+import { can } from '../../../domain/policy.ts';
 import { isAppError } from '../../../errors.ts';
-import { actorOf } from '../../access.ts';
+import { actorOf, CHOOSE_PASSWORD_PATH } from '../../access.ts';
 import { field, pageContext, sendPage } from '../../render.ts';
+import type { FieldErrors } from '../../ui/forms.tsx';
+import { ChoosePasswordPage } from './ChoosePasswordPage.tsx';
 import { HomePage } from './HomePage.tsx';
 
+const notices = ['changed', 'reset', 'chosen'] as const;
+type Notice = (typeof notices)[number];
+
+/** Same-site paths only, and not the form itself: where to continue after choosing a password. */
+const safeNext = (next: string | undefined) =>
+  next && /^\/(?![/\\])/.test(next) && !next.startsWith(CHOOSE_PASSWORD_PATH) ? next : undefined;
+
 export function registerHomeRoutes(server: FastifyInstance, app: App): void {
-  server.get<{ Querystring: { changed?: string } }>(
+  async function home(request: FastifyRequest, reply: FastifyReply, errors?: FieldErrors, notice?: Notice) {
+    const { accountId } = request.signedIn!;
+    const [profile, logins] = await Promise.all([
+      ownProfile(app.deps, accountId),
+      recentLogins(app.deps.db, accountId),
+    ]);
+    const ctx = pageContext(app, request, reply);
+    return sendPage(
+      reply,
+      <HomePage ctx={ctx} profile={profile} logins={logins} errors={errors} notice={notice} />,
+      errors ? 400 : 200,
+    );
+  }
+
+  server.get<{ Querystring: { changed?: string; reset?: string; chosen?: string } }>(
     '/home',
     { config: { access: 'portal.use' } },
-    async (request, reply) => {
-      const profile = await ownProfile(app.deps, request.signedIn!.accountId);
-      const ctx = pageContext(app, request, reply);
-      return sendPage(
+    (request, reply) =>
+      home(
+        request,
         reply,
-        <HomePage ctx={ctx} profile={profile} passwordChanged={request.query.changed === '1'} />,
-      );
-    },
+        undefined,
+        notices.find((n) => request.query[n] === '1'),
+      ),
   );
 
   server.post('/home/password', { config: { access: 'portal.use' } }, async (request, reply) => {
@@ -30,13 +55,36 @@ export function registerHomeRoutes(server: FastifyInstance, app: App): void {
       return reply.redirect('/home?changed=1', 303);
     } catch (e) {
       if (!isAppError(e) || e.code !== 'validation') throw e;
-      const profile = await ownProfile(app.deps, request.signedIn!.accountId);
-      const ctx = pageContext(app, request, reply);
-      return sendPage(
-        reply,
-        <HomePage ctx={ctx} profile={profile} errors={{ [e.field ?? '_form']: e.message }} />,
-        400,
-      );
+      return home(request, reply, { [e.field ?? '_form']: e.message });
     }
+  });
+
+  // Reachable while a temporary password is in force (see the gate in access.ts), by any signed-in role.
+  server.get<{ Querystring: { next?: string } }>(
+    CHOOSE_PASSWORD_PATH,
+    { config: { access: 'signedIn' } },
+    (request, reply) => {
+      if (!request.signedIn!.mustChangePassword) return reply.redirect('/home', 303);
+      const ctx = pageContext(app, request, reply);
+      return sendPage(reply, <ChoosePasswordPage ctx={ctx} next={safeNext(request.query.next)} />);
+    },
+  );
+
+  server.post(CHOOSE_PASSWORD_PATH, { config: { access: 'signedIn' } }, async (request, reply) => {
+    const signedIn = request.signedIn!;
+    const next = safeNext(field(request.body, 'next'));
+    try {
+      await chooseRequiredPassword(app.deps, actorOf(request), signedIn, {
+        newPassword: field(request.body, 'newPassword'),
+      });
+    } catch (e) {
+      if (!isAppError(e) || e.code !== 'validation') throw e;
+      const ctx = pageContext(app, request, reply);
+      const errors = { [e.field ?? 'newPassword']: e.message };
+      return sendPage(reply, <ChoosePasswordPage ctx={ctx} next={next} errors={errors} />, 400);
+    }
+    // Continue where the login was heading; a plain login lands on the member's (or admin's) start page.
+    const landing = can(signedIn.role, 'admin.enter') ? '/admin' : '/home?chosen=1';
+    return reply.redirect(next && next !== '/' && next !== '/home' ? next : landing, 303);
   });
 }

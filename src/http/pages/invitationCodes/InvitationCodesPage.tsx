@@ -1,10 +1,12 @@
 import type { PendingPage } from '../../../domain/invitations/pendingMembers.ts';
 import type { PendingQuery } from '../../../domain/invitations/pendingQuery.ts';
 import type { RoundProgress } from '../../../domain/invitations/sendAllProgress.ts';
+import type { LoginClear } from '../../../domain/loginClears/restorableClears.ts';
 import { can } from '../../../domain/policy.ts';
 import { ErrorSummary, type FieldErrors, Notice } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
 import { AdminFrame } from '../admin/AdminPages.tsx';
+import { RestorableClears } from '../clearAllUsernames/RestorableClears.tsx';
 import { FilterForm, type FilterValues } from './FilterForm.tsx';
 import { CLEAR_ALL_USERNAMES_PATH, clearFiltersUrl, roundPath, SEND_ALL_PATH } from './links.ts';
 import { PendingTable } from './PendingTable.tsx';
@@ -19,6 +21,8 @@ export type InvitationCodesView = {
   errors?: FieldErrors;
   sentTo?: string;
   sendAll: RoundProgress | null;
+  /** Clear All Usernames still inside their 30 days (only for those who may clear and restore). */
+  clears?: LoginClear[];
 };
 
 const members = (n: number) => `${n.toLocaleString('en-GB')} ${n === 1 ? 'member' : 'members'}`;
@@ -86,19 +90,23 @@ function SendAllSection({ pendingCount, round }: { pendingCount: number; round: 
   );
 }
 
-function DangerZone({ ctx }: { ctx: PageContext }) {
+function DangerZone({ ctx, clears }: { ctx: PageContext; clears?: LoginClear[] }) {
   const allowed = ctx.user !== null && can(ctx.user.role, 'logins.clearAll');
   return (
     <section class="danger-zone" aria-labelledby="danger-heading">
       <h2 id="danger-heading">Danger zone</h2>
       <p>
         Clear All Usernames removes every member's portal login. Nobody could log in until they are invited
-        and create a login again. Do not use it to re-send invitations — Send All does that.
+        and create a login again. Do not use it to re-send invitations — Send All does that. For 30 days the
+        removed logins can be restored.
       </p>
       {allowed ? (
-        <p>
-          <a href={CLEAR_ALL_USERNAMES_PATH}>Clear All Usernames</a>
-        </p>
+        <>
+          <p>
+            <a href={CLEAR_ALL_USERNAMES_PATH}>Clear All Usernames</a>
+          </p>
+          {clears && <RestorableClears clears={clears} />}
+        </>
       ) : (
         <p class="muted">Only a Security Administrator can do this.</p>
       )}
@@ -133,7 +141,7 @@ export function InvitationCodesPage({ view }: { view: InvitationCodesView }) {
       <Results view={view} />
       <SendAllSection pendingCount={pendingCount} round={view.sendAll} />
       <hr />
-      <DangerZone ctx={ctx} />
+      <DangerZone ctx={ctx} clears={view.clears} />
     </AdminFrame>
   );
 }

@@ -4,6 +4,8 @@ import { countPendingMembers } from '../../../domain/invitations/pendingCount.ts
 import { listPendingMembers } from '../../../domain/invitations/pendingMembers.ts';
 import { type PendingQuery, parsePendingQuery } from '../../../domain/invitations/pendingQuery.ts';
 import { activeSendAll, singleSendRecipient } from '../../../domain/invitations/sendAllProgress.ts';
+import { listRestorableClears } from '../../../domain/loginClears/restorableClears.ts';
+import { can } from '../../../domain/policy.ts';
 import { isAppError } from '../../../errors.ts';
 import { actorOf } from '../../access.ts';
 import { pageContext, sendPage } from '../../render.ts';
@@ -40,10 +42,12 @@ export function registerInvitationCodesRoutes(server: FastifyInstance, app: App)
     async (request, reply) => {
       const actor = actorOf(request);
       const raw = request.query ?? {};
-      const [pendingCount, sendAll, sentTo] = await Promise.all([
+      const [pendingCount, sendAll, sentTo, clears] = await Promise.all([
         countPendingMembers(app.deps, actor),
         activeSendAll(app.deps),
         singleSendRecipient(app.deps, Number(text(raw, 'sent'))),
+        // The restorable clears are the Security Administrator's; others do not see them.
+        can(actor.role, 'logins.clearAll') ? listRestorableClears(app.deps, actor) : undefined,
       ]);
       const view: InvitationCodesView = {
         ctx: pageContext(app, request, reply),
@@ -52,6 +56,7 @@ export function registerInvitationCodesRoutes(server: FastifyInstance, app: App)
         result: null,
         sentTo,
         sendAll,
+        clears,
       };
       try {
         const query: PendingQuery = parsePendingQuery(raw);

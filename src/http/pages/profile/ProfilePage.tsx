@@ -1,12 +1,12 @@
 import type { AuditLogRow } from '../../../domain/audit/auditLog.ts';
 import type { MemberProfile } from '../../../domain/members/memberProfile.ts';
-import { can, roleLabels } from '../../../domain/policy.ts';
 import { deliveryStateWords } from '../../ui/deliveryWords.ts';
 import { formatDateTime } from '../../ui/format.ts';
-import { CsrfField, Notice } from '../../ui/forms.tsx';
+import { ErrorSummary, type FieldErrors, Notice } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
 import { AdminFrame } from '../admin/AdminPages.tsx';
 import { wordsForAction } from '../auditLog/words.ts';
+import { LoginSection } from './LoginSection.tsx';
 
 export type ReenabledLink = {
   link: string;
@@ -23,13 +23,12 @@ type Props = {
   reenabled?: ReenabledLink;
   /** Recent audit events about the member (shown to those who may read the Audit Log). */
   activity?: AuditLogRow[];
+  roleErrors?: FieldErrors;
+  chosenRole?: string;
 };
 
-export function ProfilePage({ ctx, profile, notice, reenabled, activity }: Props) {
-  const { member, login, loginState, history } = profile;
-  const base = `/admin/members/${member.id}`;
-  const security = ctx.user ? can(ctx.user.role, 'logins.manage') : false;
-  const neverLoggedIn = !login?.lastLoginAt;
+export function ProfilePage({ ctx, profile, notice, reenabled, activity, roleErrors, chosenRole }: Props) {
+  const { member, history } = profile;
   return (
     <AdminFrame
       ctx={ctx}
@@ -37,6 +36,7 @@ export function ProfilePage({ ctx, profile, notice, reenabled, activity }: Props
       crumbs={[{ href: '/admin/members', label: 'Member Search' }]}
     >
       {notice && <Notice>{notice}</Notice>}
+      <ErrorSummary errors={roleErrors} />
       {reenabled && (
         <section class="card" aria-labelledby="reenabled-heading">
           <h2 id="reenabled-heading">New invite link</h2>
@@ -74,37 +74,7 @@ export function ProfilePage({ ctx, profile, notice, reenabled, activity }: Props
           <dd>{member.status === 'current' ? 'Current' : 'Lapsed'}</dd>
         </dl>
       </section>
-      <section class="card" aria-labelledby="login-heading">
-        <h2 id="login-heading">Login</h2>
-        <dl class="details">
-          <dt>Username</dt>
-          <dd>{login?.username ?? 'No login yet'}</dd>
-          <dt>Access level</dt>
-          <dd>{login ? roleLabels[login.role] : '—'}</dd>
-          <dt>Created</dt>
-          <dd>{formatDateTime(login?.createdAt, '—')}</dd>
-          <dt>Last Login</dt>
-          <dd>{formatDateTime(login?.lastLoginAt)}</dd>
-          <dt>State</dt>
-          <dd>{loginState}</dd>
-        </dl>
-        {security && (
-          <div class="actions">
-            {neverLoggedIn && (
-              <form method="post" action={`${base}/resend-setup-email`} class="inline">
-                <CsrfField token={ctx.csrfToken} />
-                <button type="submit">Resend set-up email</button>
-              </form>
-            )}{' '}
-            <form method="post" action={`${base}/reenable-invite-link`} class="inline">
-              <CsrfField token={ctx.csrfToken} />
-              <button type="submit" class="secondary">
-                Re-enable Invite Link
-              </button>
-            </form>
-          </div>
-        )}
-      </section>
+      <LoginSection ctx={ctx} profile={profile} roleErrors={roleErrors} chosenRole={chosenRole} />
       <section class="card" aria-labelledby="history-heading">
         <h2 id="history-heading">Invitation history</h2>
         {history.length === 0 ? (

@@ -1,18 +1,27 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { App } from '../../../app.ts';
+import { assignRole } from '../../../domain/accounts/assignRole.ts';
+import { unlockLogin } from '../../../domain/accounts/unlockLogin.ts';
 import { listAuditLog } from '../../../domain/audit/auditLog.ts';
 import { resendSetupEmail } from '../../../domain/invitations/queueInvitations.ts';
 import { reenableInviteLink } from '../../../domain/invitations/reenableInviteLink.ts';
 import { memberProfile } from '../../../domain/members/memberProfile.ts';
 import { can } from '../../../domain/policy.ts';
-import { AppError } from '../../../errors.ts';
+import { AppError, httpStatusOf, isAppError } from '../../../errors.ts';
 import { actorOf } from '../../access.ts';
-import { pageContext, sendPage } from '../../render.ts';
+import { field, pageContext, sendPage } from '../../render.ts';
 import { ProfilePage } from './ProfilePage.tsx';
 
 type IdParams = { Params: { id: string } };
 
 const RECENT_EVENTS = 10;
+
+/** Notices after a redirect, by the `done` query value (nothing from the query is echoed). */
+const notices: Record<string, string> = {
+  resent: 'The set-up email is on its way.',
+  unlocked: 'The login is unlocked: the member can try to log in again now.',
+  role: 'The access level is changed. It takes effect at the member’s next page view.',
+};
 
 const memberId = (raw: string) => {
   const id = Number(raw);
@@ -30,14 +39,15 @@ export function registerProfileRoutes(server: FastifyInstance, app: App): void {
     return (await listAuditLog(app.deps, actor, { memberId: id }, undefined, RECENT_EVENTS)).rows;
   };
 
-  server.get<IdParams & { Querystring: { resent?: string } }>(
+  server.get<IdParams & { Querystring: { resent?: string; done?: string } }>(
     '/admin/members/:id',
     { config: { access: 'members.read' } },
     async (request, reply) => {
       const id = memberId(request.params.id);
       const profile = await memberProfile(app.deps, actorOf(request), id);
       const activity = await recentActivity(request, id);
-      const notice = request.query.resent === '1' ? 'The set-up email is on its way.' : undefined;
+      const done = request.query.resent === '1' ? 'resent' : request.query.done;
+      const notice = done && Object.hasOwn(notices, done) ? notices[done] : undefined;
       return sendPage(
         reply,
         <ProfilePage
@@ -74,6 +84,48 @@ export function registerProfileRoutes(server: FastifyInstance, app: App): void {
         reply,
         <ProfilePage ctx={ctx} profile={profile} reenabled={reenabled} activity={activity} />,
       );
+    },
+  );
+
+  server.post<IdParams>(
+    '/admin/members/:id/unlock',
+    { config: { access: 'logins.manage' } },
+    async (request, reply) => {
+      const id = memberId(request.params.id);
+      await unlockLogin(app.deps, actorOf(request), id);
+      return reply.redirect(`/admin/members/${id}?done=unlocked`, 303);
+    },
+  );
+
+  server.post<IdParams>(
+    '/admin/members/:id/role',
+    { config: { access: 'roles.assign' } },
+    async (request, reply) => {
+      const id = memberId(request.params.id);
+      const actor = actorOf(request);
+      const role = field(request.body, 'role');
+      try {
+        const changed = await assignRole(app.deps, actor, { memberId: id, role });
+        // Someone who just gave up their own admin access could not see the profile any more.
+        const selfDemoted = request.signedIn!.memberId === id && !can(changed.to, 'members.read');
+        return reply.redirect(selfDemoted ? '/' : `/admin/members/${id}?done=role`, 303);
+      } catch (e) {
+        if (!isAppError(e) || e.field !== 'role') throw e;
+        const profile = await memberProfile(app.deps, actor, id);
+        const activity = await recentActivity(request, id);
+        const ctx = pageContext(app, request, reply);
+        return sendPage(
+          reply,
+          <ProfilePage
+            ctx={ctx}
+            profile={profile}
+            activity={activity}
+            roleErrors={{ role: e.message }}
+            chosenRole={role}
+          />,
+          httpStatusOf[e.code],
+        );
+      }
     },
   );
 }

@@ -1,0 +1,319 @@
+/**
+ * Member Roster - Current benchmark: pages (first, deep, filtered) and the whole CSV export, on 100k and
+ * 1M members in fresh PostgreSQL databases and on 100k in PGlite (in memory).
+ *
+ *   node --import tsx bench/reports.ts        (npm run bench:reports)
+ *
+ * BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/test; "off" skips PostgreSQL) — a scratch database is
+ * created on that server for each size and dropped afterwards. BENCH_PG_SIZES (100000,1000000),
+ * BENCH_PGLITE_SIZES (100000), BENCH_REPS (30), BENCH_EXPLAIN=1 prints the plans at the largest size,
+ * BENCH_KEEP_DB=1 keeps the PostgreSQL databases for a closer look.
+ *
+ * The roster is loaded set-based (members and accounts indexes dropped, the has_login trigger off, both
+ * re-created afterwards, then VACUUM ANALYZE): 80% current, 60% with a login, 90% of logins with a Last
+ * Login over the past year, 70% invited; 5% of the invited without a login failed, 0.5% of those with one. Times are taken around the domain call in this
+ * process, driver included. Ceilings of PERFORMANCE.md measured in the same run: the plainest keyset query
+ * by Last Login through the same driver, and `psql \copy (…) to /dev/null` of the same report.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { type SQL, sql } from 'drizzle-orm';
+import pg from 'pg';
+import { type Database, type Db, openPglite, openPostgres, queryRows } from '../src/db/connect.ts';
+import { type Actor, systemActor } from '../src/domain/policy.ts';
+import { listMemberRoster, memberRosterBatches } from '../src/domain/reports/memberRoster.ts';
+import { rosterCsvChunks } from '../src/domain/reports/memberRosterCsv.ts';
+import { encodeCursor, type RosterQuery } from '../src/domain/reports/memberRosterQuery.ts';
+
+const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const sizes = (v: string | undefined, d: number[]) =>
+  v !== undefined
+    ? v
+        .split(',')
+        .map(Number)
+        .filter((n) => n > 0)
+    : d;
+const PG_SIZES = sizes(process.env.BENCH_PG_SIZES, [100_000, 1_000_000]);
+const PGLITE_SIZES = sizes(process.env.BENCH_PGLITE_SIZES, [100_000]);
+const REPS = Number(process.env.BENCH_REPS ?? 30);
+const EXPLAIN = process.env.BENCH_EXPLAIN === '1';
+const KEEP_DB = process.env.BENCH_KEEP_DB === '1';
+const admin: Actor = { ...systemActor('bench'), role: 'admin' };
+
+const FIRST =
+  'Ada Ben Chloe Dev Elena Femi Grace Hiro Isla Jonas Kai Lena Mo Nia Omar Pia Quinn Rosa Sven Tess'.split(
+    ' ',
+  );
+const LAST =
+  'Smith Jones Okafor Novak Rossi Tanaka Silva Dubois Meyer Patel Walsh Kim Chen Byrne Costa'.split(' ');
+const arr = (xs: string[]) => sql.raw(`array[${xs.map((x) => `'${x}'`).join(',')}]`);
+
+// A member who joined had their invitation delivered: failures are 5% of the invited without a login and
+// 0.5% of those with one (a later email, e.g. after a Re-enable, that bounced).
+const FAILED = sql.raw('case when r2 < 0.6 then 0.005 else 0.05 end');
+const loadMembers = (from: number, to: number) => sql`
+  insert into members (member_number, first_name, last_name, email, email_lower, status, has_login,
+                       invitations_sent, last_invited_at, delivery_state, delivery_detail)
+  select 'M' || lpad(g::text, 7, '0'), f, l, e, e, case when r1 < 0.2 then 'lapsed' else 'current' end, r2 < 0.6,
+         case when r3 < 0.3 then 0 else 1 end, case when r3 < 0.3 then null else now() - r4 * interval '200 days' end,
+         case when r3 < 0.3 then null when r5 < ${FAILED} then 'failed' else 'sent' end,
+         case when r3 >= 0.3 and r5 < ${FAILED} then '550 5.1.1 mailbox unavailable' end
+  from (select g, f, l, lower(f || '.' || l || g || '@example.org') e, r1, r2, r3, r4, r5 from (
+    select g, (${arr(FIRST)})[1 + floor(random() * ${FIRST.length})::int] f,
+           (${arr(LAST)})[1 + floor(random() * ${LAST.length})::int] || (g % 997)::text l,
+           random() r1, random() r2, random() r3, random() r4, random() r5
+    from generate_series(${from}::int, ${to}::int) g) s) s2`;
+
+const loadAccounts = sql`
+  insert into accounts (member_id, username, username_lower, password_hash, created_at, last_login_at)
+  select id, 'user' || id, 'user' || id, 'x', c, case when random() < 0.9 then c + random() * (now() - c) end
+  from (select id, now() - random() * interval '730 days' c from members where has_login) s`;
+
+async function load(db: Db, n: number): Promise<number> {
+  const started = performance.now();
+  // Bulk loads build indexes faster than they maintain them: drop, load, re-create from their definitions.
+  const indexes = await queryRows<{ indexname: string; indexdef: string }>(
+    db,
+    sql`select indexname, indexdef from pg_indexes
+        where tablename in ('members', 'accounts') and indexname not in ('members_pkey', 'accounts_pkey')`,
+  );
+  for (const i of indexes) await db.execute(sql.raw(`drop index "${i.indexname}"`));
+  await db.execute(sql`alter table accounts disable trigger accounts_sync_has_login`); // has_login set directly
+  await db.execute(sql`select setseed(0.42)`);
+  for (let done = 0; done < n; done += 250_000)
+    await db.execute(loadMembers(done + 1, Math.min(done + 250_000, n)));
+  await db.execute(loadAccounts);
+  await db.execute(sql`alter table accounts enable trigger accounts_sync_has_login`);
+  for (const i of indexes) await db.execute(sql.raw(i.indexdef));
+  await db.execute(sql`vacuum analyze members`);
+  await db.execute(sql`vacuum analyze accounts`);
+  return (performance.now() - started) / 1000;
+}
+
+const quantile = (xs: number[], q: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
+
+async function time(reps: number, run: () => Promise<unknown>) {
+  for (let i = 0; i < 3; i++) await run();
+  const ms: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t = performance.now();
+    await run();
+    ms.push(performance.now() - t);
+  }
+  return { median: quantile(ms, 0.5), p95: quantile(ms, 0.95) };
+}
+
+/** The whole export into nowhere (with backpressure's cost left out): seconds, bytes, rows, peak RSS. */
+async function exportOnce(db: Db, query: RosterQuery) {
+  const rssBefore = process.memoryUsage().rss;
+  let peak = rssBefore;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 50);
+  const started = performance.now();
+  let bytes = 0;
+  let lines = 0;
+  for await (const chunk of rosterCsvChunks(memberRosterBatches({ db }, admin, query))) {
+    bytes += Buffer.byteLength(chunk);
+    for (let i = chunk.indexOf('\n'); i !== -1; i = chunk.indexOf('\n', i + 1)) lines++;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  const mb = (b: number) => Math.round(b / 1048576);
+  return { seconds, mb: mb(bytes), rows: lines - 1, rssBefore: mb(rssBefore), rssPeak: mb(peak) };
+}
+
+/** The same report through psql's COPY to /dev/null: PERFORMANCE.md's export ceiling. */
+function copyCeiling(url: string): number {
+  const started = performance.now();
+  execFileSync('psql', [
+    url,
+    '-q',
+    '-c',
+    `\\copy (select m.member_number, m.first_name, m.last_name, m.email,
+    a.username, a.created_at, a.last_login_at, m.invitations_sent, m.last_invited_at, m.delivery_state,
+    m.delivery_detail from members m left join accounts a on a.member_id = m.id where m.status = 'current'
+    order by a.last_login_at desc nulls last, m.id desc) to '/dev/null' with csv header`,
+  ]);
+  return (performance.now() - started) / 1000;
+}
+
+/** A Db that remembers the statements it ran, so that EXPLAIN ANALYZE can run exactly those. */
+function recording(db: Db): { db: Db; last: SQL[] } {
+  const last: SQL[] = [];
+  const proxy = new Proxy(db, {
+    get(target, prop, receiver) {
+      if (prop !== 'execute') return Reflect.get(target, prop, receiver);
+      return (q: SQL) => {
+        last.push(q);
+        return target.execute(q);
+      };
+    },
+  });
+  return { db: proxy, last };
+}
+
+type Row = { engine: string; size: number; case: string; median: number; p95: number; ceiling?: number };
+
+async function benchOne(
+  engine: string,
+  database: Database,
+  size: number,
+  url: string | null,
+  explain: boolean,
+) {
+  const db = database.db;
+  const loadSeconds = await load(db, size);
+  const key = async (q: SQL) => {
+    const [r] = await queryRows<{ k: unknown[] | string }>(db, q);
+    return typeof r!.k === 'string' ? (JSON.parse(r!.k) as unknown[]) : r!.k;
+  };
+  const mid = Math.floor(size * 0.2);
+  const loginKeys = await key(sql`select json_build_array(a.last_login_at, a.member_id) k from accounts a
+    join members m on m.id = a.member_id where a.last_login_at is not null and m.status = 'current'
+    order by a.last_login_at desc, a.member_id desc offset ${mid} limit 1`);
+  const nullKeys =
+    await key(sql`select json_build_array(id) k from members where not has_login and status = 'current'
+    order by id desc offset ${Math.floor(size * 0.1)} limit 1`);
+  const nameKeys = await key(sql`select json_build_array(last_name, first_name, id) k from members
+    where status = 'current' order by last_name, first_name, id offset ${Math.floor(size * 0.4)} limit 1`);
+  const week = new Date(Date.now() - 7 * 86_400_000);
+  const cases: [string, Partial<RosterQuery>][] = [
+    ['first page, by Last Login desc', { sort: 'lastLogin', dir: 'desc' }],
+    ['first page, by Last Login asc', { sort: 'lastLogin', dir: 'asc' }],
+    ['first page, by name', {}],
+    [
+      'deep page (20% in), by Last Login desc',
+      { sort: 'lastLogin', dir: 'desc', after: encodeCursor('lastLogin', 'desc', 0, loginKeys) },
+    ],
+    [
+      'deep page in the no-Last-Login part, by Last Login desc',
+      { sort: 'lastLogin', dir: 'desc', after: encodeCursor('lastLogin', 'desc', 1, nullKeys) },
+    ],
+    ['deep page (40% in), by name', { after: encodeCursor('name', 'asc', 0, nameKeys) }],
+    [
+      'previous page from deep, by Last Login desc',
+      { sort: 'lastLogin', dir: 'desc', before: encodeCursor('lastLogin', 'desc', 0, loginKeys) },
+    ],
+    ['first page, by username desc', { sort: 'username', dir: 'desc' }],
+    ['first page, by login created desc', { sort: 'loginCreated', dir: 'desc' }],
+    ['first page, by email', { sort: 'email' }],
+    ['filter: delivery failed, by Last Login desc', { sort: 'lastLogin', dir: 'desc', deliveryFailed: true }],
+    ['filter: delivery failed, by name', { deliveryFailed: true }],
+    ['filter: last login in the past week, by name', { lastLoginAfter: week }],
+    ['filter: last login before a day matching nobody, by name', { lastLoginBefore: new Date('2000-01-01') }],
+    ['filter: no login, by name', { login: 'none' }],
+    ['filter: has a login, by Last Login asc', { login: 'has', sort: 'lastLogin', dir: 'asc' }],
+  ];
+  const ceiling = sql`select m.id, m.member_number, m.first_name, m.last_name, m.email, a.username, a.created_at,
+      a.last_login_at, m.invitations_sent, m.last_invited_at, m.delivery_state, m.delivery_detail
+    from accounts a join members m on m.id = a.member_id
+    where a.last_login_at is not null and m.status = 'current'
+      and (a.last_login_at, a.member_id) < (${loginKeys[0]}::timestamptz, ${loginKeys[1]}::bigint)
+    order by a.last_login_at desc, a.member_id desc limit 51`;
+  const bare = await time(REPS, () => db.execute(ceiling));
+  console.log(
+    `\n${engine} ${size.toLocaleString('en')} members: loaded in ${loadSeconds.toFixed(1)} s; ` +
+      `ceiling (bare keyset by Last Login) median ${bare.median.toFixed(2)} ms, p95 ${bare.p95.toFixed(2)} ms`,
+  );
+  const rows: Row[] = [{ engine, size, case: 'ceiling: bare keyset by Last Login', ...bare }];
+  for (const [name, q] of cases) {
+    const query: RosterQuery = { sort: 'name', dir: 'asc', ...q };
+    const t = await time(REPS, () => listMemberRoster({ db }, admin, query));
+    const withCeiling = name.startsWith('deep page (20% in), by Last Login') ? bare.median : undefined;
+    rows.push({ engine, size, case: name, ...t, ceiling: withCeiling });
+    console.log(
+      `  ${name.padEnd(58)} median ${t.median.toFixed(1).padStart(6)} ms  p95 ${t.p95.toFixed(1).padStart(6)} ms${withCeiling ? `  (÷ ceiling ${(t.median / withCeiling).toFixed(1)})` : ''}`,
+    );
+    if (explain) {
+      const { db: rec, last } = recording(db);
+      await listMemberRoster({ db: rec }, admin, query);
+      for (const statement of last) {
+        const plan = await queryRows<Record<string, string>>(
+          db,
+          sql`explain (analyze, buffers) ${statement}`,
+        );
+        console.log(plan.map((p) => `      ${Object.values(p)[0]}`).join('\n'));
+      }
+    }
+  }
+  const exp = await exportOnce(db, { sort: 'lastLogin', dir: 'desc' });
+  const copy = url ? copyCeiling(url) : undefined;
+  console.log(
+    `  CSV export by Last Login desc: ${exp.rows.toLocaleString('en')} rows, ${exp.mb} MB in ${exp.seconds.toFixed(1)} s; ` +
+      `RSS ${exp.rssBefore} MB before, peak ${exp.rssPeak} MB${copy ? `; COPY ceiling ${copy.toFixed(1)} s (÷ ${(exp.seconds / copy).toFixed(1)})` : ''}`,
+  );
+  rows.push({
+    engine,
+    size,
+    case: `CSV export (${exp.rows} rows): s / peak RSS MB`,
+    median: exp.seconds,
+    p95: exp.rssPeak,
+    ceiling: copy,
+  });
+  return rows;
+}
+
+async function onPostgres(size: number): Promise<Row[]> {
+  const name = `gatehouse_bench_${randomBytes(5).toString('hex')}`;
+  const server = new pg.Client({ connectionString: PG_URL });
+  await server.connect();
+  await server.query(`create database ${name}`);
+  await server.query(`alter database ${name} set maintenance_work_mem = '512MB'`); // index builds only
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  const database = openPostgres(url.toString(), 2);
+  try {
+    await database.migrate();
+    return await benchOne(
+      'PostgreSQL',
+      database,
+      size,
+      url.toString(),
+      EXPLAIN && size === Math.max(...PG_SIZES),
+    );
+  } finally {
+    await database.close();
+    await new Promise((resolve) => setTimeout(resolve, 500)); // let the pool's sockets close first
+    if (KEEP_DB) console.log(`kept database ${name} (drop it by hand)`);
+    else await server.query(`drop database if exists ${name} with (force)`);
+    await server.end();
+  }
+}
+
+async function onPglite(size: number): Promise<Row[]> {
+  const database = await openPglite(undefined);
+  try {
+    await database.migrate();
+    return await benchOne('PGlite', database, size, null, EXPLAIN && size === Math.max(...PGLITE_SIZES));
+  } finally {
+    await database.close();
+  }
+}
+
+console.log(
+  `machine: ${os.cpus().length} cores, ${new Date().toISOString().slice(0, 10)}, ${REPS} repetitions per case`,
+);
+const all: Row[] = [];
+if (PG_URL !== 'off') for (const size of PG_SIZES) all.push(...(await onPostgres(size)));
+for (const size of PGLITE_SIZES) all.push(...(await onPglite(size)));
+
+for (const engine of [...new Set(all.map((r) => r.engine))]) {
+  const engineRows = all.filter((r) => r.engine === engine);
+  const engineSizes = [...new Set(engineRows.map((r) => r.size))];
+  console.log(`\n${engine} — median / p95 ms (÷ ceiling)`);
+  console.log(`| case | ${engineSizes.map((s) => s.toLocaleString('en')).join(' | ')} |`);
+  console.log(`|---|${engineSizes.map(() => '---:').join('|')}|`);
+  for (const c of [...new Set(engineRows.map((r) => r.case.replace(/\(\d+ rows\)/, '')))]) {
+    const cells = engineSizes.map((s) => {
+      const r = engineRows.find((x) => x.size === s && x.case.replace(/\(\d+ rows\)/, '') === c);
+      if (!r) return '';
+      const ratio = r.ceiling ? ` (÷ ${(r.median / r.ceiling).toFixed(1)})` : '';
+      return `${r.median.toFixed(1)} / ${r.p95.toFixed(1)}${ratio}`;
+    });
+    console.log(`| ${c} | ${cells.join(' | ')} |`);
+  }
+}

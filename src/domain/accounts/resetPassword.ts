@@ -1,0 +1,64 @@
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { accounts, passwordResets } from '../../db/schema.ts';
+import { AppError } from '../../errors.ts';
+import { recordAudit } from '../audit/recordAudit.ts';
+import { endOtherSessions, startSession } from '../auth/sessions.ts';
+import type { Deps } from '../deps.ts';
+import { findPasswordReset, type ResetState } from './passwordResets.ts';
+import { hashPassword, passwordProblem } from './passwords.ts';
+
+export const resetProblem: Record<Exclude<ResetState, 'valid'> | 'unknown', string> = {
+  expired: 'This password reset link has expired.',
+  used: 'This password reset link has already been used.',
+  unknown: 'This password reset link is not valid.',
+};
+
+/**
+ * "Set new password" from an emailed link, in one transaction: the reset row is locked first, so of two
+ * submissions of one link exactly one succeeds. Whoever knew the old password is shut out: every session
+ * of the account ends and every other unused reset link dies. The login lockout is lifted (proving
+ * control of the mailbox is the way out of it), and the member is signed in.
+ */
+export async function resetPassword(
+  deps: Deps,
+  token: string,
+  input: { newPassword: string },
+  client: { ip: string | null; userAgent: string | null },
+): Promise<{ sessionToken: string; accountId: number }> {
+  return deps.db.transaction(async (tx) => {
+    const now = deps.clock.now();
+    const reset = await findPasswordReset(tx, token, now, { lock: true });
+    if (!reset) throw new AppError('not_found', resetProblem.unknown, undefined, { state: 'unknown' });
+    if (reset.state !== 'valid') {
+      throw new AppError('gone', resetProblem[reset.state], undefined, { state: reset.state });
+    }
+    const personal = [reset.username, reset.firstName, reset.lastName, reset.email];
+    const problem = passwordProblem(input.newPassword, deps.config.passwordMinLength, personal);
+    if (problem) throw new AppError('validation', problem, 'newPassword');
+    const passwordHash = await hashPassword(input.newPassword);
+    const [account] = await tx
+      .update(accounts)
+      .set({ passwordHash, passwordChangedAt: now, mustChangePassword: false, lastLoginAt: now })
+      .where(eq(accounts.id, reset.accountId))
+      .returning({ usernameLower: accounts.usernameLower, username: accounts.username });
+    await tx
+      .update(passwordResets)
+      .set({ usedAt: now })
+      .where(and(eq(passwordResets.accountId, reset.accountId), isNull(passwordResets.usedAt)));
+    await endOtherSessions(tx, reset.accountId);
+    // The lockout is the login throttle's per-username counter (see loginThrottle.ts).
+    await tx.execute(sql`delete from login_throttle where key = ${`user:${account!.usernameLower}`}`);
+    const actor = {
+      accountId: reset.accountId,
+      label: account!.username,
+      role: 'member' as const,
+      ip: client.ip,
+    };
+    await recordAudit(tx, now, actor, 'password.reset_by_member', { memberId: reset.memberId });
+    await tx.execute(sql`
+      insert into login_history (account_id, at, ip, user_agent)
+      values (${reset.accountId}, ${now}, ${client.ip}, ${client.userAgent?.slice(0, 300) ?? null})`);
+    const sessionToken = await startSession(tx, deps, reset.accountId, client);
+    return { sessionToken, accountId: reset.accountId };
+  });
+}

@@ -1,0 +1,42 @@
+import { eq } from 'drizzle-orm';
+import { accounts, loginThrottle } from '../../db/schema.ts';
+import { AppError } from '../../errors.ts';
+import { recordAudit } from '../audit/recordAudit.ts';
+import { endOtherSessions } from '../auth/sessions.ts';
+import type { Deps } from '../deps.ts';
+import { type Actor, requirePermission } from '../policy.ts';
+import { lockMemberLogin, sessionToKeep, usernameThrottleRule } from './memberLogin.ts';
+import { hashPassword, passwordProblem } from './passwords.ts';
+
+/**
+ * Change login > Change Password: a temporary password the administrator passes on to the member. It
+ * must be changed at the next login (the administrator knows it), every session of the login ends, and
+ * a lockout from failed logins is lifted so the member can use it straight away. The password itself is
+ * never recorded anywhere but as its argon2 hash.
+ */
+export async function setTemporaryPassword(
+  deps: Deps,
+  actor: Actor,
+  input: { memberId: number; newPassword: string; actorSessionHash?: string },
+): Promise<void> {
+  requirePermission(actor, 'logins.manage');
+  // Checked against the member's own names before the (slow) hash, outside the transaction.
+  const before = await deps.db.transaction((tx) => lockMemberLogin(tx, input.memberId));
+  const personal = [before.username, before.firstName, before.lastName, before.email];
+  const problem = passwordProblem(input.newPassword, deps.config.passwordMinLength, personal);
+  if (problem) throw new AppError('validation', problem, 'newPassword');
+  const passwordHash = await hashPassword(input.newPassword);
+  const now = deps.clock.now();
+  await deps.db.transaction(async (tx) => {
+    const login = await lockMemberLogin(tx, input.memberId);
+    await tx
+      .update(accounts)
+      .set({ passwordHash, mustChangePassword: true, passwordChangedAt: now })
+      .where(eq(accounts.id, login.accountId));
+    await endOtherSessions(tx, login.accountId, sessionToKeep(actor, login, input.actorSessionHash));
+    await tx
+      .delete(loginThrottle)
+      .where(eq(loginThrottle.key, usernameThrottleRule(login.usernameLower).key));
+    await recordAudit(tx, now, actor, 'password.set_by_admin', { memberId: login.memberId });
+  });
+}

@@ -1,0 +1,145 @@
+import { eq, sql } from 'drizzle-orm';
+import { queryRows } from '../../db/connect.ts';
+import { accounts, loginClears } from '../../db/schema.ts';
+import { AppError, ValidationErrors } from '../../errors.ts';
+import { verifyPassword } from '../accounts/passwords.ts';
+import { recordAudit } from '../audit/recordAudit.ts';
+import { countAttempt, minutesOf, throttledForMs } from '../auth/throttle.ts';
+import type { Deps } from '../deps.ts';
+import { forgetPendingCount } from '../invitations/pendingCount.ts';
+import { type Actor, requirePermission } from '../policy.ts';
+import {
+  confirmationPhrase,
+  countClearableLogins,
+  numberInPhrase,
+  RESTORE_WINDOW_MS,
+  totalToClear,
+} from './clearableLogins.ts';
+
+export type ClearInput = {
+  includeAdmins: boolean;
+  /** The typed phrase, e.g. "clear 1234 logins". */
+  confirmation: string;
+  /** The acting admin's own password: an unlocked, unattended browser must not be enough. */
+  password: string;
+  /** The total the page showed when it was rendered, to explain a refusal when it has changed since. */
+  shownTotal?: number;
+};
+
+// Re-entering one's password is guessable like a login is; a stolen session must not get unlimited tries.
+const reauthRule = (accountId: number) => ({ key: `reauth:${accountId}`, limit: 5, windowMs: 15 * 60_000 });
+
+const changedMessage = (now: number) =>
+  `The number of logins has changed since the page was shown: this would now remove ${now.toLocaleString('en')}. ` +
+  `Check the numbers and type "${confirmationPhrase(now)}" to confirm.`;
+
+function confirmationProblem(typed: string, total: number, shownTotal: number | undefined): string | null {
+  const typedNumber = numberInPhrase(typed);
+  if (typedNumber === total) return null;
+  if (!typed.trim()) return `Type "${confirmationPhrase(total)}" to confirm.`;
+  if (shownTotal !== undefined && shownTotal !== total && typedNumber === shownTotal) {
+    return changedMessage(total);
+  }
+  return `That does not match. Type "${confirmationPhrase(total)}" exactly to confirm.`;
+}
+
+/**
+ * Clear All Usernames: removes member logins (and other administrators' logins when asked), never the
+ * acting admin's. One transaction, set-based: the removed accounts are moved whole into cleared_logins by
+ * a single DELETE … RETURNING, so what is copied is exactly what is removed, and the count is compared
+ * with the typed one before anything commits. Sessions and reset links cascade away with the accounts;
+ * members.has_login follows by trigger, so the members are back in Invitation Codes.
+ */
+export async function clearAllUsernames(
+  deps: Deps,
+  actor: Actor,
+  input: ClearInput,
+): Promise<{ clearId: number; removed: number }> {
+  requirePermission(actor, 'logins.clearAll');
+  const actorId = actor.accountId;
+  if (actorId === null) {
+    throw new AppError(
+      'forbidden',
+      'Clear All Usernames is confirmed with a signed-in administrator’s password.',
+    );
+  }
+  const now = deps.clock.now();
+  const rule = reauthRule(actorId);
+  const waitMs = await throttledForMs(deps.db, [rule], now);
+  if (waitMs > 0) {
+    throw new AppError(
+      'rate_limited',
+      `Too many wrong passwords. Wait ${minutesOf(waitMs)} minutes and try again.`,
+      'password',
+    );
+  }
+  const total = totalToClear(await countClearableLogins(deps, actor), input.includeAdmins);
+  const errors: Record<string, string> = {};
+  if (total === 0) errors.confirmation = 'There are no logins to remove.';
+  else {
+    const problem = confirmationProblem(input.confirmation, total, input.shownTotal);
+    if (problem) errors.confirmation = problem;
+  }
+  if (!input.password) errors.password = 'Enter your password.';
+  else if (!(await passwordMatches(deps, actorId, input.password))) {
+    await countAttempt(deps.db, [rule], now);
+    errors.password = 'That is not your password.';
+  }
+  if (Object.keys(errors).length > 0) throw new ValidationErrors(errors);
+
+  const result = await deps.db.transaction(async (tx) => {
+    const [clear] = await tx
+      .insert(loginClears)
+      .values({
+        at: now,
+        actorAccountId: actorId,
+        actorLabel: actor.label,
+        includedAdmins: input.includeAdmins,
+        removed: total,
+        restorableUntil: new Date(now.getTime() + RESTORE_WINDOW_MS),
+      })
+      .returning({ id: loginClears.id });
+    const clearId = clear!.id;
+    const [moved] = await queryRows<{ n: number | string }>(
+      tx,
+      sql`with removed as (
+            delete from accounts
+            where id <> ${actorId}::bigint and (role = 'member' or ${input.includeAdmins}::boolean)
+            returning *
+          ), kept as (
+            insert into cleared_logins (clear_id, account_id, member_id, username, username_lower, password_hash,
+                                        role, must_change_password, created_at, password_changed_at, last_login_at)
+            select ${clearId}::bigint, id, member_id, username, username_lower, password_hash,
+                   role, must_change_password, created_at, password_changed_at, last_login_at
+            from removed
+            returning member_id
+          )
+          select count(*) as n from kept`,
+    );
+    const removed = Number(moved?.n ?? 0);
+    // Someone made or lost a login between the check and now: refuse rather than remove a number nobody saw.
+    if (removed !== total) throw new ValidationErrors({ confirmation: changedMessage(removed) });
+    // A Re-enabled link of a cleared member no longer replaces anything: it now creates their new login,
+    // which is how they come back. Restore sets the flag again for links still open then.
+    await tx.execute(sql`
+      update invitations i set replaces_login = false
+      from cleared_logins c
+      where c.clear_id = ${clearId}::bigint and i.member_id = c.member_id
+        and i.replaces_login and i.used_at is null and i.revoked_at is null`);
+    await recordAudit(tx, now, actor, 'logins.cleared_all', {
+      details: { removed, includedAdmins: input.includeAdmins, clearId },
+    });
+    return { clearId, removed };
+  });
+  // This process shows the Invitation Codes count next; do not let it serve the cached number from before.
+  forgetPendingCount(deps.db);
+  return result;
+}
+
+async function passwordMatches(deps: Deps, accountId: number, password: string): Promise<boolean> {
+  const [own] = await deps.db
+    .select({ passwordHash: accounts.passwordHash })
+    .from(accounts)
+    .where(eq(accounts.id, accountId));
+  return own ? verifyPassword(own.passwordHash, password) : false;
+}

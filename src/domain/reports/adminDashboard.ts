@@ -1,0 +1,97 @@
+import { sql } from 'drizzle-orm';
+import { type Db, queryRows } from '../../db/connect.ts';
+import type { Deps } from '../deps.ts';
+import { COUNT_CACHE_MS, countPendingMembers, EXACT_COUNT_BELOW } from '../invitations/pendingCount.ts';
+import { type Actor, can, requirePermission } from '../policy.ts';
+import { latestRound, type RoundFigures, shareOf } from './invitationRounds.ts';
+import { type OnboardingProgress, onboardingProgress } from './onboardingProgress.ts';
+
+export type AdminDashboard = {
+  /** When these figures were counted (up to 30 s ago on a large roster). */
+  countedAt: Date;
+  /** True when the figures were reused from an earlier count rather than counted for this page. */
+  reused: boolean;
+  rosterSize: number;
+  /** Members who are there only as the portal's administrators count as "no roster imported yet". */
+  adminLogins: number;
+  currentMembers: number;
+  currentWithLogin: number;
+  /** currentWithLogin as a percentage of currentMembers, one decimal; null without current members. */
+  currentShare: number | null;
+  /** Members without a login (any status), as Invitation Codes counts them; null without that permission. */
+  pending: number | null;
+  /** Members without a login whose newest invitation could not be delivered. */
+  failedDeliveries: number;
+  lastRound: RoundFigures | null;
+  onboarding: OnboardingProgress;
+};
+
+type Snapshot = Omit<AdminDashboard, 'pending' | 'reused'>;
+type Cached = { value: Snapshot; countedAt: number };
+const cache = new WeakMap<Db, Cached>();
+
+async function countSnapshot(deps: Deps): Promise<Snapshot> {
+  // One pass over members for all four counts.
+  const [counts] = await queryRows<{
+    roster: number;
+    admins: number;
+    current: number;
+    joined: number;
+    failed: number;
+  }>(
+    deps.db,
+    sql`select count(*)::int as roster,
+               (select count(*)::int from accounts where role <> 'member') as admins,
+               count(*) filter (where status = 'current')::int as current,
+               count(*) filter (where status = 'current' and has_login)::int as joined,
+               count(*) filter (where not has_login and delivery_state = 'failed')::int as failed
+        from members`,
+  );
+  const [lastRound, onboarding] = await Promise.all([latestRound(deps), onboardingProgress(deps)]);
+  const currentMembers = counts?.current ?? 0;
+  const currentWithLogin = counts?.joined ?? 0;
+  return {
+    countedAt: deps.clock.now(),
+    rosterSize: counts?.roster ?? 0,
+    adminLogins: counts?.admins ?? 0,
+    currentMembers,
+    currentWithLogin,
+    currentShare: shareOf(currentWithLogin, currentMembers),
+    failedDeliveries: counts?.failed ?? 0,
+    lastRound,
+    onboarding,
+  };
+}
+
+/**
+ * The figures on the admin home page. On a large roster (20,000 members or more) the counts read the whole
+ * members and accounts tables (~0.5 s at a million), so they are COUNTED AT MOST ONCE EVERY 30 SECONDS PER
+ * PROCESS and the page says when they were counted; a small roster is counted afresh on every view, so it
+ * never shows a stale number. The same rule as the Invitation Codes count (pendingCount.ts), whose cache
+ * the "without a login" figure reuses. The age is measured on the monotonic timer: a cost trade-off, not
+ * business time.
+ */
+export async function adminDashboard(deps: Deps, actor: Actor): Promise<AdminDashboard> {
+  requirePermission(actor, 'admin.enter');
+  const [pending, { snapshot, reused }] = await Promise.all([
+    can(actor.role, 'invitations.send') ? countPendingMembers(deps, actor) : null,
+    cachedSnapshot(deps),
+  ]);
+  return { ...snapshot, reused, pending };
+}
+
+async function cachedSnapshot(deps: Deps): Promise<{ snapshot: Snapshot; reused: boolean }> {
+  const now = performance.now();
+  const cached = cache.get(deps.db);
+  if (cached && cached.value.rosterSize >= EXACT_COUNT_BELOW && now - cached.countedAt < COUNT_CACHE_MS) {
+    return { snapshot: cached.value, reused: true };
+  }
+  const snapshot = await countSnapshot(deps);
+  cache.set(deps.db, { value: snapshot, countedAt: now });
+  return { snapshot, reused: false };
+}
+
+/** Forget the cached figures, e.g. right after a Send All started in this process. */
+export const forgetAdminDashboard = (db: Db): void => {
+  cache.delete(db);
+};

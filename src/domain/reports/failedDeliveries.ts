@@ -1,0 +1,89 @@
+import { and, type SQL, sql } from 'drizzle-orm';
+import { members } from '../../db/schema.ts';
+import type { Deps } from '../deps.ts';
+import { type Actor, requirePermission } from '../policy.ts';
+import { badParam, oneParam } from '../queryParams.ts';
+import {
+  cursorColumn,
+  type Key,
+  type PagePosition,
+  REPORT_PAGE_SIZE,
+  type ReportPage,
+  readPosition,
+  reportPage,
+} from './reportPager.ts';
+
+/** Which members to list by login: those without one matter most (they cannot join until mail arrives). */
+export const loginFilters = ['without', 'with', 'all'] as const;
+export type LoginFilter = (typeof loginFilters)[number];
+
+export type FailedDeliveriesQuery = { login: LoginFilter; position: PagePosition };
+
+/** A member whose newest invitation email could not be delivered. */
+export type FailedDelivery = {
+  memberId: number;
+  memberNumber: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  status: 'current' | 'lapsed';
+  hasLogin: boolean;
+  /** The last invitation that was delivered (a failed one is not counted). */
+  lastInvitedAt: Date | null;
+  /** The mail server's answer, as recorded with the failure. */
+  deliveryDetail: string | null;
+};
+
+export function parseFailedDeliveriesQuery(raw: Record<string, unknown>): FailedDeliveriesQuery {
+  const login = oneParam(raw, 'login') ?? 'without';
+  if (!(loginFilters as readonly string[]).includes(login)) {
+    throw badParam('Login must be Without a login, With a login or Either.', 'login');
+  }
+  return {
+    login: login as LoginFilter,
+    position: readPosition(oneParam(raw, 'after'), oneParam(raw, 'before')),
+  };
+}
+
+// By name, like Invitation Codes; the order of members_pending_failed_idx.
+const KEYS: Key[] = [
+  { column: members.lastName, type: 'text' },
+  { column: members.firstName, type: 'text' },
+  { column: members.id, type: 'bigint' },
+];
+
+/**
+ * Failed Deliveries: members whose newest invitation email failed for good (delivery_state 'failed').
+ * A deferred message is still being retried and is not listed. The state is a literal, not a parameter,
+ * so that the planner can prove the partial index members_pending_failed_idx applies (without a login).
+ */
+export async function listFailedDeliveries(
+  deps: Pick<Deps, 'db'>,
+  actor: Actor,
+  query: FailedDeliveriesQuery,
+  pageSize = REPORT_PAGE_SIZE,
+): Promise<ReportPage<FailedDelivery>> {
+  requirePermission(actor, 'reports.read');
+  const conditions: SQL[] = [sql`${members.deliveryState} = 'failed'`];
+  if (query.login === 'without') conditions.push(sql`not ${members.hasLogin}`);
+  if (query.login === 'with') conditions.push(sql`${members.hasLogin}`);
+  return reportPage(KEYS, query.position, pageSize, (boundary, order, limit) =>
+    deps.db
+      .select({
+        memberId: members.id,
+        memberNumber: members.memberNumber,
+        firstName: members.firstName,
+        lastName: members.lastName,
+        email: members.email,
+        status: members.status,
+        hasLogin: members.hasLogin,
+        lastInvitedAt: members.lastInvitedAt,
+        deliveryDetail: members.deliveryDetail,
+        cursor: cursorColumn(KEYS),
+      })
+      .from(members)
+      .where(and(...conditions, boundary ?? undefined))
+      .orderBy(order)
+      .limit(limit),
+  );
+}

@@ -1,0 +1,130 @@
+import { and, eq, type SQL, sql } from 'drizzle-orm';
+import { queryRows } from '../../db/connect.ts';
+import { accounts, members, type Role } from '../../db/schema.ts';
+import type { Deps } from '../deps.ts';
+import { type Actor, requirePermission } from '../policy.ts';
+import { oneParam } from '../queryParams.ts';
+import {
+  cursorColumn,
+  type Key,
+  type PagePosition,
+  REPORT_PAGE_SIZE,
+  type ReportPage,
+  readPosition,
+  reportPage,
+} from './reportPager.ts';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+export const ACTIVITY_DAYS = 30;
+
+/** One UTC day (the portal shows dates in UTC): how many logins, by how many different members. */
+export type LoginDay = { day: string; logins: number; members: number };
+
+export type LoginsPerDay = {
+  /** Oldest first, every day of the period, days without a login included (as zero). */
+  days: LoginDay[];
+  totalLogins: number;
+  /**
+   * Members who logged in during the period, from accounts.last_login_at (one read of accounts instead of a
+   * distinct count over every login of the period, which costs seconds on a busy portal). The sign-in that
+   * comes with creating a login from an invitation is not counted, as in the never-logged-in list below.
+   */
+  activeMembers: number;
+};
+
+/**
+ * Logins per day over the last 30 days, today included, from login_history (one row per successful
+ * login), so nothing before the portal began recording logins is shown. Days are grouped as whole UTC days
+ * since the epoch: cheaper than formatting every row's date, and floor() keeps 23:59:59.9 on its own day.
+ */
+export async function loginsPerDay(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor): Promise<LoginsPerDay> {
+  requirePermission(actor, 'reports.read');
+  const now = deps.clock.now();
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const from = new Date(today - (ACTIVITY_DAYS - 1) * DAY_MS);
+  const until = new Date(today + DAY_MS);
+  const [counted, [active]] = await Promise.all([
+    queryRows<{ day: number | string; logins: number | string; members: number | string }>(
+      deps.db,
+      sql`select floor(extract(epoch from at) / 86400)::int as day,
+                 count(*) as logins, count(distinct account_id) as members
+          from login_history where at >= ${from} and at < ${until} group by 1`,
+    ),
+    queryRows<{ members: number | string }>(
+      deps.db,
+      sql`select count(*) as members from accounts
+          where last_login_at >= ${from} and last_login_at < ${until} and last_login_at > created_at`,
+    ),
+  ]);
+  const byDay = new Map(counted.map((r) => [Number(r.day) * DAY_MS, r]));
+  const days = Array.from({ length: ACTIVITY_DAYS }, (_, i) => {
+    const start = from.getTime() + i * DAY_MS;
+    const row = byDay.get(start);
+    const day = new Date(start).toISOString().slice(0, 10);
+    return { day, logins: Number(row?.logins ?? 0), members: Number(row?.members ?? 0) };
+  });
+  const totalLogins = days.reduce((sum, d) => sum + d.logins, 0);
+  return { days, totalLogins, activeMembers: Number(active?.members ?? 0) };
+}
+
+/** A login that has not been used since it was made. */
+export type UnusedLogin = {
+  accountId: number;
+  memberId: number;
+  memberNumber: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  username: string;
+  role: Role;
+  createdAt: Date;
+};
+
+export type NeverLoggedInQuery = { position: PagePosition };
+
+export const parseNeverLoggedInQuery = (raw: Record<string, unknown>): NeverLoggedInQuery => ({
+  position: readPosition(oneParam(raw, 'after'), oneParam(raw, 'before')),
+});
+
+/**
+ * "Has not logged in since the login was created". Creating a login from an invitation signs the member in
+ * and sets last_login_at to the creation instant itself (acceptInvitation), while logins made by an
+ * administrator or the command line start with none. So a login counts as used only once last_login_at
+ * is later than created_at.
+ */
+export const neverLoggedInCondition: SQL = sql`(${accounts.lastLoginAt} is null or ${accounts.lastLoginAt} <= ${accounts.createdAt})`;
+
+// Oldest login first: those who have been waiting longest to come back.
+const KEYS: Key[] = [
+  { column: accounts.createdAt, type: 'timestamptz' },
+  { column: accounts.id, type: 'bigint' },
+];
+
+export async function listNeverLoggedIn(
+  deps: Pick<Deps, 'db'>,
+  actor: Actor,
+  query: NeverLoggedInQuery,
+  pageSize = REPORT_PAGE_SIZE,
+): Promise<ReportPage<UnusedLogin>> {
+  requirePermission(actor, 'reports.read');
+  return reportPage(KEYS, query.position, pageSize, (boundary, order, limit) =>
+    deps.db
+      .select({
+        accountId: accounts.id,
+        memberId: members.id,
+        memberNumber: members.memberNumber,
+        firstName: members.firstName,
+        lastName: members.lastName,
+        email: members.email,
+        username: accounts.username,
+        role: accounts.role,
+        createdAt: accounts.createdAt,
+        cursor: cursorColumn(KEYS),
+      })
+      .from(accounts)
+      .innerJoin(members, eq(members.id, accounts.memberId))
+      .where(and(neverLoggedInCondition, boundary ?? undefined))
+      .orderBy(order)
+      .limit(limit),
+  );
+}

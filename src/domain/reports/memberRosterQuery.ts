@@ -1,0 +1,191 @@
+import { ValidationErrors } from '../../errors.ts';
+import { badParam } from '../queryParams.ts';
+
+/**
+ * What Member Roster - Current can be sorted by. Invitations sent, Last invited and Delivery are shown but
+ * not sortable: keeping them fast on a million members would take more indexes on `members`, which every
+ * roster import pays for (Invitation Codes sorts the members without a login by them).
+ */
+export const rosterSorts = [
+  'memberNumber',
+  'name',
+  'email',
+  'username',
+  'loginCreated',
+  'lastLogin',
+] as const;
+export type RosterSort = (typeof rosterSorts)[number];
+export type SortDir = 'asc' | 'desc';
+
+export type RosterFilter = {
+  login?: 'has' | 'none';
+  /** Last login on or after the start of this day (UTC). */
+  lastLoginAfter?: Date;
+  /** Last login before the start of this day (UTC). */
+  lastLoginBefore?: Date;
+  /** Only members whose newest invitation email failed. */
+  deliveryFailed?: boolean;
+};
+
+export type RosterQuery = RosterFilter & {
+  sort: RosterSort;
+  dir: SortDir;
+  /** Opaque cursors from a previous page: the page after / before that point. */
+  after?: string;
+  before?: string;
+  limit?: number;
+};
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 200;
+const DATE_MESSAGE = 'Enter the date as year-month-day, for example 2026-01-31.';
+
+function parseDay(value: string): Date | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const date = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
+  return date && date.toISOString().slice(0, 10) === value ? date : null;
+}
+
+const one = (raw: Record<string, unknown>, name: string, errors: Record<string, string>) => {
+  const value = raw[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') {
+    errors[name] = `Give "${name}" only once.`;
+    return undefined;
+  }
+  return value.trim() === '' ? undefined : value.trim();
+};
+
+/**
+ * The report's query from a URL's query string. Every refused value is reported at once, next to its
+ * field, so the admin can fix them in one go.
+ */
+export function parseRosterQuery(raw: Record<string, unknown>): RosterQuery {
+  const errors: Record<string, string> = {};
+  const query: RosterQuery = { sort: 'name', dir: 'asc' };
+  const login = one(raw, 'login', errors);
+  if (login !== undefined && login !== 'any') {
+    if (login === 'has' || login === 'none') query.login = login;
+    else errors.login = 'Login must be Any, Has a login or No login.';
+  }
+  for (const field of ['lastLoginAfter', 'lastLoginBefore'] as const) {
+    const value = one(raw, field, errors);
+    if (value === undefined) continue;
+    const day = parseDay(value);
+    if (day) query[field] = day;
+    else errors[field] = DATE_MESSAGE;
+  }
+  const failed = one(raw, 'deliveryFailed', errors);
+  if (failed !== undefined) {
+    if (['1', 'on', 'true'].includes(failed)) query.deliveryFailed = true;
+    else errors.deliveryFailed = 'Delivery failed only is either ticked or not.';
+  }
+  const sort = one(raw, 'sort', errors);
+  if (sort !== undefined) {
+    if ((rosterSorts as readonly string[]).includes(sort)) query.sort = sort as RosterSort;
+    else errors.sort = `Sort by one of: ${rosterSorts.join(', ')}.`;
+  }
+  const dir = one(raw, 'dir', errors);
+  if (dir !== undefined) {
+    if (dir === 'asc' || dir === 'desc') query.dir = dir;
+    else errors.dir = 'The sort direction must be asc or desc.';
+  }
+  const after = one(raw, 'after', errors);
+  const before = one(raw, 'before', errors);
+  if (after) query.after = after;
+  if (before) query.before = before;
+  Object.assign(errors, filterErrors(query));
+  if (Object.keys(errors).length > 0) throw new ValidationErrors(errors);
+  return query;
+}
+
+function filterErrors(query: RosterQuery): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const field of ['lastLoginAfter', 'lastLoginBefore'] as const) {
+    const d = query[field];
+    if (d !== undefined && Number.isNaN(d.getTime())) errors[field] = DATE_MESSAGE;
+  }
+  const { lastLoginAfter: from, lastLoginBefore: to } = query;
+  if (from && to && to <= from) {
+    errors.lastLoginBefore = 'Last login before must be a later day than Last login after.';
+  }
+  if (query.login === 'none' && (from || to)) {
+    errors.login = 'Members without a login have no Last Login: choose Any or Has a login to filter by it.';
+  }
+  if (query.after && query.before) errors.after = 'Ask for the page after a point or before it, not both.';
+  return errors;
+}
+
+/** The same checks for callers that build a query in code (tests, the benchmark): types alone do not stop them. */
+export function checkRosterQuery(query: RosterQuery): void {
+  const errors = filterErrors(query);
+  if (!(rosterSorts as readonly string[]).includes(query.sort)) {
+    errors.sort = `Sort by one of: ${rosterSorts.join(', ')}.`;
+  }
+  if (query.dir !== 'asc' && query.dir !== 'desc') errors.dir = 'The sort direction must be asc or desc.';
+  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    errors.limit = `Show between 1 and ${MAX_PAGE_SIZE} members per page.`;
+  }
+  if (Object.keys(errors).length > 0) throw new ValidationErrors(errors);
+}
+
+export const hasRosterFilters = (q: RosterFilter): boolean =>
+  Boolean(q.login || q.lastLoginAfter || q.lastLoginBefore || q.deliveryFailed);
+
+/** The filters as they are written in URLs and in the export's audit event. */
+export function rosterFilterParams(q: RosterFilter): Record<string, string> {
+  const p: Record<string, string> = {};
+  if (q.login) p.login = q.login;
+  if (q.lastLoginAfter) p.lastLoginAfter = q.lastLoginAfter.toISOString().slice(0, 10);
+  if (q.lastLoginBefore) p.lastLoginBefore = q.lastLoginBefore.toISOString().slice(0, 10);
+  if (q.deliveryFailed) p.deliveryFailed = '1';
+  return p;
+}
+
+/** The key types a cursor may carry, checked before they reach SQL. */
+export type KeyCast = 'text' | 'bigint' | 'timestamptz';
+
+const TIMESTAMP_JSON = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:\d{2})?|Z)$/;
+
+const keyIsValid = (value: unknown, cast: KeyCast): boolean =>
+  cast === 'bigint'
+    ? Number.isSafeInteger(value)
+    : typeof value === 'string' && (cast === 'text' ? value.length <= 1000 : TIMESTAMP_JSON.test(value));
+
+/** A cursor names its sort, direction, the part of the order (segment) and the sort-key values of a row. */
+type CursorBody = { s: RosterSort; d: SortDir; g: number; k: unknown[] };
+
+export const encodeCursor = (sort: RosterSort, dir: SortDir, segment: number, keys: unknown[]): string =>
+  Buffer.from(JSON.stringify({ s: sort, d: dir, g: segment, k: keys } satisfies CursorBody)).toString(
+    'base64url',
+  );
+
+/**
+ * A cursor from the browser is input like any other: it must belong to this sort and direction, and
+ * carry keys of the types its segment expects (`castsOf`), or it is refused with a validation error.
+ */
+export function decodeCursor(
+  cursor: string,
+  query: Pick<RosterQuery, 'sort' | 'dir'>,
+  castsOf: (segment: number) => readonly KeyCast[] | undefined,
+  field: string,
+): { segment: number; keys: (string | number)[] } {
+  let body: Partial<CursorBody> | null = null;
+  try {
+    body = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<CursorBody>;
+  } catch {
+    body = null;
+  }
+  const casts = body && typeof body === 'object' && Number.isInteger(body.g) ? castsOf(body.g!) : undefined;
+  const keys = body && Array.isArray(body.k) ? body.k : null;
+  const valid =
+    casts !== undefined &&
+    keys !== null &&
+    body!.s === query.sort &&
+    body!.d === query.dir &&
+    keys.length === casts.length &&
+    keys.every((v, i) => keyIsValid(v, casts[i]!));
+  if (!valid) throw badParam('That page link is out of date. Start again from the first page.', field);
+  return { segment: body!.g!, keys: keys as (string | number)[] };
+}

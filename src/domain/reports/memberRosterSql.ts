@@ -1,0 +1,152 @@
+import { type SQL, sql } from 'drizzle-orm';
+import { queryRows } from '../../db/connect.ts';
+import type { DeliveryState } from '../../db/schema.ts';
+import type { Deps } from '../deps.ts';
+import type { KeyCast, RosterFilter, RosterSort, SortDir } from './memberRosterQuery.ts';
+
+/** Reading the report needs the database only (the benchmark calls it without a job queue). */
+export type DbDeps = Pick<Deps, 'db'>;
+
+/**
+ * One index-ordered source of rows: FROM, its own conditions, and its sort-key expressions. `sameAs`: other
+ * expressions equal to the keys (a join's other side); the keyset condition is put on them too, because
+ * the planner does not carry an inequality across a join, and would otherwise walk that side from its start.
+ */
+type Branch = { from: string; where: string[]; keys: string[]; sameAs?: string[] };
+
+/**
+ * A stretch of the report's order. Sorting by a login column puts the members with a value first (one
+ * index order on accounts) and those without one after them (read by member id), in both directions —
+ * PERFORMANCE.md: ordering with NULLs last is fast only as separately index-ordered parts, each with its
+ * own keyset. A segment of several branches (Last Login's "never logged in" and "no login") is their
+ * merge on the shared key. A segment without branches is empty under the current filters.
+ */
+export type Segment = { casts: readonly KeyCast[]; branches: Branch[] };
+
+export type RawRow = {
+  id: number | string;
+  member_number: string;
+  first_name: string;
+  last_name: string;
+  email: string;
+  username: string | null;
+  login_created_at: Date | string | null;
+  last_login_at: Date | string | null;
+  invitations_sent: number | string;
+  last_invited_at: Date | string | null;
+  delivery_state: DeliveryState | null;
+  delivery_detail: string | null;
+  sort_key: unknown[] | string;
+};
+
+const COLUMNS = `m.id, m.member_number, m.first_name, m.last_name, m.email, a.username,
+  a.created_at as login_created_at, a.last_login_at, m.invitations_sent, m.last_invited_at,
+  m.delivery_state, m.delivery_detail`;
+
+/**
+ * "Delivery failed only" over the logins reads the failed members with a login first (members_failed_idx;
+ * few: a member who joined had their invitation delivered), then joins and sorts them. Walking an accounts
+ * index instead, the planner — which cannot know that failing and joining rarely go together — could read
+ * all of it looking for them. OFFSET 0 keeps it from merging the step back in. Members without a login are
+ * read through the members indexes, where the planner has delivery_state's own statistics to choose by.
+ */
+const failedWithLogin = `(select * from members where delivery_state = 'failed' and has_login offset 0) m`;
+
+/** Every segment of a sort, in order; the indexes behind them are in src/db/schema.ts. */
+export function segmentsOf(sort: RosterSort, f: RosterFilter): Segment[] {
+  const byMember = 'members m left join accounts a on a.member_id = m.id';
+  const byAccount = `accounts a join ${f.deliveryFailed ? failedWithLogin : 'members m'} on m.id = a.member_id`;
+  const dates = Boolean(f.lastLoginAfter || f.lastLoginBefore);
+  const one = (casts: KeyCast[], keys: string[]): Segment[] => [
+    { casts, branches: [{ from: byMember, where: [], keys }] },
+  ];
+  // Members without a login: nothing to sort them by but the tie-break. Excluded when filtered out, so
+  // that no query walks an index looking for rows that cannot match.
+  const noLogin: Branch[] =
+    f.login === 'has' || dates ? [] : [{ from: byMember, where: ['not m.has_login'], keys: ['m.id'] }];
+  const logins = (where: string[], keys: string[]): Branch[] =>
+    f.login === 'none' ? [] : [{ from: byAccount, where, keys }];
+  switch (sort) {
+    case 'name':
+      return one(['text', 'text', 'bigint'], ['m.last_name', 'm.first_name', 'm.id']);
+    case 'memberNumber':
+      return one(['text'], ['m.member_number']); // unique: no tie-break needed
+    case 'email':
+      return one(['text', 'bigint'], ['m.email_lower', 'm.id']);
+    case 'username':
+      return [
+        { casts: ['text'], branches: logins([], ['a.username_lower']) }, // unique
+        { casts: ['bigint'], branches: noLogin },
+      ];
+    case 'loginCreated':
+      return [
+        { casts: ['timestamptz', 'bigint'], branches: logins([], ['a.created_at', 'a.member_id']) },
+        { casts: ['bigint'], branches: noLogin },
+      ];
+    case 'lastLogin':
+      return [
+        {
+          casts: ['timestamptz', 'bigint'],
+          branches: logins(['a.last_login_at is not null'], ['a.last_login_at', 'a.member_id']),
+        },
+        {
+          casts: ['bigint'],
+          branches: [
+            ...(dates
+              ? []
+              : logins(['a.last_login_at is null'], ['a.member_id']).map((b) => ({
+                  ...b,
+                  sameAs: ['m.id'],
+                }))),
+            ...noLogin,
+          ],
+        },
+      ];
+  }
+}
+
+/** The filter conditions every branch shares. */
+export function filterConditions(f: RosterFilter): SQL[] {
+  const where: SQL[] = [sql`m.status = 'current'`];
+  if (f.login === 'has') where.push(sql`m.has_login`);
+  if (f.login === 'none') where.push(sql`not m.has_login`);
+  // A literal, not a parameter, so that the planner can prove members_failed_idx applies.
+  if (f.deliveryFailed) where.push(sql`m.delivery_state = 'failed'`);
+  if (f.lastLoginAfter) where.push(sql`a.last_login_at >= ${f.lastLoginAfter.toISOString()}::timestamptz`);
+  if (f.lastLoginBefore) where.push(sql`a.last_login_at < ${f.lastLoginBefore.toISOString()}::timestamptz`);
+  return where;
+}
+
+export type Fetch = { dir: SortDir; cursor: (string | number)[] | null; limit: number };
+
+function branchQuery(b: Branch, seg: Segment, shared: SQL[], f: Fetch): SQL {
+  const conditions = [...shared, ...b.where.map((w) => sql.raw(w))];
+  if (f.cursor) {
+    const values = sql.join(
+      b.keys.map((_, i) => sql`${f.cursor![i]}::${sql.raw(seg.casts[i]!)}`),
+      sql`, `,
+    );
+    for (const keys of [b.keys, ...(b.sameAs ? [b.sameAs] : [])]) {
+      const columns = sql.raw(keys.join(', '));
+      conditions.push(f.dir === 'asc' ? sql`(${columns}) > (${values})` : sql`(${columns}) < (${values})`);
+    }
+  }
+  const order = sql.raw(b.keys.map((k) => `${k} ${f.dir}`).join(', '));
+  const keyColumns = sql.raw(b.keys.map((k, i) => `${k} as k${i}`).join(', '));
+  return sql`select ${sql.raw(COLUMNS)}, json_build_array(${sql.raw(b.keys.join(', '))}) as sort_key, ${keyColumns}
+    from ${sql.raw(b.from)} where ${sql.join(conditions, sql` and `)} order by ${order} limit ${f.limit}`;
+}
+
+/** Up to `limit` rows of one segment in `dir` order, strictly past `cursor`. */
+export async function fetchSegment(deps: DbDeps, seg: Segment, shared: SQL[], f: Fetch): Promise<RawRow[]> {
+  if (seg.branches.length === 0) return [];
+  if (seg.branches.length === 1)
+    return queryRows<RawRow>(deps.db, branchQuery(seg.branches[0]!, seg, shared, f));
+  // Each branch reads at most `limit` rows down its own index; the merge sorts only those.
+  const parts = sql.join(
+    seg.branches.map((b) => sql`(${branchQuery(b, seg, shared, f)})`),
+    sql` union all `,
+  );
+  const order = sql.raw(seg.casts.map((_, i) => `k${i} ${f.dir}`).join(', '));
+  return queryRows<RawRow>(deps.db, sql`select * from (${parts}) u order by ${order} limit ${f.limit}`);
+}

@@ -1,0 +1,128 @@
+import { and, eq, gt, isNull, lte, notExists, type SQL, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { type DeliveryState, invitations, members } from '../../db/schema.ts';
+import type { Deps } from '../deps.ts';
+import { type Actor, requirePermission } from '../policy.ts';
+import { badParam, oneParam } from '../queryParams.ts';
+import {
+  cursorColumn,
+  type Key,
+  type PagePosition,
+  REPORT_PAGE_SIZE,
+  type ReportPage,
+  readPosition,
+  reportPage,
+} from './reportPager.ts';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The choices of the "Expiring within" filter, in days; absent means all open invitations. */
+export const expiringWithinDays = [1, 3, 7] as const;
+export type ExpiringWithin = (typeof expiringWithinDays)[number];
+
+export type PendingInvitationsQuery = { within?: ExpiringWithin; position: PagePosition };
+
+/** One member whose newest invitation link still works. */
+export type PendingInvitation = {
+  memberId: number;
+  memberNumber: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  status: 'current' | 'lapsed';
+  invitationsSent: number;
+  deliveryState: DeliveryState | null;
+  invitationId: number;
+  issuedAt: Date;
+  expiresAt: Date;
+};
+
+/** The page and the instant it was computed at, so "expires in N days" is worked out from the same now. */
+export type PendingInvitationsPage = ReportPage<PendingInvitation> & { now: Date };
+
+/** The report's query from a URL's query string; a bad value is an AppError naming its field. */
+export function parsePendingInvitationsQuery(raw: Record<string, unknown>): PendingInvitationsQuery {
+  const within = oneParam(raw, 'within');
+  const query: PendingInvitationsQuery = {
+    position: readPosition(oneParam(raw, 'after'), oneParam(raw, 'before')),
+  };
+  if (within !== undefined && within !== 'all') {
+    const days = Number(within);
+    if (!(expiringWithinDays as readonly number[]).includes(days)) {
+      throw badParam('Choose 1, 3 or 7 days, or All.', 'within');
+    }
+    query.within = days as ExpiringWithin;
+  }
+  return query;
+}
+
+// Soonest to expire first; the invitation id breaks ties (one row per member, see below).
+const KEYS: Key[] = [
+  { column: invitations.expiresAt, type: 'timestamptz' },
+  { column: invitations.id, type: 'bigint' },
+];
+
+const newer = alias(invitations, 'newer');
+
+/**
+ * Pending Invitations: members without a login whose newest invitation is neither used, revoked nor
+ * expired. Read from the open invitations rather than from every member: "soonest to expire" can only be
+ * ordered there. The member's newest invitation is the one no other of theirs was issued after (same
+ * order as the Profile's history: created_at, then id); older links that still work do not add rows.
+ */
+export async function listPendingInvitations(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  actor: Actor,
+  query: PendingInvitationsQuery,
+  pageSize = REPORT_PAGE_SIZE,
+): Promise<PendingInvitationsPage> {
+  requirePermission(actor, 'reports.read');
+  const now = deps.clock.now();
+  const conditions: SQL[] = [
+    isNull(invitations.usedAt),
+    isNull(invitations.revokedAt),
+    gt(invitations.expiresAt, now),
+    sql`not ${members.hasLogin}`,
+    notExists(
+      deps.db
+        .select({ one: sql`1` })
+        .from(newer)
+        .where(
+          and(
+            eq(newer.memberId, invitations.memberId),
+            sql`(${newer.createdAt}, ${newer.id}) > (${invitations.createdAt}, ${invitations.id})`,
+          ),
+        ),
+    ),
+  ];
+  if (query.within)
+    conditions.push(lte(invitations.expiresAt, new Date(now.getTime() + query.within * DAY_MS)));
+
+  const page = await reportPage(KEYS, query.position, pageSize, (boundary, order, limit) =>
+    deps.db
+      .select({
+        memberId: members.id,
+        memberNumber: members.memberNumber,
+        firstName: members.firstName,
+        lastName: members.lastName,
+        email: members.email,
+        status: members.status,
+        invitationsSent: members.invitationsSent,
+        deliveryState: members.deliveryState,
+        invitationId: invitations.id,
+        issuedAt: invitations.createdAt,
+        expiresAt: invitations.expiresAt,
+        cursor: cursorColumn(KEYS),
+      })
+      .from(invitations)
+      .innerJoin(members, eq(members.id, invitations.memberId))
+      .where(and(...conditions, boundary ?? undefined))
+      .orderBy(order)
+      .limit(limit),
+  );
+  return { ...page, now };
+}
+
+/** Whole days left before `expiresAt` (0: less than a day), as "expires in N days" says it. */
+export const daysLeft = (expiresAt: Date, now: Date): number =>
+  Math.max(0, Math.floor((expiresAt.getTime() - now.getTime()) / DAY_MS));

@@ -1,0 +1,108 @@
+import { desc, inArray, sql } from 'drizzle-orm';
+import { type Db, queryRows } from '../../db/connect.ts';
+import { invitationRounds } from '../../db/schema.ts';
+import type { Deps } from '../deps.ts';
+import { type Actor, requirePermission } from '../policy.ts';
+import { LARGE_ROUND, recentCounts } from './recentCounts.ts';
+import type { RoundKind } from './roundFigures.ts';
+
+const DAY_MS = 86_400_000;
+/** How many of the newest Send All / reminder rounds get a curve. */
+export const CURVE_ROUNDS = 5;
+/** A curve follows its round this many days: nearly every response comes in the first weeks. */
+export const CURVE_DAYS = 60;
+
+export type ResponseCurve = {
+  roundId: number;
+  kind: Extract<RoundKind, 'send_all' | 'reminder'>;
+  startedAt: Date;
+  total: number;
+  /**
+   * The cumulative share (percent, one decimal) of the round's members who had created a login by each
+   * point: the start (0), then the end of each day since — the last point is "now" while a day is open.
+   */
+  points: { x: Date; y: number }[];
+};
+
+type PerDay = { round_id: number | string; day: number; n: number }[];
+const cache = recentCounts<PerDay>();
+
+/** Per round and per day since its start, how many of its members created their login that day. */
+async function loginsPerDay(db: Db, rounds: { id: number; startedAt: Date; total: number }[], days: number) {
+  // Large rounds are counted at most every 30 s per process, like their figures in the table.
+  const large = rounds.reduce((sum, r) => sum + r.total, 0) >= LARGE_ROUND;
+  const key = `${days}:${rounds.map((r) => `${r.id}@${r.startedAt.getTime()}`).join(',')}`;
+  const hit = large ? cache.get(db, key) : undefined;
+  if (hit) return hit;
+  const ids = sql.join(
+    rounds.map((r) => sql`${r.id}`),
+    sql`, `,
+  );
+  const perDay = await queryRows<PerDay[number]>(
+    db,
+    sql`select e.round_id,
+               floor(extract(epoch from (a.created_at - r.started_at)) / 86400)::int as day,
+               count(*)::int as n
+        from email_messages e
+        join invitation_rounds r on r.id = e.round_id
+        join accounts a on a.member_id = e.member_id
+        where e.round_id in (${ids}) and a.created_at > r.started_at
+          and a.created_at < r.started_at + make_interval(days => ${days})
+        group by 1, 2`,
+  );
+  if (large) cache.set(db, key, perDay);
+  return perDay;
+}
+
+/**
+ * The response curves of the newest Send All and reminder rounds: one grouped query counts, per round and
+ * per day since its start, the round's members whose login was created in that day (reading each round's
+ * messages once, joined to accounts by their unique member_id); large rounds at most every 30 s.
+ */
+export async function responseCurves(
+  deps: Deps,
+  actor: Actor,
+  rounds = CURVE_ROUNDS,
+  days = CURVE_DAYS,
+): Promise<ResponseCurve[]> {
+  requirePermission(actor, 'reports.read');
+  const recent = await deps.db
+    .select({
+      id: invitationRounds.id,
+      kind: invitationRounds.kind,
+      startedAt: invitationRounds.startedAt,
+      total: invitationRounds.total,
+    })
+    .from(invitationRounds)
+    .where(inArray(invitationRounds.kind, ['send_all', 'reminder']))
+    .orderBy(desc(invitationRounds.startedAt), desc(invitationRounds.id))
+    .limit(rounds);
+  const withMembers = recent.filter((r) => r.total > 0);
+  if (withMembers.length === 0) return [];
+  const perDay = await loginsPerDay(deps.db, withMembers, days);
+  const now = deps.clock.now().getTime();
+  return withMembers.map((r) => {
+    const start = r.startedAt.getTime();
+    const openDays = Math.min(days, Math.max(0, Math.ceil((now - start) / DAY_MS)));
+    const counts = new Map(perDay.filter((p) => Number(p.round_id) === r.id).map((p) => [p.day, p.n]));
+    const points = [{ x: r.startedAt, y: 0 }];
+    let cumulative = 0;
+    for (let d = 1; d <= openDays; d++) {
+      cumulative += counts.get(d - 1) ?? 0;
+      points.push({
+        x: new Date(Math.min(start + d * DAY_MS, now)),
+        y: Math.round((1000 * cumulative) / r.total) / 10,
+      });
+    }
+    return {
+      roundId: r.id,
+      kind: r.kind as ResponseCurve['kind'],
+      startedAt: r.startedAt,
+      total: r.total,
+      points,
+    };
+  });
+}
+
+/** Forget the remembered counts, e.g. in tests that empty the database. */
+export const forgetResponseCurves = (db: Db): void => cache.forget(db);

@@ -1,0 +1,94 @@
+import { CsrfField, ErrorSummary, Field, type FieldErrors, Notice } from '../../ui/forms.tsx';
+import { Layout, type PageContext } from '../../ui/Layout.tsx';
+
+type FormProps = { ctx: PageContext; value?: string; errors?: FieldErrors };
+
+const BackToLogin = () => (
+  <p>
+    <a href="/login">Back to Log in</a>
+  </p>
+);
+
+export function ForgotPasswordPage({ ctx, value, errors }: FormProps) {
+  return (
+    <Layout ctx={ctx} title="Forgot password">
+      <div class="card narrow">
+        <h1>Forgot your password?</h1>
+        <p>
+          Type your username or the email address the organisation has on file for you. We will email a link
+          for setting a new password to that address.
+        </p>
+        <ErrorSummary errors={errors} />
+        <form method="post" action="/forgot-password" novalidate>
+          <CsrfField token={ctx.csrfToken} />
+          <Field
+            name="identifier"
+            label="Username or email"
+            value={value}
+            autocomplete="username"
+            required
+            errors={errors}
+          />
+          <button type="submit">Email me a link</button>
+        </form>
+        <p>
+          <a href="/forgot-username">Forgot username?</a>
+        </p>
+        <BackToLogin />
+      </div>
+    </Layout>
+  );
+}
+
+export function ForgotUsernamePage({ ctx, value, errors }: FormProps) {
+  return (
+    <Layout ctx={ctx} title="Forgot username">
+      <div class="card narrow">
+        <h1>Forgot your username?</h1>
+        <p>Type the email address the organisation has on file for you. We will email you your username.</p>
+        <ErrorSummary errors={errors} />
+        <form method="post" action="/forgot-username" novalidate>
+          <CsrfField token={ctx.csrfToken} />
+          <Field
+            name="email"
+            label="Email address"
+            type="email"
+            value={value}
+            autocomplete="email"
+            required
+            errors={errors}
+          />
+          <button type="submit">Email me my username</button>
+        </form>
+        <p>
+          <a href="/forgot-password">Forgot password?</a>
+        </p>
+        <BackToLogin />
+      </div>
+    </Layout>
+  );
+}
+
+/**
+ * The one answer to every well-formed request, whether or not anything matched or was sent: a different
+ * answer would tell a stranger which usernames and addresses belong to members.
+ */
+export function CheckEmailPage({ ctx, what }: { ctx: PageContext; what: 'password' | 'username' }) {
+  return (
+    <Layout ctx={ctx} title="Check your email">
+      <div class="card narrow">
+        <h1>Check your email</h1>
+        <Notice>
+          {what === 'password'
+            ? 'If that matches a login, we have emailed a link for setting a new password to the address the organisation has on file. The link works for one hour.'
+            : 'If that address belongs to a login, we have emailed the username to it.'}
+        </Notice>
+        <p>
+          It can take a few minutes to arrive; check your spam folder too. Nothing arrived? The organisation
+          may have a different address for you — ask an administrator.
+        </p>
+        <BackToLogin />
+      </div>
+    </Layout>
+  );
+}

@@ -1,0 +1,99 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { accounts, emailMessages, passwordResets } from '../../src/db/schema.ts';
+import { deliverDueEmail } from '../../src/domain/email/deliverDueEmail.ts';
+import { type AccountEmailKind, queueAccountEmail } from '../../src/domain/email/queueAccountEmail.ts';
+import { createMailer, type Mailer } from '../../src/email/mailer.ts';
+import { browser, buildLogin } from '../factories.ts';
+import { useTestApp } from '../harness.ts';
+import { type SmtpSink, startSmtpSink } from '../smtpSink.ts';
+
+const app = useTestApp({ ORG_NAME: 'Riverside Rowing Club' });
+let sink: SmtpSink;
+let mailer: Mailer;
+
+beforeAll(async () => {
+  sink = await startSmtpSink();
+  mailer = createMailer(loadConfig({ SMTP_URL: sink.url }));
+});
+afterAll(async () => {
+  await mailer.close();
+  await sink.close();
+});
+
+const queue = (kind: AccountEmailKind, memberId: number, toAddress: string) =>
+  app.deps.db.transaction((tx) => queueAccountEmail(tx, app.clock.now(), { kind, memberId, toAddress }));
+const messageRow = async (id: number) =>
+  (await app.deps.db.select().from(emailMessages).where(eq(emailMessages.id, id)))[0]!;
+
+describe('emails about a login', () => {
+  it('username_changed shows the username as it is when sent, and what to do if unexpected', async () => {
+    const member = await buildLogin(app, { username: 'old.name' });
+    const id = await queue('username_changed', member.memberId, 'old.name@example.org');
+    // Changed again before the worker got to it: the email must name the login's current username.
+    await app.deps.db
+      .update(accounts)
+      .set({ username: 'newest.name', usernameLower: 'newest.name' })
+      .where(eq(accounts.id, member.accountId));
+    const before = sink.messages.length;
+    await deliverDueEmail(app.deps, mailer);
+    const [mail] = (await sink.waitForMessages(before + 1)).slice(before);
+    expect(mail?.to).toEqual(['old.name@example.org']);
+    expect(mail?.subject).toBe('Your username for the Riverside Rowing Club member portal has changed');
+    expect(mail?.text).toContain('An administrator of Riverside Rowing Club has changed the username');
+    expect(mail?.text).toContain('Your new username is:\nnewest.name');
+    expect(mail?.text).not.toContain('old.name\n');
+    expect(mail?.text).toContain('If you did not expect this change');
+    expect(mail?.html).toContain('>newest.name</span>');
+    const row = await messageRow(id);
+    expect(row.state).toBe('sent');
+    expect(row.textBody).toContain('newest.name');
+  });
+
+  it('skips an email about a login that no longer exists, saying why', async () => {
+    const member = await buildLogin(app);
+    const reset = await queue('password_reset', member.memberId, 'x@example.org');
+    const reminder = await queue('username_reminder', member.memberId, 'x@example.org');
+    await app.deps.db.delete(accounts).where(eq(accounts.id, member.accountId));
+    const before = sink.messages.length;
+    await deliverDueEmail(app.deps, mailer);
+    expect(sink.messages.length).toBe(before);
+    for (const id of [reset, reminder]) {
+      const row = await messageRow(id);
+      expect(row.state).toBe('skipped');
+      expect(row.lastError).toBe('Not sent: the member no longer has a login.');
+    }
+    expect(await app.deps.db.select().from(passwordResets)).toHaveLength(0);
+  });
+
+  it('closes the link of an attempt the mail server refused when the retry carries a new one', async () => {
+    const member = await buildLogin(app, { username: 'greylisted' });
+    sink.respondTo.set('greylisted@example.org', { code: 451, message: 'Greylisted' });
+    const id = await queue('password_reset', member.memberId, 'greylisted@example.org');
+    await deliverDueEmail(app.deps, mailer);
+    expect((await messageRow(id)).state).toBe('deferred');
+    sink.respondTo.delete('greylisted@example.org');
+    app.clock.advance(61_000);
+    const before = sink.messages.length;
+    await deliverDueEmail(app.deps, mailer);
+    const [mail] = (await sink.waitForMessages(before + 1)).slice(before);
+    const row = await messageRow(id);
+    expect(row.state).toBe('sent');
+    const resets = await app.deps.db.select().from(passwordResets).orderBy(passwordResets.id);
+    expect(resets).toHaveLength(2);
+    expect(row.passwordResetId).toBe(resets[1]!.id);
+    expect(resets[0]!.expiresAt.getTime()).toBeLessThanOrEqual(app.clock.now().getTime());
+    const path = /http:\/\/portal\.test(\/reset-password\/[\w-]+)/.exec(mail!.text)![1]!;
+    expect((await browser(await app.server()).get(path)).statusCode).toBe(200);
+  });
+
+  it('keeps the reset link in the Email Log when there is no SMTP server (the log is the mailbox)', async () => {
+    const member = await buildLogin(app);
+    const id = await queue('password_reset', member.memberId, 'kept@example.org');
+    await deliverDueEmail(app.deps, createMailer(app.config));
+    const row = await messageRow(id);
+    expect(row.state).toBe('logged');
+    expect(row.textBody).toMatch(/http:\/\/portal\.test\/reset-password\/[\w-]{43}/);
+  });
+});

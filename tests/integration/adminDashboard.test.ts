@@ -1,0 +1,214 @@
+import { eq, sql } from 'drizzle-orm';
+import { h } from 'preact';
+import { renderToString } from 'preact-render-to-string';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { accounts, emailMessages, invitationRounds, members } from '../../src/db/schema.ts';
+import { forgetPendingCount } from '../../src/domain/invitations/pendingCount.ts';
+import { systemActor } from '../../src/domain/policy.ts';
+import { adminDashboard, forgetAdminDashboard } from '../../src/domain/reports/adminDashboard.ts';
+import { forgetRoundFigures } from '../../src/domain/reports/roundFigures.ts';
+import { Dashboard } from '../../src/http/pages/admin/Dashboard.tsx';
+import { browser, buildLogin, buildMember } from '../factories.ts';
+import { useTestApp } from '../harness.ts';
+
+const app = useTestApp();
+const at = (iso: string) => new Date(iso);
+
+// The figures are cached per process on a large roster; every test starts from a fresh count.
+beforeEach(() => {
+  forgetAdminDashboard(app.deps.db);
+  forgetPendingCount(app.deps.db);
+  forgetRoundFigures(app.deps.db);
+});
+
+let usernames = 0;
+async function joinedAt(memberId: number, createdAt: Date) {
+  usernames += 1;
+  await app.deps.db.insert(accounts).values({
+    memberId,
+    username: `joined${usernames}`,
+    usernameLower: `joined${usernames}`,
+    passwordHash: 'not-a-real-hash',
+    createdAt,
+    passwordChangedAt: createdAt,
+  });
+}
+
+async function signedIn(role: 'admin' | 'security_admin' | 'member' = 'admin') {
+  const login = await buildLogin(app, { role });
+  const b = browser(await app.server());
+  await b.logIn(login.username, login.password);
+  return { b, login };
+}
+
+/** The text of the page, tags removed and whitespace squeezed, for reading sentences. */
+const textOf = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
+
+const ctx = {
+  orgName: 'Test Org',
+  csrfToken: 'token',
+  passwordMinLength: 12,
+  publicUrl: 'http://portal.test',
+  user: null,
+};
+
+const NAV = ['Member Management', 'Invitation Codes', 'Member Search', 'Query Tool'];
+
+describe('Admin home dashboard', () => {
+  it('points an empty portal to Import, keeping the navigation', async () => {
+    const { b } = await signedIn('security_admin');
+    const res = await b.get('/admin');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('No members have been imported yet.');
+    expect(res.body).toMatch(
+      /<a class="button" href="\/admin\/member-management\/import">Import your roster<\/a>/,
+    );
+    for (const name of [...NAV, 'Reminder Rounds']) {
+      expect(res.body).toMatch(new RegExp(`<a href="[^"]+" aria-describedby="[^"]+">${name}</a>`));
+    }
+    expect(res.body).toContain('href="/admin/settings/reminder-rounds"');
+  });
+
+  it('shows who has joined, who has not, failed deliveries, the last round and the onboarding curve', async () => {
+    // Independent roster: 4 current members with logins (one of them the admin), 3 current without,
+    // 2 lapsed (one with a login); 2 members without a login whose invitation failed (one lapsed), and
+    // one with a login whose old invitation had failed (not in need of attention).
+    const { b, login } = await signedIn('admin'); // created 15 Jan
+    const current = await Promise.all(Array.from({ length: 6 }, () => buildMember(app)));
+    const lapsed = await Promise.all(Array.from({ length: 2 }, () => buildMember(app, { status: 'lapsed' })));
+    await joinedAt(current[0]!.id, at('2026-01-12T10:00:00Z'));
+    await joinedAt(current[1]!.id, at('2026-01-12T18:00:00Z'));
+    await joinedAt(current[2]!.id, at('2026-01-14T08:00:00Z'));
+    await joinedAt(lapsed[0]!.id, at('2026-01-13T08:00:00Z'));
+    const failed = (id: number) =>
+      app.deps.db.update(members).set({ deliveryState: 'failed' }).where(eq(members.id, id));
+    await failed(current[3]!.id);
+    await failed(lapsed[1]!.id);
+    await failed(current[0]!.id);
+
+    const [round] = await app.deps.db
+      .insert(invitationRounds)
+      .values({
+        kind: 'send_all',
+        startedByLabel: 'Ada Admin',
+        startedAt: at('2026-01-12T09:00:00Z'),
+        total: 3,
+      })
+      .returning();
+    for (const [i, state] of (['sent', 'failed', 'queued'] as const).entries()) {
+      await app.deps.db.insert(emailMessages).values({
+        kind: 'invitation',
+        memberId: current[i]!.id,
+        roundId: round!.id,
+        toAddress: 'x@example.org',
+        state,
+        createdAt: round!.startedAt,
+        updatedAt: round!.startedAt,
+      });
+    }
+
+    const data = await adminDashboard(app.deps, login.actor);
+    expect(data).toMatchObject({
+      rosterSize: 9,
+      currentMembers: 7,
+      currentWithLogin: 4,
+      currentShare: 57.1,
+      pending: 4,
+      failedDeliveries: 2,
+      reused: false,
+    });
+    expect(data.lastRound).toMatchObject({
+      id: round!.id,
+      delivered: 1,
+      failed: 1,
+      pending: 1,
+      loginsSince: 3,
+    });
+    // Logins by day, cumulative: 12 Jan 2, 13 Jan 3, 14 Jan 4, 15 Jan 5 (the admin).
+    expect(data.onboarding.bucket).toBe('day');
+    expect(data.onboarding.points.map((p) => [p.x.toISOString().slice(0, 10), p.y])).toEqual([
+      ['2026-01-12', 2],
+      ['2026-01-13', 3],
+      ['2026-01-14', 4],
+      ['2026-01-15', 5],
+    ]);
+
+    const html = (await b.get('/admin')).body;
+    const text = textOf(html);
+    expect(text).toContain('4 of 7 current members have a portal login (57.1%)');
+    expect(text).toContain('4 members without a login');
+    expect(text).toContain('2 failed deliveries need attention');
+    expect(html).toContain(
+      '<a href="/admin/member-management/invitation-codes?deliveryFailed=1">Show members whose invitation failed</a>',
+    );
+    expect(text).toContain(
+      'Last round: Send All to 3 members, started 12 Jan 2026, 09:00 UTC by Ada Admin: 1 delivered, 1 failed, 1 still to send; logins created since: 3 (100%).',
+    );
+    expect(html).toContain('<a href="/admin/query-tool/invitation-rounds">See every invitation round</a>');
+    // The chart, named and described, and its numbers as text.
+    expect(html).toContain('<title id="chart-onboarding-progress-title">Onboarding progress</title>');
+    expect(html).toMatch(/<desc id="chart-onboarding-progress-desc">[^<]*per day/);
+    const table = /<caption>Logins created<\/caption>[\s\S]*?<\/table>/.exec(html)![0];
+    expect([...table.matchAll(/<td>([^<]*)<\/td>/g)].map((m) => m[1])).toEqual([
+      '12 Jan 2026',
+      '2',
+      '13 Jan 2026',
+      '3',
+      '14 Jan 2026',
+      '4',
+      '15 Jan 2026',
+      '5',
+    ]);
+    // The navigation is still there, below the figures; no Reminder Rounds for an Administrator.
+    for (const name of NAV) expect(html).toContain(`">${name}</a>`);
+    expect(html.indexOf('dashboard-heading')).toBeLessThan(html.indexOf('aria-label="Admin"'));
+    expect(html).not.toContain('Reminder Rounds');
+  });
+
+  it('says when nothing has been sent and nobody has a login yet', async () => {
+    const { b } = await signedIn('admin');
+    await buildMember(app);
+    const text = textOf((await b.get('/admin')).body);
+    expect(text).toContain('1 of 2 current members have a portal login (50%)');
+    expect(text).toContain('No invitations have been sent yet.');
+    // Without any login at all (e.g. after Clear All Usernames, seen from the command line's authority).
+    await app.deps.db.delete(accounts);
+    const data = await adminDashboard(app.deps, systemActor());
+    const html = renderToString(h(Dashboard, { ctx: { ...ctx, user: null }, data }));
+    expect(textOf(html)).toContain('0 of 2 current members have a portal login (0%)');
+    expect(html).toContain('Nobody has created a portal login yet.');
+    expect(html).not.toContain('<svg');
+  });
+
+  it('is refused to a Member (403) and served to an Administrator', async () => {
+    const member = await signedIn('member');
+    expect((await member.b.get('/admin')).statusCode).toBe(403);
+    await expect(adminDashboard(app.deps, member.login.actor)).rejects.toThrow('access level');
+    const admin = await signedIn('admin');
+    expect((await admin.b.get('/admin')).statusCode).toBe(200);
+  });
+
+  it('on a large roster, reuses its figures for a while and says when they were counted', async () => {
+    const { b, login } = await signedIn('admin');
+    await app.deps.db.execute(sql`
+      insert into members (member_number, first_name, last_name, email, email_lower)
+      select 'L' || g, 'First', 'Last', 'l' || g || '@example.org', 'l' || g || '@example.org'
+      from generate_series(1, 20000) g`);
+    const first = await adminDashboard(app.deps, login.actor);
+    expect(first).toMatchObject({ rosterSize: 20001, currentWithLogin: 1, reused: false });
+    const someone = await buildMember(app);
+    await joinedAt(someone.id, app.clock.now());
+    const second = await adminDashboard(app.deps, login.actor);
+    expect(second).toMatchObject({ rosterSize: 20001, currentWithLogin: 1, reused: true });
+    expect(textOf((await b.get('/admin')).body)).toContain(
+      'Counted 15 Jan 2026, 09:00 UTC. On a roster this large the figures are recounted at most every 30 seconds.',
+    );
+    forgetAdminDashboard(app.deps.db);
+    const third = await adminDashboard(app.deps, login.actor);
+    expect(third).toMatchObject({ rosterSize: 20002, currentWithLogin: 2, reused: false });
+  });
+});

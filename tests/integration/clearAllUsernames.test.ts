@@ -1,0 +1,335 @@
+import { eq, sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { queryRows } from '../../src/db/connect.ts';
+import { accounts, auditEvents, clearedLogins, invitations, loginClears } from '../../src/db/schema.ts';
+import { createLogin } from '../../src/domain/accounts/createLogin.ts';
+import { reenableInviteLink } from '../../src/domain/invitations/reenableInviteLink.ts';
+import { purgeExpiredClears } from '../../src/domain/loginClears/purgeExpiredClears.ts';
+import { browser, buildLogin, buildMember } from '../factories.ts';
+import { useTestApp } from '../harness.ts';
+
+const app = useTestApp();
+const CODES = '/admin/member-management/invitation-codes';
+const CLEAR = `${CODES}/clear-all-usernames`;
+const DAY = 24 * 60 * 60_000;
+
+/** A Security Administrator signed in, three members and two other admins with logins. */
+async function portal() {
+  const server = await app.server();
+  const me = await buildLogin(app, { role: 'security_admin' });
+  const otherSecurity = await buildLogin(app, { role: 'security_admin' });
+  const admin = await buildLogin(app, { role: 'admin' });
+  const members = [await buildLogin(app), await buildLogin(app), await buildLogin(app)];
+  const b = browser(server);
+  await b.logIn(me.username, me.password);
+  return { server, me, otherSecurity, admin, members, b };
+}
+
+const accountIds = async () =>
+  (await app.deps.db.select({ id: accounts.id }).from(accounts)).map((r) => r.id);
+const auditOf = (action: string) =>
+  app.deps.db.select().from(auditEvents).where(eq(auditEvents.action, action));
+const fieldError = (html: string, name: string) =>
+  new RegExp(`<p class="error" id="${name}-error">([^<]*)</p>`).exec(html)?.[1]?.replace(/&quot;/g, '"');
+
+/** Submits the Clear All Usernames form the way the page offers it. */
+const clear = (b: ReturnType<typeof browser>, fields: Record<string, string>) =>
+  b.submit(CLEAR, CLEAR, fields);
+
+async function nothingChanged(before: number[]) {
+  expect((await accountIds()).sort()).toEqual(before.sort());
+  expect(await app.deps.db.select().from(loginClears)).toHaveLength(0);
+  expect(await auditOf('logins.cleared_all')).toHaveLength(0);
+}
+
+describe('Clear All Usernames', () => {
+  it('shows exactly how many logins it removes: members, and other admins only as an option', async () => {
+    const { b } = await portal();
+    await buildMember(app); // on the roster without a login: nothing to remove
+    const page = await b.get(CLEAR);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<strong>3</strong> member logins');
+    expect(page.body).toContain("<strong>2</strong> other administrators' logins");
+    expect(page.body).toContain("Also remove other administrators' logins (2)");
+    expect(page.body).toContain('clear 3 logins');
+    expect(page.body).toContain('clear 5 logins');
+    expect(page.body).toContain('<label for="confirmation">Confirmation</label>');
+    expect(page.body).toContain('<label for="password">Your password</label>');
+    expect(page.body).toMatch(/<button type="submit" class="danger">Clear All Usernames<\/button>/);
+  });
+
+  it('refuses a wrong phrase, a stale count and a wrong password with field errors, changing nothing', async () => {
+    const { b, me } = await portal();
+    const before = await accountIds();
+    const wrongPhrase = await clear(b, {
+      confirmation: 'clear all',
+      password: me.password,
+      includeAdmins: 'yes',
+    });
+    expect(wrongPhrase.statusCode).toBe(400);
+    expect(fieldError(wrongPhrase.body, 'confirmation')).toContain('Type "clear 5 logins" exactly');
+    expect(wrongPhrase.body).toMatch(/id="includeAdmins" name="includeAdmins" value="yes" checked/);
+    expect(wrongPhrase.body).toContain('value="clear all"');
+    await nothingChanged(before);
+
+    // The page showed 3 member logins; a member joins before the form is sent.
+    const page = await b.get(CLEAR);
+    await buildLogin(app);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
+    const stale = await app.server().then((s) =>
+      s.inject({
+        method: 'POST',
+        url: CLEAR,
+        headers: { cookie: b.cookies, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({
+          _csrf: csrf,
+          shownMembers: '3',
+          shownAdmins: '2',
+          confirmation: 'clear 3 logins',
+          password: me.password,
+        }).toString(),
+      }),
+    );
+    expect(stale.statusCode).toBe(400);
+    expect(fieldError(stale.body, 'confirmation')).toContain('has changed since the page was shown');
+    expect(fieldError(stale.body, 'confirmation')).toContain('"clear 4 logins"');
+    expect(stale.body).toContain('<strong>4</strong> member logins');
+    const afterJoin = await accountIds();
+
+    const wrongPassword = await clear(b, { confirmation: 'clear 4 logins', password: 'not my password' });
+    expect(wrongPassword.statusCode).toBe(400);
+    expect(fieldError(wrongPassword.body, 'password')).toBe('That is not your password.');
+    expect(fieldError(wrongPassword.body, 'confirmation')).toBeUndefined();
+    expect(wrongPassword.body).toContain('value="clear 4 logins"');
+    await nothingChanged(afterJoin);
+  });
+
+  it('throttles wrong passwords: after five, even the right one waits', async () => {
+    const { b, me } = await portal();
+    const before = await accountIds();
+    for (let i = 0; i < 5; i += 1) {
+      expect((await clear(b, { confirmation: 'clear 3 logins', password: `wrong ${i}` })).statusCode).toBe(
+        400,
+      );
+    }
+    const throttled = await clear(b, { confirmation: 'clear 3 logins', password: me.password });
+    expect(throttled.statusCode).toBe(429);
+    expect(fieldError(throttled.body, 'password')).toContain('Too many wrong passwords');
+    await nothingChanged(before);
+    app.clock.advance(16 * 60_000);
+    expect((await clear(b, { confirmation: 'clear 3 logins', password: me.password })).statusCode).toBe(303);
+  });
+
+  it('removes member logins only, ends their sessions, lists them in Invitation Codes, one audit event', async () => {
+    const { server, b, me, otherSecurity, admin, members } = await portal();
+    const memberBrowser = browser(server);
+    await memberBrowser.logIn(members[0]!.username, members[0]!.password);
+    expect((await memberBrowser.get('/home')).statusCode).toBe(200);
+    const adminBrowser = browser(server);
+    await adminBrowser.logIn(admin.username, admin.password);
+    const before = await b.get(CODES);
+    expect(before.body).not.toContain(members[0]!.username);
+
+    const done = await clear(b, { confirmation: 'Clear 3 Logins', password: me.password });
+    expect(done.statusCode).toBe(303);
+    const [row] = await app.deps.db.select().from(loginClears);
+    expect(done.headers.location).toBe(`${CLEAR}/${row!.id}?done=1`);
+    expect(row).toMatchObject({ removed: 3, includedAdmins: false, actorLabel: me.username });
+    expect(row!.restorableUntil.getTime()).toBe(app.clock.now().getTime() + 30 * DAY);
+    const summary = await b.get(done.headers.location as string);
+    expect(summary.body).toContain('Removed 3 logins. Those members are back in Invitation Codes.');
+
+    expect((await accountIds()).sort()).toEqual(
+      [me.accountId, otherSecurity.accountId, admin.accountId].sort(),
+    );
+    const copies = await app.deps.db.select().from(clearedLogins);
+    expect(copies.map((c) => c.accountId).sort()).toEqual(members.map((m) => m.accountId).sort());
+    // The member's session ended: the same cookie now leads to the login page. The admin's did not.
+    const after = await memberBrowser.get('/home');
+    expect(after.statusCode).toBe(302);
+    expect(after.headers.location).toMatch(/^\/login/);
+    expect((await adminBrowser.get(CODES)).statusCode).toBe(200);
+
+    const codes = await b.get(CODES);
+    for (const m of members) expect(codes.body).toContain(`href="/admin/members/${m.memberId}"`);
+    expect(codes.body).toContain('Restore cleared logins');
+    expect(codes.body).toContain(`<form method="get" action="${CLEAR}/${row!.id}/restore"`);
+    const events = await auditOf('logins.cleared_all');
+    expect(events).toHaveLength(1);
+    expect(events[0]!.details).toEqual({ removed: 3, includedAdmins: false, clearId: row!.id });
+    expect(events[0]!.actorAccountId).toBe(me.accountId);
+  });
+
+  it('removes other administrators too when ticked, never the acting one', async () => {
+    const { b, me } = await portal();
+    const done = await clear(b, {
+      includeAdmins: 'yes',
+      confirmation: 'clear 5 logins',
+      password: me.password,
+    });
+    expect(done.statusCode).toBe(303);
+    expect(await accountIds()).toEqual([me.accountId]);
+    expect((await b.get(CODES)).statusCode).toBe(200);
+    const [event] = await auditOf('logins.cleared_all');
+    expect(event!.details).toMatchObject({ removed: 5, includedAdmins: true });
+  });
+
+  it('answers 403 to an Administrator on every Clear All Usernames and Restore route', async () => {
+    const { server, me } = await portal();
+    const sa = browser(server);
+    await sa.logIn(me.username, me.password);
+    await clear(sa, { confirmation: 'clear 3 logins', password: me.password });
+    const [row] = await app.deps.db.select().from(loginClears);
+    const admin = await buildLogin(app, { role: 'admin' });
+    const b = browser(server);
+    await b.logIn(admin.username, admin.password);
+    for (const url of [CLEAR, `${CLEAR}/${row!.id}`, `${CLEAR}/${row!.id}/restore`]) {
+      expect((await b.get(url)).statusCode, url).toBe(403);
+    }
+    const restore = await b.submit(CODES, `${CLEAR}/${row!.id}/restore`, {});
+    expect(restore.statusCode).toBe(403);
+    const again = await b.submit(CODES, CLEAR, { confirmation: 'clear 1 login', password: admin.password });
+    expect(again.statusCode).toBe(403);
+    expect(await app.deps.db.select().from(loginClears)).toHaveLength(1);
+    const codes = await b.get(CODES);
+    expect(codes.body).not.toContain('Restore cleared logins');
+  });
+});
+
+describe('Restore cleared logins', () => {
+  async function clearedPortal() {
+    const p = await portal();
+    const done = await clear(p.b, { confirmation: 'clear 3 logins', password: p.me.password });
+    expect(done.statusCode).toBe(303);
+    const [row] = await app.deps.db.select().from(loginClears);
+    return { ...p, clearId: row!.id };
+  }
+
+  it('brings the logins back as they were, skipping a member with a new login and a taken username', async () => {
+    const { server, b, members, clearId, me } = await clearedPortal();
+    const [back, renewed, squatted] = members as [
+      (typeof members)[0],
+      (typeof members)[0],
+      (typeof members)[0],
+    ];
+    // One member made a new login since; someone else took another member's username.
+    await createLogin(
+      app.deps.db,
+      {
+        memberId: renewed.memberId,
+        username: 'renewed-name',
+        password: 'fresh quartz lantern 77',
+        role: 'member',
+        personalWords: [],
+      },
+      { now: app.clock.now(), passwordMinLength: app.config.passwordMinLength },
+    );
+    await buildLogin(app, { username: squatted.username });
+
+    const confirm = await b.get(`${CLEAR}/${clearId}/restore`);
+    expect(confirm.statusCode).toBe(200);
+    expect(confirm.body).toMatch(/<strong>1<\/strong> login can\s*come back/);
+    expect(confirm.body).toMatch(/<strong>1<\/strong> cannot: the member has made a new login since/);
+    expect(confirm.body).toMatch(/<strong>1<\/strong> cannot: someone else has taken the username since/);
+    expect(await auditOf('logins.restored')).toHaveLength(0);
+
+    const done = await b.submit(`${CLEAR}/${clearId}/restore`, `${CLEAR}/${clearId}/restore`, {});
+    expect(done.statusCode).toBe(303);
+    expect(done.headers.location).toBe(`${CLEAR}/${clearId}?restored=1`);
+    expect((await b.get(done.headers.location as string)).body).toContain(
+      'Restored 1 login; 2 logins could not come back.',
+    );
+
+    const [restored] = await app.deps.db.select().from(accounts).where(eq(accounts.memberId, back.memberId));
+    expect(restored).toMatchObject({ id: back.accountId, username: back.username, role: 'member' });
+    const memberBrowser = browser(server);
+    const login = await memberBrowser.logIn(back.username, back.password);
+    expect(login.statusCode).toBe(303);
+    expect((await memberBrowser.get('/home')).statusCode).toBe(200);
+    const [renewedAccount] = await app.deps.db
+      .select()
+      .from(accounts)
+      .where(eq(accounts.memberId, renewed.memberId));
+    expect(renewedAccount!.username).toBe('renewed-name');
+
+    const events = await auditOf('logins.restored');
+    expect(events).toHaveLength(1);
+    expect(events[0]!.details).toEqual({ restored: 1, skipped: 2, clearId });
+    expect(events[0]!.actorLabel).toBe(me.username);
+    // The restored member left Invitation Codes again; the one whose username was taken is still there.
+    const codes = await b.get(CODES);
+    expect(codes.body).not.toContain(`href="/admin/members/${back.memberId}"`);
+    expect(codes.body).toContain(`href="/admin/members/${squatted.memberId}"`);
+    expect(codes.body).toContain('Restored 15 Jan 2026');
+    // No password hash is kept once the restore is done.
+    const hashes = await app.deps.db.select({ h: clearedLogins.passwordHash }).from(clearedLogins);
+    expect(hashes.every((r) => r.h === '')).toBe(true);
+  });
+
+  it('can be done once only', async () => {
+    const { b, clearId } = await clearedPortal();
+    const path = `${CLEAR}/${clearId}/restore`;
+    expect((await b.submit(path, path, {})).statusCode).toBe(303);
+    const again = await b.submit(CODES, path, {});
+    expect(again.statusCode).toBe(409);
+    expect(again.body).toContain('already restored');
+    expect((await b.get(path)).body).not.toContain('<button type="submit">Restore cleared logins</button>');
+    expect(await auditOf('logins.restored')).toHaveLength(1);
+  });
+
+  it('cannot be done after 30 days, and the expired clear is purged with its password hashes', async () => {
+    const { b, clearId, members, me } = await clearedPortal();
+    app.clock.advance(30 * DAY);
+    await b.logIn(me.username, me.password); // the session itself has long ended
+    const path = `${CLEAR}/${clearId}/restore`;
+    expect((await b.get(path)).body).toContain('The 30 days are over');
+    const late = await b.submit(CODES, path, {});
+    expect(late.statusCode).toBe(410);
+    expect(
+      await app.deps.db.select().from(accounts).where(eq(accounts.memberId, members[0]!.memberId)),
+    ).toEqual([]);
+    expect((await b.get(CODES)).body).not.toContain(`${CLEAR}/${clearId}/restore`);
+
+    // A newer clear (of a member who joined since) is inside its window and stays.
+    await buildLogin(app);
+    expect((await clear(b, { confirmation: 'clear 1 login', password: me.password })).statusCode).toBe(303);
+    expect(await purgeExpiredClears(app.deps)).toBe(1);
+    const left = await app.deps.db.select().from(loginClears);
+    expect(left.map((c) => c.id)).not.toContain(clearId);
+    expect(left).toHaveLength(1);
+    const copies = await app.deps.db.select().from(clearedLogins);
+    expect(copies.map((c) => c.clearId)).toEqual([left[0]!.id]);
+  });
+
+  it('turns a Re-enabled link into a plain invitation while cleared, and back after the restore', async () => {
+    const p = await portal();
+    const member = p.members[0]!;
+    await reenableInviteLink(app.deps, p.me.actor, member.memberId);
+    const flag = async () =>
+      (await app.deps.db.select().from(invitations).where(eq(invitations.memberId, member.memberId)))[0]!
+        .replacesLogin;
+    expect(await flag()).toBe(true);
+    await clear(p.b, { confirmation: 'clear 3 logins', password: p.me.password });
+    expect(await flag()).toBe(false);
+    const [row] = await app.deps.db.select().from(loginClears);
+    const path = `${CLEAR}/${row!.id}/restore`;
+    await p.b.submit(path, path, {});
+    expect(await flag()).toBe(true);
+  });
+
+  it('shows fresh Invitation Codes numbers right after, even when the count is cached', async () => {
+    const { b, me } = await portal();
+    // Above the exact-count threshold the count is cached for 30 s per process (pendingCount.ts).
+    await app.deps.db.execute(sql`
+      insert into members (member_number, first_name, last_name, email, email_lower)
+      select 'C' || g, 'Pat', 'Cached' || g, 'c' || g || '@example.org', 'c' || g || '@example.org'
+      from generate_series(1, 20000) g`);
+    expect((await b.get(CODES)).body).toContain('20,000 members have no login yet.');
+    await clear(b, { confirmation: 'clear 3 logins', password: me.password });
+    expect((await b.get(CODES)).body).toContain('20,003 members have no login yet.');
+    const [row] = await queryRows<{ id: number }>(app.deps.db, sql`select id from login_clears`);
+    const path = `${CLEAR}/${row!.id}/restore`;
+    await b.submit(path, path, {});
+    expect((await b.get(CODES)).body).toContain('20,000 members have no login yet.');
+  });
+});
