@@ -131,6 +131,10 @@ export const accounts = pgTable(
     index('accounts_last_login_idx').on(t.lastLoginAt, t.memberId).where(sql`last_login_at is not null`),
     index('accounts_never_logged_in_idx').on(t.memberId).where(sql`last_login_at is null`),
     index('accounts_created_at_idx').on(t.createdAt, t.memberId),
+    // Login Activity's "not logged in since the login was created" (see reports/loginActivity.ts).
+    index('accounts_unused_login_idx')
+      .on(t.createdAt, t.id)
+      .where(sql`last_login_at is null or last_login_at <= created_at`),
     check('accounts_role_check', sql`${t.role} in ('member', 'admin', 'security_admin')`),
   ],
 );
@@ -243,6 +247,10 @@ export const invitations = pgTable(
   (t) => [
     uniqueIndex('invitations_token_hash_key').on(t.tokenHash),
     index('invitations_member_id_idx').on(t.memberId),
+    // Pending Invitations report: the links still open, soonest to expire first.
+    index('invitations_open_expiry_idx')
+      .on(t.expiresAt, t.id)
+      .where(sql`used_at is null and revoked_at is null`),
   ],
 );
 
@@ -325,7 +333,11 @@ export const loginHistory = pgTable(
     ip: text('ip'),
     userAgent: text('user_agent'),
   },
-  (t) => [index('login_history_account_at_idx').on(t.accountId, t.at)],
+  (t) => [
+    index('login_history_account_at_idx').on(t.accountId, t.at),
+    // Login Activity (logins and distinct members per day) reads a date range from this index alone.
+    index('login_history_at_idx').on(t.at, t.accountId),
+  ],
 );
 
 /** One Clear All Usernames: who ran it, when, and until when its logins may be restored. */

@@ -1,8 +1,11 @@
 import type { App } from '../app.ts';
+import { purgeOldLoginHistory } from '../domain/accounts/loginHistory.ts';
+import { purgeOldPasswordResets } from '../domain/accounts/passwordResets.ts';
 import { purgeExpiredSessions } from '../domain/auth/sessions.ts';
 import { purgeOldThrottleRows } from '../domain/auth/throttle.ts';
 import { deliverDueEmail } from '../domain/email/deliverDueEmail.ts';
 import { interruptAbandonedSends } from '../domain/email/interruptAbandonedSends.ts';
+import { purgeExpiredClears } from '../domain/loginClears/purgeExpiredClears.ts';
 import { purgeStaleRosterUploads } from '../domain/members/rosterUploads.ts';
 import { runDueReminderRound } from '../domain/reminders/runDueReminderRound.ts';
 import { createMailer } from '../email/mailer.ts';
@@ -53,6 +56,10 @@ export async function startWorker(app: App): Promise<{ stop(): Promise<void> }> 
       await purgeExpiredSessions(deps);
       await purgeOldThrottleRows(deps.db, deps.clock.now());
       await purgeStaleRosterUploads(deps);
+      await purgeOldLoginHistory(deps);
+      await purgeOldPasswordResets(deps);
+      // Cleared logins keep password hashes: they must not outlive their 30 days of Restore.
+      await purgeExpiredClears(deps);
     } catch (err) {
       logger.error({ err }, 'housekeeping failed');
     }

@@ -97,6 +97,7 @@ describe('runDueReminderRound', () => {
     await deliverDueEmail(app.deps, mailer);
     const received = sink.messages.slice(before).flatMap((m) => m.to);
     expect(received.sort()).toEqual(list.map((m) => m.email).sort());
+    for (const m of sink.messages.slice(before)) expect(m.subject).toMatch(/^Reminder: your invitation/);
     const states = await app.deps.db
       .select({ state: emailMessages.state })
       .from(emailMessages)
@@ -181,6 +182,15 @@ describe('runDueReminderRound', () => {
     await buildMember(app);
     await startSendAll(app.deps, (await buildLogin(app, { role: 'admin' })).actor);
     expect(await runDueReminderRound(app.deps)).toEqual({ started: false, reason: 'busy' });
+  });
+
+  it('keeps Send All back while a reminder round is still sending', async () => {
+    await invitedMembers(2);
+    await switchOn(7);
+    app.clock.advance(7 * DAY);
+    expect(await runDueReminderRound(app.deps)).toMatchObject({ started: true });
+    const admin = await buildLogin(app, { role: 'admin' });
+    await expect(startSendAll(app.deps, admin.actor)).rejects.toThrow('A reminder round is already running');
   });
 
   it('starts one round when several checks run at the same time', async () => {

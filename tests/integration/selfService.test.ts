@@ -9,6 +9,7 @@ import {
   members,
   passwordResets,
 } from '../../src/db/schema.ts';
+import { purgeOldPasswordResets } from '../../src/domain/accounts/passwordResets.ts';
 import { deliverDueEmail } from '../../src/domain/email/deliverDueEmail.ts';
 import { createMailer, type Mailer } from '../../src/email/mailer.ts';
 import { browser, buildLogin } from '../factories.ts';
@@ -191,6 +192,17 @@ describe('the reset link', () => {
     const late = await b.submit('/forgot-password', path, { newPassword: NEW_PASSWORD });
     expect(late.statusCode).toBe(410);
     expect((await browser(await app.server()).logIn(member.username, member.password)).statusCode).toBe(303);
+  });
+
+  it('says "expired" for a week, then the worker forgets the link', async () => {
+    const member = await buildLogin(app);
+    const path = await emailedResetPath(member.username);
+    app.clock.advance(60 * 60_000 + 6 * 24 * 60 * 60_000);
+    await purgeOldPasswordResets(app.deps);
+    expect((await browser(await app.server()).get(path)).statusCode).toBe(410);
+    app.clock.advance(24 * 60 * 60_000 + 1);
+    await purgeOldPasswordResets(app.deps);
+    expect((await browser(await app.server()).get(path)).statusCode).toBe(404);
   });
 
   it('says an unknown link is not valid', async () => {

@@ -1,7 +1,8 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, lt, sql } from 'drizzle-orm';
 import { type DbOrTx, queryRows } from '../../db/connect.ts';
 import { accounts, members, passwordResets } from '../../db/schema.ts';
 import { hashToken, newToken } from '../auth/tokens.ts';
+import type { Deps } from '../deps.ts';
 
 /** A reset link works for one hour: long enough to find the email, short enough to be dull to steal. */
 export const RESET_EXPIRY_MS = 60 * 60_000;
@@ -79,4 +80,13 @@ export async function findPasswordReset(
   const { usedAt, expiresAt, ...rest } = row;
   const state: ResetState = usedAt ? 'used' : expiresAt.getTime() <= now.getTime() ? 'expired' : 'valid';
   return { ...rest, state };
+}
+
+// An old link still answers "expired" rather than "unknown" for a week, then its row goes.
+const KEEP_EXPIRED_MS = 7 * 24 * 60 * 60_000;
+
+/** Housekeeping for the worker: forget reset links that expired more than a week ago. */
+export async function purgeOldPasswordResets(deps: Pick<Deps, 'db' | 'clock'>): Promise<void> {
+  const cutoff = new Date(deps.clock.now().getTime() - KEEP_EXPIRED_MS);
+  await deps.db.delete(passwordResets).where(lt(passwordResets.expiresAt, cutoff));
 }

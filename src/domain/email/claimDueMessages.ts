@@ -14,6 +14,8 @@ export type ClaimedMessage = {
   attempts: number;
   firstName: string | null;
   inviterName: string | null;
+  /** An automatic reminder round: the email says it is a reminder rather than naming an admin. */
+  isReminder: boolean;
   invitation: IssuedInvitation | null;
   /** The member's username as it is now (emails about a login show the current one). */
   username: string | null;
@@ -29,6 +31,7 @@ type ClaimedRow = {
   attempts: number;
   first_name: string | null;
   started_by_label: string | null;
+  round_kind: string | null;
   account_id: number | null;
   username: string | null;
   // An invitation is pointless once the member has used their login; an unused one may be replaced.
@@ -61,7 +64,7 @@ export async function claimDueMessages(deps: Deps, limit: number): Promise<Claim
           from due where e.id = due.id
           returning e.id, e.kind, e.member_id, e.round_id, e.to_address, e.attempts)
         select c.id::int as id, c.kind, c.member_id::int as member_id, c.round_id::int as round_id, c.to_address,
-               c.attempts, m.first_name, r.started_by_label, a.id::int as account_id, a.username,
+               c.attempts, m.first_name, r.started_by_label, r.kind as round_kind, a.id::int as account_id, a.username,
                (a.id is not null and (a.last_login_at is not null or r.kind <> 'single')) as skip,
                (a.id is not null) as replaces_login
         from claimed c
@@ -106,6 +109,7 @@ export async function claimDueMessages(deps: Deps, limit: number): Promise<Claim
         attempts: r.attempts,
         firstName: r.first_name,
         inviterName: r.started_by_label,
+        isReminder: r.round_kind === 'reminder',
         invitation: invitationOf.get(r.id) ?? null,
         username: r.username,
         passwordReset: account.resets.get(r.id) ?? null,

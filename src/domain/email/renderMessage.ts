@@ -26,6 +26,7 @@ export function renderMessage(deps: Deps, m: ClaimedMessage): PreparedEmail {
         orgName,
         firstName,
         inviterName: m.inviterName ?? orgName,
+        reminder: m.isReminder,
         link: invitationLink(publicUrl, invitation.token),
         code: invitation.code,
         expiresAt: invitation.expiresAt,

@@ -1,10 +1,11 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '../../db/connect.ts';
 import { accounts, invitationRounds, members } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { recordAudit } from '../audit/recordAudit.ts';
 import type { Deps } from '../deps.ts';
 import { type Actor, type Permission, requirePermission } from '../policy.ts';
+import { lockBulkRounds } from './bulkRoundLock.ts';
 
 type RoundKind = 'single' | 'send_all' | 'reminder';
 
@@ -94,27 +95,19 @@ export async function sendAllCount(deps: Deps): Promise<number> {
  * unique (round, member) index on email_messages means a member is queued once per round, whatever
  * happens to the workers afterwards.
  */
-export async function startSendAll(
-  deps: Deps,
-  actor: Actor,
-  kind: Extract<RoundKind, 'send_all' | 'reminder'> = 'send_all',
-) {
+export async function startSendAll(deps: Deps, actor: Actor) {
   requirePermission(actor, 'invitations.send');
   const now = deps.clock.now();
   const result = await deps.db.transaction(async (tx) => {
-    // One Send All at a time: a second click while the first runs would email everyone twice.
-    await tx.execute(sql`select pg_advisory_xact_lock(7406002)`);
-    const [running] = await tx
-      .select({ id: invitationRounds.id })
-      .from(invitationRounds)
-      .where(and(eq(invitationRounds.kind, kind), isNull(invitationRounds.finishedAt)))
-      .limit(1);
+    // A second click while the first Send All (or a reminder round) runs would email everyone twice.
+    const running = await lockBulkRounds(tx);
     if (running) {
-      throw new AppError('conflict', 'A Send All is already running. Wait for it to finish.', undefined, {
+      const what = running.kind === 'reminder' ? 'A reminder round' : 'A Send All';
+      throw new AppError('conflict', `${what} is already running. Wait for it to finish.`, undefined, {
         roundId: running.id,
       });
     }
-    const roundId = await openRound(tx, deps, actor, kind, 0, now);
+    const roundId = await openRound(tx, deps, actor, 'send_all', 0, now);
     const [queued] = await queryRows<{ n: number }>(
       tx,
       sql`
@@ -130,15 +123,7 @@ export async function startSendAll(
       .update(invitationRounds)
       .set({ total, ...(total === 0 ? { finishedAt: now } : {}) })
       .where(eq(invitationRounds.id, roundId));
-    await recordAudit(
-      tx,
-      now,
-      actor,
-      kind === 'send_all' ? 'invitation.send_all' : 'invitation.reminder_round',
-      {
-        details: { roundId, total },
-      },
-    );
+    await recordAudit(tx, now, actor, 'invitation.send_all', { details: { roundId, total } });
     return { roundId, total };
   });
   if (result.total > 0) await deps.jobs.emailDue({ volume: result.total });

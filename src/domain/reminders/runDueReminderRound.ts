@@ -1,18 +1,15 @@
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '../../db/connect.ts';
 import { invitationRounds } from '../../db/schema.ts';
 import { recordAudit } from '../audit/recordAudit.ts';
 import type { Deps } from '../deps.ts';
+import { lockBulkRounds } from '../invitations/bulkRoundLock.ts';
 import { requirePermission, systemActor } from '../policy.ts';
 import { reminderAudienceSql, reminderDueAt } from './reminderAudience.ts';
 import { readReminderSettings } from './reminderSettings.ts';
 
 /** Who the Invitation Rounds report, the Audit Log and the emails name as having started the round. */
 export const AUTOMATIC_REMINDERS = 'Automatic reminders';
-
-// The same lock Send All takes (queueInvitations.ts): rounds are opened one at a time, so two workers
-// checking at once, or a check racing a Send All click, never email the same members twice.
-const ROUND_LOCK = 7406002;
 
 export type ReminderCheck =
   | { started: true; roundId: number; total: number }
@@ -40,19 +37,13 @@ export async function runDueReminderRound(deps: Deps): Promise<ReminderCheck> {
   requirePermission(actor, 'invitations.send');
   const now = deps.clock.now();
   const result = await deps.db.transaction(async (tx): Promise<ReminderCheck> => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${ROUND_LOCK})`);
+    // Two workers checking at once, or a check racing a Send All click, open one round at most.
+    const running = await lockBulkRounds(tx);
     const s = await readReminderSettings(tx);
     if (!s.enabled) return { started: false, reason: 'off' };
     if (s.pausedAt) return { started: false, reason: 'paused' };
     const last = await lastReminderRound(tx);
     if (reminderDueAt(s, last?.startedAt ?? null, now) > now) return { started: false, reason: 'not_due' };
-    const [running] = await tx
-      .select({ id: invitationRounds.id })
-      .from(invitationRounds)
-      .where(
-        and(inArray(invitationRounds.kind, ['send_all', 'reminder']), isNull(invitationRounds.finishedAt)),
-      )
-      .limit(1);
     if (running) return { started: false, reason: 'busy' };
 
     const [round] = await tx

@@ -18,6 +18,16 @@ describe('renderInvitationEmail', () => {
     );
   });
 
+  it('says so when it comes from an automatic reminder round, without naming an admin', () => {
+    const email = renderInvitationEmail({ ...input, inviterName: 'Automatic reminders', reminder: true });
+    expect(email.subject).toBe('Reminder: your invitation to the Riverside Rowing Club member portal');
+    expect(email.text).toContain(
+      'A reminder from Riverside Rowing Club: you are invited to create your login',
+    );
+    expect(email.text).not.toContain('Automatic reminders');
+    expect(email.text).toContain(input.link);
+  });
+
   it('says who sent it, why, and carries link, code and expiry in the plain-text part', () => {
     const { text } = renderInvitationEmail(input);
     expect(text).toContain('Hello Ada,');

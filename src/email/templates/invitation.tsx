@@ -13,6 +13,8 @@ export type InvitationEmailInput = {
   firstName: string;
   /** The admin who pressed Send / Send All, as members know them. */
   inviterName: string;
+  /** Sent by an automatic reminder round: no admin to name, and the member has been invited before. */
+  reminder?: boolean;
   /** The personal link, PUBLIC_URL/invite/<token>. */
   link: string;
   /** The short code for typing in at PUBLIC_URL/invite. */
@@ -27,11 +29,13 @@ export type InvitationEmailInput = {
  * ignore mail they cannot place, so the first sentence names the sender and the organisation.
  */
 export function renderInvitationEmail(input: InvitationEmailInput): RenderedEmail {
-  const { orgName, firstName, inviterName, link, code, expiresAt, portalUrl } = input;
-  const subject = oneLine(`Your invitation to the ${orgName} member portal`);
+  const { orgName, firstName, inviterName, reminder, link, code, expiresAt, portalUrl } = input;
+  const subject = oneLine(`${reminder ? 'Reminder: y' : 'Y'}our invitation to the ${orgName} member portal`);
   const codePage = `${portalUrl}/invite`;
   const expires = formatEmailDate(expiresAt);
-  const why = `${inviterName} of ${orgName} invites you to create your login for the ${orgName} member portal.`;
+  const why = reminder
+    ? `A reminder from ${orgName}: you are invited to create your login for the ${orgName} member portal, and have not done so yet. Here is a fresh link.`
+    : `${inviterName} of ${orgName} invites you to create your login for the ${orgName} member portal.`;
   const footer = `You receive this email because you are on the member roster of ${orgName}. If you did not expect it, you can ignore it: nothing happens unless you create a login.`;
 
   const text = textParagraphs([

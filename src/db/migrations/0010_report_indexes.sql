@@ -1,0 +1,3 @@
+CREATE INDEX "accounts_unused_login_idx" ON "accounts" USING btree ("created_at","id") WHERE last_login_at is null or last_login_at <= created_at;--> statement-breakpoint
+CREATE INDEX "invitations_open_expiry_idx" ON "invitations" USING btree ("expires_at","id") WHERE used_at is null and revoked_at is null;--> statement-breakpoint
+CREATE INDEX "login_history_at_idx" ON "login_history" USING btree ("at","account_id");
