@@ -2,6 +2,9 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerError } from 'smtp-server';
+import { afterAll, beforeAll } from 'vitest';
+import { loadConfig } from '../src/config.ts';
+import { createMailer, type Mailer } from '../src/email/mailer.ts';
 
 /** How the sink answers RCPT TO for one address: a reply code (451, 550, …) and/or a delay first. */
 export type RecipientRule = { code?: number; message?: string; delayMs?: number };
@@ -152,4 +155,21 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * A sink and a mailer that delivers to it, for one test file: started before its tests, closed after.
+ * Read `mail.sink` / `mail.mailer` inside tests (they exist once beforeAll has run).
+ */
+export function useSmtpSink(env: Record<string, string> = {}): { sink: SmtpSink; mailer: Mailer } {
+  const mail = {} as { sink: SmtpSink; mailer: Mailer };
+  beforeAll(async () => {
+    mail.sink = await startSmtpSink();
+    mail.mailer = createMailer(loadConfig({ SMTP_URL: mail.sink.url, ...env }));
+  });
+  afterAll(async () => {
+    await mail.mailer.close();
+    await mail.sink.close();
+  });
+  return mail;
 }

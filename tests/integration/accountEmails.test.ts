@@ -1,26 +1,15 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
+import { describe, expect, it } from 'vitest';
 import { accounts, emailMessages, passwordResets } from '../../src/db/schema.ts';
 import { deliverDueEmail } from '../../src/domain/email/deliverDueEmail.ts';
 import { type AccountEmailKind, queueAccountEmail } from '../../src/domain/email/queueAccountEmail.ts';
-import { createMailer, type Mailer } from '../../src/email/mailer.ts';
+import { createMailer } from '../../src/email/mailer.ts';
 import { browser, buildLogin } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
-import { type SmtpSink, startSmtpSink } from '../smtpSink.ts';
+import { useSmtpSink } from '../smtpSink.ts';
 
 const app = useTestApp({ ORG_NAME: 'Riverside Rowing Club' });
-let sink: SmtpSink;
-let mailer: Mailer;
-
-beforeAll(async () => {
-  sink = await startSmtpSink();
-  mailer = createMailer(loadConfig({ SMTP_URL: sink.url }));
-});
-afterAll(async () => {
-  await mailer.close();
-  await sink.close();
-});
+const smtp = useSmtpSink();
 
 const queue = (kind: AccountEmailKind, memberId: number, toAddress: string) =>
   app.deps.db.transaction((tx) => queueAccountEmail(tx, app.clock.now(), { kind, memberId, toAddress }));
@@ -36,9 +25,9 @@ describe('emails about a login', () => {
       .update(accounts)
       .set({ username: 'newest.name', usernameLower: 'newest.name' })
       .where(eq(accounts.id, member.accountId));
-    const before = sink.messages.length;
-    await deliverDueEmail(app.deps, mailer);
-    const [mail] = (await sink.waitForMessages(before + 1)).slice(before);
+    const before = smtp.sink.messages.length;
+    await deliverDueEmail(app.deps, smtp.mailer);
+    const [mail] = (await smtp.sink.waitForMessages(before + 1)).slice(before);
     expect(mail?.to).toEqual(['old.name@example.org']);
     expect(mail?.subject).toBe('Your username for the Riverside Rowing Club member portal has changed');
     expect(mail?.text).toContain('An administrator of Riverside Rowing Club has changed the username');
@@ -56,9 +45,9 @@ describe('emails about a login', () => {
     const reset = await queue('password_reset', member.memberId, 'x@example.org');
     const reminder = await queue('username_reminder', member.memberId, 'x@example.org');
     await app.deps.db.delete(accounts).where(eq(accounts.id, member.accountId));
-    const before = sink.messages.length;
-    await deliverDueEmail(app.deps, mailer);
-    expect(sink.messages.length).toBe(before);
+    const before = smtp.sink.messages.length;
+    await deliverDueEmail(app.deps, smtp.mailer);
+    expect(smtp.sink.messages.length).toBe(before);
     for (const id of [reset, reminder]) {
       const row = await messageRow(id);
       expect(row.state).toBe('skipped');
@@ -69,15 +58,15 @@ describe('emails about a login', () => {
 
   it('closes the link of an attempt the mail server refused when the retry carries a new one', async () => {
     const member = await buildLogin(app, { username: 'greylisted' });
-    sink.respondTo.set('greylisted@example.org', { code: 451, message: 'Greylisted' });
+    smtp.sink.respondTo.set('greylisted@example.org', { code: 451, message: 'Greylisted' });
     const id = await queue('password_reset', member.memberId, 'greylisted@example.org');
-    await deliverDueEmail(app.deps, mailer);
+    await deliverDueEmail(app.deps, smtp.mailer);
     expect((await messageRow(id)).state).toBe('deferred');
-    sink.respondTo.delete('greylisted@example.org');
+    smtp.sink.respondTo.delete('greylisted@example.org');
     app.clock.advance(61_000);
-    const before = sink.messages.length;
-    await deliverDueEmail(app.deps, mailer);
-    const [mail] = (await sink.waitForMessages(before + 1)).slice(before);
+    const before = smtp.sink.messages.length;
+    await deliverDueEmail(app.deps, smtp.mailer);
+    const [mail] = (await smtp.sink.waitForMessages(before + 1)).slice(before);
     const row = await messageRow(id);
     expect(row.state).toBe('sent');
     const resets = await app.deps.db.select().from(passwordResets).orderBy(passwordResets.id);

@@ -1,29 +1,18 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
+import { describe, expect, it } from 'vitest';
 import { emailMessages, invitationRounds, invitations, members } from '../../src/db/schema.ts';
 import { claimDueMessages } from '../../src/domain/email/claimDueMessages.ts';
 import { deliverDueEmail } from '../../src/domain/email/deliverDueEmail.ts';
 import { interruptAbandonedSends } from '../../src/domain/email/interruptAbandonedSends.ts';
 import { sendInvitation, startSendAll } from '../../src/domain/invitations/queueInvitations.ts';
 import { roundProgress } from '../../src/domain/invitations/sendAllProgress.ts';
-import { createMailer, type Mailer } from '../../src/email/mailer.ts';
+import { createMailer } from '../../src/email/mailer.ts';
 import { buildLogin, buildMember } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
-import { type SmtpSink, startSmtpSink } from '../smtpSink.ts';
+import { useSmtpSink } from '../smtpSink.ts';
 
 const app = useTestApp();
-let sink: SmtpSink;
-let mailer: Mailer;
-
-beforeAll(async () => {
-  sink = await startSmtpSink();
-  mailer = createMailer(loadConfig({ SMTP_URL: sink.url }));
-});
-afterAll(async () => {
-  await mailer.close();
-  await sink.close();
-});
+const smtp = useSmtpSink();
 
 const memberRow = async (id: number) =>
   (await app.deps.db.select().from(members).where(eq(members.id, id)))[0]!;
@@ -33,10 +22,10 @@ const messagesOf = (memberId: number) =>
 describe('invitation email delivery', () => {
   it('retries a temporary failure with back-off, then delivers', async () => {
     const member = await buildMember(app, { email: 'later@example.org' });
-    sink.respondTo.set('later@example.org', { code: 451, message: 'Greylisted, try again later' });
+    smtp.sink.respondTo.set('later@example.org', { code: 451, message: 'Greylisted, try again later' });
     const admin = await buildLogin(app, { role: 'admin' });
     await sendInvitation(app.deps, admin.actor, member.id);
-    await deliverDueEmail(app.deps, mailer);
+    await deliverDueEmail(app.deps, smtp.mailer);
     let [message] = await messagesOf(member.id);
     expect(message?.state).toBe('deferred');
     expect(message?.lastError).toContain('451');
@@ -46,23 +35,23 @@ describe('invitation email delivery', () => {
       (await app.deps.db.select().from(invitations).where(eq(invitations.memberId, member.id)))[0]?.revokedAt,
     ).not.toBeNull();
 
-    sink.respondTo.delete('later@example.org');
-    await deliverDueEmail(app.deps, mailer); // not due yet
+    smtp.sink.respondTo.delete('later@example.org');
+    await deliverDueEmail(app.deps, smtp.mailer); // not due yet
     expect((await messagesOf(member.id))[0]?.state).toBe('deferred');
     app.clock.advance(61_000);
-    await deliverDueEmail(app.deps, mailer);
+    await deliverDueEmail(app.deps, smtp.mailer);
     [message] = await messagesOf(member.id);
     expect(message?.state).toBe('sent');
     expect(message?.attempts).toBe(2);
     expect((await memberRow(member.id)).invitationsSent).toBe(1);
-    expect(sink.byRecipient().get('later@example.org')).toBe(1);
+    expect(smtp.sink.byRecipient().get('later@example.org')).toBe(1);
   });
 
   it('marks a permanent failure on the member with the server answer', async () => {
     const member = await buildMember(app, { email: 'nobody@example.org' });
-    sink.respondTo.set('nobody@example.org', { code: 550, message: '5.1.1 Mailbox unavailable' });
+    smtp.sink.respondTo.set('nobody@example.org', { code: 550, message: '5.1.1 Mailbox unavailable' });
     await sendInvitation(app.deps, (await buildLogin(app, { role: 'admin' })).actor, member.id);
-    await deliverDueEmail(app.deps, mailer);
+    await deliverDueEmail(app.deps, smtp.mailer);
     const row = await memberRow(member.id);
     expect(row.deliveryState).toBe('failed');
     expect(row.deliveryDetail).toContain('Mailbox unavailable');
@@ -86,12 +75,12 @@ describe('Send All', () => {
     const pending = await Promise.all(Array.from({ length: 30 }, () => buildMember(app)));
     const joined = await buildLogin(app, { role: 'member' });
     const admin = await buildLogin(app, { role: 'admin' });
-    const before = sink.messages.length;
+    const before = smtp.sink.messages.length;
     const { roundId, total } = await startSendAll(app.deps, admin.actor);
     expect(total).toBe(pending.length); // `joined` and the admin have logins
     await expect(startSendAll(app.deps, admin.actor)).rejects.toThrow('already running');
-    await deliverDueEmail(app.deps, mailer);
-    const received = sink.messages.slice(before);
+    await deliverDueEmail(app.deps, smtp.mailer);
+    const received = smtp.sink.messages.slice(before);
     expect(received).toHaveLength(total);
     const counts = new Map<string, number>();
     for (const m of received) for (const to of m.to) counts.set(to, (counts.get(to) ?? 0) + 1);
@@ -120,9 +109,9 @@ describe('Send All', () => {
 
     expect(await interruptAbandonedSends(app.deps)).toBe(0); // the lease is still running
     app.clock.advance(app.config.deliveryLeaseMs + 1000);
-    const before = sink.messages.length;
-    await deliverDueEmail(app.deps, mailer);
-    const received = sink.messages.slice(before).flatMap((m) => m.to);
+    const before = smtp.sink.messages.length;
+    await deliverDueEmail(app.deps, smtp.mailer);
+    const received = smtp.sink.messages.slice(before).flatMap((m) => m.to);
     expect(received).toEqual([notYet.email]);
     expect((await memberRow(handedOver.id)).deliveryState).toBe('interrupted');
     expect((await memberRow(notYet.id)).deliveryState).toBe('sent');
@@ -151,7 +140,7 @@ describe('Send All', () => {
       },
       { now: app.clock.now(), passwordMinLength: 12 },
     );
-    await deliverDueEmail(app.deps, mailer);
+    await deliverDueEmail(app.deps, smtp.mailer);
     expect((await messagesOf(member.id))[0]?.state).toBe('skipped');
     expect((await roundProgress(app.deps, roundId)).notSent).toBe(1);
   });

@@ -1,29 +1,17 @@
 import { inArray } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
+import { describe, expect, it } from 'vitest';
 import { type DeliveryState, members } from '../../src/db/schema.ts';
 import { deliverDueEmail } from '../../src/domain/email/deliverDueEmail.ts';
 import { sendInvitation } from '../../src/domain/invitations/queueInvitations.ts';
 import { type LoginFilter, listFailedDeliveries } from '../../src/domain/reports/failedDeliveries.ts';
-import { createMailer, type Mailer } from '../../src/email/mailer.ts';
 import { buildLogin, buildMember } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
-import { type SmtpSink, startSmtpSink } from '../smtpSink.ts';
+import { useSmtpSink } from '../smtpSink.ts';
 import { linkHref, shownMemberIds, signedIn, walkBothWays } from './activityReports.helpers.ts';
 
 const app = useTestApp();
 const REPORT = '/admin/query-tool/failed-deliveries';
-let sink: SmtpSink;
-let mailer: Mailer;
-
-beforeAll(async () => {
-  sink = await startSmtpSink();
-  mailer = createMailer(loadConfig({ SMTP_URL: sink.url }));
-});
-afterAll(async () => {
-  await mailer.close();
-  await sink.close();
-});
+const smtp = useSmtpSink();
 
 async function setDelivery(memberIds: number[], state: DeliveryState | null, detail: string | null = null) {
   await app.deps.db
@@ -100,9 +88,9 @@ describe('Failed Deliveries report', () => {
   it('shows a failure recorded by real delivery to a mail server that refuses the address', async () => {
     const { b, login } = await signedIn(app);
     const member = await buildMember(app, { email: 'gone@example.org' });
-    sink.respondTo.set('gone@example.org', { code: 550, message: '5.1.1 No such user here' });
+    smtp.sink.respondTo.set('gone@example.org', { code: 550, message: '5.1.1 No such user here' });
     await sendInvitation(app.deps, login.actor, member.id);
-    await deliverDueEmail(app.deps, mailer);
+    await deliverDueEmail(app.deps, smtp.mailer);
     const res = await b.get(REPORT);
     expect(shownMemberIds(res.body)).toEqual([member.id]);
     expect(res.body).toContain('No such user here');

@@ -1,37 +1,25 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
+import { describe, expect, it } from 'vitest';
 import { accounts, auditEvents, emailMessages, invitations, members } from '../../src/db/schema.ts';
 import { deliverDueEmail } from '../../src/domain/email/deliverDueEmail.ts';
 import { sendInvitation } from '../../src/domain/invitations/queueInvitations.ts';
 import { reenableInviteLink } from '../../src/domain/invitations/reenableInviteLink.ts';
-import { createMailer, type Mailer } from '../../src/email/mailer.ts';
 import { browser, buildLogin, buildMember, GOOD_PASSWORD } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
-import { type SmtpSink, startSmtpSink } from '../smtpSink.ts';
+import { useSmtpSink } from '../smtpSink.ts';
 
 const app = useTestApp();
-let sink: SmtpSink;
-let mailer: Mailer;
-
-beforeAll(async () => {
-  sink = await startSmtpSink();
-  mailer = createMailer(loadConfig({ SMTP_URL: sink.url, MAIL_FROM: 'Portal <portal@example.org>' }));
-});
-afterAll(async () => {
-  await mailer.close();
-  await sink.close();
-});
+const smtp = useSmtpSink({ MAIL_FROM: 'Portal <portal@example.org>' });
 
 const linkIn = (text: string) => /http:\/\/portal\.test\/invite\/([\w-]+)/.exec(text)?.[1];
 const codeIn = (text: string) => /\b([A-Z2-9]{4}-[A-Z2-9]{4})\b/.exec(text)?.[1];
 
 async function inviteByEmail(memberId: number) {
   const admin = await buildLogin(app, { role: 'admin' });
-  const before = sink.messages.length;
+  const before = smtp.sink.messages.length;
   await sendInvitation(app.deps, admin.actor, memberId);
-  await deliverDueEmail(app.deps, mailer);
-  const [mail] = await sink.waitForMessages(before + 1).then((all) => all.slice(before));
+  await deliverDueEmail(app.deps, smtp.mailer);
+  const [mail] = await smtp.sink.waitForMessages(before + 1).then((all) => all.slice(before));
   return { mail: mail!, token: linkIn(mail!.text)!, code: codeIn(mail!.text)!, admin };
 }
 
@@ -150,17 +138,17 @@ describe('Login from invite link', () => {
     expect(page.body).toContain('This invitation has expired');
     expect(page.body).not.toContain('name="password"');
 
-    const before = sink.messages.length;
+    const before = smtp.sink.messages.length;
     const fresh = await b.submit(`/invite/${token}`, `/invite/${token}/fresh`, {});
     expect(fresh.body).toContain('Check your email');
-    await deliverDueEmail(app.deps, mailer);
-    const [mail] = (await sink.waitForMessages(before + 1)).slice(before);
+    await deliverDueEmail(app.deps, smtp.mailer);
+    const [mail] = (await smtp.sink.waitForMessages(before + 1)).slice(before);
     expect(mail?.to).toEqual([member.email]);
     // Asking again straight away answers the same, but sends nothing more.
     const repeat = await b.submit(`/invite/${token}`, `/invite/${token}/fresh`, {});
     expect(repeat.body).toBe(fresh.body);
-    await deliverDueEmail(app.deps, mailer);
-    expect(sink.messages.length).toBe(before + 1);
+    await deliverDueEmail(app.deps, smtp.mailer);
+    expect(smtp.sink.messages.length).toBe(before + 1);
     // An unknown token gets the same answer and sends nothing.
     const unknown = await b.submit('/invite', '/invite/not-a-real-token/fresh', {});
     expect(unknown.body).toContain('Check your email');

@@ -1,6 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
+import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/connect.ts';
 import { accounts, auditEvents, emailMessages, invitationRounds, members } from '../../src/db/schema.ts';
 import { deliverDueEmail } from '../../src/domain/email/deliverDueEmail.ts';
@@ -12,32 +11,21 @@ import {
   setRemindersPaused,
 } from '../../src/domain/reminders/reminderSettings.ts';
 import { runDueReminderRound } from '../../src/domain/reminders/runDueReminderRound.ts';
-import { createMailer, type Mailer } from '../../src/email/mailer.ts';
 import { browser, buildLogin, buildMember } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
-import { type SmtpSink, startSmtpSink } from '../smtpSink.ts';
+import { useSmtpSink } from '../smtpSink.ts';
 
 const app = useTestApp();
 const DAY = 24 * 60 * 60_000;
 const PAGE = '/admin/settings/reminder-rounds';
-let sink: SmtpSink;
-let mailer: Mailer;
-
-beforeAll(async () => {
-  sink = await startSmtpSink();
-  mailer = createMailer(loadConfig({ SMTP_URL: sink.url }));
-});
-afterAll(async () => {
-  await mailer.close();
-  await sink.close();
-});
+const smtp = useSmtpSink();
 
 /** Members invited by a real Send All, delivered to the SMTP sink at the current (test) time. */
 async function invitedMembers(n: number, extra: (i: number) => { email?: string } = () => ({})) {
   const list = await Promise.all(Array.from({ length: n }, (_, i) => buildMember(app, extra(i))));
   const admin = await buildLogin(app, { role: 'admin' });
   await startSendAll(app.deps, admin.actor);
-  await deliverDueEmail(app.deps, mailer);
+  await deliverDueEmail(app.deps, smtp.mailer);
   return { list, admin };
 }
 
@@ -80,7 +68,7 @@ describe('runDueReminderRound', () => {
     expect(
       await reminderAudienceCount(app.deps.db, await readReminderSettings(app.deps.db), app.clock.now()),
     ).toBe(3);
-    const before = sink.messages.length;
+    const before = smtp.sink.messages.length;
     const first = await runDueReminderRound(app.deps);
     expect(first).toMatchObject({ started: true, total: 3 });
     const [round] = await reminderRounds();
@@ -94,10 +82,10 @@ describe('runDueReminderRound', () => {
       details: { roundId: round!.id, total: 3 },
     });
 
-    await deliverDueEmail(app.deps, mailer);
-    const received = sink.messages.slice(before).flatMap((m) => m.to);
+    await deliverDueEmail(app.deps, smtp.mailer);
+    const received = smtp.sink.messages.slice(before).flatMap((m) => m.to);
     expect(received.sort()).toEqual(list.map((m) => m.email).sort());
-    for (const m of sink.messages.slice(before)) expect(m.subject).toMatch(/^Reminder: your invitation/);
+    for (const m of smtp.sink.messages.slice(before)) expect(m.subject).toMatch(/^Reminder: your invitation/);
     const states = await app.deps.db
       .select({ state: emailMessages.state })
       .from(emailMessages)
@@ -134,7 +122,7 @@ describe('runDueReminderRound', () => {
     for (let day = 1; day <= 4; day++) {
       app.clock.advance(DAY);
       await runDueReminderRound(app.deps);
-      await deliverDueEmail(app.deps, mailer);
+      await deliverDueEmail(app.deps, smtp.mailer);
     }
     expect(await reminderRounds()).toHaveLength(2);
     const counts = await remindersPerMember();
@@ -146,12 +134,12 @@ describe('runDueReminderRound', () => {
     const { list } = await invitedMembers(5, (i) => (i === 0 ? { email: 'bounce@example.org' } : {}));
     const [bounced, joined, deferred, recent, plain] = list;
     // Everyone received the Send All above. Now arrange each one's situation:
-    sink.respondTo.set('bounce@example.org', { code: 550, message: '5.1.1 Mailbox unavailable' });
+    smtp.sink.respondTo.set('bounce@example.org', { code: 550, message: '5.1.1 Mailbox unavailable' });
     const admin = await buildLogin(app, { role: 'admin' });
     // bounced: the Send All arrived, a later Send failed permanently.
     await sendInvitation(app.deps, admin.actor, bounced!.id);
-    await deliverDueEmail(app.deps, mailer);
-    sink.respondTo.delete('bounce@example.org');
+    await deliverDueEmail(app.deps, smtp.mailer);
+    smtp.sink.respondTo.delete('bounce@example.org');
     expect(
       (await app.deps.db.select().from(members).where(eq(members.id, bounced!.id)))[0]?.deliveryState,
     ).toBe('failed');

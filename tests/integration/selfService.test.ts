@@ -1,6 +1,5 @@
 import { eq, inArray } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
+import { describe, expect, it } from 'vitest';
 import {
   accounts,
   auditEvents,
@@ -11,32 +10,21 @@ import {
 } from '../../src/db/schema.ts';
 import { purgeOldPasswordResets } from '../../src/domain/accounts/passwordResets.ts';
 import { deliverDueEmail } from '../../src/domain/email/deliverDueEmail.ts';
-import { createMailer, type Mailer } from '../../src/email/mailer.ts';
 import { browser, buildLogin } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
-import { type SinkMessage, type SmtpSink, startSmtpSink } from '../smtpSink.ts';
+import { type SinkMessage, useSmtpSink } from '../smtpSink.ts';
 
 const app = useTestApp();
-let sink: SmtpSink;
-let mailer: Mailer;
+const smtp = useSmtpSink({ MAIL_FROM: 'Portal <portal@example.org>' });
 const NEW_PASSWORD = 'lantern quarry biscuit 81';
-
-beforeAll(async () => {
-  sink = await startSmtpSink();
-  mailer = createMailer(loadConfig({ SMTP_URL: sink.url, MAIL_FROM: 'Portal <portal@example.org>' }));
-});
-afterAll(async () => {
-  await mailer.close();
-  await sink.close();
-});
 
 const resetPathIn = (text: string) => /http:\/\/portal\.test(\/reset-password\/[\w-]+)/.exec(text)?.[1];
 
 /** Delivers what is due and returns the messages that arrived at the sink because of it. */
 async function deliver(): Promise<SinkMessage[]> {
-  const before = sink.messages.length;
-  const { delivered } = await deliverDueEmail(app.deps, mailer);
-  return delivered === 0 ? [] : (await sink.waitForMessages(before + delivered)).slice(before);
+  const before = smtp.sink.messages.length;
+  const { delivered } = await deliverDueEmail(app.deps, smtp.mailer);
+  return delivered === 0 ? [] : (await smtp.sink.waitForMessages(before + delivered)).slice(before);
 }
 
 async function askForReset(identifier: string) {

@@ -1,5 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { type DbOrTx, queryRows } from '../../db/connect.ts';
+import { recordAudit } from '../audit/recordAudit.ts';
+import { countAttempt, throttledForMs } from '../auth/throttle.ts';
+import type { Deps } from '../deps.ts';
+import { type AccountEmailKind, queueAccountEmail } from '../email/queueAccountEmail.ts';
 import type { Actor } from '../policy.ts';
 
 const HOUR_MS = 60 * 60_000;
@@ -57,4 +61,38 @@ export async function loginsMatching(
       }
       order by 1`,
   );
+}
+
+/**
+ * Queues one email of `kind` to the roster address of each login matching what was typed, within the
+ * throttles. Whatever matched, was throttled or was sent, the caller shows one answer, so the page reveals
+ * nothing about which logins exist.
+ */
+export async function emailMatchingLogins(
+  deps: Deps,
+  ip: string | null,
+  request: { page: string; typed: string; byUsername: boolean; kind: AccountEmailKind; action: string },
+): Promise<void> {
+  const { page, typed } = request;
+  const now = deps.clock.now();
+  const queued = await deps.db.transaction(async (tx) => {
+    const rules = [selfServiceRules.ip(page, ip), selfServiceRules.target(page, typed)];
+    if ((await throttledForMs(tx, rules, now)) > 0) return 0;
+    await countAttempt(tx, rules, now);
+    let count = 0;
+    for (const login of await loginsMatching(tx, typed, { byUsername: request.byUsername })) {
+      const perLogin = [selfServiceRules.login(page, login.accountId)];
+      if ((await throttledForMs(tx, perLogin, now)) > 0) continue;
+      await countAttempt(tx, perLogin, now);
+      await queueAccountEmail(tx, now, {
+        kind: request.kind,
+        memberId: login.memberId,
+        toAddress: login.email,
+      });
+      await recordAudit(tx, now, selfServiceActor(ip), request.action, { memberId: login.memberId });
+      count += 1;
+    }
+    return count;
+  });
+  if (queued > 0) await deps.jobs.emailDue();
 }
