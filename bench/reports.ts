@@ -24,8 +24,8 @@ import { type SQL, sql } from 'drizzle-orm';
 import pg from 'pg';
 import { type Database, type Db, openPglite, openPostgres, queryRows } from '../src/db/connect.ts';
 import { type Actor, systemActor } from '../src/domain/policy.ts';
-import { listMemberRoster, memberRosterBatches } from '../src/domain/reports/memberRoster.ts';
-import { rosterCsvChunks } from '../src/domain/reports/memberRosterCsv.ts';
+import { listMemberRoster } from '../src/domain/reports/memberRoster.ts';
+import { memberRosterCsv } from '../src/domain/reports/memberRosterCsv.ts';
 import { encodeCursor, type RosterQuery } from '../src/domain/reports/memberRosterQuery.ts';
 
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -120,7 +120,7 @@ async function exportOnce(db: Db, query: RosterQuery) {
   const started = performance.now();
   let bytes = 0;
   let lines = 0;
-  for await (const chunk of rosterCsvChunks(memberRosterBatches({ db }, admin, query))) {
+  for await (const chunk of memberRosterCsv({ db }, admin, query)) {
     bytes += Buffer.byteLength(chunk);
     for (let i = chunk.indexOf('\n'); i !== -1; i = chunk.indexOf('\n', i + 1)) lines++;
   }

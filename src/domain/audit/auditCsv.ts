@@ -5,9 +5,12 @@ export const AUDIT_CSV_HEADER = ['when', 'actor', 'action', 'member_number', 'me
 // A spreadsheet takes a cell starting with one of these as a formula (CSV injection): such a cell is
 // prefixed with a single quote, so it shows as the text it is.
 const FORMULA_START = /^[=+\-@\t\r]/;
+// Either of the two: most cells have neither, and go out as they are after this one test.
+const NEEDS_WORK = /^[=+\-@\t\r]|[",\r\n]/;
 
 /** One CSV cell: neutralised against formulas, quoted (RFC 4180) when it holds a quote, comma or line break. */
 export function csvCell(value: string): string {
+  if (!NEEDS_WORK.test(value)) return value;
   const safe = FORMULA_START.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }

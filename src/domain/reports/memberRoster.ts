@@ -1,4 +1,6 @@
 import type { SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import pg from 'pg';
 import type { DeliveryState } from '../../db/schema.ts';
 import { type Actor, requirePermission } from '../policy.ts';
 import {
@@ -9,7 +11,14 @@ import {
   type RosterQuery,
   type SortDir,
 } from './memberRosterQuery.ts';
-import { type DbDeps, fetchSegment, filterConditions, type RawRow, segmentsOf } from './memberRosterSql.ts';
+import {
+  type DbDeps,
+  fetchSegment,
+  filterConditions,
+  type RawRow,
+  segmentsOf,
+  wholeReportQuery,
+} from './memberRosterSql.ts';
 
 /** One row of Member Roster - Current: a current member, their login and their invitation state. */
 export type RosterMember = {
@@ -122,30 +131,114 @@ export async function listMemberRoster(deps: DbDeps, actor: Actor, query: Roster
   };
 }
 
-/** Rows per query while exporting: the export streams batch after batch, never the whole report at once. */
-export const ROSTER_EXPORT_BATCH_SIZE = 2000;
+/**
+ * Rows per FETCH from PostgreSQL's server-side cursor while exporting: the export streams batch after
+ * batch, never the whole report at once.
+ */
+export const ROSTER_EXPORT_BATCH_SIZE = 10_000;
+/** PGlite's batches stay short queries (~2,000 rows each), so the portal's other requests get in between. */
+export const ROSTER_EXPORT_PGLITE_BATCH_SIZE = 2_000;
 
 /**
- * Every row of the report for this query (its cursors and page size ignored), in its order, in batches:
- * each batch continues by keyset from the last row of the one before, so memory holds one batch.
+ * Every row of the report for this query (its cursors and page size ignored), in its order, in batches of
+ * raw rows; memory holds one batch.
+ *
+ * On PostgreSQL: one ordered statement through a server-side cursor on a client of its own from the pool,
+ * in a read-only REPEATABLE READ transaction (one snapshot for the whole file), fetched `batchSize` rows at a
+ * time with every value as text. The planner reads and sorts the rows in one go (a hash join and a sort,
+ * as COPY would) instead of an index lookup per row per batch; `cursor_tuple_fraction = 1` tells it that
+ * the whole result will be read. Stopping early (a download cut short) closes the cursor and frees the
+ * client.
+ *
+ * On PGlite (one connection for the whole portal, which a long transaction would block): keyset batches,
+ * each continuing from the last row of the one before, each a short query of its own.
  */
+export async function* rosterRowBatches(
+  deps: DbDeps,
+  actor: Actor,
+  query: RosterQuery,
+  batchSize?: number,
+): AsyncGenerator<RawRow[]> {
+  requirePermission(actor, 'reports.read');
+  const whole: RosterQuery = { ...query, after: undefined, before: undefined, limit: undefined };
+  checkRosterQuery(whole);
+  const pool = poolOf(deps);
+  if (pool) {
+    const statement = wholeReportQuery(segmentsOf(whole.sort, whole), filterConditions(whole), whole.dir);
+    if (statement) yield* cursorBatches(pool, statement, batchSize ?? ROSTER_EXPORT_BATCH_SIZE);
+    return;
+  }
+  const reader = rosterReader(deps, whole);
+  const size = batchSize ?? ROSTER_EXPORT_PGLITE_BATCH_SIZE;
+  let from: Position = null;
+  for (;;) {
+    const batch = await reader.walk(from, false, size);
+    if (batch.length === 0) return;
+    yield batch;
+    if (batch.length < size) return;
+    const last = batch.at(-1)!;
+    from = { segment: last.segment, keys: keysOf(last) as (string | number)[] };
+  }
+}
+
+/** The same rows as `rosterRowBatches`, as report rows (Dates and numbers). */
 export async function* memberRosterBatches(
   deps: DbDeps,
   actor: Actor,
   query: RosterQuery,
-  batchSize = ROSTER_EXPORT_BATCH_SIZE,
+  batchSize?: number,
 ): AsyncGenerator<RosterMember[]> {
-  requirePermission(actor, 'reports.read');
-  const whole: RosterQuery = { ...query, after: undefined, before: undefined, limit: undefined };
-  checkRosterQuery(whole);
-  const reader = rosterReader(deps, whole);
-  let from: Position = null;
-  for (;;) {
-    const batch = await reader.walk(from, false, batchSize);
-    if (batch.length === 0) return;
-    yield batch.map(toRosterMember);
-    if (batch.length < batchSize) return;
-    const last = batch.at(-1)!;
-    from = { segment: last.segment, keys: keysOf(last) as (string | number)[] };
+  for await (const batch of rosterRowBatches(deps, actor, query, batchSize)) yield batch.map(toRosterMember);
+}
+
+/** The pg pool behind a node-postgres Drizzle database; null on PGlite. */
+function poolOf(deps: DbDeps): pg.Pool | null {
+  const client = (deps.db as { $client?: unknown }).$client;
+  return client instanceof pg.Pool ? client : null;
+}
+
+const dialect = new PgDialect();
+// Every value as PostgreSQL's text: the export writes text, and parsing dates and JSON only to print them
+// again is most of the per-row cost.
+const asText = { getTypeParser: () => (value: string) => value };
+
+async function* cursorBatches(pool: pg.Pool, statement: SQL, batchSize: number): AsyncGenerator<RawRow[]> {
+  const { sql: text, params } = dialect.sqlToQuery(statement);
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  let committed = false;
+  try {
+    await client.query('begin transaction isolation level repeatable read, read only');
+    await client.query('set local cursor_tuple_fraction = 1');
+    await client.query(`declare roster_export no scroll cursor for ${text}`, params);
+    const fetch = { text: `fetch forward ${Math.trunc(batchSize)} from roster_export`, types: asText };
+    // The next batch is asked for before this one is handed on, so the server reads it while the caller
+    // writes this one (2 batches in memory at most).
+    let ahead: Promise<pg.QueryResult<RawRow>> | undefined = client.query<RawRow>(fetch);
+    for (;;) {
+      const { rows } = await ahead;
+      ahead = undefined;
+      if (rows.length < batchSize) {
+        if (rows.length > 0) yield rows;
+        break;
+      }
+      ahead = client.query<RawRow>(fetch);
+      try {
+        yield rows;
+      } finally {
+        // Stopped early (or resumed): the fetch in flight is over before anything else is sent; its error,
+        // if any, is thrown by the await at the top of the loop.
+        await ahead.catch(() => {});
+      }
+    }
+    await client.query('commit');
+    committed = true;
+  } catch (err) {
+    broken = err as Error;
+    throw err;
+  } finally {
+    // Ended early or failed: roll back (closing the cursor); a client that cannot is not given back.
+    if (!committed && broken === undefined) await client.query('rollback').catch((e: Error) => (broken = e));
+    client.release(broken);
   }
 }

@@ -150,3 +150,30 @@ export async function fetchSegment(deps: DbDeps, seg: Segment, shared: SQL[], f:
   const order = sql.raw(seg.casts.map((_, i) => `k${i} ${f.dir}`).join(', '));
   return queryRows<RawRow>(deps.db, sql`select * from (${parts}) u order by ${order} limit ${f.limit}`);
 }
+
+/**
+ * The whole report for one query as a single ordered statement (no keyset, no limit), for a server-side
+ * cursor: the branches of every segment in one UNION ALL, ordered by segment, then by that segment's keys.
+ * Each segment's keys get their own columns (null in the other segments' rows), as their types differ.
+ * The order is the one `fetchSegment` walks: the same keys, ending in a unique one. Null when no segment
+ * has a branch under these filters.
+ */
+export function wholeReportQuery(segments: Segment[], shared: SQL[], dir: SortDir): SQL | null {
+  const keyColumns = segments.flatMap((s, g) =>
+    s.casts.map((cast, i) => ({ name: `s${g}k${i}`, cast, g, i })),
+  );
+  const parts: SQL[] = [];
+  segments.forEach((seg, g) => {
+    for (const b of seg.branches) {
+      const keys = keyColumns
+        .map((k) => (k.g === g ? `${b.keys[k.i]} as ${k.name}` : `null::${k.cast} as ${k.name}`))
+        .join(', ');
+      const conditions = [...shared, ...b.where.map((w) => sql.raw(w))];
+      parts.push(sql`select ${sql.raw(COLUMNS)}, ${sql.raw(`${g} as seg, ${keys}`)}
+        from ${sql.raw(b.from)} where ${sql.join(conditions, sql` and `)}`);
+    }
+  });
+  if (parts.length === 0) return null;
+  const order = sql.raw(['seg', ...keyColumns.map((k) => `${k.name} ${dir}`)].join(', '));
+  return sql`select * from (${sql.join(parts, sql` union all `)}) u order by ${order}`;
+}
