@@ -11,7 +11,7 @@
  * kept, loaded database (not loaded again, not dropped; one PostgreSQL size). BENCH_ONLY=export runs only
  * the CSV export and its COPY ceiling; BENCH_EXPORT_REPS (3) exports per size, median reported.
  *
- * The roster is loaded set-based (members and accounts indexes dropped, the has_login trigger off, both
+ * The roster is loaded set-based by bench/lib/roster.ts (members and accounts indexes dropped, the has_login trigger off, both
  * re-created afterwards, then VACUUM ANALYZE): 80% current, 60% with a login, 90% of logins with a Last
  * Login over the past year, 70% invited; 5% of the invited without a login failed, 0.5% of those with one. Times are taken around the domain call in this
  * process, driver included. Ceilings of PERFORMANCE.md measured in the same run: the plainest keyset query
@@ -27,6 +27,7 @@ import { type Actor, systemActor } from '../src/domain/policy.ts';
 import { listMemberRoster } from '../src/domain/reports/memberRoster.ts';
 import { memberRosterCsv } from '../src/domain/reports/memberRosterCsv.ts';
 import { encodeCursor, type RosterQuery } from '../src/domain/reports/memberRosterQuery.ts';
+import { loadRoster, quantile, recording, time } from './lib/roster.ts';
 
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const sizes = (v: string | undefined, d: number[]) =>
@@ -45,70 +46,6 @@ const REUSE_DB = process.env.BENCH_PG_DB;
 const ONLY_EXPORT = process.env.BENCH_ONLY === 'export';
 const EXPORT_REPS = Number(process.env.BENCH_EXPORT_REPS ?? 3);
 const admin: Actor = { ...systemActor('bench'), role: 'admin' };
-
-const FIRST =
-  'Ada Ben Chloe Dev Elena Femi Grace Hiro Isla Jonas Kai Lena Mo Nia Omar Pia Quinn Rosa Sven Tess'.split(
-    ' ',
-  );
-const LAST =
-  'Smith Jones Okafor Novak Rossi Tanaka Silva Dubois Meyer Patel Walsh Kim Chen Byrne Costa'.split(' ');
-const arr = (xs: string[]) => sql.raw(`array[${xs.map((x) => `'${x}'`).join(',')}]`);
-
-// A member who joined had their invitation delivered: failures are 5% of the invited without a login and
-// 0.5% of those with one (a later email, e.g. after a Re-enable, that bounced).
-const FAILED = sql.raw('case when r2 < 0.6 then 0.005 else 0.05 end');
-const loadMembers = (from: number, to: number) => sql`
-  insert into members (member_number, first_name, last_name, email, email_lower, status, has_login,
-                       invitations_sent, last_invited_at, delivery_state, delivery_detail)
-  select 'M' || lpad(g::text, 7, '0'), f, l, e, e, case when r1 < 0.2 then 'lapsed' else 'current' end, r2 < 0.6,
-         case when r3 < 0.3 then 0 else 1 end, case when r3 < 0.3 then null else now() - r4 * interval '200 days' end,
-         case when r3 < 0.3 then null when r5 < ${FAILED} then 'failed' else 'sent' end,
-         case when r3 >= 0.3 and r5 < ${FAILED} then '550 5.1.1 mailbox unavailable' end
-  from (select g, f, l, lower(f || '.' || l || g || '@example.org') e, r1, r2, r3, r4, r5 from (
-    select g, (${arr(FIRST)})[1 + floor(random() * ${FIRST.length})::int] f,
-           (${arr(LAST)})[1 + floor(random() * ${LAST.length})::int] || (g % 997)::text l,
-           random() r1, random() r2, random() r3, random() r4, random() r5
-    from generate_series(${from}::int, ${to}::int) g) s) s2`;
-
-const loadAccounts = sql`
-  insert into accounts (member_id, username, username_lower, password_hash, created_at, last_login_at)
-  select id, 'user' || id, 'user' || id, 'x', c, case when random() < 0.9 then c + random() * (now() - c) end
-  from (select id, now() - random() * interval '730 days' c from members where has_login) s`;
-
-async function load(db: Db, n: number): Promise<number> {
-  const started = performance.now();
-  // Bulk loads build indexes faster than they maintain them: drop, load, re-create from their definitions.
-  const indexes = await queryRows<{ indexname: string; indexdef: string }>(
-    db,
-    sql`select indexname, indexdef from pg_indexes
-        where tablename in ('members', 'accounts') and indexname not in ('members_pkey', 'accounts_pkey')`,
-  );
-  for (const i of indexes) await db.execute(sql.raw(`drop index "${i.indexname}"`));
-  await db.execute(sql`alter table accounts disable trigger accounts_sync_has_login`); // has_login set directly
-  await db.execute(sql`select setseed(0.42)`);
-  for (let done = 0; done < n; done += 250_000)
-    await db.execute(loadMembers(done + 1, Math.min(done + 250_000, n)));
-  await db.execute(loadAccounts);
-  await db.execute(sql`alter table accounts enable trigger accounts_sync_has_login`);
-  for (const i of indexes) await db.execute(sql.raw(i.indexdef));
-  await db.execute(sql`vacuum analyze members`);
-  await db.execute(sql`vacuum analyze accounts`);
-  return (performance.now() - started) / 1000;
-}
-
-const quantile = (xs: number[], q: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
-
-async function time(reps: number, run: () => Promise<unknown>) {
-  for (let i = 0; i < 3; i++) await run();
-  const ms: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t = performance.now();
-    await run();
-    ms.push(performance.now() - t);
-  }
-  return { median: quantile(ms, 0.5), p95: quantile(ms, 0.95) };
-}
 
 /** The whole export into nowhere (with backpressure's cost left out): seconds, bytes, rows, peak RSS. */
 async function exportOnce(db: Db, query: RosterQuery) {
@@ -183,21 +120,6 @@ function copyCeiling(url: string): number {
   return (performance.now() - started) / 1000;
 }
 
-/** A Db that remembers the statements it ran, so that EXPLAIN ANALYZE can run exactly those. */
-function recording(db: Db): { db: Db; last: SQL[] } {
-  const last: SQL[] = [];
-  const proxy = new Proxy(db, {
-    get(target, prop, receiver) {
-      if (prop !== 'execute') return Reflect.get(target, prop, receiver);
-      return (q: SQL) => {
-        last.push(q);
-        return target.execute(q);
-      };
-    },
-  });
-  return { db: proxy, last };
-}
-
 type Row = { engine: string; size: number; case: string; median: number; p95: number; ceiling?: number };
 
 async function benchOne(
@@ -209,7 +131,7 @@ async function benchOne(
   loaded = false,
 ) {
   const db = database.db;
-  const loadSeconds = loaded ? 0 : await load(db, size);
+  const loadSeconds = loaded ? 0 : await loadRoster(db, size);
   if (ONLY_EXPORT) {
     console.log(`\n${engine} ${size.toLocaleString('en')} members: loaded in ${loadSeconds.toFixed(1)} s`);
     return exportRows(engine, db, size, url);

@@ -79,7 +79,11 @@ export function ClearAllUsernamesPage({ ctx, counts, values, errors }: Props) {
           <Field
             name="confirmation"
             label="Confirmation"
-            hint={`Type "${confirmationPhrase(membersOnly)}" to remove the member logins, or "${confirmationPhrase(withAdmins)}" if you ticked the box above.`}
+            hint={
+              withAdmins === membersOnly
+                ? `Type "${confirmationPhrase(membersOnly)}" to confirm.`
+                : `Type "${confirmationPhrase(membersOnly)}" to remove the member logins, or "${confirmationPhrase(withAdmins)}" if you ticked the box above.`
+            }
             value={values?.confirmation ?? ''}
             autocomplete="off"
             required

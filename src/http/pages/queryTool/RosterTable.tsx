@@ -53,10 +53,10 @@ function Row({ m }: { m: RosterMember }) {
       </th>
       <td>{m.email}</td>
       <td>{noLogin ? <span class="muted">No login</span> : m.username}</td>
-      <td>{noLogin ? '—' : formatDateTime(m.loginCreatedAt)}</td>
-      <td>{noLogin ? '—' : formatDateTime(m.lastLoginAt, 'Never')}</td>
+      <td class="when">{noLogin ? '—' : formatDateTime(m.loginCreatedAt)}</td>
+      <td class="when">{noLogin ? '—' : formatDateTime(m.lastLoginAt, 'Never')}</td>
       <td>{m.invitationsSent}</td>
-      <td>{formatDateTime(m.lastInvitedAt, 'Never')}</td>
+      <td class="when">{formatDateTime(m.lastInvitedAt, 'Never')}</td>
       <td>{deliveryWords(m)}</td>
     </tr>
   );
@@ -66,7 +66,8 @@ export function RosterTable({ q, page, filtered }: { q: RosterQuery; page: Roste
   const shown = page.rows.length;
   return (
     <>
-      <div class="roster-scroll">
+      {/* A named region: browsers let keyboard users focus and scroll a table wider than the screen. */}
+      <section class="roster-scroll" aria-label="Member Roster - Current table">
         <table class="roster-table">
           <caption>
             {filtered ? 'Current members matching your filters' : 'Current members'}, {orderInWords(q)}.
@@ -91,7 +92,7 @@ export function RosterTable({ q, page, filtered }: { q: RosterQuery; page: Roste
             ))}
           </tbody>
         </table>
-      </div>
+      </section>
       {(page.prevCursor || page.nextCursor) && (
         <nav aria-label="Pages" class="pagination">
           <p>

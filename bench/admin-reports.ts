@@ -1,0 +1,546 @@
+/**
+ * Admin home, Invitation Rounds, the Query Tool's activity reports, reminders and Clear All Usernames on a
+ * large roster: 1M members in a fresh PostgreSQL database, 100k in PGlite (in memory), and Clear All
+ * Usernames + Restore on ~100k logins in a second PostgreSQL database (and on the 1M one's 600k logins).
+ *
+ *   node --import tsx bench/admin-reports.ts        (npm run bench:admin-reports)
+ *
+ * BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/test; "off" skips PostgreSQL): a scratch database per
+ * size, dropped afterwards. BENCH_PG_SIZE (1000000), BENCH_CLEAR_SIZE (166667 members, ~100k logins; 0 skips),
+ * BENCH_PGLITE_SIZE (100000; 0 skips), BENCH_REPS (20), BENCH_CLEAR_BIG (1: also Clear All + Restore at
+ * BENCH_PG_SIZE; 0 skips), BENCH_EXPLAIN (1: EXPLAIN ANALYZE of the activity reports on PostgreSQL).
+ *
+ * The roster comes from bench/lib/roster.ts (60% with a login). On top of it, set-based: 4 Send All rounds
+ * (300, 200, 120 and 60 days ago) to 40%, 30%, 20% and 10% of the members (mostly sent, some failed, skipped,
+ * interrupted, deferred), one reminder round (30 days ago, 5%), 0.3% as many single Sends (one an hour);
+ * one invitation for 80% of the members issued over 120 days (valid 14 days, used by those with a login,
+ * 2% revoked) and an older, expired one for 10% more; 2 login_history rows per member over 180 days.
+ * Caches are cleared before each timed call of an "uncached" case (the forget* functions), so the figure is
+ * what the first view after the 30 s cache expires waits for.
+ */
+import os from 'node:os';
+import { type SQL, sql } from 'drizzle-orm';
+import pg from 'pg';
+import { systemClock } from '../src/clock.ts';
+import { loadConfig } from '../src/config.ts';
+import { type Database, type Db, openPglite, openPostgres, queryRows } from '../src/db/connect.ts';
+import { hashPassword } from '../src/domain/accounts/passwords.ts';
+import type { Deps } from '../src/domain/deps.ts';
+import { countPendingMembers, forgetPendingCount } from '../src/domain/invitations/pendingCount.ts';
+import { clearAllUsernames } from '../src/domain/loginClears/clearAllUsernames.ts';
+import { countClearableLogins } from '../src/domain/loginClears/clearableLogins.ts';
+import { restoreClearedLogins } from '../src/domain/loginClears/restoreClearedLogins.ts';
+import type { Actor } from '../src/domain/policy.ts';
+import { reminderAudienceCount } from '../src/domain/reminders/reminderAudience.ts';
+import { runDueReminderRound } from '../src/domain/reminders/runDueReminderRound.ts';
+import { adminDashboard, forgetAdminDashboard } from '../src/domain/reports/adminDashboard.ts';
+import { listFailedDeliveries } from '../src/domain/reports/failedDeliveries.ts';
+import { latestRound, listInvitationRounds } from '../src/domain/reports/invitationRounds.ts';
+import { listNeverLoggedIn, loginsPerDay } from '../src/domain/reports/loginActivity.ts';
+import { onboardingProgress } from '../src/domain/reports/onboardingProgress.ts';
+import { listPendingInvitations } from '../src/domain/reports/pendingInvitations.ts';
+import { forgetResponseCurves, responseCurves } from '../src/domain/reports/responseCurves.ts';
+import { forgetRoundFigures } from '../src/domain/reports/roundFigures.ts';
+import { dropIndexes, loadRoster, scratchDatabase, time } from './lib/roster.ts';
+
+const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PG_SIZE = Number(process.env.BENCH_PG_SIZE ?? 1_000_000);
+const CLEAR_SIZE = Number(process.env.BENCH_CLEAR_SIZE ?? 166_667);
+const PGLITE_SIZE = Number(process.env.BENCH_PGLITE_SIZE ?? 100_000);
+const REPS = Number(process.env.BENCH_REPS ?? 20);
+const CLEAR_BIG = (process.env.BENCH_CLEAR_BIG ?? '1') === '1';
+const EXPLAIN = (process.env.BENCH_EXPLAIN ?? '1') === '1';
+const PASSWORD = 'bench-admin-password-1';
+const noJobs = { emailDue: async () => {} };
+
+type Row = { engine: string; size: number; case: string; median: number; p95: number; unit?: string };
+const rows: Row[] = [];
+const report = (r: Row) => {
+  rows.push(r);
+  const u = r.unit ?? 'ms';
+  console.log(
+    `  ${r.case.padEnd(62)} median ${r.median.toFixed(1).padStart(8)} ${u}  p95 ${r.p95.toFixed(1).padStart(8)} ${u}`,
+  );
+};
+const seconds = async (run: () => Promise<unknown>) => {
+  const t = performance.now();
+  const result = await run();
+  return { s: (performance.now() - t) / 1000, result };
+};
+
+// --- Statements the node-postgres driver sends, captured for EXPLAIN ANALYZE (PostgreSQL only). ---
+let capture: { text: string; values: unknown[] }[] | null = null;
+const originalQuery = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  const [q, v] = args as [string | { text: string; values?: unknown[] }, unknown[] | undefined];
+  if (capture) {
+    if (typeof q === 'string') capture.push({ text: q, values: Array.isArray(v) ? v : [] });
+    else if (q && typeof q === 'object' && 'text' in q)
+      capture.push({ text: q.text, values: q.values ?? (Array.isArray(v) ? v : []) });
+  }
+  return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof pg.Client.prototype.query;
+
+async function explain(database: Database, name: string, run: () => Promise<unknown>) {
+  capture = [];
+  await run();
+  const statements = capture;
+  capture = null;
+  console.log(`    EXPLAIN ${name}:`);
+  for (const s of statements) {
+    if (!/^\s*select/i.test(s.text)) continue;
+    const plan = await database.executeSql(`explain (analyze, buffers) ${s.text}`, s.values);
+    console.log(
+      (plan.rows as Record<string, string>[]).map((p) => `      ${Object.values(p)[0]}`).join('\n'),
+    );
+  }
+}
+
+/** Rounds, messages, invitations, login history and a Security Administrator on top of the roster. */
+async function loadActivity(db: Db, n: number): Promise<{ seconds: number; actor: Actor }> {
+  const started = performance.now();
+  await db.execute(sql`select setseed(0.17)`);
+  // Rounds.
+  const sendAlls: [number, number][] = [
+    [300, 0.4],
+    [200, 0.3],
+    [120, 0.2],
+    [60, 0.1],
+  ];
+  const messageIndexes = await dropIndexes(db, ['email_messages']);
+  for (const [daysAgo, share] of sendAlls) {
+    await db.execute(sql`
+      with r as (
+        insert into invitation_rounds (kind, started_by_label, started_at, total, finished_at)
+        values ('send_all', 'Bench Admin', now() - make_interval(days => ${daysAgo}), 0,
+                now() - make_interval(days => ${daysAgo}) + interval '6 hours')
+        returning id, started_at)
+      insert into email_messages (kind, member_id, round_id, to_address, state, attempts, last_error,
+                                  created_at, updated_at, sent_at)
+      select 'invitation', m.id, r.id, m.email, st, 1, case when st = 'failed' then '550 5.1.1 unknown' end,
+             r.started_at, r.started_at + interval '1 hour', case when st = 'sent' then r.started_at + interval '1 hour' end
+      from r, (select id, email, random() x, case when random() < 0.86 then 'sent' when random() < 0.3 then 'failed'
+                  when random() < 0.6 then 'skipped' when random() < 0.5 then 'interrupted' else 'deferred' end st
+               from members) m
+      where m.x < ${share}`);
+  }
+  await db.execute(sql`
+    with r as (
+      insert into invitation_rounds (kind, started_by_label, started_at, total, finished_at)
+      values ('reminder', 'Automatic reminders', now() - interval '30 days', 0, now() - interval '29 days')
+      returning id, started_at)
+    insert into email_messages (kind, member_id, round_id, to_address, state, attempts, created_at, updated_at, sent_at)
+    select 'invitation', m.id, r.id, m.email, 'sent', 1, r.started_at, r.started_at, r.started_at
+    from r, members m where not m.has_login and random() < 0.125`);
+  const singles = Math.max(300, Math.round(n * 0.003));
+  await db.execute(sql`
+    insert into invitation_rounds (kind, started_by_label, started_at, total, finished_at)
+    select 'single', 'Bench Admin', now() - g * interval '1 hour', 1, now() - g * interval '1 hour' + interval '1 minute'
+    from generate_series(1, ${singles}) g`);
+  await db.execute(sql`
+    insert into email_messages (kind, member_id, round_id, to_address, state, attempts, created_at, updated_at, sent_at)
+    select 'invitation', m.id, r.id, m.email, case when random() < 0.95 then 'sent' else 'failed' end, 1,
+           r.started_at, r.started_at, r.started_at
+    from (select id, started_at, (1 + floor(random() * ${n}))::bigint mid from invitation_rounds where kind = 'single') r
+    join members m on m.id = r.mid`);
+  await db.execute(sql`
+    update invitation_rounds r set total = c.n
+    from (select round_id, count(*)::int n from email_messages group by round_id) c where c.round_id = r.id`);
+  for (const def of messageIndexes) await db.execute(sql.raw(def));
+
+  // Invitations: 80% of members, issued over 120 days, valid 14 days; 10% more with an older expired one.
+  const invitationIndexes = await dropIndexes(db, ['invitations']);
+  await db.execute(sql`
+    insert into invitations (member_id, token_hash, code_hash, created_at, expires_at, used_at, revoked_at)
+    select id, 't' || id, 'c', c, c + interval '14 days',
+           case when has_login then c + random() * interval '3 days' end,
+           case when not has_login and random() < 0.02 then c + interval '1 day' end
+    from (select id, has_login, random() x, now() - random() * interval '120 days' c from members) m
+    where x < 0.8`);
+  await db.execute(sql`
+    insert into invitations (member_id, token_hash, code_hash, created_at, expires_at)
+    select id, 'old' || id, 'c', c, c + interval '14 days'
+    from (select id, random() x, now() - interval '130 days' - random() * interval '170 days' c from members) m
+    where x < 0.1`);
+  for (const def of invitationIndexes) await db.execute(sql.raw(def));
+
+  // Login history: 2 per member over 180 days, for random logins.
+  const historyIndexes = await dropIndexes(db, ['login_history']);
+  await db.execute(sql`
+    insert into login_history (account_id, at, ip, user_agent)
+    select (1 + floor(random() * a.n))::bigint, now() - random() * interval '180 days', '10.0.0.1', 'bench'
+    from (select max(id) n from accounts) a, generate_series(1, ${2 * n}) g`);
+  for (const def of historyIndexes) await db.execute(sql.raw(def));
+
+  // The acting Security Administrator (a real password hash: Clear All Usernames checks it).
+  const hash = await hashPassword(PASSWORD);
+  const [adminRow] = await queryRows<{ id: number | string }>(
+    db,
+    sql`with m as (
+          insert into members (member_number, first_name, last_name, email, email_lower)
+          values ('ADMIN1', 'Bench', 'Admin', 'admin@example.org', 'admin@example.org') returning id)
+        insert into accounts (member_id, username, username_lower, password_hash, role, created_at, last_login_at)
+        select id, 'benchadmin', 'benchadmin', ${hash}, 'security_admin', now() - interval '800 days', now() from m
+        returning id`,
+  );
+  await db.execute(sql`
+    insert into settings (key, value)
+    values ('reminder_rounds', '{"enabled":true,"everyDays":7,"maxPerMember":3,"pausedAt":null}'::jsonb)
+    on conflict (key) do update set value = excluded.value`);
+  for (const t of [
+    'members',
+    'accounts',
+    'invitation_rounds',
+    'email_messages',
+    'invitations',
+    'login_history',
+  ])
+    await db.execute(sql.raw(`vacuum analyze ${t}`));
+  const actor: Actor = {
+    accountId: Number(adminRow!.id),
+    label: 'Bench Admin',
+    role: 'security_admin',
+    ip: null,
+  };
+  return { seconds: (performance.now() - started) / 1000, actor };
+}
+
+async function counts(db: Db) {
+  const [c] = await queryRows<Record<'members' | 'accounts' | 'login_history', number>>(
+    db,
+    sql`select (select count(*)::int from members) members, (select count(*)::int from accounts) accounts,
+               (select count(*)::int from email_messages) messages, (select count(*)::int from invitation_rounds) rounds,
+               (select count(*)::int from invitations) invitations,
+               (select count(*)::int from invitations where used_at is null and revoked_at is null and expires_at > now()) open_invitations,
+               (select count(*)::int from login_history) login_history`,
+  );
+  return c!;
+}
+
+/** Sections 1, 2, 3 and 5 (reports and reminders). */
+async function reports(engine: string, database: Database, size: number, deps: Deps, actor: Actor) {
+  const db = database.db;
+  const forgetAll = () => {
+    forgetAdminDashboard(db);
+    forgetPendingCount(db);
+    forgetRoundFigures(db);
+    forgetResponseCurves(db);
+  };
+  const r = (c: string, t: { median: number; p95: number }) => report({ engine, size, case: c, ...t });
+
+  // 1. Admin home.
+  r('admin home: adminDashboard, uncached', await time(REPS, () => adminDashboard(deps, actor), forgetAll));
+  r('admin home: adminDashboard, cached (within 30 s)', await time(REPS, () => adminDashboard(deps, actor)));
+  r(
+    '  part: count without a login (uncached)',
+    await time(REPS, () => countPendingMembers(deps, actor), forgetAll),
+  );
+  r('  part: onboardingProgress', await time(REPS, () => onboardingProgress(deps)));
+  r('  part: latestRound (uncached)', await time(REPS, () => latestRound(deps), forgetAll));
+
+  // 2. Invitation Rounds, first page: the rounds table and the response curves, as the route runs them.
+  const roundsPage = (kind?: 'send_all') =>
+    Promise.all([listInvitationRounds(deps, actor, { kind }), responseCurves(deps, actor)]);
+  r('Invitation Rounds first page (all kinds), uncached', await time(REPS, () => roundsPage(), forgetAll));
+  r(
+    'Invitation Rounds first page (Send All only), uncached',
+    await time(REPS, () => roundsPage('send_all'), forgetAll),
+  );
+  r('Invitation Rounds first page (Send All only), cached', await time(REPS, () => roundsPage('send_all')));
+  r(
+    '  part: rounds table, Send All only (uncached)',
+    await time(REPS, () => listInvitationRounds(deps, actor, { kind: 'send_all' }), forgetAll),
+  );
+  r('  part: response curves (uncached)', await time(REPS, () => responseCurves(deps, actor), forgetAll));
+
+  // 3. Activity reports, first pages.
+  const cases: [string, () => Promise<unknown>][] = [
+    ['Pending Invitations, first page', () => listPendingInvitations(deps, actor, { position: {} })],
+    [
+      'Pending Invitations, expiring within 1 day',
+      () => listPendingInvitations(deps, actor, { within: 1, position: {} }),
+    ],
+    [
+      'Failed Deliveries, without a login',
+      () => listFailedDeliveries(deps, actor, { login: 'without', position: {} }),
+    ],
+    [
+      'Failed Deliveries, with a login',
+      () => listFailedDeliveries(deps, actor, { login: 'with', position: {} }),
+    ],
+    ['Failed Deliveries, either', () => listFailedDeliveries(deps, actor, { login: 'all', position: {} })],
+    ['Login Activity: logins per day (30 days)', () => loginsPerDay(deps, actor)],
+    ['Login Activity: never logged in, first page', () => listNeverLoggedIn(deps, actor, { position: {} })],
+  ];
+  for (const [name, run] of cases) {
+    r(name, await time(REPS, run));
+    if (EXPLAIN && database.kind === 'postgres') await explain(database, name, run);
+  }
+  r(
+    'Login Activity page (per day, then never logged in)',
+    await time(REPS, async () => {
+      await loginsPerDay(deps, actor);
+      await listNeverLoggedIn(deps, actor, { position: {} });
+    }),
+  );
+
+  // 5. Reminders: the audience count (the reminder settings page), then one automatic round queued.
+  const now = new Date();
+  let audience = 0;
+  r(
+    'reminder audience count',
+    await time(Math.min(REPS, 10), async () => {
+      audience = await reminderAudienceCount(db, { everyDays: 7, maxPerMember: 3 }, now);
+    }),
+  );
+  if (EXPLAIN && database.kind === 'postgres')
+    await explain(database, 'reminder audience count', () =>
+      reminderAudienceCount(db, { everyDays: 7, maxPerMember: 3 }, now),
+    );
+  const queued = await seconds(() => runDueReminderRound(deps));
+  const result = queued.result as Awaited<ReturnType<typeof runDueReminderRound>>;
+  console.log(
+    `  reminder round: audience ${audience.toLocaleString('en')}; runDueReminderRound ${JSON.stringify(result)} in ${queued.s.toFixed(2)} s`,
+  );
+  report({
+    engine,
+    size,
+    case: `reminder round queued (${result.started ? result.total : 0} messages)`,
+    median: queued.s,
+    p95: queued.s,
+    unit: 's',
+  });
+}
+
+/** Section 4: Clear All Usernames and Restore through the domain, with a breakdown on PostgreSQL. */
+async function clearAndRestore(
+  engine: string,
+  database: Database,
+  size: number,
+  deps: Deps,
+  actor: Actor,
+  breakdown: boolean,
+) {
+  const db = database.db;
+  const before = await counts(db);
+  const { members: logins } = await countClearableLogins(deps, actor);
+  console.log(
+    `  Clear All Usernames of ${logins.toLocaleString('en')} logins (login_history ${before.login_history.toLocaleString('en')} rows)`,
+  );
+  if (breakdown && database.kind === 'postgres') await clearBreakdown(engine, size, db, actor);
+  const cleared = await seconds(() =>
+    clearAllUsernames(deps, actor, {
+      includeAdmins: false,
+      confirmation: `clear ${logins} logins`,
+      password: PASSWORD,
+    }),
+  );
+  const { clearId, removed } = cleared.result as { clearId: number; removed: number };
+  report({
+    engine,
+    size,
+    case: `Clear All Usernames (${removed} logins)`,
+    median: cleared.s,
+    p95: cleared.s,
+    unit: 's',
+  });
+  const middle = await counts(db);
+  if (breakdown && database.kind === 'postgres') await restoreBreakdown(engine, size, db, clearId);
+  const restored = await seconds(() => restoreClearedLogins(deps, actor, clearId));
+  const { restored: back } = restored.result as { restored: number };
+  report({ engine, size, case: `Restore (${back} logins)`, median: restored.s, p95: restored.s, unit: 's' });
+  const after = await counts(db);
+  console.log(
+    `  accounts ${before.accounts} → ${middle.accounts} → ${after.accounts}; login_history ${before.login_history} → ${middle.login_history} → ${after.login_history}`,
+  );
+}
+
+/** Runs `setup` then `run` in one transaction that is rolled back; the seconds of `run` alone. */
+async function rolledBack(
+  db: Db,
+  setup: (tx: Db) => Promise<unknown>,
+  run: (tx: Db) => Promise<unknown>,
+): Promise<number> {
+  let s = 0;
+  await db
+    .transaction(async (tx) => {
+      await setup(tx as unknown as Db);
+      const t = performance.now();
+      await run(tx as unknown as Db);
+      s = (performance.now() - t) / 1000;
+      throw new Error('rollback');
+    })
+    .catch((e: unknown) => {
+      if (!(e instanceof Error && e.message === 'rollback')) throw e;
+    });
+  return s;
+}
+
+const triggerOff = sql`alter table accounts disable trigger accounts_sync_has_login`;
+const lastClear = sql`(select id from login_clears order by id desc limit 1)`;
+const newClear = sql`insert into login_clears (at, actor_label, included_admins, removed, restorable_until)
+  values (now(), 'bench', false, 0, now() + interval '1 day')`;
+// clearAllUsernames' main statement (member logins only).
+const moveSql = (actorId: number) => sql`
+  with removed as (delete from accounts where id <> ${actorId}::bigint and role = 'member' returning *),
+  kept as (
+    insert into cleared_logins (clear_id, account_id, member_id, username, username_lower, password_hash,
+                                role, must_change_password, created_at, password_changed_at, last_login_at)
+    select ${lastClear}, id, member_id, username, username_lower, password_hash,
+           role, must_change_password, created_at, password_changed_at, last_login_at from removed
+    returning member_id)
+  select count(*) from kept`;
+// restoreClearedLogins' insert (the checks and ON CONFLICT as there; marking and relinking left out).
+const restoreSql = (clearId: number) => sql`
+  insert into accounts (id, member_id, username, username_lower, password_hash, role,
+                        must_change_password, created_at, password_changed_at, last_login_at)
+  select c.account_id, c.member_id, c.username, c.username_lower, c.password_hash, c.role,
+         c.must_change_password, c.created_at, c.password_changed_at, c.last_login_at
+  from cleared_logins c
+  where c.clear_id = ${clearId}::bigint and c.restored_at is null
+    and not exists (select 1 from accounts a where a.member_id = c.member_id)
+    and not exists (select 1 from accounts a where a.username_lower = c.username_lower)
+    and not exists (select 1 from accounts a where a.id = c.account_id)
+  on conflict do nothing`;
+const setBasedHasLogin = (value: boolean, clearId: SQL) => sql`
+  update members m set has_login = ${value} from cleared_logins c where c.clear_id = ${clearId} and m.id = c.member_id`;
+
+async function vacuumAll(db: Db) {
+  for (const t of ['members', 'accounts', 'cleared_logins', 'login_history', 'login_clears'])
+    await db.execute(sql.raw(`vacuum analyze ${t}`));
+}
+
+/** The clear's main statement, rolled back, in variants: what the per-row trigger and the cascade cost. */
+async function clearBreakdown(engine: string, size: number, db: Db, actor: Actor) {
+  const id = actor.accountId!;
+  const variants: [string, (tx: Db) => Promise<unknown>, (tx: Db) => Promise<unknown>][] = [
+    [
+      'as run: trigger per row, cascade to login_history',
+      (tx) => tx.execute(newClear),
+      (tx) => tx.execute(moveSql(id)),
+    ],
+    [
+      'trigger off (has_login not kept)',
+      async (tx) => {
+        await tx.execute(newClear);
+        await tx.execute(triggerOff);
+      },
+      (tx) => tx.execute(moveSql(id)),
+    ],
+    [
+      'trigger off, no login_history to cascade to',
+      async (tx) => {
+        await tx.execute(newClear);
+        await tx.execute(triggerOff);
+        await tx.execute(sql`delete from login_history`);
+      },
+      (tx) => tx.execute(moveSql(id)),
+    ],
+    [
+      'trigger off + one set-based has_login update',
+      async (tx) => {
+        await tx.execute(newClear);
+        await tx.execute(triggerOff);
+      },
+      async (tx) => {
+        await tx.execute(moveSql(id));
+        await tx.execute(setBasedHasLogin(false, lastClear));
+      },
+    ],
+  ];
+  for (const [name, setup, run] of variants) {
+    const s = await rolledBack(db, setup, run);
+    report({ engine, size, case: `  clear breakdown (rolled back): ${name}`, median: s, p95: s, unit: 's' });
+    await vacuumAll(db);
+  }
+}
+
+/** The restore's insert, rolled back, with and without the per-row trigger. */
+async function restoreBreakdown(engine: string, size: number, db: Db, clearId: number) {
+  const variants: [string, (tx: Db) => Promise<unknown>, (tx: Db) => Promise<unknown>][] = [
+    ['as run: trigger per row', async () => {}, (tx) => tx.execute(restoreSql(clearId))],
+    [
+      'trigger off (has_login not kept)',
+      (tx) => tx.execute(triggerOff),
+      (tx) => tx.execute(restoreSql(clearId)),
+    ],
+    [
+      'trigger off + one set-based has_login update',
+      (tx) => tx.execute(triggerOff),
+      async (tx) => {
+        await tx.execute(restoreSql(clearId));
+        await tx.execute(setBasedHasLogin(true, sql`${clearId}::bigint`));
+      },
+    ],
+  ];
+  for (const [name, setup, run] of variants) {
+    const s = await rolledBack(db, setup, run);
+    report({
+      engine,
+      size,
+      case: `  restore breakdown (rolled back): ${name}`,
+      median: s,
+      p95: s,
+      unit: 's',
+    });
+    await vacuumAll(db);
+  }
+}
+
+async function deps(database: Database, url: string): Promise<Deps> {
+  const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', PUBLIC_URL: 'http://portal.test' });
+  return { db: database.db, clock: systemClock, config, jobs: noJobs };
+}
+
+async function onPostgres(size: number, what: 'all' | 'clear') {
+  const scratch = await scratchDatabase(PG_URL);
+  const database = openPostgres(scratch.url, 2);
+  try {
+    await database.migrate();
+    const rosterSeconds = await loadRoster(database.db, size);
+    const { seconds: activitySeconds, actor } = await loadActivity(database.db, size);
+    console.log(
+      `\nPostgreSQL ${size.toLocaleString('en')} members: roster loaded in ${rosterSeconds.toFixed(1)} s, activity in ${activitySeconds.toFixed(1)} s; ${JSON.stringify(await counts(database.db))}`,
+    );
+    const d = await deps(database, scratch.url);
+    if (what === 'all') await reports('PostgreSQL', database, size, d, actor);
+    if (what === 'clear' || CLEAR_BIG)
+      await clearAndRestore('PostgreSQL', database, size, d, actor, what === 'clear');
+  } finally {
+    await database.close();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await scratch.drop();
+  }
+}
+
+async function onPglite(size: number) {
+  const database = await openPglite(undefined);
+  try {
+    await database.migrate();
+    const rosterSeconds = await loadRoster(database.db, size);
+    const { seconds: activitySeconds, actor } = await loadActivity(database.db, size);
+    console.log(
+      `\nPGlite ${size.toLocaleString('en')} members: roster loaded in ${rosterSeconds.toFixed(1)} s, activity in ${activitySeconds.toFixed(1)} s; ${JSON.stringify(await counts(database.db))}`,
+    );
+    const d = await deps(database, 'postgres://unused/none');
+    await reports('PGlite', database, size, d, actor);
+    await clearAndRestore('PGlite', database, size, d, actor, false);
+  } finally {
+    await database.close();
+  }
+}
+
+console.log(
+  `machine: ${os.cpus().length} cores, ${new Date().toISOString().slice(0, 10)}, ${REPS} repetitions per case`,
+);
+if (PG_URL !== 'off' && CLEAR_SIZE > 0) await onPostgres(CLEAR_SIZE, 'clear');
+if (PG_URL !== 'off' && PG_SIZE > 0) await onPostgres(PG_SIZE, 'all');
+if (PGLITE_SIZE > 0) await onPglite(PGLITE_SIZE);
+
+for (const engine of [...new Set(rows.map((r) => r.engine))]) {
+  console.log(`\n${engine} — median / p95`);
+  for (const r of rows.filter((x) => x.engine === engine))
+    console.log(
+      `| ${r.case} | ${r.size.toLocaleString('en')} | ${r.median.toFixed(1)} / ${r.p95.toFixed(1)} ${r.unit ?? 'ms'} |`,
+    );
+}
