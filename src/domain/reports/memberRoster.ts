@@ -1,6 +1,5 @@
 import type { SQL } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
-import pg from 'pg';
+import { cursorBatches, poolOf } from '../../db/cursorBatches.ts';
 import type { DeliveryState } from '../../db/schema.ts';
 import { type Actor, requirePermission } from '../policy.ts';
 import {
@@ -162,10 +161,10 @@ export async function* rosterRowBatches(
   requirePermission(actor, 'reports.read');
   const whole: RosterQuery = { ...query, after: undefined, before: undefined, limit: undefined };
   checkRosterQuery(whole);
-  const pool = poolOf(deps);
+  const pool = poolOf(deps.db);
   if (pool) {
     const statement = wholeReportQuery(segmentsOf(whole.sort, whole), filterConditions(whole), whole.dir);
-    if (statement) yield* cursorBatches(pool, statement, batchSize ?? ROSTER_EXPORT_BATCH_SIZE);
+    if (statement) yield* cursorBatches<RawRow>(pool, statement, batchSize ?? ROSTER_EXPORT_BATCH_SIZE);
     return;
   }
   const reader = rosterReader(deps, whole);
@@ -189,56 +188,4 @@ export async function* memberRosterBatches(
   batchSize?: number,
 ): AsyncGenerator<RosterMember[]> {
   for await (const batch of rosterRowBatches(deps, actor, query, batchSize)) yield batch.map(toRosterMember);
-}
-
-/** The pg pool behind a node-postgres Drizzle database; null on PGlite. */
-function poolOf(deps: DbDeps): pg.Pool | null {
-  const client = (deps.db as { $client?: unknown }).$client;
-  return client instanceof pg.Pool ? client : null;
-}
-
-const dialect = new PgDialect();
-// Every value as PostgreSQL's text: the export writes text, and parsing dates and JSON only to print them
-// again is most of the per-row cost.
-const asText = { getTypeParser: () => (value: string) => value };
-
-async function* cursorBatches(pool: pg.Pool, statement: SQL, batchSize: number): AsyncGenerator<RawRow[]> {
-  const { sql: text, params } = dialect.sqlToQuery(statement);
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  let committed = false;
-  try {
-    await client.query('begin transaction isolation level repeatable read, read only');
-    await client.query('set local cursor_tuple_fraction = 1');
-    await client.query(`declare roster_export no scroll cursor for ${text}`, params);
-    const fetch = { text: `fetch forward ${Math.trunc(batchSize)} from roster_export`, types: asText };
-    // The next batch is asked for before this one is handed on, so the server reads it while the caller
-    // writes this one (2 batches in memory at most).
-    let ahead: Promise<pg.QueryResult<RawRow>> | undefined = client.query<RawRow>(fetch);
-    for (;;) {
-      const { rows } = await ahead;
-      ahead = undefined;
-      if (rows.length < batchSize) {
-        if (rows.length > 0) yield rows;
-        break;
-      }
-      ahead = client.query<RawRow>(fetch);
-      try {
-        yield rows;
-      } finally {
-        // Stopped early (or resumed): the fetch in flight is over before anything else is sent; its error,
-        // if any, is thrown by the await at the top of the loop.
-        await ahead.catch(() => {});
-      }
-    }
-    await client.query('commit');
-    committed = true;
-  } catch (err) {
-    broken = err as Error;
-    throw err;
-  } finally {
-    // Ended early or failed: roll back (closing the cursor); a client that cannot is not given back.
-    if (!committed && broken === undefined) await client.query('rollback').catch((e: Error) => (broken = e));
-    client.release(broken);
-  }
 }
