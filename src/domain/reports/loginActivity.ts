@@ -34,8 +34,8 @@ export type LoginsPerDay = {
 
 /**
  * Logins per day over the last 30 days, today included, from login_history (one row per successful
- * login), so nothing before the portal began recording logins is shown. Days are grouped as whole UTC days
- * since the epoch: cheaper than formatting every row's date, and floor() keeps 23:59:59.9 on its own day.
+ * login), so nothing before the portal began recording logins is shown. Days are whole UTC days since the
+ * epoch, each counted over [d × 86400 s, (d + 1) × 86400 s): no time zone or DST can stretch one.
  */
 export async function loginsPerDay(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor): Promise<LoginsPerDay> {
   requirePermission(actor, 'reports.read');
@@ -44,11 +44,16 @@ export async function loginsPerDay(deps: Pick<Deps, 'db' | 'clock'>, actor: Acto
   const from = new Date(today - (ACTIVITY_DAYS - 1) * DAY_MS);
   const until = new Date(today + DAY_MS);
   const [counted, [active]] = await Promise.all([
+    // One small count per day (an index range on login_history_at_idx, its distinct sorted in memory)
+    // rather than one group by over the whole period, whose distinct count sorted ~330k rows on disk at
+    // 2M logins (180 ms; this way ~60 ms, see docs/benchmarks.md).
     queryRows<{ day: number | string; logins: number | string; members: number | string }>(
       deps.db,
-      sql`select floor(extract(epoch from at) / 86400)::int as day,
-                 count(*) as logins, count(distinct account_id) as members
-          from login_history where at >= ${from} and at < ${until} group by 1`,
+      sql`select d as day, c.logins, c.members
+          from generate_series(${from.getTime() / DAY_MS}::int, ${today / DAY_MS}::int) d
+          cross join lateral (
+            select count(*) as logins, count(distinct account_id) as members from login_history
+            where at >= to_timestamp(d * 86400) and at < to_timestamp((d + 1) * 86400)) c`,
     ),
     queryRows<{ members: number | string }>(
       deps.db,
