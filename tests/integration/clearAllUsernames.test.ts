@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/connect.ts';
 import { accounts, auditEvents, clearedLogins, invitations, loginClears } from '../../src/db/schema.ts';
 import { createLogin } from '../../src/domain/accounts/createLogin.ts';
+import { recentLogins } from '../../src/domain/accounts/loginHistory.ts';
 import { reenableInviteLink } from '../../src/domain/invitations/reenableInviteLink.ts';
 import { purgeExpiredClears } from '../../src/domain/loginClears/purgeExpiredClears.ts';
 import { browser, buildLogin, buildMember } from '../factories.ts';
@@ -264,6 +265,20 @@ describe('Restore cleared logins', () => {
     // No password hash is kept once the restore is done.
     const hashes = await app.deps.db.select({ h: clearedLogins.passwordHash }).from(clearedLogins);
     expect(hashes.every((r) => r.h === '')).toBe(true);
+  });
+
+  it('keeps a restored member’s recent logins', async () => {
+    const p = await portal();
+    const member = p.members[0]!;
+    expect((await browser(p.server).logIn(member.username, member.password)).statusCode).toBe(303);
+    expect(await recentLogins(app.deps.db, member.accountId)).toHaveLength(1);
+    expect((await clear(p.b, { confirmation: 'clear 3 logins', password: p.me.password })).statusCode).toBe(
+      303,
+    );
+    const [row] = await app.deps.db.select().from(loginClears);
+    const restore = `${CLEAR}/${row!.id}/restore`;
+    expect((await p.b.submit(restore, restore, {})).statusCode).toBe(303);
+    expect(await recentLogins(app.deps.db, member.accountId)).toHaveLength(1);
   });
 
   it('can be done once only', async () => {
