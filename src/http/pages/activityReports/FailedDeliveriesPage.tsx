@@ -8,7 +8,7 @@ import { formatDateTime } from '../../ui/format.ts';
 import { ErrorSummary, type FieldErrors, Select } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
 import { AdminFrame } from '../admin/AdminPages.tsx';
-import { memberProfilePath } from '../memberSearch/links.ts';
+import { MemberNameCell, memberNameId } from '../memberSearch/MemberNameCell.tsx';
 import {
   FAILED_DELIVERIES_PATH,
   IMPORT_PATH,
@@ -58,14 +58,13 @@ function FilterForm({ login, errors }: { login: string; errors?: FieldErrors }) 
 }
 
 function Row({ r }: { r: FailedDelivery }) {
-  const nameId = `member-${r.memberId}-name`;
+  const nameId = memberNameId(r.memberId);
   return (
     <tr>
-      <th scope="row" id={nameId}>
-        <a href={memberProfilePath(r.memberId)}>
-          {r.lastName}, {r.firstName}
-        </a>
-      </th>
+      <MemberNameCell
+        member={{ id: r.memberId, firstName: r.firstName, lastName: r.lastName }}
+        describesRow
+      />
       <td>{r.memberNumber}</td>
       <td>{r.email}</td>
       <td>{r.deliveryDetail ?? 'No answer was recorded.'}</td>

@@ -6,7 +6,7 @@ import { formatDateTime } from '../../ui/format.ts';
 import { ErrorSummary, type FieldErrors } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
 import { AdminFrame } from '../admin/AdminPages.tsx';
-import { memberProfilePath } from '../memberSearch/links.ts';
+import { MemberNameCell } from '../memberSearch/MemberNameCell.tsx';
 import { LOGIN_ACTIVITY_PATH, reportCrumbs, reportUrl } from './links.ts';
 import { Pager } from './Pager.tsx';
 
@@ -112,11 +112,7 @@ function Unused({ page, paged }: { page: ReportPage<UnusedLogin>; paged: boolean
         <tbody>
           {page.rows.map((r) => (
             <tr key={r.accountId} id={`login-${r.accountId}`}>
-              <th scope="row">
-                <a href={memberProfilePath(r.memberId)}>
-                  {r.lastName}, {r.firstName}
-                </a>
-              </th>
+              <MemberNameCell member={{ id: r.memberId, firstName: r.firstName, lastName: r.lastName }} />
               <td>{r.memberNumber}</td>
               <td>{r.username}</td>
               <td>{r.email}</td>

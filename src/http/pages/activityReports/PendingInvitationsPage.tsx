@@ -8,7 +8,7 @@ import { formatDateTime } from '../../ui/format.ts';
 import { ErrorSummary, type FieldErrors, Select } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
 import { AdminFrame } from '../admin/AdminPages.tsx';
-import { memberProfilePath } from '../memberSearch/links.ts';
+import { MemberNameCell, memberNameId } from '../memberSearch/MemberNameCell.tsx';
 import {
   INVITATION_CODES_PATH,
   invitationCodesFor,
@@ -56,14 +56,13 @@ function FilterForm({ within, errors }: { within: string; errors?: FieldErrors }
 }
 
 function Row({ r, now }: { r: PendingInvitation; now: Date }) {
-  const nameId = `member-${r.memberId}-name`;
+  const nameId = memberNameId(r.memberId);
   return (
     <tr>
-      <th scope="row" id={nameId}>
-        <a href={memberProfilePath(r.memberId)}>
-          {r.lastName}, {r.firstName}
-        </a>
-      </th>
+      <MemberNameCell
+        member={{ id: r.memberId, firstName: r.firstName, lastName: r.lastName }}
+        describesRow
+      />
       <td>{r.memberNumber}</td>
       <td>{r.email}</td>
       <td>{formatDateTime(r.issuedAt)}</td>

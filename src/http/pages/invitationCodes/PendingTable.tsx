@@ -3,7 +3,7 @@ import type { PendingQuery, PendingSort } from '../../../domain/invitations/pend
 import { deliveryWords } from '../../ui/deliveryWords.ts';
 import { formatDateTime } from '../../ui/format.ts';
 import { CsrfField } from '../../ui/forms.tsx';
-import { memberProfilePath } from '../memberSearch/links.ts';
+import { MemberNameCell, memberNameId } from '../memberSearch/MemberNameCell.tsx';
 import { pageUrl, sendPath, sortUrl } from './links.ts';
 
 const sortNames: Record<PendingSort, string> = {
@@ -46,15 +46,11 @@ function SortableHeader({ query, sort, label }: { query: PendingQuery; sort: Pen
 }
 
 function MemberRow({ m, csrfToken }: { m: PendingMember; csrfToken: string }) {
-  const nameId = `member-${m.id}-name`;
+  const nameId = memberNameId(m.id);
   return (
     <tr>
       <td>{m.memberNumber}</td>
-      <th scope="row" id={nameId}>
-        <a href={memberProfilePath(m.id)}>
-          {m.lastName}, {m.firstName}
-        </a>
-      </th>
+      <MemberNameCell member={m} describesRow />
       <td>{m.email}</td>
       <td>{m.status === 'current' ? 'Current' : 'Lapsed'}</td>
       <td>{m.invitationsSent}</td>

@@ -2,7 +2,7 @@ import type { RosterMember, RosterPage } from '../../../domain/reports/memberRos
 import type { RosterQuery, RosterSort } from '../../../domain/reports/memberRosterQuery.ts';
 import { deliveryWords } from '../../ui/deliveryWords.ts';
 import { formatDateTime } from '../../ui/format.ts';
-import { memberProfilePath } from '../memberSearch/links.ts';
+import { MemberNameCell } from '../memberSearch/MemberNameCell.tsx';
 import { pageUrl, sortUrl } from './links.ts';
 
 const sortNames: Record<RosterSort, string> = {
@@ -46,11 +46,7 @@ function Row({ m }: { m: RosterMember }) {
   return (
     <tr>
       <td>{m.memberNumber}</td>
-      <th scope="row">
-        <a href={memberProfilePath(m.id)}>
-          {m.lastName}, {m.firstName}
-        </a>
-      </th>
+      <MemberNameCell member={m} />
       <td>{m.email}</td>
       <td>{noLogin ? <span class="muted">No login</span> : m.username}</td>
       <td class="when">{noLogin ? '—' : formatDateTime(m.loginCreatedAt)}</td>
