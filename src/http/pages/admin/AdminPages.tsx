@@ -143,26 +143,3 @@ export function MemberManagementPage({ ctx }: { ctx: PageContext }) {
     </AdminFrame>
   );
 }
-
-/** Honest placeholder for a screen that a later release fills. */
-export function ComingSoonPage({
-  ctx,
-  title,
-  crumbs,
-  about,
-}: {
-  ctx: PageContext;
-  title: string;
-  crumbs?: { href: string; label: string }[];
-  about: string;
-}) {
-  return (
-    <AdminFrame ctx={ctx} title={title} crumbs={crumbs}>
-      <div class="card">
-        <p>
-          <strong>Coming soon.</strong> {about}
-        </p>
-      </div>
-    </AdminFrame>
-  );
-}
