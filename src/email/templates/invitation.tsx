@@ -3,6 +3,7 @@ import {
   emailStyles,
   formatEmailDate,
   oneLine,
+  PersonalLink,
   type RenderedEmail,
   renderEmailHtml,
   textParagraphs,
@@ -51,20 +52,7 @@ export function renderInvitationEmail(input: InvitationEmailInput): RenderedEmai
     <EmailLayout orgName={orgName} title={subject} footer={footer}>
       <p style="margin-top:0;">Hello {firstName},</p>
       <p>{why}</p>
-      <p>
-        <a href={link} style={emailStyles.button}>
-          Create your login
-        </a>
-      </p>
-      <p>
-        This link is personal; please do not share it. If the button does not work, copy this address into
-        your browser:
-      </p>
-      <p style={emailStyles.url}>
-        <a href={link} style={emailStyles.url}>
-          {link}
-        </a>
-      </p>
+      <PersonalLink link={link} label="Create your login" />
       <p>
         Or go to <a href={codePage}>{codePage}</a> and type this invitation code together with your email
         address or member number:

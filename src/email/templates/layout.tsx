@@ -66,3 +66,28 @@ export function formatEmailDate(d: Date): string {
   const time = d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
   return `${day} at ${time} UTC`;
 }
+
+/**
+ * The button for a personal link, and the link written out beneath it for mail clients that do not show
+ * buttons. Shared by every email that carries a secret link (invitation, password reset).
+ */
+export function PersonalLink({ link, label }: { link: string; label: string }) {
+  return (
+    <>
+      <p>
+        <a href={link} style={emailStyles.button}>
+          {label}
+        </a>
+      </p>
+      <p>
+        This link is personal; please do not share it. If the button does not work, copy this address into
+        your browser:
+      </p>
+      <p style={emailStyles.url}>
+        <a href={link} style={emailStyles.url}>
+          {link}
+        </a>
+      </p>
+    </>
+  );
+}

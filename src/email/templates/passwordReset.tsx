@@ -1,8 +1,8 @@
 import {
   EmailLayout,
-  emailStyles,
   formatEmailDate,
   oneLine,
+  PersonalLink,
   type RenderedEmail,
   renderEmailHtml,
   textParagraphs,
@@ -47,17 +47,7 @@ export function renderPasswordResetEmail(input: PasswordResetEmailInput): Render
     <EmailLayout orgName={orgName} title={subject} footer={footer}>
       <p style="margin-top:0;">Hello {firstName},</p>
       <p>{why}</p>
-      <p>
-        <a href={link} style={emailStyles.button}>
-          Set a new password
-        </a>
-      </p>
-      <p>This link is personal; please do not share it. If the button does not work, copy this address:</p>
-      <p style={emailStyles.url}>
-        <a href={link} style={emailStyles.url}>
-          {link}
-        </a>
-      </p>
+      <PersonalLink link={link} label="Set a new password" />
       <p>
         The link works once, until <strong>{expires}</strong>. After that, ask for a new one at{' '}
         <a href={`${portalUrl}/forgot-password`}>{`${portalUrl}/forgot-password`}</a>.
