@@ -6,6 +6,7 @@ import { badParam, oneParam } from '../queryParams.ts';
 import {
   cursorColumn,
   type Key,
+  memberColumns,
   type PagePosition,
   REPORT_PAGE_SIZE,
   type ReportPage,
@@ -70,11 +71,7 @@ export async function listFailedDeliveries(
   return reportPage(KEYS, query.position, pageSize, (boundary, order, limit) =>
     deps.db
       .select({
-        memberId: members.id,
-        memberNumber: members.memberNumber,
-        firstName: members.firstName,
-        lastName: members.lastName,
-        email: members.email,
+        ...memberColumns,
         status: members.status,
         hasLogin: members.hasLogin,
         lastInvitedAt: members.lastInvitedAt,

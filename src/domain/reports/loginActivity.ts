@@ -7,6 +7,7 @@ import { oneParam } from '../queryParams.ts';
 import {
   cursorColumn,
   type Key,
+  memberColumns,
   type PagePosition,
   REPORT_PAGE_SIZE,
   type ReportPage,
@@ -116,11 +117,7 @@ export async function listNeverLoggedIn(
     deps.db
       .select({
         accountId: accounts.id,
-        memberId: members.id,
-        memberNumber: members.memberNumber,
-        firstName: members.firstName,
-        lastName: members.lastName,
-        email: members.email,
+        ...memberColumns,
         username: accounts.username,
         role: accounts.role,
         createdAt: accounts.createdAt,

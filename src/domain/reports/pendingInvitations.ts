@@ -7,6 +7,7 @@ import { badParam, oneParam } from '../queryParams.ts';
 import {
   cursorColumn,
   type Key,
+  memberColumns,
   type PagePosition,
   REPORT_PAGE_SIZE,
   type ReportPage,
@@ -101,11 +102,7 @@ export async function listPendingInvitations(
   const page = await reportPage(KEYS, query.position, pageSize, (boundary, order, limit) =>
     deps.db
       .select({
-        memberId: members.id,
-        memberNumber: members.memberNumber,
-        firstName: members.firstName,
-        lastName: members.lastName,
-        email: members.email,
+        ...memberColumns,
         status: members.status,
         invitationsSent: members.invitationsSent,
         deliveryState: members.deliveryState,

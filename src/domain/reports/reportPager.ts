@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
+import { members } from '../../db/schema.ts';
 import { badParam } from '../queryParams.ts';
 
 /**
@@ -133,3 +134,12 @@ export function readPosition(after: string | undefined, before: string | undefin
   if (after && before) throw badParam('Ask for the page after a point or before it, not both.', 'after');
   return { ...(after ? { after } : {}), ...(before ? { before } : {}) };
 }
+
+/** Who a report row is about: the columns every member report shows and links by. */
+export const memberColumns = {
+  memberId: members.id,
+  memberNumber: members.memberNumber,
+  firstName: members.firstName,
+  lastName: members.lastName,
+  email: members.email,
+};
