@@ -5,23 +5,22 @@ import { endSession } from '../../../domain/auth/sessions.ts';
 import { isAppError } from '../../../errors.ts';
 import { SESSION_COOKIE, setSessionCookie } from '../../access.ts';
 import { field, pageContext, sendPage } from '../../render.ts';
+import { safeNext } from '../../safeNext.ts';
 import { LoginPage } from './LoginPage.tsx';
 
-/** Only same-site paths: `next` must never send someone to another site after logging in. */
-const safeNext = (next: string | undefined) => (next && /^\/(?![/\\])/.test(next) ? next : undefined);
-
 export function registerAuthRoutes(server: FastifyInstance, app: App): void {
+  const nextPage = (next: unknown) => safeNext(next, app.deps.config.publicUrl);
   server.get<{ Querystring: { next?: string; loggedOut?: string } }>(
     '/login',
     { config: { access: 'public' } },
     async (request, reply) => {
-      if (request.signedIn) return reply.redirect(safeNext(request.query.next) ?? '/');
+      if (request.signedIn) return reply.redirect(nextPage(request.query.next) ?? '/');
       const ctx = pageContext(app, request, reply);
       return sendPage(
         reply,
         <LoginPage
           ctx={ctx}
-          next={safeNext(request.query.next)}
+          next={nextPage(request.query.next)}
           loggedOut={request.query.loggedOut === '1'}
         />,
       );
@@ -30,7 +29,7 @@ export function registerAuthRoutes(server: FastifyInstance, app: App): void {
 
   server.post('/login', { config: { access: 'public' } }, async (request, reply) => {
     const username = field(request.body, 'username');
-    const next = safeNext(field(request.body, 'next'));
+    const next = nextPage(field(request.body, 'next'));
     try {
       const previous = request.cookies[SESSION_COOKIE];
       if (previous) await endSession(app.deps, previous);

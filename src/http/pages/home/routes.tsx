@@ -8,6 +8,7 @@ import { can } from '../../../domain/policy.ts';
 import { isAppError } from '../../../errors.ts';
 import { actorOf, CHOOSE_PASSWORD_PATH } from '../../access.ts';
 import { field, pageContext, sendPage } from '../../render.ts';
+import { safeNext } from '../../safeNext.ts';
 import type { FieldErrors } from '../../ui/forms.tsx';
 import { ChoosePasswordPage } from './ChoosePasswordPage.tsx';
 import { HomePage } from './HomePage.tsx';
@@ -15,11 +16,12 @@ import { HomePage } from './HomePage.tsx';
 const notices = ['changed', 'reset', 'chosen'] as const;
 type Notice = (typeof notices)[number];
 
-/** Same-site paths only, and not the form itself: where to continue after choosing a password. */
-const safeNext = (next: string | undefined) =>
-  next && /^\/(?![/\\])/.test(next) && !next.startsWith(CHOOSE_PASSWORD_PATH) ? next : undefined;
-
 export function registerHomeRoutes(server: FastifyInstance, app: App): void {
+  /** A page of this portal to continue to, but not the form itself. */
+  const nextPage = (next: unknown) => {
+    const path = safeNext(next, app.deps.config.publicUrl);
+    return path && !path.startsWith(CHOOSE_PASSWORD_PATH) ? path : undefined;
+  };
   async function home(request: FastifyRequest, reply: FastifyReply, errors?: FieldErrors, notice?: Notice) {
     const { accountId } = request.signedIn!;
     const [profile, logins] = await Promise.all([
@@ -66,13 +68,13 @@ export function registerHomeRoutes(server: FastifyInstance, app: App): void {
     (request, reply) => {
       if (!request.signedIn!.mustChangePassword) return reply.redirect('/home', 303);
       const ctx = pageContext(app, request, reply);
-      return sendPage(reply, <ChoosePasswordPage ctx={ctx} next={safeNext(request.query.next)} />);
+      return sendPage(reply, <ChoosePasswordPage ctx={ctx} next={nextPage(request.query.next)} />);
     },
   );
 
   server.post(CHOOSE_PASSWORD_PATH, { config: { access: 'signedIn' } }, async (request, reply) => {
     const signedIn = request.signedIn!;
-    const next = safeNext(field(request.body, 'next'));
+    const next = nextPage(field(request.body, 'next'));
     try {
       await chooseRequiredPassword(app.deps, actorOf(request), signedIn, {
         newPassword: field(request.body, 'newPassword'),
