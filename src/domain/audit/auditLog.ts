@@ -15,6 +15,7 @@ export const knownAuditActions = [
   'setup.completed',
   'admin.created',
   'roster.imported',
+  'member.email_changed',
   'demo.filled',
   'password.changed_by_member',
   'invitation.send',

@@ -1,3 +1,4 @@
+import { renderEmailChangedEmail } from '../../email/templates/emailChanged.tsx';
 import { renderInvitationEmail } from '../../email/templates/invitation.tsx';
 import type { RenderedEmail } from '../../email/templates/layout.tsx';
 import { renderPasswordResetEmail } from '../../email/templates/passwordReset.tsx';
@@ -53,6 +54,10 @@ export function renderMessage(deps: Deps, m: ClaimedMessage): PreparedEmail {
     case 'username_changed':
       return done(
         renderUsernameChangedEmail({ orgName, firstName, username: m.username ?? '', portalUrl: publicUrl }),
+      );
+    case 'email_changed':
+      return done(
+        renderEmailChangedEmail({ orgName, firstName, username: m.username ?? '', portalUrl: publicUrl }),
       );
     default:
       throw new Error(`No email template for messages of kind ${m.kind}`);

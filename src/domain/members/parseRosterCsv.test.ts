@@ -17,6 +17,7 @@ describe('parseRosterCsv', () => {
     expect(parsed.problems).toEqual([]);
     expect(parsed.totalRows).toBe(2);
     expect(parsed.valid).toEqual({
+      line: [2, 3],
       memberNumber: ['1001', '1002'],
       firstName: ['Ada', 'Grace'],
       lastName: ['Lovelace', 'Hopper, Jr.'],

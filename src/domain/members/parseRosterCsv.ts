@@ -2,10 +2,13 @@ import { AppError } from '../../errors.ts';
 import { checkEmail, checkMemberNumber, checkName, checkStatus, type FieldResult } from './memberFields.ts';
 import { type CsvRecord, readCsvRecords } from './readCsvRecords.ts';
 
-export type RosterProblem = { line: number; message: string };
+/** What is wrong with one line; `field` names the column when the problem is with one value only. */
+export type RosterProblem = { line: number; message: string; field?: string };
 
 /** Valid rows as parallel columns: the shape `unnest` takes, without an object per row. */
 export type RosterColumns = {
+  /** The file line of each row, so problems found later (against the database) can name it. */
+  line: number[];
   memberNumber: string[];
   firstName: string[];
   lastName: string[];
@@ -82,7 +85,8 @@ function checkRow(fields: string[], index: Record<Column, number>) {
   return { values, reasons };
 }
 
-const emptyColumns = (): RosterColumns => ({
+export const emptyColumns = (): RosterColumns => ({
+  line: [],
   memberNumber: [],
   firstName: [],
   lastName: [],
@@ -135,6 +139,7 @@ export function parseRosterCsv(csv: string): ParsedRoster {
       problems.push({ line, message: reasons.join('; ') });
       continue;
     }
+    valid.line.push(line);
     valid.memberNumber.push(memberNumber!);
     valid.firstName.push(values.first_name!);
     valid.lastName.push(values.last_name!);

@@ -8,6 +8,7 @@ export const actionWords: Record<KnownAuditAction, string> = {
   'setup.completed': 'Completed first-run setup',
   'admin.created': 'Created an administrator login (command line)',
   'roster.imported': 'Imported the member roster',
+  'member.email_changed': 'Changed the email address of a member with a login (roster import)',
   'demo.filled': 'Filled the portal with demo members',
   'password.changed_by_member': 'Changed their own password',
   'invitation.send': 'Sent an invitation',

@@ -20,6 +20,7 @@ export const stateWords: Record<DeliveryState, string> = {
 export const kindWords: Record<EmailKind, string> = {
   invitation: 'Invitation',
   username_changed: 'Username changed',
+  email_changed: 'Email address changed (to the old address)',
   password_reset: 'Password reset',
   username_reminder: 'Username reminder',
 };
