@@ -9,6 +9,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import { OwnerOnlyNodeFS } from './ownerOnlyNodeFs.ts';
 import * as schema from './schema.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -56,7 +57,11 @@ export function openPostgres(url: string, poolSize = 10): Database {
 
 /** Opens PGlite in `dataDir`, or in memory when `dataDir` is undefined (tests). */
 export async function openPglite(dataDir: string | undefined): Promise<Database> {
-  const client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
+  // On disk, through a file system that keeps every file owner-only (see ownerOnlyNodeFs.ts).
+  const client = await PGlite.create({
+    ...(dataDir ? { fs: new OwnerOnlyNodeFS(dataDir) } : {}),
+    extensions: { pg_trgm },
+  });
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
     db,

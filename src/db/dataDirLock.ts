@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../errors.ts';
+import { makeDataDirPrivate } from './privateDataDir.ts';
 
 export type DataDirLock = { release(): void };
 
@@ -30,8 +31,8 @@ export function lockHolder(dataDir: string): number | null {
  * process opening the same files, which would corrupt them, so every opener goes through here.
  */
 export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
-  // Owner-only: the directory holds the database and the control socket.
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // Owner-only: the directory holds the database and the control socket (see privateDataDir.ts).
+  makeDataDirPrivate(dataDir);
   const file = lockFilePath(dataDir);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
