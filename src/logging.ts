@@ -1,4 +1,4 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 /** Paths can carry secrets (/invite/<token>, ?token=…): log the shape of a URL, never its secrets. */
 export function redactUrl(url: string): string {
@@ -9,16 +9,64 @@ export function redactUrl(url: string): string {
   );
 }
 
-export function createLogger(level: string): Logger {
-  return pino({
-    level,
-    serializers: {
-      req: (req: { id?: string; method?: string; url?: string; ip?: string }) => ({
-        id: req.id,
-        method: req.method,
-        url: redactUrl(req.url ?? ''),
-        ip: req.ip,
-      }),
+// Fields of a database error that hold a statement's values: its parameters (Drizzle, PGlite), the
+// offending key's value (`detail`: "Key (password_hash)=(…) already exists") and the query options.
+const VALUE_FIELDS = new Set(['params', 'detail', 'queryOptions']);
+
+/**
+ * A copy of an error (and its causes) without the values of a failed statement, which can be password
+ * hashes, token hashes or personal data. The statement's text, the error code, constraint and table stay:
+ * they are what someone diagnosing the failure needs. Drizzle puts the values into the message as well.
+ */
+export function withoutStatementValues<T>(err: T, depth = 0): T {
+  if (!(err instanceof Error) || depth > 8) return err;
+  const message = err.message.replace(/\nparams: [\s\S]*$/, '');
+  const copy = Object.create(Object.getPrototypeOf(err)) as Error & Record<string, unknown>;
+  for (const key of Object.keys(err)) {
+    if (!VALUE_FIELDS.has(key)) copy[key] = (err as unknown as Record<string, unknown>)[key];
+  }
+  Object.defineProperty(copy, 'message', { value: message, writable: true, configurable: true });
+  const stack = err.stack?.includes(err.message) ? err.stack.replace(err.message, message) : err.stack;
+  Object.defineProperty(copy, 'stack', { value: stack, writable: true, configurable: true });
+  if (err.cause !== undefined) {
+    Object.defineProperty(copy, 'cause', {
+      value: withoutStatementValues(err.cause, depth + 1),
+      writable: true,
+      configurable: true,
+    });
+  }
+  return copy as T;
+}
+
+// What PostgreSQL says about a failure, by name: a wrapped error's own fields are not logged by pino.
+const DIAGNOSTIC_FIELDS = ['code', 'severity', 'constraint', 'schema', 'table', 'column', 'where', 'routine'];
+
+function serializeError(err: unknown) {
+  const clean = withoutStatementValues(err);
+  const serialized = pino.stdSerializers.err(clean as Error) as unknown as Record<string, unknown>;
+  const cause = clean instanceof Error ? (clean.cause as Record<string, unknown> | undefined) : undefined;
+  if (cause && typeof cause === 'object') {
+    const fields = DIAGNOSTIC_FIELDS.filter((f) => cause[f] !== undefined).map((f) => [f, cause[f]]);
+    if (fields.length > 0) serialized.cause = Object.fromEntries(fields);
+  }
+  return serialized;
+}
+
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      serializers: {
+        req: (req: { id?: string; method?: string; url?: string; ip?: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: redactUrl(req.url ?? ''),
+          ip: req.ip,
+        }),
+        // Every logged error goes through here, whoever logs it (Fastify, the worker, pg-boss, the CLI).
+        err: serializeError,
+      },
     },
-  });
+    destination,
+  );
 }
