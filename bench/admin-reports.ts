@@ -51,7 +51,7 @@ const REPS = Number(process.env.BENCH_REPS ?? 20);
 const CLEAR_BIG = (process.env.BENCH_CLEAR_BIG ?? '1') === '1';
 const EXPLAIN = (process.env.BENCH_EXPLAIN ?? '1') === '1';
 const PASSWORD = 'bench-admin-password-1';
-const noJobs = { emailDue: async () => {} };
+const noJobs = { emailDue: async () => {}, selfServiceRequested: async () => {} };
 
 type Row = { engine: string; size: number; case: string; median: number; p95: number; unit?: string };
 const rows: Row[] = [];

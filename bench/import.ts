@@ -113,7 +113,12 @@ const record = (key: string, t: number) => times.set(key, [...(times.get(key) ??
 async function importScenarios(engine: string, { database }: Opened) {
   const clock = fixedClock(new Date());
   // The import queues no jobs: nothing for a job queue to do here.
-  const deps: Deps = { db: database.db, clock, config: loadConfig({}), jobs: { emailDue: async () => {} } };
+  const deps: Deps = {
+    db: database.db,
+    clock,
+    config: loadConfig({}),
+    jobs: { emailDue: async () => {}, selfServiceRequested: async () => {} },
+  };
   for (const [scenario, csv] of Object.entries(scenarios)) {
     const input = { csv, source: 'bench.csv', dryRun: false, validRowsOnly: false };
     record(

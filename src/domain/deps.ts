@@ -9,6 +9,15 @@ export type JobPort = {
    * big round can be spread over several workers.
    */
   emailDue(opts?: { at?: Date; volume?: number }): Promise<void>;
+  /** "Forgot password?" / "Forgot username?" asked: the lookup and the email happen in the background. */
+  selfServiceRequested(request: SelfServiceRequest): Promise<void>;
+};
+
+/** What someone typed on a self-service page (lower-cased, trimmed), and from where. */
+export type SelfServiceRequest = {
+  page: 'forgot-password' | 'forgot-username';
+  typed: string;
+  ip: string | null;
 };
 
 /** What every use-case receives from the composition root (app.ts). */

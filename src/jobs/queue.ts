@@ -2,6 +2,7 @@ import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Database } from '../db/connect.ts';
 import type { JobPort } from '../domain/deps.ts';
+import { SELF_SERVICE_REQUEST } from './selfServiceJob.ts';
 
 export const EMAIL_DUE = 'email-due';
 export const EMAIL_SWEEP = 'email-sweep';
@@ -30,7 +31,7 @@ export function createJobQueue(database: Database, logger: Logger): JobQueue {
       });
       boss.on('error', (err) => logger.error({ err }, 'job queue error'));
       await boss.start();
-      for (const name of [EMAIL_DUE, EMAIL_SWEEP, REMINDER_CHECK]) {
+      for (const name of [EMAIL_DUE, EMAIL_SWEEP, REMINDER_CHECK, SELF_SERVICE_REQUEST]) {
         if (!(await boss.getQueue(name))) await boss.createQueue(name);
       }
       return boss;
@@ -46,6 +47,15 @@ export function createJobQueue(database: Database, logger: Logger): JobQueue {
         // A lane runs until nothing is due; a million-member round takes a while.
         await boss.send(EMAIL_DUE, {}, { expireInHours: 6, ...(opts.at ? { startAfter: opts.at } : {}) });
       }
+    },
+    async selfServiceRequested(request) {
+      const boss = await start();
+      // Not worth keeping for long: an unanswered request an hour old is better dropped than sent late.
+      await boss.send(SELF_SERVICE_REQUEST, request, {
+        retryLimit: 3,
+        expireInMinutes: 5,
+        retentionMinutes: 60,
+      });
     },
     async stop() {
       const running = started;

@@ -3,6 +3,7 @@ import { purgeOldLoginHistory } from '../domain/accounts/loginHistory.ts';
 import { purgeOldPasswordResets } from '../domain/accounts/passwordResets.ts';
 import { purgeExpiredSessions } from '../domain/auth/sessions.ts';
 import { purgeOldThrottleRows } from '../domain/auth/throttle.ts';
+import type { SelfServiceRequest } from '../domain/deps.ts';
 import { deliverDueEmail } from '../domain/email/deliverDueEmail.ts';
 import { interruptAbandonedSends } from '../domain/email/interruptAbandonedSends.ts';
 import { purgeExpiredClears } from '../domain/loginClears/purgeExpiredClears.ts';
@@ -10,6 +11,7 @@ import { purgeStaleRosterUploads } from '../domain/members/rosterUploads.ts';
 import { runDueReminderRound } from '../domain/reminders/runDueReminderRound.ts';
 import { createMailer } from '../email/mailer.ts';
 import { EMAIL_DUE, EMAIL_SWEEP, REMINDER_CHECK } from './queue.ts';
+import { runSelfServiceJobs, SELF_SERVICE_REQUEST } from './selfServiceJob.ts';
 
 const HOUSEKEEPING_INTERVAL_MS = 10 * 60_000;
 // Two email lanes per worker process: one sends while the other waits on the database.
@@ -42,6 +44,11 @@ export async function startWorker(app: App): Promise<{ stop(): Promise<void> }> 
     await interruptAbandonedSends(deps);
     await deliver();
   });
+  await boss.work<SelfServiceRequest>(
+    SELF_SERVICE_REQUEST,
+    { pollingIntervalSeconds: 1, batchSize: 20 },
+    (jobs) => runSelfServiceJobs(deps, boss, jobs),
+  );
   // Every worker process schedules the check; pg-boss keeps one schedule per name, and the domain's
   // round lock makes a second check at the same time a no-op anyway.
   await boss.schedule(REMINDER_CHECK, REMINDER_CHECK_CRON);

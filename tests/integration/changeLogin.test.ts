@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { accounts, auditEvents, emailMessages, loginThrottle, members } from '../../src/db/schema.ts';
+import { loginLock } from '../../src/domain/auth/loginThrottle.ts';
 import { browser, buildLogin, buildMember } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
 
@@ -127,9 +128,14 @@ describe('Change login: Change Password', () => {
     const [row] = await app.deps.db.select().from(accounts).where(eq(accounts.id, member.accountId));
     expect(row!.mustChangePassword).toBe(true);
     expect(row!.passwordChangedAt).toEqual(app.clock.now());
-    expect(
-      await app.deps.db.select().from(loginThrottle).where(eq(loginThrottle.key, 'user:carol')),
-    ).toHaveLength(0);
+    // Every counter of the login is gone: its total and its count at each address.
+    expect(await loginLock(app.deps.db, 'carol', app.clock.now())).toEqual({
+      everywhereUntil: null,
+      addressesUntil: null,
+      addresses: 0,
+    });
+    const keys = (await app.deps.db.select().from(loginThrottle)).map((r) => r.key);
+    expect(keys.filter((k) => k.includes('carol'))).toEqual([]);
     const fresh = browser(await app.server());
     expect((await fresh.logIn('carol', member.password)).statusCode).toBe(401);
     expect((await fresh.logIn('carol', TEMPORARY)).statusCode).toBe(303);

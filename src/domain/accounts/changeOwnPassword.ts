@@ -1,12 +1,12 @@
 import { AppError } from '../../errors.ts';
+import { ownPasswordMatches } from '../auth/reauthenticate.ts';
 import type { Deps } from '../deps.ts';
 import type { Actor } from '../policy.ts';
 import { checkNewPassword, readOwnLogin, storeOwnPassword } from './ownLogin.ts';
-import { verifyPassword } from './passwords.ts';
 
 /**
  * A member changes their own password: the current one is required (a borrowed, unlocked browser is not
- * enough), and every other session of the account ends so a thief's session does not outlive the change.
+ * enough, and its guesses are throttled), and every other session of the account ends so a thief's session does not outlive the change.
  */
 export async function changeOwnPassword(
   deps: Deps,
@@ -15,7 +15,7 @@ export async function changeOwnPassword(
   input: { currentPassword: string; newPassword: string },
 ): Promise<void> {
   const login = await readOwnLogin(deps, actor);
-  if (!(await verifyPassword(login.passwordHash, input.currentPassword))) {
+  if (!(await ownPasswordMatches(deps, login.accountId, input.currentPassword, 'currentPassword'))) {
     throw new AppError('validation', 'That is not your current password.', 'currentPassword');
   }
   if (input.newPassword === input.currentPassword) {

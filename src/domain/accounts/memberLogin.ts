@@ -2,8 +2,6 @@ import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/connect.ts';
 import { accounts, members, type Role } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
-import { loginRules } from '../auth/loginThrottle.ts';
-import type { ThrottleRule } from '../auth/throttle.ts';
 import type { Actor } from '../policy.ts';
 
 export type MemberLogin = {
@@ -50,7 +48,3 @@ export async function lockMemberLogin(tx: DbOrTx, memberId: number): Promise<Mem
  */
 export const sessionToKeep = (actor: Actor, login: MemberLogin, actorSessionHash?: string) =>
   actor.accountId === login.accountId ? actorSessionHash : undefined;
-
-/** The login throttle's per-username rule (the one that locks a login after repeated failures). */
-export const usernameThrottleRule = (usernameLower: string): ThrottleRule =>
-  loginRules(usernameLower, null)[0]!;

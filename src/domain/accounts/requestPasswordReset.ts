@@ -1,6 +1,6 @@
 import { AppError } from '../../errors.ts';
 import type { Deps } from '../deps.ts';
-import { emailMatchingLogins } from './selfService.ts';
+import { requestSelfServiceEmail } from './selfService.ts';
 
 /**
  * "Forgot password?": emails a reset link to the roster address of each login matching the username or
@@ -15,11 +15,5 @@ export async function requestPasswordReset(
   if (!typed) throw new AppError('validation', 'Enter your username or email address.', 'identifier');
   if (typed.length > 320)
     throw new AppError('validation', 'That is too long for a username or email address.', 'identifier');
-  await emailMatchingLogins(deps, ip, {
-    page: 'forgot-password',
-    typed,
-    byUsername: true,
-    kind: 'password_reset',
-    action: 'password.reset_requested',
-  });
+  await requestSelfServiceEmail(deps, { page: 'forgot-password', typed, ip });
 }

@@ -1,6 +1,6 @@
 import { AppError } from '../../errors.ts';
 import type { Deps } from '../deps.ts';
-import { emailMatchingLogins } from './selfService.ts';
+import { requestSelfServiceEmail } from './selfService.ts';
 
 /**
  * "Forgot username?": each login whose member has this roster address gets an email with its username;
@@ -16,11 +16,5 @@ export async function requestUsernameReminder(
   if (!/^[^\s@]+@[^\s@]+$/.test(typed) || typed.length > 320) {
     throw new AppError('validation', 'Enter an email address like name@example.org.', 'email');
   }
-  await emailMatchingLogins(deps, ip, {
-    page: 'forgot-username',
-    typed,
-    byUsername: false,
-    kind: 'username_reminder',
-    action: 'username.reminder_requested',
-  });
+  await requestSelfServiceEmail(deps, { page: 'forgot-username', typed, ip });
 }

@@ -2,6 +2,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { accounts, passwordResets } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { recordAudit } from '../audit/recordAudit.ts';
+import { clearLoginCounters } from '../auth/loginThrottle.ts';
 import { endOtherSessions, startSession } from '../auth/sessions.ts';
 import type { Deps } from '../deps.ts';
 import { findPasswordReset, type ResetState } from './passwordResets.ts';
@@ -46,8 +47,7 @@ export async function resetPassword(
       .set({ usedAt: now })
       .where(and(eq(passwordResets.accountId, reset.accountId), isNull(passwordResets.usedAt)));
     await endOtherSessions(tx, reset.accountId);
-    // The lockout is the login throttle's per-username counter (see loginThrottle.ts).
-    await tx.execute(sql`delete from login_throttle where key = ${`user:${account!.usernameLower}`}`);
+    await clearLoginCounters(tx, account!.usernameLower); // the lockout, at every address (loginThrottle.ts)
     const actor = {
       accountId: reset.accountId,
       label: account!.username,

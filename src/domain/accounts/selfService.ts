@@ -1,12 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { type DbOrTx, queryRows } from '../../db/connect.ts';
 import { recordAudit } from '../audit/recordAudit.ts';
-import { countAttempt, throttledForMs } from '../auth/throttle.ts';
-import type { Deps } from '../deps.ts';
+import { reserveAttempt } from '../auth/throttle.ts';
+import { throttleRule } from '../auth/throttleRules.ts';
+import type { Deps, SelfServiceRequest } from '../deps.ts';
 import { type AccountEmailKind, queueAccountEmail } from '../email/queueAccountEmail.ts';
 import type { Actor } from '../policy.ts';
-
-const HOUR_MS = 60 * 60_000;
 
 /** Who the audit log names for a request made by someone who is not signed in. */
 export const selfServiceActor = (ip: string | null): Actor => ({
@@ -16,23 +15,13 @@ export const selfServiceActor = (ip: string | null): Actor => ({
   ip,
 });
 
-/**
- * Limits for "Forgot password?" and "Forgot username?": per address (a script trying many names), per
- * typed name or address (someone flooding one mailbox), and per login (however it was named). Windows
- * stay within the hour that housekeeping keeps throttle rows for.
- */
-export const selfServiceRules = {
-  ip: (page: string, ip: string | null) => ({
-    key: `${page}-ip:${ip ?? 'unknown'}`,
-    limit: 20,
-    windowMs: HOUR_MS,
-  }),
-  target: (page: string, typed: string) => ({ key: `${page}-target:${typed}`, limit: 5, windowMs: HOUR_MS }),
-  login: (page: string, accountId: number) => ({
-    key: `${page}-login:${accountId}`,
-    limit: 3,
-    windowMs: HOUR_MS,
-  }),
+/** What each self-service page sends, and the audit event it leaves. */
+const PAGES: Record<
+  SelfServiceRequest['page'],
+  { byUsername: boolean; kind: AccountEmailKind; action: string }
+> = {
+  'forgot-password': { byUsername: true, kind: 'password_reset', action: 'password.reset_requested' },
+  'forgot-username': { byUsername: false, kind: 'username_reminder', action: 'username.reminder_requested' },
 };
 
 export type LoginOnRoster = { accountId: number; memberId: number; email: string };
@@ -64,35 +53,38 @@ export async function loginsMatching(
 }
 
 /**
- * Queues one email of `kind` to the roster address of each login matching what was typed, within the
- * throttles. Whatever matched, was throttled or was sent, the caller shows one answer, so the page reveals
- * nothing about which logins exist.
+ * The request path of "Forgot password?" / "Forgot username?". It does the same work whatever was typed:
+ * it counts the per-address and per-typed-value throttles (unknown values exactly like known ones) and
+ * hands the request to a background job. No lookup happens here, so neither the answer nor its timing
+ * tells which logins exist; the caller shows one answer whatever happened.
  */
-export async function emailMatchingLogins(
-  deps: Deps,
-  ip: string | null,
-  request: { page: string; typed: string; byUsername: boolean; kind: AccountEmailKind; action: string },
-): Promise<void> {
-  const { page, typed } = request;
+export async function requestSelfServiceEmail(deps: Deps, request: SelfServiceRequest): Promise<void> {
+  const rules = [
+    throttleRule('forgot-ip', request.page, request.ip),
+    throttleRule('forgot-target', request.page, request.typed),
+  ];
+  const { reserved } = await reserveAttempt(deps.db, rules, deps.clock.now());
+  if (reserved) await deps.jobs.selfServiceRequested(request);
+}
+
+/**
+ * The background half (a pg-boss job): queues one email to the roster address of each login matching what
+ * was typed, at most three an hour per login however it was named, each with its audit event.
+ */
+export async function handleSelfServiceRequest(deps: Deps, request: SelfServiceRequest): Promise<number> {
+  const page = PAGES[request.page];
   const now = deps.clock.now();
   const queued = await deps.db.transaction(async (tx) => {
-    const rules = [selfServiceRules.ip(page, ip), selfServiceRules.target(page, typed)];
-    if ((await throttledForMs(tx, rules, now)) > 0) return 0;
-    await countAttempt(tx, rules, now);
     let count = 0;
-    for (const login of await loginsMatching(tx, typed, { byUsername: request.byUsername })) {
-      const perLogin = [selfServiceRules.login(page, login.accountId)];
-      if ((await throttledForMs(tx, perLogin, now)) > 0) continue;
-      await countAttempt(tx, perLogin, now);
-      await queueAccountEmail(tx, now, {
-        kind: request.kind,
-        memberId: login.memberId,
-        toAddress: login.email,
-      });
-      await recordAudit(tx, now, selfServiceActor(ip), request.action, { memberId: login.memberId });
+    for (const login of await loginsMatching(tx, request.typed, { byUsername: page.byUsername })) {
+      const perLogin = [throttleRule('forgot-login', request.page, login.accountId)];
+      if (!(await reserveAttempt(tx, perLogin, now)).reserved) continue;
+      await queueAccountEmail(tx, now, { kind: page.kind, memberId: login.memberId, toAddress: login.email });
+      await recordAudit(tx, now, selfServiceActor(request.ip), page.action, { memberId: login.memberId });
       count += 1;
     }
     return count;
   });
   if (queued > 0) await deps.jobs.emailDue();
+  return queued;
 }

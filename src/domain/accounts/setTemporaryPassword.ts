@@ -1,11 +1,12 @@
 import { eq } from 'drizzle-orm';
-import { accounts, loginThrottle } from '../../db/schema.ts';
+import { accounts } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { recordAudit } from '../audit/recordAudit.ts';
+import { clearLoginCounters } from '../auth/loginThrottle.ts';
 import { endOtherSessions } from '../auth/sessions.ts';
 import type { Deps } from '../deps.ts';
 import { type Actor, requirePermission } from '../policy.ts';
-import { lockMemberLogin, sessionToKeep, usernameThrottleRule } from './memberLogin.ts';
+import { lockMemberLogin, sessionToKeep } from './memberLogin.ts';
 import { hashPassword, passwordProblem } from './passwords.ts';
 
 /**
@@ -34,9 +35,7 @@ export async function setTemporaryPassword(
       .set({ passwordHash, mustChangePassword: true, passwordChangedAt: now })
       .where(eq(accounts.id, login.accountId));
     await endOtherSessions(tx, login.accountId, sessionToKeep(actor, login, input.actorSessionHash));
-    await tx
-      .delete(loginThrottle)
-      .where(eq(loginThrottle.key, usernameThrottleRule(login.usernameLower).key));
+    await clearLoginCounters(tx, login.usernameLower);
     await recordAudit(tx, now, actor, 'password.set_by_admin', { memberId: login.memberId });
   });
 }

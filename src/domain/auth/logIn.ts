@@ -4,48 +4,53 @@ import { AppError } from '../../errors.ts';
 import { burnPasswordCheck, verifyPassword } from '../accounts/passwords.ts';
 import type { Deps } from '../deps.ts';
 import { loginRules } from './loginThrottle.ts';
-import { countAttempt, minutesOf, throttledForMs } from './throttle.ts';
+import { waitWords, withThrottle } from './throttle.ts';
 import { hashToken, newToken } from './tokens.ts';
 
 // One message for a wrong username and a wrong password: the answer must not reveal which accounts exist.
 export const WRONG_CREDENTIALS = 'That username and password do not match. Check both and try again.';
 
 /** The lockout says how to get back in: wait, or prove control of the mailbox with a reset link. */
-export const lockedOutMessage = (waitMinutes: number) =>
-  `Too many failed attempts. Wait ${waitMinutes} minute${waitMinutes === 1 ? '' : 's'} and try again, or use “Forgot password?” to set a new password by email.`;
+export const lockedOutMessage = (waitMs: number) =>
+  `Too many failed attempts. ${waitWords(waitMs)} and try again, or use “Forgot password?” to set a new password by email.`;
 
 export type LogInInput = { username: string; password: string; ip: string | null; userAgent: string | null };
 
-/** Checks the credentials and opens a new session (a fresh token: sessions are rotated at login). */
+/**
+ * Checks the credentials and opens a new session (a fresh token: sessions are rotated at login). The
+ * attempt is counted before the password is checked (withThrottle), so parallel guesses cannot outrun it.
+ */
 export async function logIn(deps: Deps, input: LogInInput): Promise<{ token: string; accountId: number }> {
   const usernameLower = input.username.trim().toLowerCase();
   const rules = loginRules(usernameLower, input.ip);
   const now = deps.clock.now();
-  const waitMs = await throttledForMs(deps.db, rules, now);
-  if (waitMs > 0) {
-    const waitMinutes = minutesOf(waitMs);
-    throw new AppError('rate_limited', lockedOutMessage(waitMinutes));
-  }
-  const [account] = usernameLower
-    ? await deps.db
-        .select({ id: accounts.id, passwordHash: accounts.passwordHash })
-        .from(accounts)
-        .where(eq(accounts.usernameLower, usernameLower))
-        .limit(1)
-    : [];
-  const ok = account ? await verifyPassword(account.passwordHash, input.password) : false;
-  if (!account) await burnPasswordCheck(input.password);
-  if (!account || !ok) {
-    await countAttempt(deps.db, rules, now);
-    throw new AppError('unauthenticated', WRONG_CREDENTIALS, 'username');
-  }
+  const checked = await withThrottle(
+    deps.db,
+    rules,
+    now,
+    async () => {
+      const [account] = usernameLower
+        ? await deps.db
+            .select({ id: accounts.id, passwordHash: accounts.passwordHash })
+            .from(accounts)
+            .where(eq(accounts.usernameLower, usernameLower))
+            .limit(1)
+        : [];
+      // An unknown username costs one argon2 verification too, so the answer's timing tells nothing.
+      if (!account) await burnPasswordCheck(input.password);
+      return account && (await verifyPassword(account.passwordHash, input.password)) ? account : null;
+    },
+    (account) => account !== null,
+  );
+  if (checked.throttled) throw new AppError('rate_limited', lockedOutMessage(checked.waitMs));
+  const account = checked.result;
+  if (!account) throw new AppError('unauthenticated', WRONG_CREDENTIALS, 'username');
   // One statement (atomic without a transaction's extra round trips): login is the portal's hottest write.
   // It also appends to the member's login history ("Recent logins" on their home page).
   const token = newToken();
   const userAgent = input.userAgent?.slice(0, 300) ?? null;
   await deps.db.execute(sql`
-    with cleared as (delete from login_throttle where key = ${rules[0]!.key}),
-    touched as (update accounts set last_login_at = ${now} where id = ${account.id}),
+    with touched as (update accounts set last_login_at = ${now} where id = ${account.id}),
     history as (insert into login_history (account_id, at, ip, user_agent)
                 values (${account.id}, ${now}, ${input.ip}, ${userAgent}))
     insert into sessions (token_hash, account_id, created_at, last_seen_at, expires_at, ip, user_agent)

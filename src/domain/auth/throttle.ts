@@ -1,47 +1,127 @@
-import { inArray, lt, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/connect.ts';
+import { lt, sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../../db/connect.ts';
+import { queryRows } from '../../db/connect.ts';
 import { loginThrottle } from '../../db/schema.ts';
 
-/** At most `limit` counted attempts per `windowMs` for one key (a username, an address, a member…). */
-export type ThrottleRule = { key: string; limit: number; windowMs: number };
+/**
+ * At most `limit` counted attempts per `windowMs` for one key (a login, an address, a member…). What a
+ * successful check does to the attempt it reserved: `clear` forgets the key (the person proved who they
+ * are), `refund` gives the one attempt back (only failures should add up), `keep` leaves it counted (the
+ * rule limits requests, not guesses).
+ */
+export type ThrottleRule = {
+  key: string;
+  limit: number;
+  windowMs: number;
+  onSuccess: 'clear' | 'refund' | 'keep';
+};
 
-const LONGEST_WINDOW_MS = 60 * 60_000;
+/** Housekeeping keeps a counter this long after its window started; every rule's window must fit. */
+export const LONGEST_WINDOW_MS = 60 * 60_000;
 
-/** Milliseconds until every rule admits another attempt (0 when none is over its limit). */
+/** An attempt counted against every rule, with the window each count landed in (for a refund). */
+export type Reservation = { rules: ThrottleRule[]; windows: Map<string, Date> };
+
+export type Reserved = { reserved: Reservation; waitMs: 0 } | { reserved: null; waitMs: number };
+
+class OverLimit extends Error {
+  constructor(readonly waitMs: number) {
+    super('over the throttle limit');
+  }
+}
+
+/**
+ * Counts one attempt against every rule *before* the secret is checked, all or none: one upsert per rule
+ * in one transaction. The upsert's row lock makes concurrent callers of a key wait for each other, so a
+ * burst of parallel guesses is counted one after another and only `limit` of them are admitted. Keys are
+ * taken in sorted order so that two callers sharing several keys cannot deadlock. When any rule is over
+ * its limit nothing is counted (the transaction is rolled back) and the caller must not check the secret.
+ */
+export async function reserveAttempt(db: DbOrTx, rules: ThrottleRule[], now: Date): Promise<Reserved> {
+  const sorted = [...rules].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  try {
+    // Within a caller's transaction this is a savepoint: a refusal undoes only the counting.
+    const windows = await (db as Db).transaction(async (tx) => {
+      const landed = new Map<string, Date>();
+      let waitMs = 0;
+      for (const rule of sorted) {
+        const windowOpen = new Date(now.getTime() - rule.windowMs);
+        const [row] = await queryRows<{ failures: number; windowStart: Date | string }>(
+          tx,
+          sql`insert into login_throttle as t (key, failures, window_start) values (${rule.key}, 1, ${now})
+              on conflict (key) do update set
+                failures = case when t.window_start <= ${windowOpen} then 1 else t.failures + 1 end,
+                window_start = case when t.window_start <= ${windowOpen} then ${now} else t.window_start end
+              returning t.failures, t.window_start as "windowStart"`,
+        );
+        const windowStart = new Date(row!.windowStart);
+        if (row!.failures > rule.limit) {
+          waitMs = Math.max(waitMs, windowStart.getTime() + rule.windowMs - now.getTime(), 1);
+        }
+        landed.set(rule.key, windowStart);
+      }
+      if (waitMs > 0) throw new OverLimit(waitMs);
+      return landed;
+    });
+    return { reserved: { rules, windows }, waitMs: 0 };
+  } catch (e) {
+    if (e instanceof OverLimit) return { reserved: null, waitMs: e.waitMs };
+    throw e;
+  }
+}
+
+/** After a successful check: clears or refunds what the rules say (see ThrottleRule). */
+export async function settleSuccess(db: DbOrTx, reservation: Reservation): Promise<void> {
+  for (const rule of reservation.rules) {
+    if (rule.onSuccess === 'clear') {
+      await db.execute(sql`delete from login_throttle where key = ${rule.key}`);
+    } else if (rule.onSuccess === 'refund') {
+      // Only within the window the attempt was counted in: a new window owes nothing back.
+      await db.execute(sql`
+        update login_throttle set failures = greatest(failures - 1, 0)
+        where key = ${rule.key} and window_start = ${reservation.windows.get(rule.key)!}`);
+    }
+  }
+}
+
+export type ThrottledCheck<T> = { throttled: true; waitMs: number } | { throttled: false; result: T };
+
+/**
+ * The one way a secret is checked: reserve an attempt, check only when admitted, settle a success.
+ * `succeeded` tells a right secret from a wrong one in `check`'s result.
+ */
+export async function withThrottle<T>(
+  db: Db,
+  rules: ThrottleRule[],
+  now: Date,
+  check: () => Promise<T>,
+  succeeded: (result: T) => boolean,
+): Promise<ThrottledCheck<T>> {
+  const { reserved, waitMs } = await reserveAttempt(db, rules, now);
+  if (!reserved) return { throttled: true, waitMs };
+  const result = await check();
+  if (succeeded(result)) await settleSuccess(db, reserved);
+  return { throttled: false, result };
+}
+
+/** Milliseconds until every rule admits another attempt (0 when none is over its limit); reads only. */
 export async function throttledForMs(db: DbOrTx, rules: ThrottleRule[], now: Date): Promise<number> {
-  const rows = await db
-    .select()
-    .from(loginThrottle)
-    .where(
-      inArray(
-        loginThrottle.key,
-        rules.map((r) => r.key),
-      ),
-    );
+  if (rules.length === 0) return 0;
+  const rows = await queryRows<{ key: string; failures: number; windowStart: Date | string }>(
+    db,
+    sql`select key, failures, window_start as "windowStart" from login_throttle
+        where key in (${sql.join(
+          rules.map((r) => sql`${r.key}`),
+          sql`, `,
+        )})`,
+  );
   let waitMs = 0;
   for (const row of rows) {
     const rule = rules.find((r) => r.key === row.key)!;
-    const remaining = row.windowStart.getTime() + rule.windowMs - now.getTime();
+    const remaining = new Date(row.windowStart).getTime() + rule.windowMs - now.getTime();
     if (row.failures >= rule.limit && remaining > 0) waitMs = Math.max(waitMs, remaining);
   }
   return waitMs;
-}
-
-/** Counts one attempt against every rule; a window that has run out starts again at 1. */
-export async function countAttempt(db: DbOrTx, rules: ThrottleRule[], now: Date): Promise<void> {
-  for (const { key, windowMs } of rules) {
-    const windowOpen = new Date(now.getTime() - windowMs);
-    await db
-      .insert(loginThrottle)
-      .values({ key, failures: 1, windowStart: now })
-      .onConflictDoUpdate({
-        target: loginThrottle.key,
-        set: {
-          failures: sql`case when ${loginThrottle.windowStart} < ${windowOpen} then 1 else ${loginThrottle.failures} + 1 end`,
-          windowStart: sql`case when ${loginThrottle.windowStart} < ${windowOpen} then ${now} else ${loginThrottle.windowStart} end`,
-        },
-      });
-  }
 }
 
 export async function purgeOldThrottleRows(db: DbOrTx, now: Date): Promise<void> {
@@ -51,3 +131,9 @@ export async function purgeOldThrottleRows(db: DbOrTx, now: Date): Promise<void>
 }
 
 export const minutesOf = (ms: number) => Math.max(1, Math.ceil(ms / 60_000));
+
+/** "Wait 3 minutes" / "Wait 1 minute". */
+export const waitWords = (ms: number) => {
+  const minutes = minutesOf(ms);
+  return `Wait ${minutes} minute${minutes === 1 ? '' : 's'}`;
+};

@@ -8,6 +8,7 @@ import { assertUsernameFree, normaliseUsername } from '../accounts/usernames.ts'
 import { recordAudit } from '../audit/recordAudit.ts';
 import { endOtherSessions, startSession } from '../auth/sessions.ts';
 import type { Deps } from '../deps.ts';
+import { matchTypedCode } from './checkTypedCode.ts';
 import {
   type FoundInvitation,
   findInvitationByCode,
@@ -52,6 +53,10 @@ export async function acceptInvitation(
   input: { username: string; password: string },
   client: { ip: string | null; userAgent: string | null },
 ): Promise<{ sessionToken: string; memberId: number }> {
+  // A typed code is a guessable secret: this check is counted by the code throttle like every other.
+  if ('code' in ref && !(await matchTypedCode(deps, ref, client.ip))) {
+    throw new AppError('not_found', 'This invitation link or code is not valid.');
+  }
   return deps.db.transaction(async (tx) => {
     const now = deps.clock.now();
     const first = await findInvitation(tx, ref, now);

@@ -1,17 +1,39 @@
 import { AppError } from '../../errors.ts';
-import { countAttempt, minutesOf, throttledForMs } from '../auth/throttle.ts';
+import { waitWords, withThrottle } from '../auth/throttle.ts';
+import { throttleRule } from '../auth/throttleRules.ts';
 import type { Deps } from '../deps.ts';
 import { type FoundInvitation, findInvitationByCode } from './findInvitation.ts';
-
-const WINDOW_MS = 15 * 60_000;
 
 export const CODE_MISMATCH =
   'That code does not match. Check the code and the email address or member number it was sent for.';
 
 /**
- * The typed-code path of "Login from invite link". A short code can be guessed, so failures are counted
- * per address and per email/member number, and an unknown member gets the same answer as a wrong code.
+ * Every check of a typed invitation code (showing the welcome form, creating the login, asking for a fresh
+ * link): counted per address and per email/member number *before* the code is compared, so parallel
+ * guesses cannot outrun the limit. An unknown member is counted and answered like a wrong code. Null for
+ * a wrong code; throws `rate_limited` when the throttle refuses.
  */
+export async function matchTypedCode(
+  deps: Deps,
+  ref: { code: string; identifier: string },
+  ip: string | null,
+): Promise<FoundInvitation | null> {
+  const now = deps.clock.now();
+  const rules = [throttleRule('code-ip', ip), throttleRule('code-id', ref.identifier.trim().toLowerCase())];
+  const checked = await withThrottle(
+    deps.db,
+    rules,
+    now,
+    () => findInvitationByCode(deps.db, ref, now),
+    (found) => found !== null,
+  );
+  if (checked.throttled) {
+    throw new AppError('rate_limited', `Too many tries. ${waitWords(checked.waitMs)} and try again.`, 'code');
+  }
+  return checked.result;
+}
+
+/** The typed-code path of "Login from invite link": the form's fields checked, then the code. */
 export async function checkTypedCode(
   deps: Deps,
   input: { code: string; identifier: string },
@@ -22,23 +44,7 @@ export async function checkTypedCode(
   if (!input.identifier.trim()) {
     throw new AppError('validation', 'Enter your email address or member number.', 'identifier');
   }
-  const now = deps.clock.now();
-  const rules = [
-    { key: `code-ip:${ip ?? 'unknown'}`, limit: 20, windowMs: WINDOW_MS },
-    { key: `code-id:${input.identifier.trim().toLowerCase()}`, limit: 5, windowMs: WINDOW_MS },
-  ];
-  const waitMs = await throttledForMs(deps.db, rules, now);
-  if (waitMs > 0) {
-    throw new AppError(
-      'rate_limited',
-      `Too many tries. Wait ${minutesOf(waitMs)} minutes and try again.`,
-      'code',
-    );
-  }
-  const invitation = await findInvitationByCode(deps.db, input, now);
-  if (!invitation) {
-    await countAttempt(deps.db, rules, now);
-    throw new AppError('validation', CODE_MISMATCH, 'code');
-  }
+  const invitation = await matchTypedCode(deps, input, ip);
+  if (!invitation) throw new AppError('validation', CODE_MISMATCH, 'code');
   return invitation;
 }

@@ -1,10 +1,9 @@
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { queryRows } from '../../db/connect.ts';
-import { accounts, loginClears } from '../../db/schema.ts';
+import { loginClears } from '../../db/schema.ts';
 import { AppError, ValidationErrors } from '../../errors.ts';
-import { verifyPassword } from '../accounts/passwords.ts';
 import { recordAudit } from '../audit/recordAudit.ts';
-import { countAttempt, minutesOf, throttledForMs } from '../auth/throttle.ts';
+import { ownPasswordMatches } from '../auth/reauthenticate.ts';
 import type { Deps } from '../deps.ts';
 import { forgetPendingCount } from '../invitations/pendingCount.ts';
 import { type Actor, requirePermission } from '../policy.ts';
@@ -25,9 +24,6 @@ export type ClearInput = {
   /** The total the page showed when it was rendered, to explain a refusal when it has changed since. */
   shownTotal?: number;
 };
-
-// Re-entering one's password is guessable like a login is; a stolen session must not get unlimited tries.
-const reauthRule = (accountId: number) => ({ key: `reauth:${accountId}`, limit: 5, windowMs: 15 * 60_000 });
 
 const changedMessage = (now: number) =>
   `The number of logins has changed since the page was shown: this would now remove ${now.toLocaleString('en')}. ` +
@@ -64,15 +60,6 @@ export async function clearAllUsernames(
     );
   }
   const now = deps.clock.now();
-  const rule = reauthRule(actorId);
-  const waitMs = await throttledForMs(deps.db, [rule], now);
-  if (waitMs > 0) {
-    throw new AppError(
-      'rate_limited',
-      `Too many wrong passwords. Wait ${minutesOf(waitMs)} minutes and try again.`,
-      'password',
-    );
-  }
   const total = totalToClear(await countClearableLogins(deps, actor), input.includeAdmins);
   const errors: Record<string, string> = {};
   if (total === 0) errors.confirmation = 'There are no logins to remove.';
@@ -81,8 +68,8 @@ export async function clearAllUsernames(
     if (problem) errors.confirmation = problem;
   }
   if (!input.password) errors.password = 'Enter your password.';
-  else if (!(await passwordMatches(deps, actorId, input.password))) {
-    await countAttempt(deps.db, [rule], now);
+  // Throttled like a login (a stolen session must not get unlimited tries), counted before the check.
+  else if (!(await ownPasswordMatches(deps, actorId, input.password, 'password'))) {
     errors.password = 'That is not your password.';
   }
   if (Object.keys(errors).length > 0) throw new ValidationErrors(errors);
@@ -134,12 +121,4 @@ export async function clearAllUsernames(
   // This process shows the Invitation Codes count next; do not let it serve the cached number from before.
   forgetPendingCount(deps.db);
   return result;
-}
-
-async function passwordMatches(deps: Deps, accountId: number, password: string): Promise<boolean> {
-  const [own] = await deps.db
-    .select({ passwordHash: accounts.passwordHash })
-    .from(accounts)
-    .where(eq(accounts.id, accountId));
-  return own ? verifyPassword(own.passwordHash, password) : false;
 }

@@ -1,8 +1,7 @@
 import { desc, eq } from 'drizzle-orm';
 import { accounts, emailMessages, invitations, members } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
-import { usernameThrottleRule } from '../accounts/memberLogin.ts';
-import { throttledForMs } from '../auth/throttle.ts';
+import { loginLock } from '../auth/loginThrottle.ts';
 import type { Deps } from '../deps.ts';
 import { type Actor, requirePermission } from '../policy.ts';
 
@@ -47,7 +46,7 @@ export async function memberProfile(deps: Deps, actor: Actor, memberId: number) 
 /** The Login section's state: no login, invited, active, or locked after repeated failed logins. */
 export type LoginState =
   | { kind: 'none' | 'invited' | 'active'; lockedUntil?: undefined }
-  | { kind: 'locked'; lockedUntil: Date };
+  | { kind: 'locked'; lockedUntil: Date; everywhere: boolean; addresses: number };
 
 async function stateOf(
   deps: Deps,
@@ -55,10 +54,18 @@ async function stateOf(
   login: { usernameLower: string } | undefined,
 ): Promise<LoginState> {
   if (!login) return { kind: invitationsSent > 0 ? 'invited' : 'none' };
-  // The same rule and arithmetic logIn applies, so the page says "locked" exactly when logIn refuses.
-  const now = deps.clock.now();
-  const waitMs = await throttledForMs(deps.db, [usernameThrottleRule(login.usernameLower)], now);
-  return waitMs > 0 ? { kind: 'locked', lockedUntil: new Date(now.getTime() + waitMs) } : { kind: 'active' };
+  // The same rules and arithmetic logIn applies. Locked: refused everywhere (the login's total is used
+  // up) or at some addresses (each used up its own guesses); either way Unlock login clears it.
+  const lock = await loginLock(deps.db, login.usernameLower, deps.clock.now());
+  const until = [lock.everywhereUntil, lock.addressesUntil].filter((d): d is Date => d !== null);
+  if (until.length === 0) return { kind: 'active' };
+  const lockedUntil = new Date(Math.max(...until.map((d) => d.getTime())));
+  return {
+    kind: 'locked',
+    lockedUntil,
+    everywhere: lock.everywhereUntil !== null,
+    addresses: lock.addresses,
+  };
 }
 
 export type MemberProfile = Awaited<ReturnType<typeof memberProfile>>;
