@@ -259,6 +259,9 @@ export const invitations = pgTable(
   ],
 );
 
+/** A secret a kept message carried, by what it is (the words that stand in for it while hidden). */
+export type KeptSecret = { label: 'link' | 'code'; value: string };
+
 /**
  * Every email the portal sends, with its delivery state. Without SMTP_URL the message stays here ('logged')
  * as the built-in Email Log. The unique (round, member) pair is what makes a Send All resumable without
@@ -284,6 +287,9 @@ export const emailMessages = pgTable(
     subject: text('subject'),
     textBody: text('text_body'),
     htmlBody: text('html_body'),
+    // Without SMTP_URL, the invitation link and code of a kept message: the bodies hold markers in their
+    // place, and only a Security Administrator's audited reveal puts them back. Null once mail is delivered.
+    keptSecrets: jsonb('kept_secrets').$type<KeptSecret[]>(),
     state: text('state', { enum: deliveryStates }).notNull(),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: ts('next_attempt_at'),

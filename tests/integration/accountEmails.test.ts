@@ -77,12 +77,14 @@ describe('emails about a login', () => {
     expect((await browser(await app.server()).get(path)).statusCode).toBe(200);
   });
 
-  it('keeps the reset link in the Email Log when there is no SMTP server (the log is the mailbox)', async () => {
+  it('never keeps the reset link in the Email Log, not even without an SMTP server (issue 9)', async () => {
     const member = await buildLogin(app);
     const id = await queue('password_reset', member.memberId, 'kept@example.org');
     await deliverDueEmail(app.deps, createMailer(app.config));
     const row = await messageRow(id);
     expect(row.state).toBe('logged');
-    expect(row.textBody).toMatch(/http:\/\/portal\.test\/reset-password\/[\w-]{43}/);
+    expect(row.textBody).not.toMatch(/reset-password\/[\w-]{43}/);
+    expect(row.textBody).toContain('(please do not share it):\n[not stored]');
+    expect(row.keptSecrets).toBeNull();
   });
 });

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { type DeliveryState, emailMessages, members } from '../../src/db/schema.ts';
-import { listEmailLog } from '../../src/email/emailLog.ts';
+import { listEmailLog } from '../../src/domain/emailLog/emailLog.ts';
+import { systemActor } from '../../src/domain/policy.ts';
 import { browser, buildLogin } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
 
@@ -133,10 +134,10 @@ describe('Email Log', () => {
              timestamptz '2026-01-15 09:00:00.000100+00' + (g % 5) * interval '1 microsecond', now()
       from generate_series(1, 7) g`);
     const seen: number[] = [];
-    let page = await listEmailLog(app.deps, {}, undefined, 2);
+    let page = await listEmailLog(app.deps, systemActor(), {}, undefined, 2);
     seen.push(...page.rows.map((r) => r.id));
     while (page.older) {
-      page = await listEmailLog(app.deps, {}, { direction: 'older', cursor: page.older }, 2);
+      page = await listEmailLog(app.deps, systemActor(), {}, { direction: 'older', cursor: page.older }, 2);
       seen.push(...page.rows.map((r) => r.id));
     }
     // Newest first: microsecond 4 (ids 4), 3 (3), 2 (7, 2), 1 (6, 1), 0 (5).

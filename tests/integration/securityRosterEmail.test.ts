@@ -8,6 +8,7 @@ import { importRoster } from '../../src/domain/members/importRoster.ts';
 import { runCli, tempDataDir } from '../cliProcess.ts';
 import { browser, buildLogin, buildMember, GOOD_PASSWORD } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
+import { runQueuedSelfServiceJobs } from '../selfServiceJobs.ts';
 import { type SinkMessage, useSmtpSink } from '../smtpSink.ts';
 
 const app = useTestApp();
@@ -62,6 +63,7 @@ describe('Roster import and the email of a login', () => {
 
     const anonymous = browser(await app.server());
     await anonymous.submit('/forgot-password', '/forgot-password', { identifier: target.username });
+    await runQueuedSelfServiceJobs(app);
     const mails = await deliver();
     expect(mails.map((m) => m.to)).toEqual([[`${target.username}@example.org`]]);
   });

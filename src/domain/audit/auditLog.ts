@@ -26,6 +26,7 @@ export const knownAuditActions = [
   'invitation.reenabled',
   'invitation.resend_setup_email',
   'invitation.fresh_link_requested',
+  'email_log.secret_revealed',
   'report.exported',
   'password.reset_requested',
   'password.reset_by_member',

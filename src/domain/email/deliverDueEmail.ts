@@ -6,22 +6,9 @@ import { type ClaimedMessage, claimDueMessages } from './claimDueMessages.ts';
 import { interruptAbandonedSends } from './interruptAbandonedSends.ts';
 import { finishCompletedRounds, recordOutcomes } from './recordOutcome.ts';
 import { renderMessage } from './renderMessage.ts';
+import { storedCopy } from './storedCopy.ts';
 
 const BATCH_SIZE = 50;
-
-/**
- * Once mail has left for a real server, the copy kept in the Email Log loses its secrets: only the
- * member's mailbox holds the link. Without an SMTP server the Email Log *is* the mailbox, so it keeps them.
- */
-function storedCopy(
-  email: { subject: string; text: string; html: string },
-  secrets: string[],
-  keepSecrets: boolean,
-) {
-  if (keepSecrets) return email;
-  const scrub = (s: string) => secrets.reduce((acc, secret) => acc.replaceAll(secret, '[not stored]'), s);
-  return { subject: email.subject, text: scrub(email.text), html: scrub(email.html) };
-}
 
 /**
  * Sends every message that is due, batch after batch, until none is left. Within a batch, messages go
@@ -51,7 +38,7 @@ export async function deliverDueEmail(
         group.map((message, i) => ({
           message,
           outcome: outcomes[i]!,
-          stored: storedCopy(prepared[i]!.email, prepared[i]!.secrets, !mailer.delivers),
+          stored: storedCopy(prepared[i]!.email, prepared[i]!.secrets, mailer.delivers),
         })),
         deps.clock.now(),
       );

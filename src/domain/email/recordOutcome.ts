@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../db/connect.ts';
 import type { DeliveryState } from '../../db/schema.ts';
 import type { SendOutcome } from '../../email/mailer.ts';
 import type { ClaimedMessage } from './claimDueMessages.ts';
+import type { StoredCopy } from './storedCopy.ts';
 
 /** After 6 temporary failures (about 4½ hours of trying) a message is given up as failed. */
 export const MAX_ATTEMPTS = 6;
@@ -15,7 +16,7 @@ export type Delivery = {
   message: ClaimedMessage;
   outcome: SendOutcome;
   /** What the Email Log keeps of the message. */
-  stored: { subject: string; text: string; html: string };
+  stored: StoredCopy;
 };
 
 function settle({ message, outcome }: Delivery, now: Date) {
@@ -48,14 +49,15 @@ export async function recordOutcomes(
         ${column((_, i) => settled[i]!.reached)}::boolean[], ${column((_, i) => settled[i]!.detail)}::text[],
         ${column((_, i) => settled[i]!.nextAttemptAt)}::timestamptz[],
         ${column((d) => d.stored.subject)}::text[], ${column((d) => d.stored.text)}::text[], ${column((d) => d.stored.html)}::text[],
+        ${column((d) => (d.stored.kept ? JSON.stringify(d.stored.kept) : null))}::text[],
         ${column((d) => (d.message.kind === 'invitation' ? d.message.memberId : null))}::bigint[],
         ${column((d, i) => (settled[i]!.reached ? null : (d.message.invitation?.invitationId ?? null)))}::bigint[])
-      as o(id, state, reached, detail, next_attempt_at, subject, text_body, html_body, member_id, revoke_id)),
+      as o(id, state, reached, detail, next_attempt_at, subject, text_body, html_body, kept_secrets, member_id, revoke_id)),
     message as (
       update email_messages e set state = o.state, next_attempt_at = o.next_attempt_at, updated_at = ${now},
         sent_at = case when o.reached then ${now}::timestamptz end,
         last_error = case when o.reached then null else o.detail end,
-        subject = o.subject, text_body = o.text_body, html_body = o.html_body
+        subject = o.subject, text_body = o.text_body, html_body = o.html_body, kept_secrets = o.kept_secrets::jsonb
       from o where e.id = o.id
       returning e.id),
     member as (

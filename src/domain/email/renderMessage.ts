@@ -8,44 +8,56 @@ import { resetLink } from '../accounts/passwordResets.ts';
 import type { Deps } from '../deps.ts';
 import { invitationLink } from '../invitations/invitationSecrets.ts';
 import type { ClaimedMessage } from './claimDueMessages.ts';
+import type { MessageSecret } from './storedCopy.ts';
 
-/** A claimed message as an email, with the secrets the Email Log must not keep once it was delivered. */
-export type PreparedEmail = { email: RenderedEmail & { to: string }; secrets: string[] };
+/** A claimed message as an email, with the secrets its stored copy must not hold (see storedCopy). */
+export type PreparedEmail = { email: RenderedEmail & { to: string }; secrets: MessageSecret[] };
 
 /** Renders any kind of message; a kind without a template is a programming error, not a silent drop. */
 export function renderMessage(deps: Deps, m: ClaimedMessage): PreparedEmail {
   const { publicUrl, orgName } = deps.config;
   const firstName = m.firstName ?? '';
-  const done = (email: RenderedEmail, secrets: string[] = []): PreparedEmail => ({
+  const done = (email: RenderedEmail, secrets: MessageSecret[] = []): PreparedEmail => ({
     email: { to: m.toAddress, ...email },
     secrets,
   });
   switch (m.kind) {
     case 'invitation': {
       const invitation = m.invitation!;
+      const link = invitationLink(publicUrl, invitation.token);
       const email = renderInvitationEmail({
         orgName,
         firstName,
         inviterName: m.inviterName ?? orgName,
         reminder: m.isReminder,
-        link: invitationLink(publicUrl, invitation.token),
+        link,
         code: invitation.code,
         expiresAt: invitation.expiresAt,
         portalUrl: publicUrl,
       });
-      return done(email, [invitation.token, invitation.code]);
+      // Kept without SMTP for a Security Administrator to reveal: they could issue a new one anyway.
+      return done(email, [
+        { label: 'link', value: link, keepable: true },
+        { label: 'link', value: invitation.token, keepable: true },
+        { label: 'code', value: invitation.code, keepable: true },
+      ]);
     }
     case 'password_reset': {
       const reset = m.passwordReset!;
+      const link = resetLink(publicUrl, reset.token);
       const email = renderPasswordResetEmail({
         orgName,
         firstName,
         username: m.username ?? '',
-        link: resetLink(publicUrl, reset.token),
+        link,
         expiresAt: reset.expiresAt,
         portalUrl: publicUrl,
       });
-      return done(email, [reset.token]);
+      // Never kept, with or without SMTP: whoever reads it can take over the login.
+      return done(email, [
+        { label: 'link', value: link, keepable: false },
+        { label: 'link', value: reset.token, keepable: false },
+      ]);
     }
     case 'username_reminder':
       return done(

@@ -19,6 +19,7 @@ export const actionWords: Record<KnownAuditAction, string> = {
   'invitation.reenabled': 'Re-enabled an invitation link',
   'invitation.resend_setup_email': 'Resent the set-up email',
   'invitation.fresh_link_requested': 'Asked for a fresh invitation link',
+  'email_log.secret_revealed': 'Revealed an invitation link and code in the Email Log',
   'report.exported': 'Exported a report (CSV)',
   'password.reset_requested': 'Asked for a password reset link',
   'password.reset_by_member': 'Set a new password with a reset link',

@@ -1,8 +1,10 @@
-import type { EmailMessageDetail } from '../../../email/emailLog.ts';
+import type { EmailMessageDetail } from '../../../domain/emailLog/emailLog.ts';
 import { formatDateTime } from '../../ui/format.ts';
 import type { PageContext } from '../../ui/Layout.tsx';
 import { AdminFrame } from '../admin/AdminPages.tsx';
+import { LinkedText } from './LinkedText.tsx';
 import { NoSmtpNotice } from './NoSmtpNotice.tsx';
+import { SecretsNotice } from './SecretsNotice.tsx';
 import { EMAIL_LOG_PATH, kindWords, stateWords } from './words.ts';
 
 type Props = { ctx: PageContext; message: EmailMessageDetail; mailFrom: string; delivers: boolean };
@@ -84,6 +86,7 @@ export function EmailMessagePage({ ctx, message, mailFrom, delivers }: Props) {
   return (
     <AdminFrame ctx={ctx} title={title} crumbs={[{ href: EMAIL_LOG_PATH, label: 'Email Log' }]}>
       {!delivers && message.state === 'logged' && <NoSmtpNotice />}
+      <SecretsNotice ctx={ctx} message={message} />
       <Headers message={message} mailFrom={mailFrom} />
       {message.textBody === null && message.htmlBody === null ? (
         <p>This message has not been written yet: its content is put together when it is sent.</p>
@@ -92,7 +95,9 @@ export function EmailMessagePage({ ctx, message, mailFrom, delivers }: Props) {
           {message.textBody !== null && (
             <section class="card" aria-labelledby="text-heading">
               <h2 id="text-heading">Plain-text version</h2>
-              <pre class="email-text">{message.textBody}</pre>
+              <pre class="email-text">
+                <LinkedText text={message.textBody} />
+              </pre>
             </section>
           )}
           {message.htmlBody !== null && <HtmlBody html={message.htmlBody} />}

@@ -1,13 +1,16 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../../app.ts';
 import {
   type EmailLogFilter,
   type EmailLogPosition,
+  type EmailMessageDetail,
   emailMessageById,
   isDeliveryState,
   listEmailLog,
-} from '../../../email/emailLog.ts';
+} from '../../../domain/emailLog/emailLog.ts';
+import { revealEmailMessage } from '../../../domain/emailLog/revealEmailMessage.ts';
 import { AppError } from '../../../errors.ts';
+import { actorOf } from '../../access.ts';
 import { pageContext, sendPage } from '../../render.ts';
 import { EmailLogPage } from './EmailLogPage.tsx';
 import { EmailMessagePage } from './EmailMessagePage.tsx';
@@ -26,6 +29,12 @@ function readFilter(q: ListQuery): EmailLogFilter {
   };
 }
 
+function messageId(raw: string): number {
+  if (!/^\d{1,15}$/.test(raw))
+    throw new AppError('not_found', 'There is no message with this number in the Email Log.');
+  return Number(raw);
+}
+
 function readPosition(q: ListQuery): EmailLogPosition | undefined {
   if (typeof q.newer === 'string' && q.newer) return { direction: 'newer', cursor: q.newer };
   if (typeof q.older === 'string' && q.older) return { direction: 'older', cursor: q.older };
@@ -40,30 +49,42 @@ export function registerEmailLogRoutes(server: FastifyInstance, app: App): void 
     { config: { access: 'invitations.send' } },
     async (request, reply) => {
       const filter = readFilter(request.query);
-      const page = await listEmailLog(app.deps, filter, readPosition(request.query));
+      const page = await listEmailLog(app.deps, actorOf(request), filter, readPosition(request.query));
       const ctx = pageContext(app, request, reply);
       return sendPage(reply, <EmailLogPage ctx={ctx} page={page} filter={filter} delivers={delivers()} />);
     },
   );
 
+  const showMessage = (request: FastifyRequest, reply: FastifyReply, message: EmailMessageDetail) =>
+    sendPage(
+      reply,
+      <EmailMessagePage
+        ctx={pageContext(app, request, reply)}
+        message={message}
+        mailFrom={app.deps.config.mailFrom}
+        delivers={delivers()}
+      />,
+    );
+
   server.get<{ Params: { id: string } }>(
     `${EMAIL_LOG_PATH}/:id`,
     { config: { access: 'invitations.send' } },
-    async (request, reply) => {
-      const id = /^\d{1,15}$/.test(request.params.id) ? Number(request.params.id) : null;
-      if (id === null)
-        throw new AppError('not_found', 'There is no message with this number in the Email Log.');
-      const message = await emailMessageById(app.deps, id);
-      const ctx = pageContext(app, request, reply);
-      return sendPage(
+    async (request, reply) =>
+      showMessage(
+        request,
         reply,
-        <EmailMessagePage
-          ctx={ctx}
-          message={message}
-          mailFrom={app.deps.config.mailFrom}
-          delivers={delivers()}
-        />,
-      );
+        await emailMessageById(app.deps, actorOf(request), messageId(request.params.id)),
+      ),
+  );
+
+  // A POST, not a GET: revealing is an action, recorded in the Audit Log, and a GET must change nothing.
+  server.post<{ Params: { id: string } }>(
+    `${EMAIL_LOG_PATH}/:id/reveal`,
+    { config: { access: 'logins.manage' } },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+      const message = await revealEmailMessage(app.deps, actorOf(request), messageId(request.params.id));
+      return showMessage(request, reply, message);
     },
   );
 }

@@ -1,5 +1,5 @@
 import type { DeliveryState } from '../../../db/schema.ts';
-import type { EmailKind } from '../../../email/emailLog.ts';
+import type { EmailKind } from '../../../domain/emailLog/emailLog.ts';
 
 export const EMAIL_LOG_PATH = '/admin/email-log';
 

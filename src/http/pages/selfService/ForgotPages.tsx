@@ -1,7 +1,13 @@
 import { CsrfField, ErrorSummary, Field, type FieldErrors, Notice } from '../../ui/forms.tsx';
 import { Layout, type PageContext } from '../../ui/Layout.tsx';
 
-type FormProps = { ctx: PageContext; value?: string; errors?: FieldErrors };
+type FormProps = {
+  ctx: PageContext;
+  value?: string;
+  errors?: FieldErrors;
+  /** No SMTP server is configured: nothing can be emailed, so the page says what to do instead. */
+  noEmail?: boolean;
+};
 
 const BackToLogin = () => (
   <p>
@@ -9,11 +15,33 @@ const BackToLogin = () => (
   </p>
 );
 
-export function ForgotPasswordPage({ ctx, value, errors }: FormProps) {
+/**
+ * Without SMTP nothing leaves the portal, and a reset link is never shown to anyone else: the page says
+ * so, and names the way that works, a Security Administrator setting a temporary password. The form
+ * stays (the request is still recorded, and works once an SMTP server is configured).
+ */
+function NoEmailNotice({ ctx, what }: { ctx: PageContext; what: 'password' | 'username' }) {
+  return (
+    <div class="warning" role="note">
+      <p>
+        <strong>This portal does not send email at the moment</strong>, so{' '}
+        {what === 'password' ? 'no link' : 'no username reminder'} can reach you.
+      </p>
+      <p>
+        {what === 'password'
+          ? `Ask a Security Administrator of ${ctx.orgName} to set a temporary password for your login. You choose a password of your own the first time you log in with it.`
+          : `Ask an administrator of ${ctx.orgName}: they can see your username on your member profile.`}
+      </p>
+    </div>
+  );
+}
+
+export function ForgotPasswordPage({ ctx, value, errors, noEmail }: FormProps) {
   return (
     <Layout ctx={ctx} title="Forgot password">
       <div class="card narrow">
         <h1>Forgot your password?</h1>
+        {noEmail && <NoEmailNotice ctx={ctx} what="password" />}
         <p>
           Type your username or the email address the organisation has on file for you. We will email a link
           for setting a new password to that address.
@@ -40,11 +68,12 @@ export function ForgotPasswordPage({ ctx, value, errors }: FormProps) {
   );
 }
 
-export function ForgotUsernamePage({ ctx, value, errors }: FormProps) {
+export function ForgotUsernamePage({ ctx, value, errors, noEmail }: FormProps) {
   return (
     <Layout ctx={ctx} title="Forgot username">
       <div class="card narrow">
         <h1>Forgot your username?</h1>
+        {noEmail && <NoEmailNotice ctx={ctx} what="username" />}
         <p>Type the email address the organisation has on file for you. We will email you your username.</p>
         <ErrorSummary errors={errors} />
         <form method="post" action="/forgot-username" novalidate>
@@ -73,11 +102,20 @@ export function ForgotUsernamePage({ ctx, value, errors }: FormProps) {
  * The one answer to every well-formed request, whether or not anything matched or was sent: a different
  * answer would tell a stranger which usernames and addresses belong to members.
  */
-export function CheckEmailPage({ ctx, what }: { ctx: PageContext; what: 'password' | 'username' }) {
+export function CheckEmailPage({
+  ctx,
+  what,
+  noEmail,
+}: {
+  ctx: PageContext;
+  what: 'password' | 'username';
+  noEmail?: boolean;
+}) {
   return (
     <Layout ctx={ctx} title="Check your email">
       <div class="card narrow">
         <h1>Check your email</h1>
+        {noEmail && <NoEmailNotice ctx={ctx} what={what} />}
         <Notice>
           {what === 'password'
             ? 'If that matches a login, we have emailed a link for setting a new password to the address the organisation has on file. The link works for one hour.'

@@ -6,7 +6,7 @@ import { requestUsernameReminder } from '../../../domain/accounts/requestUsernam
 import { resetPassword } from '../../../domain/accounts/resetPassword.ts';
 import { endSession } from '../../../domain/auth/sessions.ts';
 import { isAppError } from '../../../errors.ts';
-import { SESSION_COOKIE, setSessionCookie } from '../../access.ts';
+import { sessionTokenOf, setSessionCookie } from '../../access.ts';
 import { field, pageContext, sendPage } from '../../render.ts';
 import { CheckEmailPage, ForgotPasswordPage, ForgotUsernamePage } from './ForgotPages.tsx';
 import { ResetPasswordPage, type ResetProblem, ResetProblemPage } from './ResetPasswordPages.tsx';
@@ -21,13 +21,15 @@ const resetAction = (token: string) => `/reset-password/${encodeURIComponent(tok
  */
 export function registerSelfServiceRoutes(server: FastifyInstance, app: App): void {
   const access = { config: { access: 'public' as const } };
+  // Without SMTP nothing is emailed: the pages say what to do instead (ForgotPages, NoEmailPage).
+  const noEmail = () => !app.deps.config.smtpUrl;
   const validationOnly = (e: unknown) => {
     if (!isAppError(e) || e.code !== 'validation') throw e;
     return { [e.field ?? '_form']: e.message };
   };
 
   server.get('/forgot-password', access, (request, reply) =>
-    sendPage(reply, <ForgotPasswordPage ctx={pageContext(app, request, reply)} />),
+    sendPage(reply, <ForgotPasswordPage ctx={pageContext(app, request, reply)} noEmail={noEmail()} />),
   );
   server.post('/forgot-password', access, async (request, reply) => {
     const identifier = field(request.body, 'identifier');
@@ -38,11 +40,14 @@ export function registerSelfServiceRoutes(server: FastifyInstance, app: App): vo
       const ctx = pageContext(app, request, reply);
       return sendPage(reply, <ForgotPasswordPage ctx={ctx} value={identifier} errors={errors} />, 400);
     }
-    return sendPage(reply, <CheckEmailPage ctx={pageContext(app, request, reply)} what="password" />);
+    return sendPage(
+      reply,
+      <CheckEmailPage ctx={pageContext(app, request, reply)} what="password" noEmail={noEmail()} />,
+    );
   });
 
   server.get('/forgot-username', access, (request, reply) =>
-    sendPage(reply, <ForgotUsernamePage ctx={pageContext(app, request, reply)} />),
+    sendPage(reply, <ForgotUsernamePage ctx={pageContext(app, request, reply)} noEmail={noEmail()} />),
   );
   server.post('/forgot-username', access, async (request, reply) => {
     const email = field(request.body, 'email');
@@ -53,7 +58,10 @@ export function registerSelfServiceRoutes(server: FastifyInstance, app: App): vo
       const ctx = pageContext(app, request, reply);
       return sendPage(reply, <ForgotUsernamePage ctx={ctx} value={email} errors={errors} />, 400);
     }
-    return sendPage(reply, <CheckEmailPage ctx={pageContext(app, request, reply)} what="username" />);
+    return sendPage(
+      reply,
+      <CheckEmailPage ctx={pageContext(app, request, reply)} what="username" noEmail={noEmail()} />,
+    );
   });
 
   const problem = (request: FastifyRequest, reply: FastifyReply, state: ResetProblem) =>
@@ -87,7 +95,7 @@ export function registerSelfServiceRoutes(server: FastifyInstance, app: App): vo
         client,
       );
       // Like logging in: whatever session this browser had before is replaced, not left behind.
-      const previous = request.cookies[SESSION_COOKIE];
+      const previous = sessionTokenOf(request, app);
       if (previous) await endSession(app.deps, previous);
       setSessionCookie(reply, app, result.sessionToken);
       return reply.redirect('/home?reset=1', 303);

@@ -1,9 +1,12 @@
 import { and, eq, type SQL, sql } from 'drizzle-orm';
-import { escapeLike } from '../db/escapeLike.ts';
-import { type KeysetPage, type KeysetPosition, newestFirstKeyset } from '../db/newestFirstKeyset.ts';
-import { type DeliveryState, deliveryStates, emailMessages, members } from '../db/schema.ts';
-import type { Deps } from '../domain/deps.ts';
-import { AppError } from '../errors.ts';
+import type { DbOrTx } from '../../db/connect.ts';
+import { escapeLike } from '../../db/escapeLike.ts';
+import { type KeysetPage, type KeysetPosition, newestFirstKeyset } from '../../db/newestFirstKeyset.ts';
+import { type DeliveryState, deliveryStates, emailMessages, members } from '../../db/schema.ts';
+import { AppError } from '../../errors.ts';
+import type { Deps } from '../deps.ts';
+import { type Actor, can, requirePermission } from '../policy.ts';
+import { hideSecrets } from './keptSecrets.ts';
 
 export const EMAIL_LOG_PAGE_SIZE = 50;
 
@@ -57,10 +60,12 @@ const rowColumns = {
  */
 export async function listEmailLog(
   deps: Deps,
+  actor: Actor,
   filter: EmailLogFilter,
   position?: EmailLogPosition,
   pageSize = EMAIL_LOG_PAGE_SIZE,
 ): Promise<EmailLogPage> {
+  requirePermission(actor, 'invitations.send');
   const conditions = filterConditions(filter);
   const page = await keyset.page(
     position,
@@ -92,15 +97,23 @@ export type EmailMessageDetail = EmailLogRow & {
   nextAttemptAt: Date | null;
   roundId: number | null;
   member: { id: number; name: string; memberNumber: string } | null;
+  /**
+   * A kept invitation's link and code: `hidden` (the bodies say so), or `revealed` by a Security
+   * Administrator's audited action; `none` when the message keeps no secret.
+   */
+  secrets: 'none' | 'hidden' | 'revealed';
+  /** Whether this viewer may reveal them (the permission that lets them issue a new link anyway). */
+  canReveal: boolean;
 };
 
-/** One message with its bodies, for the Email Log's message page. */
-export async function emailMessageById(deps: Deps, id: number): Promise<EmailMessageDetail> {
-  const [row] = await deps.db
+/** The stored row, bodies as stored (markers in place of kept secrets). */
+export async function storedMessage(db: DbOrTx, id: number) {
+  const [row] = await db
     .select({
       ...rowColumns,
       textBody: emailMessages.textBody,
       htmlBody: emailMessages.htmlBody,
+      keptSecrets: emailMessages.keptSecrets,
       updatedAt: emailMessages.updatedAt,
       sentAt: emailMessages.sentAt,
       nextAttemptAt: emailMessages.nextAttemptAt,
@@ -121,5 +134,23 @@ export async function emailMessageById(deps: Deps, id: number): Promise<EmailMes
       memberId !== null
         ? { id: memberId, name: `${firstName} ${lastName}`, memberNumber: memberNumber ?? '' }
         : null,
+  };
+}
+
+/**
+ * One message with its bodies, for the Email Log's message page. Kept secrets are hidden from everyone
+ * here; revealing them is its own audited action (revealEmailMessage), so looking changes nothing.
+ */
+export async function emailMessageById(deps: Deps, actor: Actor, id: number): Promise<EmailMessageDetail> {
+  requirePermission(actor, 'invitations.send');
+  const { keptSecrets, ...message } = await storedMessage(deps.db, id);
+  if (!keptSecrets) return { ...message, secrets: 'none', canReveal: false };
+  const hidden = hideSecrets({ text: message.textBody, html: message.htmlBody }, keptSecrets);
+  return {
+    ...message,
+    textBody: hidden.text,
+    htmlBody: hidden.html,
+    secrets: 'hidden',
+    canReveal: can(actor.role, 'logins.manage'),
   };
 }
