@@ -5,7 +5,7 @@ import { recordAudit } from '../audit/recordAudit.ts';
 import { clearLoginCounters } from '../auth/loginThrottle.ts';
 import { endOtherSessions, startSession } from '../auth/sessions.ts';
 import type { Deps } from '../deps.ts';
-import { findPasswordReset, type ResetState } from './passwordResets.ts';
+import { type FoundReset, findPasswordReset, type ResetState } from './passwordResets.ts';
 import { hashPassword, passwordProblem } from './passwords.ts';
 
 export const resetProblem: Record<Exclude<ResetState, 'valid'> | 'unknown', string> = {
@@ -15,10 +15,15 @@ export const resetProblem: Record<Exclude<ResetState, 'valid'> | 'unknown', stri
 };
 
 /**
- * "Set new password" from an emailed link, in one transaction: the reset row is locked first, so of two
- * submissions of one link exactly one succeeds. Whoever knew the old password is shut out: every session
- * of the account ends and every other unused reset link dies. The login lockout is lifted (proving
- * control of the mailbox is the way out of it), and the member is signed in.
+ * "Set new password" from an emailed link. Whoever knew the old password is shut out: every session of
+ * the account ends and every other unused reset link dies. The login lockout is lifted (proving control
+ * of the mailbox is the way out of it), and the member is signed in.
+ *
+ * Concurrency: two submissions of one link, or of two links of one login, must not both win nor deadlock.
+ * The transaction locks the account row first and only then the reset row, the order every writer of a
+ * login's reset rows takes (deleting an account cascades the same way), so the second submission waits
+ * for the first and then finds its link used. The strength check and the slow hash happen before, outside
+ * the locks.
  */
 export async function resetPassword(
   deps: Deps,
@@ -26,17 +31,19 @@ export async function resetPassword(
   input: { newPassword: string },
   client: { ip: string | null; userAgent: string | null },
 ): Promise<{ sessionToken: string; accountId: number }> {
+  const found = usableReset(await findPasswordReset(deps.db, token, deps.clock.now()));
+  const problem = passwordProblem(input.newPassword, deps.config.passwordMinLength, [
+    found.username,
+    found.firstName,
+    found.lastName,
+    found.email,
+  ]);
+  if (problem) throw new AppError('validation', problem, 'newPassword');
+  const passwordHash = await hashPassword(input.newPassword);
   return deps.db.transaction(async (tx) => {
     const now = deps.clock.now();
-    const reset = await findPasswordReset(tx, token, now, { lock: true });
-    if (!reset) throw new AppError('not_found', resetProblem.unknown, undefined, { state: 'unknown' });
-    if (reset.state !== 'valid') {
-      throw new AppError('gone', resetProblem[reset.state], undefined, { state: reset.state });
-    }
-    const personal = [reset.username, reset.firstName, reset.lastName, reset.email];
-    const problem = passwordProblem(input.newPassword, deps.config.passwordMinLength, personal);
-    if (problem) throw new AppError('validation', problem, 'newPassword');
-    const passwordHash = await hashPassword(input.newPassword);
+    await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, found.accountId)).for('update');
+    const reset = usableReset(await findPasswordReset(tx, token, now, { lock: true }));
     const [account] = await tx
       .update(accounts)
       .set({ passwordHash, passwordChangedAt: now, mustChangePassword: false, lastLoginAt: now })
@@ -61,4 +68,13 @@ export async function resetPassword(
     const sessionToken = await startSession(tx, deps, reset.accountId, client);
     return { sessionToken, accountId: reset.accountId };
   });
+}
+
+/** The reset behind a token when it can still be used; otherwise the error that says why not. */
+function usableReset(reset: FoundReset | null): FoundReset {
+  if (!reset) throw new AppError('not_found', resetProblem.unknown, undefined, { state: 'unknown' });
+  if (reset.state !== 'valid') {
+    throw new AppError('gone', resetProblem[reset.state], undefined, { state: reset.state });
+  }
+  return reset;
 }
