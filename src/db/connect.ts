@@ -9,7 +9,9 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import { AppError } from '../errors.ts';
 import { OwnerOnlyNodeFS } from './ownerOnlyNodeFs.ts';
+import { isConcurrencyFailure } from './pgErrors.ts';
 import * as schema from './schema.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -36,7 +38,7 @@ export function openPostgres(url: string, poolSize = 10): Database {
   // An idle connection dropped by the server (a restart, a failover) is reported here; the pool discards
   // it and connects afresh on next use. Unhandled, the event would bring the whole process down.
   pool.on('error', () => {});
-  const db = drizzleNodePg(pool, { schema }) as unknown as Db;
+  const db = withConcurrencyConflicts(drizzleNodePg(pool, { schema }) as unknown as Db);
   return {
     db,
     kind: 'postgres',
@@ -76,6 +78,25 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
     },
     close: () => client.close(),
   };
+}
+
+/**
+ * A safety net under every use-case's lock order: a transaction PostgreSQL aborted as a deadlock victim or
+ * a serialization failure is rolled back whole, so it becomes a 409 the person can simply retry instead of
+ * an unexpected 500. Not retried here: a use-case may have done work outside the database (a hash, a
+ * message) that must not run twice unawares.
+ */
+function withConcurrencyConflicts(db: Db): Db {
+  const transaction = db.transaction.bind(db);
+  db.transaction = ((run, config) =>
+    transaction(run, config).catch((e: unknown) => {
+      if (!isConcurrencyFailure(e)) throw e;
+      throw new AppError(
+        'conflict',
+        'Someone else changed the same thing at the same moment. Please try again.',
+      );
+    })) as Db['transaction'];
+  return db;
 }
 
 /** Rows of a raw `sql` query, whichever driver ran it. */
