@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { inArray } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { members, rosterUploads } from '../../src/db/schema.ts';
 import { browser, buildLogin, csrfFrom } from '../factories.ts';
@@ -119,6 +119,27 @@ describe('Import members pages', () => {
     expect(await importedNumbers(['1', '2'])).toEqual(['1']);
     const result = await b.get(applied.headers.location as string);
     expect(result.body).toContain('Imported: 1 added, 0 updated, 0 unchanged; 1 invalid row skipped.');
+  });
+
+  it("lists a row that would move an administrator's email as a problem, and never applies it", async () => {
+    const target = await buildLogin(app, { role: 'security_admin' });
+    const [sa] = await app.deps.db.select().from(members).where(eq(members.id, target.memberId));
+    const { b } = await signedInAdmin();
+    const res = await upload(b, {
+      content: csv('1,Ada,Lovelace,ada@example.org,', `${sa!.memberNumber},S,A,attacker@evil.test,`),
+    });
+    const previewUrl = res.headers.location as string;
+    const preview = await b.get(previewUrl);
+    expect(preview.body).toContain(
+      "<td>3</td><td>email &quot;attacker@evil.test&quot;: change this administrator's email on their profile</td>",
+    );
+    const refused = await b.submit(previewUrl, `${previewUrl}/apply`, {});
+    expect(refused.statusCode).toBe(400);
+    const applied = await b.submit(previewUrl, `${previewUrl}/apply`, { validRowsOnly: 'yes' });
+    expect(applied.statusCode).toBe(303);
+    expect(await importedNumbers(['1'])).toEqual(['1']);
+    const [after] = await app.deps.db.select().from(members).where(eq(members.id, target.memberId));
+    expect(after!.email).toBe(sa!.email);
   });
 
   it('shows the first 200 problems and says how many more there are', async () => {
