@@ -3,8 +3,9 @@ import net from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { App } from '../app.ts';
+import { withoutStatementValues } from '../logging.ts';
 import type { CommandIO } from './io.ts';
-import { runTask, type TaskName, tasks } from './tasks.ts';
+import { runTask, type TaskName } from './tasks.ts';
 
 /**
  * The embedded database admits one process. The process that has it open (`serve`, `worker`) listens on
@@ -21,21 +22,27 @@ export async function listenForCommands(app: App, dataDir: string): Promise<{ cl
   const file = socketPath(dataDir);
   fs.rmSync(file, { force: true }); // we hold the data-directory lock, so a socket file here is stale
   const server = net.createServer((conn) => {
+    // A client that vanishes mid-answer must not take the server down with an unhandled 'error' event.
+    conn.on('error', () => {});
     const send = (m: Message) => conn.writable && conn.write(`${JSON.stringify(m)}\n`);
     const lines = readline.createInterface({ input: conn });
     lines.once('line', async (line) => {
       lines.close();
+      const io: CommandIO = {
+        print: (text) => send({ print: text }),
+        progress: (done, total, label) => send({ progress: [done, total, label] }),
+      };
       try {
-        const { task, args } = JSON.parse(line) as { task: TaskName; args: unknown };
-        if (!(task in tasks)) throw new Error(`unknown task ${task}`);
-        const io: CommandIO = {
-          print: (text) => send({ print: text }),
-          progress: (done, total, label) => send({ progress: [done, total, label] }),
-        };
-        send({ exit: await runTask(app, task, args, io) });
+        const request = parseRequest(line);
+        if (!request) {
+          send({ print: 'error: expected one JSON line {"task": "<name>", "args": {…}}' });
+          send({ exit: 2 });
+        } else {
+          send({ exit: await runTask(app, request.task, request.args, io) });
+        }
       } catch (err) {
         app.logger.error({ err }, 'control socket command failed');
-        send({ print: `error: ${(err as Error).message}` });
+        send({ print: `error: ${withoutStatementValues(err as Error).message}` });
         send({ exit: 2 });
       }
       conn.end();
@@ -53,6 +60,19 @@ export async function listenForCommands(app: App, dataDir: string): Promise<{ cl
         fs.rmSync(file, { force: true });
       }),
   };
+}
+
+/** The request on the socket, or null when the line is not a JSON object (the task checks the rest). */
+function parseRequest(line: string): { task: unknown; args: unknown } | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const { task, args } = value as { task?: unknown; args?: unknown };
+  return { task, args };
 }
 
 /**

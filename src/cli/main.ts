@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config.ts';
 import { isAppError } from '../errors.ts';
+import { withoutStatementValues } from '../logging.ts';
 import { runSomewhere } from './runSomewhere.ts';
 import { serve } from './serve.ts';
 import { readPassword } from './terminal.ts';
@@ -95,6 +96,6 @@ try {
     );
     process.exit(2);
   }
-  console.error(e);
+  console.error(withoutStatementValues(e)); // a failed statement's values may be secrets: never print them
   process.exit(2);
 }

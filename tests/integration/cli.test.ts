@@ -1,3 +1,5 @@
+import net from 'node:net';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, startServer, tempDataDir } from '../cliProcess.ts';
 import { GOOD_PASSWORD } from '../factories.ts';
@@ -15,6 +17,27 @@ const adminArgs = (username: string) => [
   '--last-name',
   'Admin',
 ];
+
+/** Writes one raw line to the control socket of the server holding `dataDir`; resolves with its answers. */
+function askSocket(dataDir: string, line: string) {
+  return new Promise<unknown[]>((resolve, reject) => {
+    const conn = net.connect(path.join(dataDir, 'gatehouse.sock'));
+    let received = '';
+    conn.on('data', (d) => {
+      received += d;
+    });
+    conn.once('error', reject);
+    conn.once('close', () =>
+      resolve(
+        received
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as unknown),
+      ),
+    );
+    conn.write(`${line}\n`);
+  });
+}
 
 // Each case starts real processes (about a second of start-up each): give them room on a busy machine.
 describe('gatehouse command line', { timeout: 120_000 }, () => {
@@ -56,6 +79,53 @@ describe('gatehouse command line', { timeout: 120_000 }, () => {
     }
     // The server released the directory on shutdown: the command line can open it again.
     expect((await runCli(['migrate'], env)).code).toBe(0);
+  });
+
+  // Item 14 of issue 9: task names were looked up in a plain object, so `valueOf` or `constructor` ran
+  // Object.prototype's methods, and arguments reached the use-cases unchecked.
+  it('refuses unknown tasks and malformed arguments on the control socket, and keeps serving', async () => {
+    const DATA_DIR = tempDataDir();
+    const server = await startServer({ DATA_DIR });
+    try {
+      for (const task of ['valueOf', 'constructor', '__proto__', 'hasOwnProperty', 'toString']) {
+        expect(await askSocket(DATA_DIR, JSON.stringify({ task, args: {} }))).toEqual([
+          { print: `error: unknown task "${task}"` },
+          { exit: 2 },
+        ]);
+      }
+      const badArgs = await askSocket(
+        DATA_DIR,
+        JSON.stringify({ task: 'adminCreate', args: { username: 'x', role: 'root', password: 7 } }),
+      );
+      expect(badArgs.at(-1)).toEqual({ exit: 2 });
+      const said = JSON.stringify(badArgs);
+      expect(said).toContain('error: invalid arguments for adminCreate');
+      expect(said).toMatch(/email/);
+      expect(said).toMatch(/role/);
+      expect(said).toMatch(/password/);
+      for (const line of [
+        'not json',
+        'null',
+        '[1,2]',
+        '{"task":7}',
+        JSON.stringify({ task: 'demo', args: { members: 'lots' } }),
+        JSON.stringify({ task: 'demo', args: { members: 5, extra: true } }),
+        JSON.stringify({ task: 'migrate', args: [] }),
+      ]) {
+        const answers = await askSocket(DATA_DIR, line);
+        expect(answers.at(-1), line).toEqual({ exit: 2 });
+        expect(JSON.stringify(answers[0]), line).toMatch(/^\{"print":"error: /);
+      }
+      // Nothing of that hurt the server: it still answers pages and runs a well-formed task.
+      expect(await askSocket(DATA_DIR, JSON.stringify({ task: 'migrate', args: {} }))).toEqual([
+        { print: 'Database migrations are up to date.' },
+        { exit: 0 },
+      ]);
+      expect((await fetch(`${server.url}/login`)).status).toBe(200);
+      expect(server.child.exitCode).toBeNull();
+    } finally {
+      await server.stop();
+    }
   });
 
   it('prints a one-time setup link on an empty database', async () => {
