@@ -49,6 +49,7 @@ test('Query Tool: Member Roster - Current sorts by Last Login both ways and expo
       await expect(row).toContainText('Kept in Email Log', { timeout: 1_000 });
     }).toPass({ timeout: 15_000 });
     await row.getByRole('link').click();
+    await page.getByRole('button', { name: 'Reveal link and code' }).click();
     const link = /(http:\/\/\S+\/invite\/[\w-]+)/.exec(
       (await page.locator('pre.email-text').textContent()) ?? '',
     );

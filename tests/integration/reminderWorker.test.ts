@@ -59,6 +59,7 @@ describe('the worker’s reminder check', () => {
     );
     const messages = await reminderMessages();
     expect(messages.map((m) => m.memberId).sort()).toEqual(members.map((m) => m.id).sort());
-    expect(messages[0]?.textBody).toContain('/invite/');
+    // Kept without SMTP: the link waits beside the body for a Security Administrator's reveal (issue 9).
+    expect(messages[0]?.keptSecrets?.[0]?.value).toContain('/invite/');
   });
 });

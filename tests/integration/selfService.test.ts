@@ -1,5 +1,5 @@
 import { eq, inArray } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   accounts,
   auditEvents,
@@ -18,6 +18,10 @@ import { type SinkMessage, useSmtpSink } from '../smtpSink.ts';
 
 const app = useTestApp();
 const smtp = useSmtpSink({ MAIL_FROM: 'Portal <portal@example.org>' });
+// The pages promise an email only when an SMTP server is configured (without one they say so instead).
+beforeAll(() => {
+  app.config.smtpUrl = smtp.sink.url;
+});
 const NEW_PASSWORD = 'lantern quarry biscuit 81';
 
 const resetPathIn = (text: string) => /http:\/\/portal\.test(\/reset-password\/[\w-]+)/.exec(text)?.[1];

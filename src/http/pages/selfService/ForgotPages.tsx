@@ -111,11 +111,22 @@ export function CheckEmailPage({
   what: 'password' | 'username';
   noEmail?: boolean;
 }) {
+  if (noEmail) {
+    // The same answer whatever was typed, as below; it just does not promise an email that cannot come.
+    return (
+      <Layout ctx={ctx} title="No email can be sent">
+        <div class="card narrow">
+          <h1>No email can be sent</h1>
+          <NoEmailNotice ctx={ctx} what={what} />
+          <BackToLogin />
+        </div>
+      </Layout>
+    );
+  }
   return (
     <Layout ctx={ctx} title="Check your email">
       <div class="card narrow">
         <h1>Check your email</h1>
-        {noEmail && <NoEmailNotice ctx={ctx} what={what} />}
         <Notice>
           {what === 'password'
             ? 'If that matches a login, we have emailed a link for setting a new password to the address the organisation has on file. The link works for one hour.'
