@@ -47,6 +47,9 @@ export async function countRosterChanges(db: DbOrTx, rows: RosterColumns): Promi
  * Inserts new members and updates changed ones, in the caller's transaction. Rows that would not change
  * are left out before the insert, so they cost no conflict check and keep their `updated_at`. The counts
  * come from the same snapshot as the write; the caller serialises imports so no other import interleaves.
+ * It writes whatever it is given: the rule that no roster change moves an administrator's email is
+ * checked before, under lock, by importRoster (loginEmailChanges), so every roster change goes through
+ * importRoster rather than straight here.
  */
 export async function upsertRosterRows(tx: Tx, rows: RosterColumns, now: Date): Promise<RosterChanges> {
   const at = now.toISOString();
