@@ -2,7 +2,7 @@ import type { DbOrTx } from '../../db/connect.ts';
 import { isUniqueViolation } from '../../db/pgErrors.ts';
 import { accounts, type Role } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
-import { hashPassword, passwordProblem } from './passwords.ts';
+import { assertPasswordAcceptable, hashPassword, type PasswordRules } from './passwords.ts';
 import { assertUsernameFree, normaliseUsername } from './usernames.ts';
 
 export type NewLogin = {
@@ -18,11 +18,10 @@ export type NewLogin = {
 export async function createLogin(
   tx: DbOrTx,
   input: NewLogin,
-  opts: { now: Date; passwordMinLength: number },
+  opts: { now: Date } & PasswordRules,
 ): Promise<{ accountId: number; username: string }> {
   const username = normaliseUsername(input.username);
-  const problem = passwordProblem(input.password, opts.passwordMinLength, [username, ...input.personalWords]);
-  if (problem) throw new AppError('validation', problem, 'password');
+  assertPasswordAcceptable(input.password, opts, [username, ...input.personalWords], 'password');
   await assertUsernameFree(tx, username);
   const inserted = tx
     .insert(accounts)

@@ -5,7 +5,7 @@ import { recordAudit } from '../audit/recordAudit.ts';
 import { endOtherSessions } from '../auth/sessions.ts';
 import type { Deps } from '../deps.ts';
 import type { Actor } from '../policy.ts';
-import { hashPassword, passwordProblem } from './passwords.ts';
+import { assertPasswordAcceptable, hashPassword, personalWords } from './passwords.ts';
 
 /** The signed-in member's own login, with the words a password must not be built from. */
 export async function readOwnLogin(deps: Deps, actor: Actor) {
@@ -31,9 +31,7 @@ export async function readOwnLogin(deps: Deps, actor: Actor) {
 type OwnLogin = Awaited<ReturnType<typeof readOwnLogin>>;
 
 export function checkNewPassword(deps: Deps, login: OwnLogin, newPassword: string): void {
-  const personal = [login.username, login.firstName, login.lastName, login.email];
-  const problem = passwordProblem(newPassword, deps.config.passwordMinLength, personal);
-  if (problem) throw new AppError('validation', problem, 'newPassword');
+  assertPasswordAcceptable(newPassword, deps.config, personalWords(login), 'newPassword');
 }
 
 /**

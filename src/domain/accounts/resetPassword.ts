@@ -6,7 +6,7 @@ import { clearLoginCounters } from '../auth/loginThrottle.ts';
 import { endOtherSessions, startSession } from '../auth/sessions.ts';
 import type { Deps } from '../deps.ts';
 import { type FoundReset, findPasswordReset, type ResetState } from './passwordResets.ts';
-import { hashPassword, passwordProblem } from './passwords.ts';
+import { assertPasswordAcceptable, hashPassword, personalWords } from './passwords.ts';
 
 export const resetProblem: Record<Exclude<ResetState, 'valid'> | 'unknown', string> = {
   expired: 'This password reset link has expired.',
@@ -32,13 +32,7 @@ export async function resetPassword(
   client: { ip: string | null; userAgent: string | null },
 ): Promise<{ sessionToken: string; accountId: number }> {
   const found = usableReset(await findPasswordReset(deps.db, token, deps.clock.now()));
-  const problem = passwordProblem(input.newPassword, deps.config.passwordMinLength, [
-    found.username,
-    found.firstName,
-    found.lastName,
-    found.email,
-  ]);
-  if (problem) throw new AppError('validation', problem, 'newPassword');
+  assertPasswordAcceptable(input.newPassword, deps.config, personalWords(found), 'newPassword');
   const passwordHash = await hashPassword(input.newPassword);
   return deps.db.transaction(async (tx) => {
     const now = deps.clock.now();

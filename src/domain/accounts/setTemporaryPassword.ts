@@ -1,13 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { accounts } from '../../db/schema.ts';
-import { AppError } from '../../errors.ts';
 import { recordAudit } from '../audit/recordAudit.ts';
 import { clearLoginCounters } from '../auth/loginThrottle.ts';
 import { endOtherSessions } from '../auth/sessions.ts';
 import type { Deps } from '../deps.ts';
 import { type Actor, requirePermission } from '../policy.ts';
 import { lockMemberLogin, sessionToKeep } from './memberLogin.ts';
-import { hashPassword, passwordProblem } from './passwords.ts';
+import { assertPasswordAcceptable, hashPassword, personalWords } from './passwords.ts';
 
 /**
  * Change login > Change Password: a temporary password the administrator passes on to the member. It
@@ -23,9 +22,7 @@ export async function setTemporaryPassword(
   requirePermission(actor, 'logins.manage');
   // Checked against the member's own names before the (slow) hash, outside the transaction.
   const before = await deps.db.transaction((tx) => lockMemberLogin(tx, input.memberId));
-  const personal = [before.username, before.firstName, before.lastName, before.email];
-  const problem = passwordProblem(input.newPassword, deps.config.passwordMinLength, personal);
-  if (problem) throw new AppError('validation', problem, 'newPassword');
+  assertPasswordAcceptable(input.newPassword, deps.config, personalWords(before), 'newPassword');
   const passwordHash = await hashPassword(input.newPassword);
   const now = deps.clock.now();
   await deps.db.transaction(async (tx) => {

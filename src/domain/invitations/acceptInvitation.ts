@@ -3,7 +3,7 @@ import type { Tx } from '../../db/connect.ts';
 import { accounts, invitations, members } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { createLogin } from '../accounts/createLogin.ts';
-import { hashPassword, passwordProblem } from '../accounts/passwords.ts';
+import { assertPasswordAcceptable, hashPassword, personalWords } from '../accounts/passwords.ts';
 import { assertUsernameFree, normaliseUsername } from '../accounts/usernames.ts';
 import { recordAudit } from '../audit/recordAudit.ts';
 import { endOtherSessions, startSession } from '../auth/sessions.ts';
@@ -36,8 +36,7 @@ async function checkedCredentials(
   currentUsername?: string,
 ) {
   const username = normaliseUsername(input.username);
-  const problem = passwordProblem(input.password, deps.config.passwordMinLength, [username, ...personal]);
-  if (problem) throw new AppError('validation', problem, 'password');
+  assertPasswordAcceptable(input.password, deps.config, [username, ...personal], 'password');
   if (username.toLowerCase() !== currentUsername?.toLowerCase()) await assertUsernameFree(tx, username);
   return { username, passwordHash: await hashPassword(input.password) };
 }
@@ -70,7 +69,7 @@ export async function acceptInvitation(
     if (existing && !invitation.replacesLogin) {
       throw new AppError('gone', invitationProblem.used, undefined, { state: 'used' });
     }
-    const personal = [member!.firstName, member!.lastName, member!.email];
+    const personal = personalWords(member!);
     let accountId: number;
     if (existing) {
       const credentials = await checkedCredentials(tx, deps, input, personal, existing.username);
@@ -95,7 +94,7 @@ export async function acceptInvitation(
           role: 'member',
           personalWords: personal,
         },
-        { now, passwordMinLength: deps.config.passwordMinLength },
+        { now, passwordMinLength: deps.config.passwordMinLength, orgName: deps.config.orgName },
       );
       accountId = created.accountId;
     }

@@ -13,6 +13,7 @@ export async function createAdmin(deps: Deps, actor: Actor, input: AdminLoginInp
     const created = await createAdminLogin(tx, input, {
       now,
       passwordMinLength: deps.config.passwordMinLength,
+      orgName: deps.config.orgName,
     });
     const [member] = await tx
       .select({ memberNumber: members.memberNumber })

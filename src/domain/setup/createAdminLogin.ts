@@ -4,6 +4,7 @@ import type { Tx } from '../../db/connect.ts';
 import { accounts, members, type Role } from '../../db/schema.ts';
 import { AppError, ValidationErrors } from '../../errors.ts';
 import { createLogin } from '../accounts/createLogin.ts';
+import { type PasswordRules, personalWords } from '../accounts/passwords.ts';
 import { checkEmail, checkMemberNumber, checkName, type FieldResult } from '../members/memberFields.ts';
 
 export type AdminLoginInput = {
@@ -23,7 +24,7 @@ export type AdminLoginInput = {
 export async function createAdminLogin(
   tx: Tx,
   input: AdminLoginInput,
-  opts: { now: Date; passwordMinLength: number },
+  opts: { now: Date } & PasswordRules,
 ): Promise<{ accountId: number; memberId: number; username: string }> {
   const checks: Record<string, FieldResult> = {
     firstName: checkName(input.firstName, 'first_name'),
@@ -66,7 +67,7 @@ export async function createAdminLogin(
       username: input.username,
       password: input.password,
       role: input.role,
-      personalWords: [member!.firstName, member!.lastName, email],
+      personalWords: personalWords({ firstName: member!.firstName, lastName: member!.lastName, email }),
     },
     opts,
   );

@@ -58,7 +58,7 @@ export async function completeSetup(
     const admin = await createAdminLogin(
       tx,
       { ...input, role: 'security_admin' },
-      { now, passwordMinLength: deps.config.passwordMinLength },
+      { now, passwordMinLength: deps.config.passwordMinLength, orgName: deps.config.orgName },
     );
     await tx.delete(settings).where(eq(settings.key, SETUP_KEY));
     const actor = {
