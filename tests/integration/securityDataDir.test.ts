@@ -21,7 +21,8 @@ function openToOthers(dir: string): string[] {
 
 // Item 10 of issue 9: an existing DATA_DIR (0755) got database files 0666, so another local user could
 // read the argon2 hashes out of the WAL and write to the database.
-describe('the embedded database at rest', () => {
+// Opens an embedded database on disk twice (several seconds each on a busy machine).
+describe('the embedded database at rest', { timeout: 120_000 }, () => {
   it('is owner-only at every start, for the files already there and those written later', async () => {
     const parent = fs.mkdtempSync(path.join(tmpdir(), 'gatehouse-perm-'));
     const dataDir = path.join(parent, 'data');
