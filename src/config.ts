@@ -22,6 +22,8 @@ const envSchema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(60),
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).default(12),
   UPLOAD_LIMIT_MB: z.coerce.number().int().min(1).default(100),
+  FORM_LIMIT_KB: z.coerce.number().int().min(4).max(10_240).default(64),
+  PUBLIC_POSTS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   INVITE_EXPIRY_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(5),
   SMTP_RATE_LIMIT: z.coerce.number().min(0).default(0),
@@ -43,6 +45,10 @@ export type Config = {
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
   uploadLimitBytes: number;
+  /** Every request body except the roster upload (which streams to disk up to uploadLimitBytes). */
+  formLimitBytes: number;
+  /** Flood protection: POSTs to public forms (login, forgot, invite, setup) per client address and minute. */
+  publicPostsPerMinute: number;
   inviteExpiryMs: number;
   smtpPoolSize: number;
   /** Messages per second at most (0: as fast as the server accepts). */
@@ -85,6 +91,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     sessionAbsoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
     uploadLimitBytes: e.UPLOAD_LIMIT_MB * 1024 * 1024,
+    formLimitBytes: e.FORM_LIMIT_KB * 1024,
+    publicPostsPerMinute: e.PUBLIC_POSTS_PER_MINUTE,
     inviteExpiryMs: e.INVITE_EXPIRY_DAYS * 86_400_000,
     smtpPoolSize: e.SMTP_POOL_SIZE,
     smtpRateLimit: e.SMTP_RATE_LIMIT,

@@ -1,5 +1,6 @@
 import { asc, desc, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
+import { isRealTimestamp } from './cursorValues.ts';
 
 /** Where a page starts: just older or just newer than a cursor from an earlier page. */
 export type KeysetPosition = { direction: 'older' | 'newer'; cursor: string };
@@ -19,7 +20,8 @@ const positionOf = (row: { position: string; id: number }): Position => ({ at: r
 
 function decodeCursor(cursor: string): Position | null {
   const m = CURSOR.exec(cursor);
-  return m ? { at: m[1]!, id: Number(m[2]) } : null;
+  // The shape alone would let 9999-99-99 through to the ::timestamptz cast, a server error.
+  return m && isRealTimestamp(m[1]) ? { at: m[1]!, id: Number(m[2]) } : null;
 }
 
 /**

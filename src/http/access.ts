@@ -3,8 +3,12 @@ import type { App } from '../app.ts';
 import { resolveSession, type SignedIn } from '../domain/auth/sessions.ts';
 import { type Actor, type Permission, requirePermission } from '../domain/policy.ts';
 import { AppError } from '../errors.ts';
+import type { Csrf } from './csrf.ts';
 
-export const SESSION_COOKIE = 'gh_session';
+// __Host-: over https only this exact host can set the cookie (no sibling subdomain can plant one).
+const sessionCookieName = (app: App) => (app.deps.config.secureCookies ? '__Host-gh_session' : 'gh_session');
+// Set beside a session cookie the person asked to keep, so that a renewed session keeps it too.
+const keepCookieName = (app: App) => (app.deps.config.secureCookies ? '__Host-gh_keep' : 'gh_keep');
 
 /** Who may reach a route: anyone, anyone signed in, or holders of one permission. */
 export type Access = 'public' | 'signedIn' | Permission;
@@ -12,6 +16,8 @@ export type Access = 'public' | 'signedIn' | Permission;
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /** 'in-handler': the handler checks the form token itself (a streamed upload reads it first). */
+    csrf?: 'in-handler';
   }
   interface FastifyRequest {
     signedIn: SignedIn | null;
@@ -19,6 +25,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every route with its access rule, for the policy-matrix test and for reviewing access. */
     accessTable: { method: string; url: string; access: Access }[];
+    csrf: Csrf;
   }
 }
 
@@ -45,22 +52,47 @@ export function actorOf(request: FastifyRequest): Actor {
     : { accountId: null, label: 'anonymous', role: 'member', ip: request.ip };
 }
 
-export function setSessionCookie(reply: FastifyReply, app: App, token: string): void {
-  reply.setCookie(SESSION_COOKIE, token, {
+/** The session token the request carries, if any. */
+export const sessionTokenOf = (request: FastifyRequest, app: App): string | undefined =>
+  request.cookies[sessionCookieName(app)];
+
+/** Whether the session cookie was set to outlive the browser ("Keep me signed in"). */
+export const keepsSession = (request: FastifyRequest, app: App): boolean =>
+  request.cookies[keepCookieName(app)] === '1';
+
+/**
+ * The session cookie ends with the browser unless the person asked to stay signed in; then it lasts
+ * as long as the session may (its absolute timeout). The server ends idle sessions either way.
+ */
+export function setSessionCookie(reply: FastifyReply, app: App, token: string, keep = false): void {
+  const options = {
     path: '/',
     httpOnly: true,
     sameSite: 'lax',
     secure: app.deps.config.secureCookies,
-    maxAge: Math.floor(app.deps.config.sessionAbsoluteMs / 1000),
-  });
+    ...(keep ? { maxAge: Math.floor(app.deps.config.sessionAbsoluteMs / 1000) } : {}),
+  } as const;
+  reply.setCookie(sessionCookieName(app), token, options);
+  if (keep) reply.setCookie(keepCookieName(app), '1', options);
+  else reply.clearCookie(keepCookieName(app), { path: '/', secure: app.deps.config.secureCookies });
+  // A new session gets a new CSRF secret: forms from before it stop working.
+  reply.server.csrf.renew(reply);
+}
+
+export function clearSessionCookie(reply: FastifyReply, app: App): void {
+  const options = { path: '/', secure: app.deps.config.secureCookies };
+  reply.clearCookie(sessionCookieName(app), options);
+  reply.clearCookie(keepCookieName(app), options);
+  reply.server.csrf.renew(reply);
 }
 
 /**
  * Every route states its access in `config.access`; a route without it is refused at start-up, so a
  * new page cannot be reachable by accident. The check itself runs on the server for every request.
  */
-export function registerAccess(server: FastifyInstance, app: App): void {
+export function registerAccess(server: FastifyInstance, app: App, csrf: Csrf): void {
   server.decorateRequest('signedIn', null);
+  server.decorate('csrf', csrf);
   server.decorate('accessTable', []);
   server.addHook('onRoute', (route) => {
     if (route.method === 'HEAD') return;
@@ -69,7 +101,7 @@ export function registerAccess(server: FastifyInstance, app: App): void {
     for (const method of [route.method].flat()) server.accessTable.push({ method, url: route.url, access });
   });
   server.addHook('onRequest', async (request) => {
-    const token = request.cookies[SESSION_COOKIE];
+    const token = sessionTokenOf(request, app);
     request.signedIn = token ? await resolveSession(app.deps, token) : null;
   });
   server.addHook('preHandler', async (request, reply) => {
@@ -87,11 +119,8 @@ export function registerAccess(server: FastifyInstance, app: App): void {
       }
       if (access !== 'signedIn') requirePermission(actorOf(request), access);
     }
-    if (request.method === 'POST') {
-      await new Promise<void>((resolve, reject) =>
-        server.csrfProtection(request, reply, ((err?: Error) =>
-          err ? reject(err) : resolve()) as () => void),
-      );
+    if (request.method === 'POST' && request.routeOptions.config.csrf !== 'in-handler') {
+      csrf.check(request, (request.body as Record<string, unknown> | undefined)?._csrf);
     }
   });
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { httpStatusOf, isAppError } from '../errors.ts';
+import { CsrfRejected } from './csrf.ts';
 import { sendPage } from './render.ts';
 
 function MessagePage({ title, children }: { title: string; children: preact.ComponentChildren }) {
@@ -53,7 +54,7 @@ export function registerErrorHandling(server: FastifyInstance): void {
           status,
         );
       }
-      if (error.code?.startsWith('FST_CSRF')) {
+      if (error instanceof CsrfRejected) {
         return sendPage(
           reply,
           <MessagePage title="This form has expired">

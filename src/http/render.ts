@@ -17,17 +17,15 @@ export function pageContext(app: App, request: FastifyRequest, reply: FastifyRep
   const s = request.signedIn;
   return {
     orgName: app.deps.config.orgName,
-    csrfToken: reply.generateCsrf(),
+    csrfToken: reply.server.csrf.tokenFor(request, reply),
     passwordMinLength: app.deps.config.passwordMinLength,
     publicUrl: app.deps.config.publicUrl,
     user: s ? { username: s.username, firstName: s.firstName, role: s.role } : null,
   };
 }
 
-/** Form bodies arrive as strings (urlencoded) or key/values (multipart); read one field as a string. */
+/** One field of a form body as a string ('' when absent); the input guard has refused anything else. */
 export function field(body: unknown, name: string): string {
   const value = (body as Record<string, unknown> | undefined)?.[name];
-  if (typeof value === 'string') return value;
-  if (Buffer.isBuffer(value)) return value.toString('utf8');
-  return '';
+  return typeof value === 'string' ? value : '';
 }

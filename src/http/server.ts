@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
-import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { App } from '../app.ts';
-import { registerAccess } from './access.ts';
+import { registerAccess, sessionTokenOf } from './access.ts';
 import { registerAssets } from './assets/routes.ts';
+import { csrfFor } from './csrf.ts';
 import { registerErrorHandling } from './errorHandling.tsx';
+import { registerInputGuard } from './inputGuard.ts';
 import { registerActivityReportsRoutes } from './pages/activityReports/routes.tsx';
 import { registerAdminRoutes } from './pages/admin/routes.tsx';
 import { registerAuditLogRoutes } from './pages/auditLog/routes.tsx';
@@ -28,6 +29,7 @@ import { registerReminderRoundsRoutes } from './pages/reminderRounds/routes.tsx'
 import { registerSelfServiceRoutes } from './pages/selfService/routes.tsx';
 import { registerSendInvitationRoutes } from './pages/sendInvitations/routes.tsx';
 import { registerSetupRoutes } from './pages/setup/routes.tsx';
+import { registerPublicPostLimit } from './publicPostLimit.ts';
 
 /** The Fastify instance with every plugin and page. Listening is left to the caller. */
 export async function buildServer(app: App): Promise<FastifyInstance> {
@@ -36,6 +38,8 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
     loggerInstance: app.logger as FastifyBaseLogger,
     genReqId: () => randomUUID(),
     trustProxy: config.trustProxy,
+    // Forms are small; only the roster upload is larger, and it streams to disk (see the import scope).
+    bodyLimit: config.formLimitBytes,
   });
   await server.register(helmet, {
     contentSecurityPolicy: {
@@ -51,16 +55,10 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   });
   await server.register(cookie);
   await server.register(formbody);
-  await server.register(multipart, {
-    attachFieldsToBody: 'keyValues',
-    limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 20 },
-  });
-  await server.register(csrf, {
-    sessionPlugin: '@fastify/cookie',
-    cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, secure: config.secureCookies },
-  });
+  await registerPublicPostLimit(server, app);
   registerErrorHandling(server);
-  registerAccess(server, app);
+  registerInputGuard(server);
+  registerAccess(server, app, await csrfFor(app, (request) => sessionTokenOf(request, app)));
   registerAssets(server);
   registerSetupRoutes(server, app);
   registerAuthRoutes(server, app);
@@ -68,7 +66,12 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   registerAdminRoutes(server, app);
   registerEmailLogRoutes(server, app);
   registerAuditLogRoutes(server, app);
-  registerImportRoutes(server, app);
+  // Multipart is parsed in this scope only, and only once the handler asks for it: after the session,
+  // role and form token are checked. Anywhere else a multipart body is refused (415) unread.
+  await server.register(async (scope) => {
+    await scope.register(multipart, { limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 4 } });
+    registerImportRoutes(scope, app);
+  });
   registerInviteRoutes(server, app);
   registerSendInvitationRoutes(server, app);
   registerProfileRoutes(server, app);

@@ -60,6 +60,11 @@ describe('next after logging in', () => {
     await b.logIn(member.username, member.password);
     for (const next of [...OFF_SITE, '/%09/evil.example', '/%0a/evil.example', '/%5C/evil.example']) {
       const res = await b.get(`/login?next=${encodeURIComponent(next)}`);
+      // A NUL byte is refused outright by the input guard; everything else redirects.
+      if (next.includes('\u0000')) {
+        expect(res.statusCode).toBe(400);
+        continue;
+      }
       expect(res.statusCode).toBeGreaterThanOrEqual(300);
       const target = browserTarget(res.headers.location as string);
       expect(target.origin, JSON.stringify(next)).toBe(PORTAL);

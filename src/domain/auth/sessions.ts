@@ -74,6 +74,37 @@ export async function resolveSession(deps: Deps, token: string): Promise<SignedI
   return { ...signedIn, tokenHash };
 }
 
+/**
+ * A new token for a session whose owner just changed their password: whoever copied the old cookie
+ * (another device, a shared computer) loses it. The absolute expiry stays the original one, so renewing
+ * never extends how long a login lasts. Null when the old session is gone already.
+ */
+export async function renewSession(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  oldToken: string,
+  client: { ip: string | null; userAgent: string | null },
+): Promise<string | null> {
+  return deps.db.transaction(async (tx) => {
+    const [old] = await tx
+      .delete(sessions)
+      .where(eq(sessions.tokenHash, hashToken(oldToken)))
+      .returning();
+    if (!old) return null;
+    const token = newToken();
+    const now = deps.clock.now();
+    await tx.insert(sessions).values({
+      tokenHash: hashToken(token),
+      accountId: old.accountId,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: old.expiresAt,
+      ip: client.ip,
+      userAgent: client.userAgent?.slice(0, 300) ?? null,
+    });
+    return token;
+  });
+}
+
 export async function endSession(deps: Pick<Deps, 'db'>, token: string): Promise<void> {
   await deps.db.delete(sessions).where(eq(sessions.tokenHash, hashToken(token)));
 }

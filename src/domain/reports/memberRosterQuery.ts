@@ -1,3 +1,4 @@
+import { isRealTimestamp, isStorableText } from '../../db/cursorValues.ts';
 import { ValidationErrors } from '../../errors.ts';
 import { badParam } from '../queryParams.ts';
 
@@ -146,12 +147,12 @@ export function rosterFilterParams(q: RosterFilter): Record<string, string> {
 /** The key types a cursor may carry, checked before they reach SQL. */
 export type KeyCast = 'text' | 'bigint' | 'timestamptz';
 
-const TIMESTAMP_JSON = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:\d{2})?|Z)$/;
-
 const keyIsValid = (value: unknown, cast: KeyCast): boolean =>
   cast === 'bigint'
     ? Number.isSafeInteger(value)
-    : typeof value === 'string' && (cast === 'text' ? value.length <= 1000 : TIMESTAMP_JSON.test(value));
+    : cast === 'text'
+      ? isStorableText(value)
+      : isRealTimestamp(value);
 
 /** A cursor names its sort, direction, the part of the order (segment) and the sort-key values of a row. */
 type CursorBody = { s: RosterSort; d: SortDir; g: number; k: unknown[] };

@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
+import { isRealTimestamp, isStorableText } from '../../db/cursorValues.ts';
 import { members } from '../../db/schema.ts';
 import { badParam } from '../queryParams.ts';
 
@@ -40,7 +41,9 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 const valid = (v: unknown, type: KeyType) =>
   type === 'bigint'
     ? Number.isSafeInteger(v)
-    : typeof v === 'string' && (type === 'text' ? v.length <= 1000 : TIMESTAMP.test(v));
+    : type === 'text'
+      ? isStorableText(v)
+      : isRealTimestamp(v) && TIMESTAMP.test(v);
 
 export const encodeCursor = (values: KeyValue[]): string =>
   Buffer.from(JSON.stringify(values)).toString('base64url');

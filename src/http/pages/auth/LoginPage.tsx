@@ -28,6 +28,19 @@ export function LoginPage({ ctx, username, next, errors, loggedOut }: Props) {
             errors={errors}
           />
           <Field name="password" label="Password" type="password" autocomplete="current-password" required />
+          <div class="field checkbox">
+            <input
+              type="checkbox"
+              id="remember"
+              name="remember"
+              value="yes"
+              aria-describedby="remember-hint"
+            />
+            <label for="remember">Keep me signed in</label>
+            <p class="hint" id="remember-hint">
+              Only on a device you do not share. Otherwise you are signed out when you close the browser.
+            </p>
+          </div>
           <button type="submit">Log in</button>
         </form>
         <ul class="login-help">

@@ -3,7 +3,7 @@ import type { App } from '../../../app.ts';
 import { logIn } from '../../../domain/auth/logIn.ts';
 import { endSession } from '../../../domain/auth/sessions.ts';
 import { isAppError } from '../../../errors.ts';
-import { SESSION_COOKIE, setSessionCookie } from '../../access.ts';
+import { clearSessionCookie, sessionTokenOf, setSessionCookie } from '../../access.ts';
 import { field, pageContext, sendPage } from '../../render.ts';
 import { safeNext } from '../../safeNext.ts';
 import { LoginPage } from './LoginPage.tsx';
@@ -31,7 +31,7 @@ export function registerAuthRoutes(server: FastifyInstance, app: App): void {
     const username = field(request.body, 'username');
     const next = nextPage(field(request.body, 'next'));
     try {
-      const previous = request.cookies[SESSION_COOKIE];
+      const previous = sessionTokenOf(request, app);
       if (previous) await endSession(app.deps, previous);
       const { token } = await logIn(app.deps, {
         username,
@@ -39,7 +39,7 @@ export function registerAuthRoutes(server: FastifyInstance, app: App): void {
         ip: request.ip,
         userAgent: request.headers['user-agent'] ?? null,
       });
-      setSessionCookie(reply, app, token);
+      setSessionCookie(reply, app, token, field(request.body, 'remember') === 'yes');
       return reply.redirect(next ?? '/', 303);
     } catch (e) {
       if (!isAppError(e) || (e.code !== 'unauthenticated' && e.code !== 'rate_limited')) throw e;
@@ -55,9 +55,9 @@ export function registerAuthRoutes(server: FastifyInstance, app: App): void {
   });
 
   server.post('/logout', { config: { access: 'public' } }, async (request, reply) => {
-    const token = request.cookies[SESSION_COOKIE];
+    const token = sessionTokenOf(request, app);
     if (token) await endSession(app.deps, token);
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    clearSessionCookie(reply, app);
     return reply.redirect('/login?loggedOut=1', 303);
   });
 

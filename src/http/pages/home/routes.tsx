@@ -4,9 +4,16 @@ import { changeOwnPassword } from '../../../domain/accounts/changeOwnPassword.ts
 import { chooseRequiredPassword } from '../../../domain/accounts/chooseRequiredPassword.ts';
 import { recentLogins } from '../../../domain/accounts/loginHistory.ts';
 import { ownProfile } from '../../../domain/accounts/ownProfile.ts';
+import { renewSession } from '../../../domain/auth/sessions.ts';
 import { can } from '../../../domain/policy.ts';
 import { isAppError } from '../../../errors.ts';
-import { actorOf, CHOOSE_PASSWORD_PATH } from '../../access.ts';
+import {
+  actorOf,
+  CHOOSE_PASSWORD_PATH,
+  keepsSession,
+  sessionTokenOf,
+  setSessionCookie,
+} from '../../access.ts';
 import { field, pageContext, sendPage } from '../../render.ts';
 import { safeNext } from '../../safeNext.ts';
 import type { FieldErrors } from '../../ui/forms.tsx';
@@ -36,6 +43,14 @@ export function registerHomeRoutes(server: FastifyInstance, app: App): void {
     );
   }
 
+  /** After a person changes their own password, their session continues under a new token. */
+  async function renewOwnSession(request: FastifyRequest, reply: FastifyReply) {
+    const old = sessionTokenOf(request, app);
+    const client = { ip: request.ip, userAgent: request.headers['user-agent'] ?? null };
+    const token = old ? await renewSession(app.deps, old, client) : null;
+    if (token) setSessionCookie(reply, app, token, keepsSession(request, app));
+  }
+
   server.get<{ Querystring: { changed?: string; reset?: string; chosen?: string } }>(
     '/home',
     { config: { access: 'portal.use' } },
@@ -54,6 +69,7 @@ export function registerHomeRoutes(server: FastifyInstance, app: App): void {
         currentPassword: field(request.body, 'currentPassword'),
         newPassword: field(request.body, 'newPassword'),
       });
+      await renewOwnSession(request, reply);
       return reply.redirect('/home?changed=1', 303);
     } catch (e) {
       if (!isAppError(e) || e.code !== 'validation') throw e;
@@ -85,6 +101,7 @@ export function registerHomeRoutes(server: FastifyInstance, app: App): void {
       const errors = { [e.field ?? 'newPassword']: e.message };
       return sendPage(reply, <ChoosePasswordPage ctx={ctx} next={next} errors={errors} />, 400);
     }
+    await renewOwnSession(request, reply);
     // Continue where the login was heading; a plain login lands on the member's (or admin's) start page.
     const landing = can(signedIn.role, 'admin.enter') ? '/admin' : '/home?chosen=1';
     return reply.redirect(next && next !== '/' && next !== '/home' ? next : landing, 303);

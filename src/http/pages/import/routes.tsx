@@ -12,18 +12,14 @@ import { actorOf } from '../../access.ts';
 import { field, pageContext, sendPage } from '../../render.ts';
 import { ImportPreviewPage } from './ImportPreviewPage.tsx';
 import { IMPORT_PATH, type ImportResult, ImportUploadPage } from './ImportUploadPage.tsx';
+import { receiveRosterUpload, UploadTooLarge } from './receiveUpload.ts';
 
-// @fastify/multipart in keyValues mode keeps a file's contents but not its name.
+// The file's own name is not kept: it is the admin's to know, and nothing on the pages needs it.
 const UPLOADED_FILE_NAME = 'uploaded file';
 
 type UploadParams = { Params: { uploadId: string } };
 
-function uploadedCsv(body: unknown): string {
-  const file = (body as Record<string, unknown> | undefined)?.file;
-  if (!Buffer.isBuffer(file))
-    throw new AppError('validation', 'Choose the roster CSV file to upload.', 'file');
-  return decodeRosterFile(file);
-}
+const megabytes = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 
 const count = (value: string | undefined) => Math.max(0, Number.parseInt(value ?? '', 10) || 0);
 
@@ -61,9 +57,21 @@ export function registerImportRoutes(server: FastifyInstance, app: App): void {
     ),
   );
 
-  server.post(IMPORT_PATH, access, async (request, reply) => {
+  // The form token is checked by receiveRosterUpload, as the first part of the stream (see there).
+  const uploadRoute = { config: { access: 'members.import' as const, csrf: 'in-handler' as const } };
+  server.post(IMPORT_PATH, uploadRoute, async (request, reply) => {
     try {
-      const csv = uploadedCsv(request.body);
+      const limit = app.deps.config.uploadLimitBytes;
+      let bytes: Buffer;
+      try {
+        bytes = await receiveRosterUpload(request, limit);
+      } catch (e) {
+        if (!(e instanceof UploadTooLarge)) throw e;
+        const ctx = pageContext(app, request, reply);
+        const message = `The file is larger than the limit of ${megabytes(limit)}. Split the roster into smaller files and upload each.`;
+        return sendPage(reply, <ImportUploadPage ctx={ctx} errors={{ file: message }} />, 413);
+      }
+      const csv = decodeRosterFile(bytes);
       const report = await importRoster(app.deps, actorOf(request), {
         csv,
         source: UPLOADED_FILE_NAME,
