@@ -25,6 +25,10 @@ function MessagePage({ title, children }: { title: string; children: preact.Comp
   );
 }
 
+// Refusals an operator may need to see (ASVS V16.3.2): logged with the request id and address, never
+// with what was typed.
+const SECURITY_EVENTS = new Set(['forbidden', 'unauthenticated', 'rate_limited']);
+
 const wantsJson = (request: FastifyRequest) => request.url.startsWith('/api/');
 
 /** Expected errors become a clear page (or JSON); unexpected ones a plain 500 naming the request id. */
@@ -33,6 +37,9 @@ export function registerErrorHandling(server: FastifyInstance): void {
     (error: Error & { code?: string; statusCode?: number }, request, reply: FastifyReply) => {
       if (isAppError(error)) {
         const status = httpStatusOf[error.code];
+        if (SECURITY_EVENTS.has(error.code)) {
+          request.log.warn({ event: `refused.${error.code}`, ip: request.ip }, 'request refused');
+        }
         if (wantsJson(request)) {
           return reply
             .status(status)

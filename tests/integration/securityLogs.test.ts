@@ -74,3 +74,28 @@ describe('a failed database statement in the log', () => {
     }
   });
 });
+
+// ASVS V16.3.1/16.3.2: refused logins and refused pages are logged as events, without what was typed.
+describe('security events in the log', () => {
+  it('names a failed and a successful login and a refused page, never the typed password', async () => {
+    const login = await buildLogin(app);
+    const { logger, output } = capturedLogger();
+    const server = await buildServer({ deps: app.deps, database: app.database, logger } as App);
+    try {
+      const member = browser(server);
+      expect((await member.logIn(login.username, 'typed-Secret-never-logged')).statusCode).toBe(401);
+      expect((await member.logIn(login.username, login.password)).statusCode).toBe(303);
+      expect((await member.get('/admin')).statusCode).toBe(403);
+      const events = output()
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { event?: string })
+        .map((entry) => entry.event)
+        .filter(Boolean);
+      expect(events).toEqual(['login.failed', 'login.succeeded', 'refused.forbidden']);
+      expect(output()).not.toContain('typed-Secret-never-logged');
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -33,16 +33,22 @@ export function registerAuthRoutes(server: FastifyInstance, app: App): void {
     try {
       const previous = sessionTokenOf(request, app);
       if (previous) await endSession(app.deps, previous);
-      const { token } = await logIn(app.deps, {
+      const { token, accountId } = await logIn(app.deps, {
         username,
         password: field(request.body, 'password'),
         ip: request.ip,
         userAgent: request.headers['user-agent'] ?? null,
       });
       setSessionCookie(reply, app, token, field(request.body, 'remember') === 'yes');
+      request.log.info({ event: 'login.succeeded', accountId, ip: request.ip }, 'login');
       return reply.redirect(next ?? '/', 303);
     } catch (e) {
       if (!isAppError(e) || (e.code !== 'unauthenticated' && e.code !== 'rate_limited')) throw e;
+      // What was typed is never logged: a password typed into the username field must not end up in logs.
+      request.log.warn(
+        { event: `login.${e.code === 'rate_limited' ? 'throttled' : 'failed'}`, ip: request.ip },
+        'login refused',
+      );
       request.signedIn = null;
       const ctx = pageContext(app, request, reply);
       const status = e.code === 'rate_limited' ? 429 : 401;
