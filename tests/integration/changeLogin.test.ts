@@ -214,7 +214,9 @@ describe('Profile: locked logins', () => {
     const admin = await signedIn('admin');
     const seen = await admin.b.get(profile);
     // Locked at 09:00 for the 15-minute window.
-    expect(seen.body).toContain('Locked until 09:15 UTC after repeated failed logins');
+    expect(seen.body).toContain(
+      'Locked until 09:15 UTC at one address after repeated failed logins (other addresses can still log in)',
+    );
     expect(seen.body).not.toContain('Unlock login');
     expect((await admin.b.submit(profile, `${profile}/unlock`, {})).statusCode).toBe(403);
 

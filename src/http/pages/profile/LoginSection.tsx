@@ -18,7 +18,10 @@ export function loginStateWords(state: LoginState, lastLoginAt: Date | null | un
     case 'active':
       return lastLoginAt ? 'Active' : 'Active (never logged in)';
     case 'locked':
-      return `Locked until ${timeOfDay(state.lockedUntil)} after repeated failed logins`;
+      // Say who is refused: a lock at some addresses does not stop the member signing in elsewhere.
+      return state.everywhere
+        ? `Locked until ${timeOfDay(state.lockedUntil)} after repeated failed logins from several addresses`
+        : `Locked until ${timeOfDay(state.lockedUntil)} at ${state.addresses === 1 ? 'one address' : `${state.addresses} addresses`} after repeated failed logins (other addresses can still log in)`;
   }
 }
 
