@@ -26,12 +26,18 @@ export type Database = {
   migrate(): Promise<void>;
   /** Raw SQL (several statements allowed when there are no parameters), for pg-boss. */
   executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+  /**
+   * Runs `work` while holding a PostgreSQL advisory lock, so that processes starting at the same moment
+   * take turns (PGlite admits one process: there it just runs).
+   */
+  exclusively<T>(lockId: number, work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 };
 
 const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
-// Arbitrary constant: serialises migrations between processes sharing one PostgreSQL database.
+// Arbitrary constants: serialise start-up steps between processes sharing one PostgreSQL database.
 const MIGRATION_LOCK_ID = 7_406_001;
+export const JOB_QUEUE_LOCK_ID = 7_406_002;
 
 export function openPostgres(url: string, poolSize = 10): Database {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
@@ -39,20 +45,26 @@ export function openPostgres(url: string, poolSize = 10): Database {
   // it and connects afresh on next use. Unhandled, the event would bring the whole process down.
   pool.on('error', () => {});
   const db = withConcurrencyConflicts(drizzleNodePg(pool, { schema }) as unknown as Db);
+  // A session lock on a connection of its own; the work itself runs on other pool connections.
+  const exclusively = async <T>(lockId: number, work: () => Promise<T>): Promise<T> => {
+    const lock = await pool.connect();
+    try {
+      await lock.query('select pg_advisory_lock($1)', [lockId]);
+      return await work();
+    } finally {
+      await lock.query('select pg_advisory_unlock($1)', [lockId]).catch(() => {});
+      lock.release();
+    }
+  };
   return {
     db,
     kind: 'postgres',
-    async migrate() {
-      const lock = await pool.connect();
-      try {
-        await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
-        await migrateNodePg(drizzleNodePg(pool, { schema }), { migrationsFolder });
-      } finally {
-        await lock.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]).catch(() => {});
-        lock.release();
-      }
-    },
+    migrate: () =>
+      exclusively(MIGRATION_LOCK_ID, () =>
+        migrateNodePg(drizzleNodePg(pool, { schema }), { migrationsFolder }),
+      ),
     executeSql: (text, values) => pool.query(text, values as unknown[]),
+    exclusively,
     close: () => pool.end(),
   };
 }
@@ -76,6 +88,7 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
       if (values?.length) return client.query(text, values);
       return (await client.exec(text)).at(-1) ?? { rows: [] };
     },
+    exclusively: (_lockId, work) => work(),
     close: () => client.close(),
   };
 }

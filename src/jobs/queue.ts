@@ -1,6 +1,6 @@
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
-import type { Database } from '../db/connect.ts';
+import { type Database, JOB_QUEUE_LOCK_ID } from '../db/connect.ts';
 import type { JobPort } from '../domain/deps.ts';
 import { SELF_SERVICE_REQUEST } from './selfServiceJob.ts';
 
@@ -30,10 +30,14 @@ export function createJobQueue(database: Database, logger: Logger): JobQueue {
         schedule: opts.background === true,
       });
       boss.on('error', (err) => logger.error({ err }, 'job queue error'));
-      await boss.start();
-      for (const name of [EMAIL_DUE, EMAIL_SWEEP, REMINDER_CHECK, SELF_SERVICE_REQUEST]) {
-        if (!(await boss.getQueue(name))) await boss.createQueue(name);
-      }
+      // pg-boss installs its schema and creates queues with DDL: two processes doing that at once on a
+      // fresh database deadlock (issue 10, item 3). One at a time; the later ones find everything there.
+      await database.exclusively(JOB_QUEUE_LOCK_ID, async () => {
+        await boss.start();
+        for (const name of [EMAIL_DUE, EMAIL_SWEEP, REMINDER_CHECK, SELF_SERVICE_REQUEST]) {
+          if (!(await boss.getQueue(name))) await boss.createQueue(name);
+        }
+      });
       return boss;
     })();
     return started;
