@@ -9,6 +9,7 @@ import { registerAccess, sessionTokenOf } from './access.ts';
 import { registerAssets } from './assets/routes.ts';
 import { csrfFor } from './csrf.ts';
 import { registerErrorHandling } from './errorHandling.tsx';
+import { registerHealthRoutes } from './health.ts';
 import { registerInputGuard } from './inputGuard.ts';
 import { registerActivityReportsRoutes } from './pages/activityReports/routes.tsx';
 import { registerAdminRoutes } from './pages/admin/routes.tsx';
@@ -59,6 +60,7 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   registerErrorHandling(server);
   registerInputGuard(server);
   registerAccess(server, app, await csrfFor(app, (request) => sessionTokenOf(request, app)));
+  registerHealthRoutes(server, app);
   registerAssets(server);
   registerSetupRoutes(server, app);
   registerAuthRoutes(server, app);

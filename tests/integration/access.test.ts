@@ -77,3 +77,14 @@ describe('access levels on admin routes', () => {
     expect(done.headers.location).toBe('/');
   });
 });
+
+describe('public routes', () => {
+  it('the health probes are public and answer without a login', async () => {
+    const server = await app.server();
+    for (const url of ['/healthz', '/readyz']) {
+      expect(server.accessTable).toContainEqual({ method: 'GET', url, access: 'public' });
+      const res = await browser(server).get(url);
+      expect(res.statusCode, url).toBe(200);
+    }
+  });
+});
