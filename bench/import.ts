@@ -131,7 +131,7 @@ async function importScenarios(engine: string, { database }: Opened) {
   }
 }
 
-const rows = parseRosterCsv(scenarios['first import (all added)']).valid;
+const rows = (await parseRosterCsv(scenarios['first import (all added)'])).valid;
 const upsertSql = `on conflict (member_number) do update set first_name = excluded.first_name,
   last_name = excluded.last_name, email = excluded.email, email_lower = excluded.email_lower,
   status = excluded.status`;

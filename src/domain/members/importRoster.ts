@@ -1,8 +1,13 @@
-import type { Tx } from '../../db/connect.ts';
+import type { DbOrTx } from '../../db/connect.ts';
 import { recordAudit } from '../audit/recordAudit.ts';
 import type { Deps } from '../deps.ts';
 import { type Actor, requirePermission } from '../policy.ts';
-import { adminEmailProblem, loginEmailChanges, withoutLines } from './loginEmailChanges.ts';
+import {
+  adminEmailProblem,
+  type LoginEmailChange,
+  loginEmailChanges,
+  withoutLines,
+} from './loginEmailChanges.ts';
 import { noticeLoginEmailChanges } from './noticeLoginEmailChanges.ts';
 import {
   type ParsedRoster,
@@ -10,6 +15,7 @@ import {
   type RosterColumns,
   type RosterProblem,
 } from './parseRosterCsv.ts';
+import { nextTurn, type RosterText } from './rosterText.ts';
 import {
   countRosterChanges,
   type RosterChanges,
@@ -34,7 +40,8 @@ export type ImportReport = {
 };
 
 export type ImportInput = {
-  csv: string;
+  /** The file's text, whole or in pieces (see rosterText.ts). */
+  csv: RosterText;
   /** File name, for the audit event. */
   source: string;
   dryRun: boolean;
@@ -42,8 +49,9 @@ export type ImportInput = {
   validRowsOnly: boolean;
 };
 
-// Big enough that per-statement overhead vanishes, small enough for steady progress on 100k-row files.
-const CHUNK_ROWS = 10_000;
+// Rows per statement. Small enough that one statement on the embedded database (which runs on the server's
+// own thread) holds it for milliseconds, not seconds; big enough that per-statement overhead stays small.
+const CHUNK_ROWS = 2_000;
 
 function* chunks(rows: RosterColumns): Generator<RosterColumns> {
   for (let start = 0; start < rows.memberNumber.length; start += CHUNK_ROWS) {
@@ -76,6 +84,8 @@ async function inChunks(
     sum.unchanged += c.unchanged;
     done += chunk.memberNumber.length;
     onProgress(done, total);
+    // PGlite answers without I/O, so without this the loop would not get a turn between statements.
+    await nextTurn();
   }
   return sum;
 }
@@ -91,10 +101,15 @@ function mergeProblems(parsed: ParsedRoster, found: RosterProblem[]): RosterProb
 /**
  * The rows checked against the database: a row that would move the email of an Administrator's or
  * Security Administrator's login is a problem (whoever imports, even the command line), and the email
- * changes of other logins are returned so they can be audited and announced.
+ * changes of other logins are returned so they can be audited and announced. Checked chunk by chunk;
+ * with `lock`, each chunk's members are locked in id order (see loginEmailChanges).
  */
-async function checkAgainstLogins(tx: Tx, parsed: ParsedRoster, lock: boolean) {
-  const changes = await loginEmailChanges(tx, parsed.valid, lock);
+async function checkAgainstLogins(db: DbOrTx, parsed: ParsedRoster, lock: boolean) {
+  const changes: LoginEmailChange[] = [];
+  for (const chunk of chunks(parsed.valid)) {
+    changes.push(...(await loginEmailChanges(db, chunk, lock)));
+    await nextTurn();
+  }
   const refused = changes.filter((c) => c.role !== 'member');
   return {
     problems: mergeProblems(parsed, refused.map(adminEmailProblem)),
@@ -116,7 +131,7 @@ export async function importRoster(
   onProgress: (done: number, total: number) => void = () => {},
 ): Promise<ImportReport> {
   requirePermission(actor, 'members.import');
-  const parsed = parseRosterCsv(input.csv);
+  const parsed = await parseRosterCsv(input.csv);
   const report = (changes: RosterChanges, problems: RosterProblem[], applied: boolean): ImportReport => ({
     totalRows: parsed.totalRows,
     ...changes,
@@ -124,18 +139,18 @@ export async function importRoster(
     fileProblem: parsed.fileProblem,
     applied,
   });
-  const count = async (tx: Tx, checked: Awaited<ReturnType<typeof checkAgainstLogins>>) =>
+  const count = async (db: DbOrTx, checked: Awaited<ReturnType<typeof checkAgainstLogins>>) =>
     report(
-      await inChunks(checked.valid, onProgress, (chunk) => countRosterChanges(tx, chunk)),
+      await inChunks(checked.valid, onProgress, (chunk) => countRosterChanges(db, chunk)),
       checked.problems,
       false,
     );
   if (input.dryRun || parsed.fileProblem) {
-    // Repeatable read: every chunk sees the same snapshot, so the counts add up while others write.
-    return deps.db.transaction(async (tx) => count(tx, await checkAgainstLogins(tx, parsed, false)), {
-      isolationLevel: 'repeatable read',
-      accessMode: 'read only',
-    });
+    // Not one transaction: the embedded database has one connection, and a preview of a big file holding
+    // it would stall every other request that needs the database. Each chunk is counted on its own, so a
+    // roster change made during the preview may show in some chunks only; the apply counts again under
+    // its lock and reports what it did (decision 0013).
+    return count(deps.db, await checkAgainstLogins(deps.db, parsed, false));
   }
   const now = deps.clock.now();
   const { result, notices } = await deps.db.transaction(async (tx) => {

@@ -6,8 +6,8 @@ const HEADER = 'member_number,first_name,last_name,email,status';
 const csv = (...rows: string[]) => `${rows.join('\n')}\n`;
 
 describe('parseRosterCsv', () => {
-  it('reads valid rows into columns, cleaning values as memberFields does', () => {
-    const parsed = parseRosterCsv(
+  it('reads valid rows into columns, cleaning values as memberFields does', async () => {
+    const parsed = await parseRosterCsv(
       csv(
         HEADER,
         ' 1001 , Ada ,Lovelace, Ada@Example.org ,LAPSED',
@@ -27,8 +27,8 @@ describe('parseRosterCsv', () => {
     });
   });
 
-  it('takes header names in any order and any case; status is optional; unknown columns are ignored', () => {
-    const parsed = parseRosterCsv(
+  it('takes header names in any order and any case; status is optional; unknown columns are ignored', async () => {
+    const parsed = await parseRosterCsv(
       csv('Email,NOTES,Last_Name,First Name,MEMBER_NUMBER', 'a@b.org,"x,\ny",L,F,7'),
     );
     expect(parsed.problems).toEqual([]);
@@ -37,8 +37,8 @@ describe('parseRosterCsv', () => {
     expect(parsed.valid.status).toEqual(['current']);
   });
 
-  it('names every missing required column in one problem on line 1, and reads no rows', () => {
-    const parsed = parseRosterCsv(csv('member_number,first_name,status', '1,A,current'));
+  it('names every missing required column in one problem on line 1, and reads no rows', async () => {
+    const parsed = await parseRosterCsv(csv('member_number,first_name,status', '1,A,current'));
     expect(parsed.problems).toEqual([
       { line: 1, message: expect.stringContaining('missing the columns last_name, email') },
     ]);
@@ -46,15 +46,17 @@ describe('parseRosterCsv', () => {
     expect(parsed.valid.memberNumber).toEqual([]);
   });
 
-  it('refuses a header that names a column twice', () => {
-    expect(parseRosterCsv(csv(`${HEADER},email`, '1,A,B,a@b.org,current,c@d.org')).fileProblem).toEqual({
+  it('refuses a header that names a column twice', async () => {
+    expect(
+      (await parseRosterCsv(csv(`${HEADER},email`, '1,A,B,a@b.org,current,c@d.org'))).fileProblem,
+    ).toEqual({
       line: 1,
       message: 'the header has more than one email column',
     });
   });
 
-  it('gives one problem per invalid row with every reason, and the right line after multi-line fields', () => {
-    const parsed = parseRosterCsv(
+  it('gives one problem per invalid row with every reason, and the right line after multi-line fields', async () => {
+    const parsed = await parseRosterCsv(
       csv(
         'member_number,first_name,last_name,email,status,notes',
         '1,Ada,Lovelace,ada@example.org,current,"two',
@@ -74,34 +76,41 @@ describe('parseRosterCsv', () => {
     ]);
   });
 
-  it('reports a repeated member number on the later line, naming the earlier one', () => {
-    const parsed = parseRosterCsv(csv(HEADER, '1,A,B,a@b.org,', '2,C,D,c@d.org,', '1,E,F,e@f.org,'));
+  it('reports a repeated member number on the later line, naming the earlier one', async () => {
+    const parsed = await parseRosterCsv(csv(HEADER, '1,A,B,a@b.org,', '2,C,D,c@d.org,', '1,E,F,e@f.org,'));
     expect(parsed.valid.memberNumber).toEqual(['1', '2']);
     expect(parsed.problems).toEqual([{ line: 4, message: 'member_number "1" is also on line 2' }]);
   });
 
-  it('skips blank lines and rows of empty fields without counting them', () => {
-    const parsed = parseRosterCsv(
+  it('skips blank lines and rows of empty fields without counting them', async () => {
+    const parsed = await parseRosterCsv(
       `\uFEFF${HEADER}\r\n\r\n1,A,B,a@b.org,\r\n,,,,\r\n   \r\n2,C,D,c@d.org,\r\n`,
     );
     expect(parsed.problems).toEqual([]);
     expect(parsed.totalRows).toBe(2);
   });
 
-  it('allows several members to share one email address', () => {
-    const parsed = parseRosterCsv(csv(HEADER, '1,A,B,family@x.org,', '2,C,B,FAMILY@x.org,'));
+  it('allows several members to share one email address', async () => {
+    const parsed = await parseRosterCsv(csv(HEADER, '1,A,B,family@x.org,', '2,C,B,FAMILY@x.org,'));
     expect(parsed.problems).toEqual([]);
     expect(parsed.valid.emailLower).toEqual(['family@x.org', 'family@x.org']);
   });
 
-  it('turns broken CSV into a file problem at the line where it broke', () => {
-    const parsed = parseRosterCsv(csv(HEADER, '1,A,B,a@b.org,', '2,"C,D,c@d.org,', '3,E,F,e@f.org,'));
+  it('turns broken CSV into a file problem at the line where it broke', async () => {
+    const parsed = await parseRosterCsv(csv(HEADER, '1,A,B,a@b.org,', '2,"C,D,c@d.org,', '3,E,F,e@f.org,'));
     expect(parsed.fileProblem).toEqual({ line: 3, message: expect.stringContaining('never closed') });
   });
 
-  it('refuses an empty file, a header without rows, and binary data', () => {
+  it('refuses an empty file, a header without rows, and binary data', async () => {
     for (const text of ['', '\n\n', '\uFEFF', `${HEADER}\n`, 'PK\u0003\u0004\u0000\u0000']) {
-      expect(() => parseRosterCsv(text)).toThrow(AppError);
+      await expect(parseRosterCsv(text)).rejects.toThrow(AppError);
     }
+  });
+
+  it('reads a file that arrives in pieces as it reads the whole, and refuses binary data in a later piece', async () => {
+    const whole = csv(HEADER, '1,Ada,"Love\nlace",a@b.org,', '2,Zoë,Å,z@b.org,lapsed', '2,X,Y,x@y.org,');
+    const pieces = Array.from(whole.matchAll(/.{1,5}/gsu), (m) => m[0]);
+    expect(await parseRosterCsv(pieces)).toEqual(await parseRosterCsv(whole));
+    await expect(parseRosterCsv([...pieces, 'x\u0000'])).rejects.toThrow('binary data');
   });
 });

@@ -1,6 +1,7 @@
 import { AppError } from '../../errors.ts';
 import { checkEmail, checkMemberNumber, checkName, checkStatus, type FieldResult } from './memberFields.ts';
 import { type CsvRecord, readCsvRecords } from './readCsvRecords.ts';
+import { type RosterText, rosterPieces } from './rosterText.ts';
 
 /** What is wrong with one line; `field` names the column when the problem is with one value only. */
 export type RosterProblem = { line: number; message: string; field?: string };
@@ -95,38 +96,50 @@ export const emptyColumns = (): RosterColumns => ({
   status: [],
 });
 
-/**
- * Parses and checks a roster CSV (see CONTRACT.md, "Roster CSV"). Every row is checked, so one pass
- * reports every problem. The file being empty is an error rather than a report: there is nothing to show.
- */
-export function parseRosterCsv(csv: string): ParsedRoster {
-  if (csv.includes('\u0000')) {
+/** A piece of text with a NUL in it: the file is binary, not CSV. */
+function refuseBinary(piece: string): void {
+  if (piece.includes('\u0000')) {
     throw new AppError(
       'validation',
       'This is not a CSV file: it contains binary data. Save the roster as "CSV UTF-8" and use that file.',
       'file',
     );
   }
-  const { records, broken } = readCsvRecords(csv);
-  const rows = records.filter((r) => !isBlank(r.fields));
-  const header = rows[0];
-  if (!header && !broken) throw new AppError('validation', 'The file is empty.', 'file');
+}
+
+/** The file's text, refused as soon as a piece of it turns out to be binary. */
+async function* checkedText(text: RosterText): AsyncGenerator<string> {
+  for await (const piece of rosterPieces(text)) {
+    refuseBinary(piece);
+    yield piece;
+  }
+}
+
+/**
+ * Parses and checks a roster CSV (see CONTRACT.md, "Roster CSV"). Every row is checked, so one pass
+ * reports every problem. The file being empty is an error rather than a report: there is nothing to show.
+ * Each row is checked as the parser reads it (see readCsvRecords), so the event loop stays free and only
+ * the valid columns and the problems are kept, not the records.
+ */
+export async function parseRosterCsv(text: RosterText): Promise<ParsedRoster> {
   const valid = emptyColumns();
   const problems: RosterProblem[] = [];
-  const finish = (fileProblem: RosterProblem | null): ParsedRoster => {
-    if (fileProblem) problems.push(fileProblem);
-    return { totalRows: Math.max(rows.length - 1, 0), valid, problems, fileProblem };
-  };
-  if (!header) return finish(broken);
-  const read = readHeader(header);
-  if ('problem' in read) return finish(read.problem);
-  if (rows.length === 1 && !broken) {
-    throw new AppError('validation', 'The file has a header row but no members under it.', 'file');
-  }
-  const width = header.fields.length;
   const firstLineOf = new Map<string, number>();
-  for (let r = 1; r < rows.length; r++) {
-    const { line, fields } = rows[r]!;
+  let header: CsvRecord | undefined;
+  let read: ReturnType<typeof readHeader> | undefined;
+  let rows = 0;
+  const checkRecord = (record: CsvRecord) => {
+    if (isBlank(record.fields)) return;
+    if (!header) {
+      header = record;
+      read = readHeader(header);
+      return;
+    }
+    rows++;
+    // A file whose header is unusable is still read to the end, to count its rows.
+    if (!read || 'problem' in read) return;
+    const { line, fields } = record;
+    const width = header.fields.length;
     const { values, reasons } = checkRow(fields, read.index);
     if (fields.length !== width) reasons.unshift(`has ${fields.length} fields but the header has ${width}`);
     const memberNumber = values.member_number;
@@ -137,7 +150,7 @@ export function parseRosterCsv(csv: string): ParsedRoster {
     }
     if (reasons.length > 0) {
       problems.push({ line, message: reasons.join('; ') });
-      continue;
+      return;
     }
     valid.line.push(line);
     valid.memberNumber.push(memberNumber!);
@@ -146,6 +159,17 @@ export function parseRosterCsv(csv: string): ParsedRoster {
     valid.email.push(values.email!);
     valid.emailLower.push(values.email!.toLowerCase());
     valid.status.push(values.status!);
+  };
+  const broken = await readCsvRecords(checkedText(text), checkRecord);
+  if (!header && !broken) throw new AppError('validation', 'The file is empty.', 'file');
+  const finish = (fileProblem: RosterProblem | null): ParsedRoster => {
+    if (fileProblem) problems.push(fileProblem);
+    return { totalRows: rows, valid, problems, fileProblem };
+  };
+  if (!read) return finish(broken);
+  if ('problem' in read) return finish(read.problem);
+  if (rows === 0 && !broken) {
+    throw new AppError('validation', 'The file has a header row but no members under it.', 'file');
   }
   return finish(broken);
 }

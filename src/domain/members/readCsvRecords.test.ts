@@ -1,28 +1,43 @@
 import { describe, expect, it } from 'vitest';
-import { readCsvRecords } from './readCsvRecords.ts';
+import { type CsvRecord, readCsvRecords } from './readCsvRecords.ts';
 
-const lines = (csv: string) => readCsvRecords(csv).records.map((r) => r.line);
+/** Every record and the break, reading the text whole and also cut into pieces of 1, 2, 3 and 7 characters. */
+async function read(csv: string) {
+  const results = [];
+  for (const size of [Infinity, 1, 2, 3, 7]) {
+    const pieces =
+      size === Infinity ? csv : Array.from(csv.matchAll(new RegExp(`.{1,${size}}`, 'gsu')), (m) => m[0]);
+    const records: CsvRecord[] = [];
+    const broken = await readCsvRecords(pieces, (r) => records.push(r));
+    results.push({ records, broken });
+  }
+  // However the text arrives, it reads the same.
+  for (const other of results.slice(1)) expect(other).toEqual(results[0]);
+  return results[0]!;
+}
+
+const lines = async (csv: string) => (await read(csv)).records.map((r) => r.line);
 
 describe('readCsvRecords', () => {
-  it('numbers records by the file line they start on, skipping empty lines', () => {
-    expect(lines('a,b\n1,2\n\n3,4\n')).toEqual([1, 2, 4]);
+  it('numbers records by the file line they start on, skipping empty lines', async () => {
+    expect(await lines('a,b\n1,2\n\n3,4\n')).toEqual([1, 2, 4]);
   });
 
-  it('keeps counting correctly after a quoted field that spans lines, whatever the line endings', () => {
+  it('keeps counting correctly after a quoted field that spans lines, whatever the line endings', async () => {
     for (const eol of ['\n', '\r\n', '\r']) {
       const csv = ['a,b', '"x', 'y",1', '', '2,3'].join(eol);
-      const { records } = readCsvRecords(csv);
+      const { records } = await read(csv);
       expect(records.map((r) => r.line)).toEqual([1, 2, 5]);
       expect(records[1]?.fields[0]).toBe(`x${eol}y`);
     }
   });
 
-  it('counts an Excel-style file: CRLF rows, LF inside cells', () => {
-    expect(lines('a,b\r\n"one\ntwo",1\r\n\r\n2,3\r\n')).toEqual([1, 2, 5]);
+  it('counts an Excel-style file: CRLF rows, LF inside cells', async () => {
+    expect(await lines('a,b\r\n"one\ntwo",1\r\n\r\n2,3\r\n')).toEqual([1, 2, 5]);
   });
 
-  it('ignores a byte order mark and counts multi-byte characters correctly', () => {
-    const { records } = readCsvRecords('\uFEFFa,b\n"Zoë\nÅsa",1\nJosé,2\n');
+  it('ignores a byte order mark and counts multi-byte characters correctly', async () => {
+    const { records } = await read('\uFEFFa,b\n"Zoë\nÅsa",1\nJosé,2\n');
     expect(records).toEqual([
       { line: 1, fields: ['a', 'b'] },
       { line: 2, fields: ['Zoë\nÅsa', '1'] },
@@ -30,22 +45,30 @@ describe('readCsvRecords', () => {
     ]);
   });
 
-  it('reads commas and doubled quotes inside quoted fields', () => {
-    expect(readCsvRecords('"Hopper, Jr.","say ""hi"""\n').records[0]?.fields).toEqual([
+  it('reads commas and doubled quotes inside quoted fields', async () => {
+    expect((await read('"Hopper, Jr.","say ""hi"""\n')).records[0]?.fields).toEqual([
       'Hopper, Jr.',
       'say "hi"',
     ]);
   });
 
-  it('reports an unclosed quote at the line of the row it starts in, keeping the rows before it', () => {
-    const { records, broken } = readCsvRecords('a,b\n1,2\n\n"oops,3\n4,5\n');
+  it('reports an unclosed quote at the line of the row it starts in, keeping the rows before it', async () => {
+    const { records, broken } = await read('a,b\n1,2\n\n"oops,3\n4,5\n');
     expect(records.map((r) => r.line)).toEqual([1, 2]);
     expect(broken?.line).toBe(4);
     expect(broken?.message).toContain('never closed');
   });
 
-  it('reports a stray quote inside an unquoted field', () => {
-    const { broken } = readCsvRecords('a,b\n"x\ny",1\nO"Brien,2\n');
+  it('reports a stray quote inside an unquoted field', async () => {
+    const { broken } = await read('a,b\n"x\ny",1\nO"Brien,2\n');
     expect(broken).toEqual({ line: 4, message: expect.stringContaining('""') });
+  });
+
+  it('numbers lines right across many parser feeds', async () => {
+    const rows = Array.from({ length: 30_000 }, (_, i) => `${i},"x\r\ny"`);
+    const records: CsvRecord[] = [];
+    const broken = await readCsvRecords(`a,b\r\n${rows.join('\r\n')}\r\n`, (r) => records.push(r));
+    expect(broken).toBeNull();
+    expect(records.at(-1)).toEqual({ line: 2 + 2 * 29_999, fields: ['29999', 'x\r\ny'] });
   });
 });

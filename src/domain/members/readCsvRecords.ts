@@ -1,5 +1,5 @@
-import type { CsvError } from 'csv-parse';
-import { parse } from 'csv-parse/sync';
+import { type CsvError, parse } from 'csv-parse';
+import { nextTurn, type RosterText, rosterPieces } from './rosterText.ts';
 
 /** One CSV record and the file line it starts on (the first line of the file is line 1). */
 export type CsvRecord = { line: number; fields: string[] };
@@ -9,27 +9,44 @@ export type CsvBreak = { line: number; message: string };
 
 const CR = 0x0d;
 const LF = 0x0a;
+// Bytes handed to the parser between two turns of the event loop: about a thousand roster rows.
+const FEED_BYTES = 64 * 1024;
 
 /**
- * Counts line breaks (CRLF, LF or a lone CR, each once) from a moving cursor. csv-parse's own
- * `info.lines` counts a CRLF inside a quoted field twice and names the line where a record ends, so
- * line numbers are derived from `info.bytes` (the offset just after each record) instead.
+ * Counts line breaks (CRLF, LF or a lone CR, each once) from a moving cursor over the bytes fed so far.
+ * csv-parse's own `info.lines` counts a CRLF inside a quoted field twice and names the line where a
+ * record ends, so line numbers are derived from `info.bytes` (the offset just after each record) instead.
+ * Only the bytes from the cursor on are kept: the cursor trails the parser by at most one record.
  */
 class LineCounter {
+  private window: Uint8Array = new Uint8Array(0);
+  /** File offset of `window[0]`. */
+  private start = 0;
   private offset = 0;
   private line = 1;
 
-  constructor(private readonly bytes: Uint8Array) {}
+  append(bytes: Uint8Array): void {
+    const kept = this.window.subarray(this.offset - this.start);
+    this.window = kept.length === 0 ? bytes : Buffer.concat([kept, bytes]);
+    this.start = this.offset;
+  }
+
+  private at(position: number): number | undefined {
+    return this.window[position - this.start];
+  }
 
   /** The line of the next record after `end`, skipping the empty lines csv-parse skipped. */
   nextRecordLine(end: number): number {
-    let start = end;
-    while (start < this.bytes.length && (this.bytes[start] === CR || this.bytes[start] === LF)) start++;
-    for (; this.offset < start; this.offset++) {
-      const b = this.bytes[this.offset];
-      if (b === LF || (b === CR && this.bytes[this.offset + 1] !== LF)) this.line++;
+    for (; this.offset < end; this.offset++) this.count(this.offset);
+    for (let b = this.at(this.offset); b === CR || b === LF; b = this.at(++this.offset)) {
+      this.count(this.offset);
     }
     return this.line;
+  }
+
+  private count(position: number): void {
+    const b = this.at(position);
+    if (b === LF || (b === CR && this.at(position + 1) !== LF)) this.line++;
   }
 }
 
@@ -51,30 +68,61 @@ function explain(error: CsvError): string {
 }
 
 /**
- * Reads RFC 4180 CSV into records, each with the line it starts on. Empty lines are skipped. A file
- * that breaks off (e.g. an unclosed quote) yields the records before the break and where it broke.
+ * Reads RFC 4180 CSV, handing each record with the line it starts on to `onRecord`, in file order; empty
+ * lines are skipped. The text is parsed as it arrives, a few thousand rows between turns of the event
+ * loop, and no record is kept here. A file that breaks off (e.g. an unclosed quote) has had the records
+ * before the break handed over, and the break is returned.
  */
-export function readCsvRecords(csv: string): { records: CsvRecord[]; broken: CsvBreak | null } {
-  // Parsing bytes rather than the string keeps `info.bytes` and our offsets in the same units.
-  const bytes = Buffer.from(csv, 'utf8');
-  const lines = new LineCounter(bytes);
-  const records: CsvRecord[] = [];
+export async function readCsvRecords(
+  text: RosterText,
+  onRecord: (record: CsvRecord) => void,
+): Promise<CsvBreak | null> {
+  const lines = new LineCounter();
   let previousEnd = 0;
-  try {
-    parse(bytes, {
-      bom: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      // The context is csv-parse's `info` for the record; returning null keeps no second copy of it.
-      on_record: (fields: string[], info) => {
-        records.push({ line: lines.nextRecordLine(previousEnd), fields });
-        previousEnd = info.bytes;
-        return null;
-      },
-    });
-    return { records, broken: null };
-  } catch (e) {
-    if (!isCsvError(e)) throw e;
-    return { records, broken: { line: lines.nextRecordLine(previousEnd), message: explain(e) } };
+  let failure: unknown = null;
+  // Parsing bytes rather than strings keeps `info.bytes` (counted over the whole stream) and our offsets
+  // in the same units.
+  const parser = parse({
+    bom: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    // Returning null: csv-parse passes nothing on, so no record piles up in the stream's buffer.
+    on_record: (fields: string[], info) => {
+      onRecord({ line: lines.nextRecordLine(previousEnd), fields });
+      previousEnd = info.bytes;
+      return null;
+    },
+  });
+  parser.on('error', (e) => {
+    failure ??= e;
+  });
+  const feed = (bytes: Uint8Array) =>
+    new Promise<void>((resolve) =>
+      parser.write(bytes, (e) => {
+        if (e) failure ??= e;
+        resolve();
+      }),
+    );
+  reading: for await (const piece of rosterPieces(text)) {
+    const bytes = Buffer.from(piece, 'utf8');
+    for (let at = 0; at < bytes.length; at += FEED_BYTES) {
+      const slice = bytes.subarray(at, at + FEED_BYTES);
+      lines.append(slice);
+      await feed(slice);
+      if (failure) break reading;
+      await nextTurn();
+    }
   }
+  if (!failure) {
+    // The end is where an unclosed quote shows.
+    await new Promise<void>((resolve) =>
+      parser.end((e?: Error | null) => {
+        if (e) failure ??= e;
+        resolve();
+      }),
+    );
+  }
+  if (!failure) return null;
+  if (!isCsvError(failure)) throw failure;
+  return { line: lines.nextRecordLine(previousEnd), message: explain(failure) };
 }

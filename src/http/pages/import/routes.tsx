@@ -7,7 +7,7 @@ import {
   loadRosterUpload,
   saveRosterUpload,
 } from '../../../domain/members/rosterUploads.ts';
-import { AppError, isAppError } from '../../../errors.ts';
+import { isAppError } from '../../../errors.ts';
 import { actorOf } from '../../access.ts';
 import { field, pageContext, sendPage } from '../../render.ts';
 import { ImportPreviewPage } from './ImportPreviewPage.tsx';
@@ -71,21 +71,10 @@ export function registerImportRoutes(server: FastifyInstance, app: App): void {
         const message = `The file is larger than the limit of ${megabytes(limit)}. Split the roster into smaller files and upload each.`;
         return sendPage(reply, <ImportUploadPage ctx={ctx} errors={{ file: message }} />, 413);
       }
-      const csv = decodeRosterFile(bytes);
-      const report = await importRoster(app.deps, actorOf(request), {
-        csv,
-        source: UPLOADED_FILE_NAME,
-        dryRun: true,
-        validRowsOnly: false,
-      });
-      // A file that is not a roster at all is refused here; row problems are for the preview to list.
-      if (report.fileProblem) {
-        const { line, message } = report.fileProblem;
-        throw new AppError('validation', `Line ${line}: ${message}.`, 'file');
-      }
-      const uploadId = await saveRosterUpload(app.deps, uploader(request), {
+      // Decoded twice (to check it, then to keep it) rather than held as one 99 MB string.
+      const uploadId = await saveRosterUpload(app.deps, actorOf(request), {
         fileName: UPLOADED_FILE_NAME,
-        content: csv,
+        text: () => decodeRosterFile(bytes),
       });
       return reply.redirect(`${IMPORT_PATH}/${uploadId}`, 303);
     } catch (e) {
@@ -99,7 +88,7 @@ export function registerImportRoutes(server: FastifyInstance, app: App): void {
     const { uploadId } = request.params;
     const upload = await loadRosterUpload(app.deps, uploadId, uploader(request));
     const report = await importRoster(app.deps, actorOf(request), {
-      csv: upload.content,
+      csv: upload.text(),
       source: upload.fileName,
       dryRun: true,
       validRowsOnly: false,
@@ -111,7 +100,7 @@ export function registerImportRoutes(server: FastifyInstance, app: App): void {
     const { uploadId } = request.params;
     const upload = await loadRosterUpload(app.deps, uploadId, uploader(request));
     const report = await importRoster(app.deps, actorOf(request), {
-      csv: upload.content,
+      csv: upload.text(),
       source: upload.fileName,
       dryRun: false,
       validRowsOnly: field(request.body, 'validRowsOnly') === 'yes',
