@@ -28,6 +28,16 @@ const envSchema = z.object({
   SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(5),
   SMTP_RATE_LIMIT: z.coerce.number().min(0).default(0),
   DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(1).default(300),
+  // Waits after each temporary failure; one more attempt than waits (default: 6 attempts over ~4½ hours).
+  EMAIL_RETRY_MINUTES: z
+    .string()
+    .regex(
+      /^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?){0,19}\s*$/,
+      'must be 1 to 20 waits in minutes, separated by commas, e.g. 1,5,15,60,180',
+    )
+    .transform((list) => list.split(',').map(Number))
+    .refine((waits) => waits.every((w) => w > 0), 'every wait must be more than 0 minutes')
+    .default([1, 5, 15, 60, 180]),
   TRUST_PROXY: z.enum(['0', '1']).default('0'),
 });
 
@@ -55,6 +65,8 @@ export type Config = {
   smtpRateLimit: number;
   /** A message a worker claimed but did not finish within this time is given up as interrupted. */
   deliveryLeaseMs: number;
+  /** The wait after the 1st, 2nd, … temporary failure; a message gets one attempt more than waits. */
+  emailRetryDelaysMs: number[];
   /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
   trustProxy: boolean;
   /** Secure cookies only make sense when people reach the portal over https. */
@@ -97,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpPoolSize: e.SMTP_POOL_SIZE,
     smtpRateLimit: e.SMTP_RATE_LIMIT,
     deliveryLeaseMs: e.DELIVERY_LEASE_SECONDS * 1000,
+    emailRetryDelaysMs: e.EMAIL_RETRY_MINUTES.map((minutes) => Math.round(minutes * 60_000)),
     trustProxy: e.TRUST_PROXY === '1',
     secureCookies: publicUrl.startsWith('https:'),
   };

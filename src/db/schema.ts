@@ -293,6 +293,9 @@ export const emailMessages = pgTable(
     state: text('state', { enum: deliveryStates }).notNull(),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: ts('next_attempt_at'),
+    // Which delivery run holds a claimed/sending message (random per run): every write of an outcome is
+    // fenced on it, so a run whose lease was taken over cannot send or record what is no longer its own.
+    leaseToken: text('lease_token'),
     lastError: text('last_error'),
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),

@@ -3,6 +3,7 @@ import { queryRows } from '../../db/connect.ts';
 import type { IssuedReset } from '../accounts/passwordResets.ts';
 import type { Deps } from '../deps.ts';
 import { type IssuedInvitation, issueInvitations } from '../invitations/issueInvitations.ts';
+import { newLeaseToken } from './deliveryLease.ts';
 import { prepareAccountEmails } from './prepareAccountEmails.ts';
 
 export type ClaimedMessage = {
@@ -41,12 +42,16 @@ type ClaimedRow = {
 
 /**
  * Takes up to `limit` due messages for this worker, in one transaction: each is marked `claimed` with a
- * lease (`next_attempt_at`) so no other worker takes it, and invitation messages get a fresh invitation
+ * lease (`next_attempt_at`, held under `leaseToken`, see deliveryLease) so no other worker takes it, and invitation messages get a fresh invitation
  * whose secret exists only in memory until the email is sent (password_reset messages likewise get
  * their reset link, see prepareAccountEmails). SKIP LOCKED lets several workers claim
  * side by side without waiting for each other or taking the same row.
  */
-export async function claimDueMessages(deps: Deps, limit: number): Promise<ClaimedMessage[]> {
+export async function claimDueMessages(
+  deps: Deps,
+  limit: number,
+  leaseToken: string = newLeaseToken(),
+): Promise<ClaimedMessage[]> {
   const now = deps.clock.now();
   const leaseUntil = new Date(now.getTime() + deps.config.deliveryLeaseMs);
   return deps.db.transaction(async (tx) => {
@@ -60,7 +65,7 @@ export async function claimDueMessages(deps: Deps, limit: number): Promise<Claim
           for update skip locked),
         claimed as (
           update email_messages e
-          set state = 'claimed', next_attempt_at = ${leaseUntil}, updated_at = ${now}
+          set state = 'claimed', next_attempt_at = ${leaseUntil}, lease_token = ${leaseToken}, updated_at = ${now}
           from due where e.id = due.id
           returning e.id, e.kind, e.member_id, e.round_id, e.to_address, e.attempts)
         select c.id::int as id, c.kind, c.member_id::int as member_id, c.round_id::int as round_id, c.to_address,

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../db/connect.ts';
 import type { Deps } from '../deps.ts';
+import { requeueClaimed } from './deliveryLease.ts';
 import { finishCompletedRounds } from './recordOutcome.ts';
 
 const INTERRUPTED =
@@ -21,12 +22,9 @@ export async function interruptAbandonedSends(
   const now = deps.clock.now();
   const abandoned = opts.everything === true ? sql`true` : sql`next_attempt_at < ${now}`;
   return deps.db.transaction(async (tx) => {
-    await tx.execute(sql`
-      update invitations set revoked_at = ${now}
-      where id in (select invitation_id from email_messages where state = 'claimed' and ${abandoned})`);
-    await tx.execute(sql`
-      update email_messages set state = 'queued', next_attempt_at = null, invitation_id = null, updated_at = ${now}
-      where state = 'claimed' and ${abandoned}`);
+    await requeueClaimed(tx, now, abandoned);
+    // The token stays on an interrupted message: should its holder turn out alive after all (a long pause),
+    // it still records what the mail server answered (recordOutcomes).
     const interrupted = await queryRows<{ member_id: number | null; kind: string }>(
       tx,
       sql`

@@ -1,16 +1,14 @@
 import { sql } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/connect.ts';
+import { type DbOrTx, queryRows } from '../../db/connect.ts';
 import type { DeliveryState } from '../../db/schema.ts';
 import type { SendOutcome } from '../../email/mailer.ts';
+import type { Deps } from '../deps.ts';
 import type { ClaimedMessage } from './claimDueMessages.ts';
 import type { StoredCopy } from './storedCopy.ts';
 
-/** After 6 temporary failures (about 4½ hours of trying) a message is given up as failed. */
-export const MAX_ATTEMPTS = 6;
-const RETRY_DELAYS_MS = [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000, 3 * 60 * 60_000];
-
-export const retryDelayMs = (attempts: number) =>
-  RETRY_DELAYS_MS[Math.min(attempts, RETRY_DELAYS_MS.length) - 1]!;
+/** The wait before the next attempt after `attempts` temporary failures (EMAIL_RETRY_MINUTES). */
+export const retryDelayMs = (delaysMs: number[], attempts: number) =>
+  delaysMs[Math.min(attempts, delaysMs.length) - 1]!;
 
 export type Delivery = {
   message: ClaimedMessage;
@@ -19,13 +17,16 @@ export type Delivery = {
   stored: StoredCopy;
 };
 
-function settle({ message, outcome }: Delivery, now: Date) {
+function settle({ message, outcome }: Delivery, now: Date, delaysMs: number[]) {
   const reached = outcome.status === 'sent' || outcome.status === 'logged';
-  const retry = outcome.status === 'temporary' && message.attempts < MAX_ATTEMPTS;
+  // One attempt more than there are waits: the last temporary failure is final.
+  const retry = outcome.status === 'temporary' && message.attempts <= delaysMs.length;
   const state: DeliveryState = reached ? outcome.status : retry ? 'deferred' : 'failed';
   const detail =
     outcome.status === 'sent' ? outcome.response : outcome.status === 'logged' ? null : outcome.error;
-  const nextAttemptAt = retry ? new Date(now.getTime() + retryDelayMs(message.attempts)).toISOString() : null;
+  const nextAttemptAt = retry
+    ? new Date(now.getTime() + retryDelayMs(delaysMs, message.attempts)).toISOString()
+    : null;
   return { reached, state, detail, nextAttemptAt };
 }
 
@@ -33,16 +34,22 @@ function settle({ message, outcome }: Delivery, now: Date) {
  * Writes what became of a group of messages, in one statement (this is the delivery hot path): on each
  * message (state, stored copy, error, next attempt), on its member (the invitation summary the
  * Invitation Codes list shows) and, when the email never reached a mail server, revokes the invitation
- * it carried — nobody can have its link. Returns each message's new state.
+ * it carried — nobody can have its link. Fenced on the lease: only messages this run (`leaseToken`)
+ * handed over are written — still `sending`, or `interrupted` by a sweep that took this run for dead, in
+ * which case the server's answer is the better record. Returns each message's new state, null where the
+ * message was no longer this run's.
  */
 export async function recordOutcomes(
-  db: DbOrTx,
+  deps: Deps,
   deliveries: Delivery[],
-  now: Date,
-): Promise<DeliveryState[]> {
-  const settled = deliveries.map((d) => settle(d, now));
+  leaseToken: string,
+): Promise<(DeliveryState | null)[]> {
+  const now = deps.clock.now();
+  const settled = deliveries.map((d) => settle(d, now, deps.config.emailRetryDelaysMs));
   const column = <T>(pick: (d: Delivery, i: number) => T) => sql.param(deliveries.map(pick));
-  await db.execute(sql`
+  const written = await queryRows<{ id: number }>(
+    deps.db,
+    sql`
     with o as (
       select * from unnest(
         ${column((d) => d.message.id)}::bigint[], ${column((_, i) => settled[i]!.state)}::text[],
@@ -58,17 +65,22 @@ export async function recordOutcomes(
         sent_at = case when o.reached then ${now}::timestamptz end,
         last_error = case when o.reached then null else o.detail end,
         subject = o.subject, text_body = o.text_body, html_body = o.html_body, kept_secrets = o.kept_secrets::jsonb
-      from o where e.id = o.id
+      from o where e.id = o.id and e.state in ('sending', 'interrupted') and e.lease_token = ${leaseToken}
       returning e.id),
     member as (
       update members m set
         invitations_sent = m.invitations_sent + case when o.reached then 1 else 0 end,
         last_invited_at = case when o.reached then ${now}::timestamptz else m.last_invited_at end,
         delivery_state = o.state, delivery_detail = o.detail
-      from o where m.id = o.member_id
-      returning m.id)
-    update invitations i set revoked_at = ${now} from o where i.id = o.revoke_id`);
-  return settled.map((s) => s.state);
+      from o where m.id = o.member_id and o.id in (select id from message)
+      returning m.id),
+    revoked as (
+      update invitations i set revoked_at = ${now}
+      from o where i.id = o.revoke_id and o.id in (select id from message))
+    select id::int as id from message`,
+  );
+  const mine = new Set(written.map((r) => Number(r.id)));
+  return settled.map((s, i) => (mine.has(deliveries[i]!.message.id) ? s.state : null));
 }
 
 /** Marks rounds done once none of their messages is waiting or being sent. */

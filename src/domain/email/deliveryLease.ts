@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { type SQL, sql } from 'drizzle-orm';
+import { type DbOrTx, queryRows } from '../../db/connect.ts';
+import type { Deps } from '../deps.ts';
+import type { ClaimedMessage } from './claimDueMessages.ts';
+
+/**
+ * The lease a delivery run holds on the messages it claimed. The token (random per run) is written at
+ * claim; every later write of that run is fenced on it, so once a sweep has taken a message over (the
+ * lease ran out), the old holder can neither hand it to the mail server nor overwrite its outcome.
+ */
+export const newLeaseToken = (): string => randomUUID();
+
+const leaseUntil = (deps: Deps) => new Date(deps.clock.now().getTime() + deps.config.deliveryLeaseMs);
+
+/** Pushes the deadline of everything this run still holds (claimed or being handed over) forward. */
+export async function renewLease(deps: Deps, token: string): Promise<void> {
+  await deps.db.execute(sql`
+    update email_messages set next_attempt_at = ${leaseUntil(deps)}
+    where state in ('claimed', 'sending') and lease_token = ${token}`);
+}
+
+/**
+ * Renews the lease every third of its length while the run is alive, so a slow mail server (greylisting,
+ * a stalled relay) never makes a live worker's messages look abandoned. Returns the function that stops it.
+ */
+export function keepLeaseAlive(deps: Deps, token: string, onError: (err: unknown) => void): () => void {
+  const timer = setInterval(
+    () => void renewLease(deps, token).catch(onError),
+    Math.max(100, Math.floor(deps.config.deliveryLeaseMs / 3)),
+  );
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/**
+ * From here on a crash leaves these messages undecided (they may have arrived): never resent. Only the
+ * messages still claimed under this run's token are taken; the caller sends exactly those.
+ */
+export async function markHandedOver(
+  deps: Deps,
+  token: string,
+  group: ClaimedMessage[],
+): Promise<ClaimedMessage[]> {
+  const taken = await queryRows<{ id: number }>(
+    deps.db,
+    sql`
+      update email_messages set state = 'sending', attempts = attempts + 1, next_attempt_at = ${leaseUntil(deps)},
+        updated_at = ${deps.clock.now()}
+      where id = any(${sql.param(group.map((m) => m.id))}::bigint[]) and state = 'claimed' and lease_token = ${token}
+      returning id::int as id`,
+  );
+  const ids = new Set(taken.map((r) => Number(r.id)));
+  const mine = group.filter((m) => ids.has(m.id));
+  for (const m of mine) m.attempts += 1;
+  return mine;
+}
+
+/**
+ * Puts claimed (never handed over) messages matching `which` back in the queue and revokes the invitations
+ * made for them: nobody has their links. The rows are locked first, so a message that a live holder hands
+ * over at this very moment is either requeued here or sent there, never both, and its link stays valid.
+ */
+export async function requeueClaimed(tx: DbOrTx, now: Date, which: SQL): Promise<void> {
+  await tx.execute(sql`
+    with taken as (
+      select id, invitation_id from email_messages where state = 'claimed' and ${which} for update),
+    requeued as (
+      update email_messages e set state = 'queued', next_attempt_at = null, invitation_id = null,
+        lease_token = null, updated_at = ${now}
+      from taken where e.id = taken.id)
+    update invitations set revoked_at = ${now}
+    where id in (select invitation_id from taken where invitation_id is not null)`);
+}
+
+/** A graceful stop: what this run claimed but did not hand over goes back to the queue for another worker. */
+export async function releaseClaimed(deps: Deps, token: string): Promise<void> {
+  await deps.db.transaction((tx) => requeueClaimed(tx, deps.clock.now(), sql`lease_token = ${token}`));
+}
