@@ -4,10 +4,12 @@ import { issueSetupToken } from '../domain/setup/firstRunSetup.ts';
 import { buildServer } from '../http/server.ts';
 import { startWorker } from '../jobs/worker.ts';
 import { listenForCommands } from './controlSocket.ts';
+import { surviveDatabaseOutages } from './processErrors.ts';
 
 /** `gatehouse serve` / `gatehouse worker`: runs until SIGINT/SIGTERM, then shuts down cleanly. */
 export async function serve(config: Config, parts: { web: boolean; worker: boolean }): Promise<void> {
   const app = await createApp(config);
+  surviveDatabaseOutages(app.logger);
   const closers: (() => Promise<void> | void)[] = [];
   if (!config.databaseUrl) {
     const control = await listenForCommands(app, config.dataDir);

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnreachable } from '../db/pgErrors.ts';
 import { httpStatusOf, isAppError } from '../errors.ts';
 import { CsrfRejected } from './csrf.ts';
 import { sendPage } from './render.ts';
@@ -30,6 +31,10 @@ function MessagePage({ title, children }: { title: string; children: preact.Comp
 const SECURITY_EVENTS = new Set(['forbidden', 'unauthenticated', 'rate_limited']);
 
 const wantsJson = (request: FastifyRequest) => request.url.startsWith('/api/');
+
+// How long a browser or client should wait before trying again while the database is away: a restart
+// usually takes seconds, a failover under a minute.
+const RETRY_AFTER_SECONDS = 30;
 
 /** Expected errors become a clear page (or JSON); unexpected ones a plain 500 naming the request id. */
 export function registerErrorHandling(server: FastifyInstance): void {
@@ -80,6 +85,29 @@ export function registerErrorHandling(server: FastifyInstance): void {
             <p>{error.message}</p>
           </MessagePage>,
           error.statusCode,
+        );
+      }
+      if (isDatabaseUnreachable(error)) {
+        // An outage, not a bug: one warning per request, and a page that says to wait rather than "failed".
+        request.log.warn({ err: error }, 'database unreachable');
+        reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+        if (wantsJson(request)) {
+          return reply.status(503).send({
+            error: {
+              code: 'unavailable',
+              message: 'The portal is temporarily unavailable. Try again shortly.',
+            },
+          });
+        }
+        return sendPage(
+          reply,
+          <MessagePage title="Temporarily unavailable">
+            <p>
+              The portal cannot reach its database just now, so nothing was changed. This usually passes
+              within a minute: wait a moment, then reload the page.
+            </p>
+          </MessagePage>,
+          503,
         );
       }
       request.log.error({ err: error }, 'unexpected error');

@@ -40,6 +40,11 @@ export function createJobQueue(database: Database, logger: Logger): JobQueue {
       });
       return boss;
     })();
+    // A start that failed (the database was away) must not stay cached: the next use tries again.
+    const attempt = started;
+    attempt.catch(() => {
+      if (started === attempt) started = undefined;
+    });
     return started;
   };
   return {
