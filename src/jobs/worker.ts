@@ -32,9 +32,21 @@ export async function startWorker(app: App): Promise<{ stop(): Promise<void> }> 
   if (interrupted > 0)
     logger.warn(`${interrupted} message(s) were interrupted by a previous crash and will not be resent`);
 
+  // On stop, each run finishes the group it is handing over and releases the rest of its batch.
+  const stopping = new AbortController();
+  const running = new Set<Promise<unknown>>();
   const deliver = async () => {
-    const result = await deliverDueEmail(deps, mailer);
-    if (result.delivered + result.failed > 0) logger.info(result, 'email delivered');
+    const run = deliverDueEmail(deps, mailer, {
+      stopping: stopping.signal,
+      onLeaseError: (err) => logger.warn({ err }, 'could not renew the email delivery lease'),
+    });
+    running.add(run);
+    try {
+      const result = await run;
+      if (result.delivered + result.failed > 0) logger.info(result, 'email delivered');
+    } finally {
+      running.delete(run);
+    }
   };
   for (let lane = 0; lane < LANES_PER_PROCESS; lane++) {
     await boss.work(EMAIL_DUE, { pollingIntervalSeconds: 1 }, deliver);
@@ -77,6 +89,9 @@ export async function startWorker(app: App): Promise<{ stop(): Promise<void> }> 
   return {
     async stop() {
       clearInterval(timer);
+      stopping.abort();
+      // Before pg-boss and the database go: a run cut off mid-group would leave its messages interrupted.
+      await Promise.allSettled(running);
       await app.jobs.stop();
       await mailer.close();
     },
