@@ -1,6 +1,7 @@
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import { type Database, JOB_QUEUE_LOCK_ID } from '../db/connect.ts';
+import { isDatabaseUnreachable } from '../db/pgErrors.ts';
 import type { JobPort } from '../domain/deps.ts';
 import { SELF_SERVICE_REQUEST } from './selfServiceJob.ts';
 
@@ -29,7 +30,12 @@ export function createJobQueue(database: Database, logger: Logger): JobQueue {
         supervise: opts.background === true,
         schedule: opts.background === true,
       });
-      boss.on('error', (err) => logger.error({ err }, 'job queue error'));
+      // pg-boss reports failed polls and maintenance here and carries on; while the database is away
+      // (a restart, a failover) that is expected, so a warning rather than an error for each one.
+      boss.on('error', (err) => {
+        if (isDatabaseUnreachable(err)) logger.warn({ err }, 'job queue: database unreachable, will retry');
+        else logger.error({ err }, 'job queue error');
+      });
       // pg-boss installs its schema and creates queues with DDL: two processes doing that at once on a
       // fresh database deadlock (issue 10, item 3). One at a time; the later ones find everything there.
       await database.exclusively(JOB_QUEUE_LOCK_ID, async () => {
