@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerError } from 'smtp-server';
 import { afterAll, beforeAll } from 'vitest';
@@ -7,7 +7,13 @@ import { loadConfig } from '../src/config.ts';
 import { createMailer, type Mailer } from '../src/email/mailer.ts';
 
 /** How the sink answers RCPT TO for one address: a reply code (451, 550, …) and/or a delay first. */
-export type RecipientRule = { code?: number; message?: string; delayMs?: number };
+export type RecipientRule = {
+  code?: number;
+  message?: string;
+  delayMs?: number;
+  /** Keeps the message (it arrived) but cuts the connection instead of answering the final dot. */
+  dropAfterData?: boolean;
+};
 
 export type SinkMessage = {
   /** Envelope recipients (RCPT TO), which is who the message was actually delivered to. */
@@ -109,6 +115,15 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
             headers: headerRecord(parsed.headerLines),
           });
           for (const wake of waiters) wake();
+          const dropped = session.envelope.rcptTo.some(
+            (r) => respondTo.get(r.address.toLowerCase())?.dropAfterData,
+          );
+          if (dropped) {
+            const connections = (server as unknown as { connections: Set<{ id: string; _socket: Socket }> })
+              .connections;
+            for (const c of connections) if (c.id === session.id) c._socket.destroy();
+            return;
+          }
           callback(null, 'Message accepted by test sink');
         })
         .catch((err: Error) => callback(err));

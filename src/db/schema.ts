@@ -296,6 +296,9 @@ export const emailMessages = pgTable(
     // Which delivery run holds a claimed/sending message (random per run): every write of an outcome is
     // fenced on it, so a run whose lease was taken over cannot send or record what is no longer its own.
     leaseToken: text('lease_token'),
+    // An attempt lost its connection after the whole message had gone to the server but before its answer
+    // (RFC 1047): that copy may have arrived, so a retry may make a second one (decision 0014).
+    mayHaveArrived: boolean('may_have_arrived').notNull().default(false),
     lastError: text('last_error'),
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),

@@ -1,4 +1,5 @@
-import nodemailer from 'nodemailer';
+import { Transform } from 'node:stream';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
 import type { Config } from '../config.ts';
 import { classifySmtpError } from './classifySmtpError.ts';
 import { DEFAULT_SMTP_TIMEOUT_MS, smtpPoolOptions } from './smtpOptions.ts';
@@ -16,7 +17,11 @@ export type OutgoingEmail = {
 export type SendOutcome =
   | { status: 'sent'; response: string }
   | { status: 'logged' }
-  | { status: 'temporary'; error: string }
+  /**
+   * `mayHaveArrived`: the connection was lost after the whole message had gone to the server but before
+   * it answered (RFC 1047) — the server may have accepted it, so a retry may deliver a second copy.
+   */
+  | { status: 'temporary'; error: string; mayHaveArrived?: boolean }
   | { status: 'permanent'; error: string };
 
 export type Mailer = {
@@ -49,9 +54,27 @@ export function createMailer(config: Config, options: MailerOptions = {}): Maile
     smtpPoolOptions(config, options.timeoutMs ?? DEFAULT_SMTP_TIMEOUT_MS),
     { from: config.mailFrom },
   );
+  // Tells each send when its whole message has been streamed towards the server (then only the answer
+  // to the final dot is missing): nodemailer's errors do not say at which step a connection was lost.
+  transport.use('stream', (mail, done) => {
+    const onWhole = (mail.data as { onWholeMessage?: () => void }).onWholeMessage;
+    if (onWhole)
+      mail.message.transform(
+        () =>
+          new Transform({
+            transform: (chunk, _encoding, next) => next(null, chunk),
+            flush(next) {
+              onWhole();
+              next();
+            },
+          }),
+      );
+    done();
+  });
   return {
     delivers: true,
     async send(email) {
+      let whole = false;
       try {
         const info = await transport.sendMail({
           to: email.to,
@@ -59,10 +82,18 @@ export function createMailer(config: Config, options: MailerOptions = {}): Maile
           text: email.text,
           html: email.html,
           headers: email.headers,
-        });
+          onWholeMessage: () => {
+            whole = true;
+          },
+        } as SendMailOptions);
         return { status: 'sent', response: info.response };
       } catch (err) {
-        return classifySmtpError(err);
+        const failure = classifySmtpError(err);
+        // A reply (4xx after the data) is a clear refusal; silence after the data is not (RFC 1047).
+        const answered = typeof (err as { responseCode?: unknown }).responseCode === 'number';
+        return whole && failure.status === 'temporary' && !answered
+          ? { ...failure, mayHaveArrived: true }
+          : failure;
       }
     },
     async close() {

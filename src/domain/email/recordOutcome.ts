@@ -17,8 +17,18 @@ export type Delivery = {
   stored: StoredCopy;
 };
 
+// RFC 1047 (decision 0014): silence after the whole message went out may mean it arrived. The copy's link
+// is never revoked, and the member's record says a second copy may have been sent.
+const MAY_HAVE_ARRIVED =
+  'The connection was lost after the mail server had received the whole message but before it confirmed ' +
+  'it, so that copy may have arrived; its link stays valid.';
+const SECOND_COPY =
+  'Delivered. An earlier attempt may also have arrived (the connection was lost before the mail server ' +
+  'confirmed it), so the member may have two copies; both links work until they create a login.';
+
 function settle({ message, outcome }: Delivery, now: Date, delaysMs: number[]) {
   const reached = outcome.status === 'sent' || outcome.status === 'logged';
+  const maybe = outcome.status === 'temporary' && outcome.mayHaveArrived === true;
   // One attempt more than there are waits: the last temporary failure is final.
   const retry = outcome.status === 'temporary' && message.attempts <= delaysMs.length;
   const state: DeliveryState = reached ? outcome.status : retry ? 'deferred' : 'failed';
@@ -27,7 +37,7 @@ function settle({ message, outcome }: Delivery, now: Date, delaysMs: number[]) {
   const nextAttemptAt = retry
     ? new Date(now.getTime() + retryDelayMs(delaysMs, message.attempts)).toISOString()
     : null;
-  return { reached, state, detail, nextAttemptAt };
+  return { reached, maybe, state, detail, nextAttemptAt };
 }
 
 /**
@@ -53,26 +63,33 @@ export async function recordOutcomes(
     with o as (
       select * from unnest(
         ${column((d) => d.message.id)}::bigint[], ${column((_, i) => settled[i]!.state)}::text[],
-        ${column((_, i) => settled[i]!.reached)}::boolean[], ${column((_, i) => settled[i]!.detail)}::text[],
+        ${column((_, i) => settled[i]!.reached)}::boolean[], ${column((_, i) => settled[i]!.maybe)}::boolean[],
+        ${column((_, i) => settled[i]!.detail)}::text[],
         ${column((_, i) => settled[i]!.nextAttemptAt)}::timestamptz[],
         ${column((d) => d.stored.subject)}::text[], ${column((d) => d.stored.text)}::text[], ${column((d) => d.stored.html)}::text[],
         ${column((d) => (d.stored.kept ? JSON.stringify(d.stored.kept) : null))}::text[],
         ${column((d) => (d.message.kind === 'invitation' ? d.message.memberId : null))}::bigint[],
-        ${column((d, i) => (settled[i]!.reached ? null : (d.message.invitation?.invitationId ?? null)))}::bigint[])
-      as o(id, state, reached, detail, next_attempt_at, subject, text_body, html_body, kept_secrets, member_id, revoke_id)),
+        ${column((d, i) => (settled[i]!.reached || settled[i]!.maybe ? null : (d.message.invitation?.invitationId ?? null)))}::bigint[])
+      as o(id, state, reached, maybe, detail, next_attempt_at, subject, text_body, html_body, kept_secrets, member_id, revoke_id)),
     message as (
       update email_messages e set state = o.state, next_attempt_at = o.next_attempt_at, updated_at = ${now},
         sent_at = case when o.reached then ${now}::timestamptz end,
-        last_error = case when o.reached then null else o.detail end,
+        last_error = case when e.may_have_arrived or o.maybe then
+                            case when o.reached then ${SECOND_COPY} else ${MAY_HAVE_ARRIVED} || ' (' || o.detail || ')' end
+                          when o.reached then null else o.detail end,
+        may_have_arrived = e.may_have_arrived or o.maybe,
         subject = o.subject, text_body = o.text_body, html_body = o.html_body, kept_secrets = o.kept_secrets::jsonb
       from o where e.id = o.id and e.state in ('sending', 'interrupted') and e.lease_token = ${leaseToken}
-      returning e.id),
+      returning e.id, e.may_have_arrived),
     member as (
       update members m set
         invitations_sent = m.invitations_sent + case when o.reached then 1 else 0 end,
         last_invited_at = case when o.reached then ${now}::timestamptz else m.last_invited_at end,
-        delivery_state = o.state, delivery_detail = o.detail
-      from o where m.id = o.member_id and o.id in (select id from message)
+        delivery_state = o.state,
+        delivery_detail = case when not message.may_have_arrived then o.detail
+                               when o.reached then ${SECOND_COPY}
+                               else ${MAY_HAVE_ARRIVED} || ' (' || o.detail || ')' end
+      from o join message on message.id = o.id where m.id = o.member_id
       returning m.id),
     revoked as (
       update invitations i set revoked_at = ${now}
