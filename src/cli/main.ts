@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config.ts';
+import { isDatabaseUnreachable } from '../db/pgErrors.ts';
 import { isAppError } from '../errors.ts';
 import { withoutStatementValues } from '../logging.ts';
 import { runSomewhere } from './runSomewhere.ts';
@@ -88,6 +89,14 @@ try {
   if (isAppError(e)) {
     console.error(`error: ${e.message}`);
     process.exit(e.code === 'unavailable' ? 2 : 1);
+  }
+  if (isDatabaseUnreachable(e)) {
+    // Said plainly, without a stack: at start-up this is the operator's to fix (or a restart away).
+    const reason = (e as { cause?: Error }).cause?.message ?? (e as Error).message;
+    console.error(
+      `error: cannot reach the database (${reason}). Check that PostgreSQL is running and DATABASE_URL is right.`,
+    );
+    process.exit(2);
   }
   const err = e as NodeJS.ErrnoException & { port?: number };
   if (err.code === 'EADDRINUSE') {
