@@ -14,7 +14,7 @@ import { useSmtpSink } from '../smtpSink.ts';
  * sweep (here: worker B starting) finds A's lease run out. Counted at a real SMTP server, nobody may get
  * two copies, and a message A is still handing over must not be given up while A is alive.
  */
-const app = useTestApp({ DELIVERY_LEASE_SECONDS: '1', SMTP_POOL_SIZE: '2' });
+const app = useTestApp({ DELIVERY_LEASE_SECONDS: '2', SMTP_POOL_SIZE: '2' });
 const smtp = useSmtpSink({ SMTP_POOL_SIZE: '2' });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -42,12 +42,16 @@ describe('a batch that outlives its lease', () => {
     smtp.sink.respondTo.set('fenced0@example.org', { delayMs: 600 });
     const sending = async () =>
       (await app.deps.db.select().from(emailMessages).where(eq(emailMessages.state, 'sending'))).length > 0;
-    const workerA = deliverDueEmail(app.deps, smtp.mailer);
+    // A 60 s lease: its renewal timer (every 20 s of real time) never fires during this test, so the only
+    // renewals are A's own writes, at the injected clock's time.
+    const deps = { ...app.deps, config: { ...app.config, deliveryLeaseMs: 60_000 } };
+    const workerA = deliverDueEmail(deps, smtp.mailer);
     await until(sending);
     // Worker A is stuck on its first group far past its lease (as seen by the injected clock)…
     app.clock.advance(120_000);
     // …so worker B's start-up sweep takes its batch over and sends the rest.
-    await deliverDueEmail(app.deps, smtp.mailer);
+    const workerB = await deliverDueEmail(deps, smtp.mailer);
+    expect(workerB.delivered).toBe(4); // B did take A's batch over (all but A's group in flight)
     await workerA;
     expect(duplicates()).toEqual([]);
     const received = smtp.sink.byRecipient();
@@ -60,8 +64,8 @@ describe('a batch that outlives its lease', () => {
 
   it('keeps the lease alive while its holder works, so a slow server interrupts nothing', async () => {
     const members = await sendAllTo(5, 'slow');
-    for (const m of members) smtp.sink.respondTo.set(m.email!, { delayMs: 700 });
-    // Real time here: the lease (1 s) runs out during every group unless the holder renews it.
+    for (const m of members) smtp.sink.respondTo.set(m.email!, { delayMs: 2500 });
+    // Real time here: the lease (2 s) runs out during every group unless the holder renews it.
     const live = { ...app.deps, clock: systemClock };
     let done = false;
     const workerA = deliverDueEmail(live, smtp.mailer).finally(() => {
