@@ -59,12 +59,13 @@ export async function markHandedOver(
 /**
  * Puts claimed (never handed over) messages matching `which` back in the queue and revokes the invitations
  * made for them: nobody has their links. The rows are locked first, so a message that a live holder hands
- * over at this very moment is either requeued here or sent there, never both, and its link stays valid.
+ * over at this very moment is either requeued here or sent there, never both, and its link stays valid
+ * (in id order, as markHandedOver's primary-key lookups take them, so the two rarely wait on each other).
  */
 export async function requeueClaimed(tx: DbOrTx, now: Date, which: SQL): Promise<void> {
   await tx.execute(sql`
     with taken as (
-      select id, invitation_id from email_messages where state = 'claimed' and ${which} for update),
+      select id, invitation_id from email_messages where state = 'claimed' and ${which} order by id for update),
     requeued as (
       update email_messages e set state = 'queued', next_attempt_at = null, invitation_id = null,
         lease_token = null, updated_at = ${now}
