@@ -52,8 +52,12 @@ export function openPostgres(url: string, poolSize = 10): Database {
       await lock.query('select pg_advisory_lock($1)', [lockId]);
       return await work();
     } finally {
-      await lock.query('select pg_advisory_unlock($1)', [lockId]).catch(() => {});
-      lock.release();
+      // If the unlock fails the connection is broken (the lock went with it): discard it, not back to the pool.
+      const unlocked = await lock.query('select pg_advisory_unlock($1)', [lockId]).then(
+        () => true,
+        () => false,
+      );
+      lock.release(!unlocked);
     }
   };
   return {
