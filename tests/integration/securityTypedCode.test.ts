@@ -56,7 +56,9 @@ describe('the typed invitation code', () => {
     const compared = answers.filter((r) => !r.body.includes('Too many tries'));
     expect(compared.length).toBeLessThanOrEqual(5);
     expect(answers[100]!.statusCode).not.toBe(303);
-    expect((await post(code, 999)).body).toContain('Too many tries');
+    const refused = await post(code, 999);
+    expect(refused.body).toContain('Too many tries');
+    expect(refused.statusCode).toBe(429);
   });
 
   it('checking a code (POST /invite) counts every attempt before comparing, even in parallel', async () => {

@@ -108,7 +108,7 @@ export function registerInviteRoutes(server: FastifyInstance, app: App): void {
           username={username}
           errors={{ [e.field ?? 'username']: e.message }}
         />,
-        400,
+        e.code === 'rate_limited' ? 429 : 400,
       );
     }
   }
