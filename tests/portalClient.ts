@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { tempDataDir } from './cliProcess.ts';
+import { startServer, tempDataDir } from './cliProcess.ts';
 import { GOOD_PASSWORD } from './factories.ts';
 import { createScratchDatabase } from './harness.ts';
 
@@ -42,4 +42,28 @@ export function portalClient(baseUrl: string) {
       expect((await post('/login', { username, password: GOOD_PASSWORD }, '/login')).status).toBe(303);
     },
   };
+}
+
+/**
+ * Starts the portal again after a stop or a crash and follows the Send All progress page until the round
+ * is finished (or a minute or two has passed); returns the last page seen.
+ */
+export async function restartAndFollowRound(
+  env: Record<string, string>,
+  progressPath: string,
+  everyMs: number,
+) {
+  const server = await startServer(env);
+  let progress = '';
+  try {
+    const client = portalClient(server.url);
+    await client.logIn('boss');
+    for (let i = 0; i < 120 && !progress.includes('Finished'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+      progress = await (await client.get(progressPath)).text();
+    }
+  } finally {
+    await server.stop();
+  }
+  return progress;
 }

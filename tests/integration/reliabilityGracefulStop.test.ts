@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config.ts';
 import { queryRows } from '../../src/db/connect.ts';
 import { runCli, startServer } from '../cliProcess.ts';
 import { GOOD_PASSWORD } from '../factories.ts';
-import { databaseEnv, portalClient } from '../portalClient.ts';
+import { databaseEnv, portalClient, restartAndFollowRound } from '../portalClient.ts';
 import { type SmtpSink, startSmtpSink } from '../smtpSink.ts';
 
 /**
@@ -76,18 +76,7 @@ describe('a worker stopped with SIGTERM mid-round', { timeout: 180_000 }, () => 
     }
 
     sinkOptions.dataDelayMs = 20; // the rest quickly
-    const second = await startServer(env);
-    let progress = '';
-    try {
-      const again = portalClient(second.url);
-      await again.logIn('boss');
-      for (let i = 0; i < 120 && !progress.includes('Finished'); i++) {
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        progress = await (await again.get(progressPath)).text();
-      }
-    } finally {
-      await second.stop();
-    }
+    const progress = await restartAndFollowRound(env, progressPath, 500);
     expect(progress).toContain('Finished');
     expect(sink.messages).toHaveLength(pending);
     expect(Math.max(...sink.byRecipient().values())).toBe(1);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startServer } from '../cliProcess.ts';
 import { GOOD_PASSWORD } from '../factories.ts';
-import { databaseEnv, portalClient } from '../portalClient.ts';
+import { databaseEnv, portalClient, restartAndFollowRound } from '../portalClient.ts';
 import { type SmtpSink, startSmtpSink } from '../smtpSink.ts';
 
 /**
@@ -67,18 +67,7 @@ describe('Send All survives a killed process', { timeout: 180_000 }, () => {
     const atKill = sink.messages.length;
     expect(atKill).toBeLessThan(pending);
 
-    const second = await startServer(env);
-    let progress = '';
-    try {
-      const again = portalClient(second.url);
-      await again.logIn('boss');
-      for (let i = 0; i < 120 && !progress.includes('Finished'); i++) {
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-        progress = await (await again.get(progressPath)).text();
-      }
-    } finally {
-      await second.stop();
-    }
+    const progress = await restartAndFollowRound(env, progressPath, 1000);
     expect(progress).toContain('Finished');
     const perRecipient = [...sink.byRecipient().values()];
     expect(Math.max(...perRecipient)).toBe(1);
