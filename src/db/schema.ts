@@ -8,6 +8,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -404,5 +405,40 @@ export const clearedLogins = pgTable(
   (t) => [
     index('cleared_logins_clear_id_idx').on(t.clearId),
     index('cleared_logins_member_id_idx').on(t.memberId),
+  ],
+);
+
+/**
+ * The portal-wide SMTP pace (SMTP_RATE_LIMIT): one row holding the moment the next message may start.
+ * Every worker process takes its slot from here in one atomic statement, so the limit holds across
+ * connections and processes, as mail providers count per account.
+ */
+export const smtpPace = pgTable(
+  'smtp_pace',
+  {
+    id: integer('id').primaryKey(),
+    nextSlotAt: ts('next_slot_at').notNull(),
+  },
+  (t) => [check('smtp_pace_one_row', sql`${t.id} = 1`)],
+);
+
+/**
+ * Forms that must not act twice (Send, Send All) carry a random key; the first submission stores its
+ * result here in the same transaction as its action, and a repeat within the window answers with it.
+ */
+export const formSubmissions = pgTable(
+  'form_submissions',
+  {
+    accountId: bigint('account_id', { mode: 'number' })
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    action: text('action').notNull(),
+    result: jsonb('result').$type<unknown>().notNull(),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.key] }),
+    index('form_submissions_created_at_idx').on(t.createdAt),
   ],
 );
