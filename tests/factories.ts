@@ -58,6 +58,11 @@ export function mergeCookies(previous: string, res: LightMyRequestResponse): str
 }
 
 export const csrfFrom = (html: string): string => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+/** The first repeat-safe form key on a page (Send, Send All), sent back as a browser would. */
+export const formKeyFrom = (html: string): Record<string, string> => {
+  const key = /name="idempotency_key" value="([^"]+)"/.exec(html)?.[1];
+  return key ? { idempotency_key: key } : {};
+};
 
 /** A browser-like client: keeps cookies, and fills in the CSRF token of the page a form came from. */
 export function browser(server: FastifyInstance) {
@@ -78,7 +83,11 @@ export function browser(server: FastifyInstance) {
         method: 'POST',
         url: action,
         headers: { cookie: cookies, 'content-type': 'application/x-www-form-urlencoded' },
-        payload: new URLSearchParams({ _csrf: csrfFrom(page.body), ...fields }).toString(),
+        payload: new URLSearchParams({
+          _csrf: csrfFrom(page.body),
+          ...formKeyFrom(page.body),
+          ...fields,
+        }).toString(),
       });
       cookies = mergeCookies(cookies, res);
       return res;

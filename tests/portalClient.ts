@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { startServer, tempDataDir } from './cliProcess.ts';
-import { GOOD_PASSWORD } from './factories.ts';
+import { formKeyFrom, GOOD_PASSWORD } from './factories.ts';
 import { createScratchDatabase } from './harness.ts';
 
 /** The database a portal process under test uses: a scratch PostgreSQL database, or a fresh DATA_DIR. */
@@ -25,13 +25,14 @@ export function portalClient(baseUrl: string) {
   const get = async (path: string) =>
     keep(await fetch(baseUrl + path, { headers: { cookie: cookie() }, redirect: 'manual' }));
   const post = async (path: string, form: Record<string, string>, formPage: string) => {
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(await (await get(formPage)).text())![1]!;
+    const page = await (await get(formPage)).text();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
     return keep(
       await fetch(baseUrl + path, {
         method: 'POST',
         redirect: 'manual',
         headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ _csrf: csrf, ...form }),
+        body: new URLSearchParams({ _csrf: csrf, ...formKeyFrom(page), ...form }),
       }),
     );
   };

@@ -6,6 +6,7 @@ import { purgeOldThrottleRows } from '../domain/auth/throttle.ts';
 import type { SelfServiceRequest } from '../domain/deps.ts';
 import { deliverDueEmail } from '../domain/email/deliverDueEmail.ts';
 import { interruptAbandonedSends } from '../domain/email/interruptAbandonedSends.ts';
+import { purgeOldFormSubmissions } from '../domain/forms/repeatSafeSubmission.ts';
 import { purgeExpiredClears } from '../domain/loginClears/purgeExpiredClears.ts';
 import { purgeStaleRosterUploads } from '../domain/members/rosterUploads.ts';
 import { runDueReminderRound } from '../domain/reminders/runDueReminderRound.ts';
@@ -79,6 +80,7 @@ export async function startWorker(app: App): Promise<{ stop(): Promise<void> }> 
       await purgeOldPasswordResets(deps);
       // Cleared logins keep password hashes: they must not outlive their 30 days of Restore.
       await purgeExpiredClears(deps);
+      await purgeOldFormSubmissions(deps);
     } catch (err) {
       logger.error({ err }, 'housekeeping failed');
     }

@@ -40,34 +40,49 @@ async function openRound(tx: Tx, deps: Deps, actor: Actor, kind: RoundKind, tota
  */
 export async function queueOneInvitation(deps: Deps, actor: Actor, memberId: number, action: string) {
   const now = deps.clock.now();
-  const result = await deps.db.transaction(async (tx) => {
-    const [member] = await tx
-      .select({
-        id: members.id,
-        firstName: members.firstName,
-        lastName: members.lastName,
-        email: members.email,
-        accountId: accounts.id,
-        lastLoginAt: accounts.lastLoginAt,
-      })
-      .from(members)
-      .leftJoin(accounts, eq(accounts.memberId, members.id))
-      .where(eq(members.id, memberId))
-      .for('update', { of: members });
-    if (!member) throw new AppError('not_found', 'There is no member with that id.');
-    const name = `${member.firstName} ${member.lastName}`;
-    if (member.accountId !== null && member.lastLoginAt !== null) {
-      throw new AppError('conflict', `${name} has already logged in, so no invitation is needed.`);
-    }
-    const roundId = await openRound(tx, deps, actor, 'single', 1, now);
-    await tx.execute(sql`
-      insert into email_messages (kind, member_id, round_id, to_address, state, created_at, updated_at)
-      values ('invitation', ${member.id}, ${roundId}, ${member.email}, 'queued', ${now}, ${now})`);
-    await recordAudit(tx, now, actor, action, { memberId: member.id, details: { roundId } });
-    return { roundId, name };
-  });
+  const result = await deps.db.transaction((tx) =>
+    queueOneInvitationIn(tx, deps, actor, memberId, action, now),
+  );
   await deps.jobs.emailDue();
   return result;
+}
+
+/**
+ * The work of `queueOneInvitation` inside the caller's transaction, so that a repeat-safe Send can claim
+ * its form key in the same transaction. The caller wakes the workers (`deps.jobs.emailDue()`) after commit.
+ */
+export async function queueOneInvitationIn(
+  tx: Tx,
+  deps: Deps,
+  actor: Actor,
+  memberId: number,
+  action: string,
+  now: Date,
+) {
+  const [member] = await tx
+    .select({
+      id: members.id,
+      firstName: members.firstName,
+      lastName: members.lastName,
+      email: members.email,
+      accountId: accounts.id,
+      lastLoginAt: accounts.lastLoginAt,
+    })
+    .from(members)
+    .leftJoin(accounts, eq(accounts.memberId, members.id))
+    .where(eq(members.id, memberId))
+    .for('update', { of: members });
+  if (!member) throw new AppError('not_found', 'There is no member with that id.');
+  const name = `${member.firstName} ${member.lastName}`;
+  if (member.accountId !== null && member.lastLoginAt !== null) {
+    throw new AppError('conflict', `${name} has already logged in, so no invitation is needed.`);
+  }
+  const roundId = await openRound(tx, deps, actor, 'single', 1, now);
+  await tx.execute(sql`
+    insert into email_messages (kind, member_id, round_id, to_address, state, created_at, updated_at)
+    values ('invitation', ${member.id}, ${roundId}, ${member.email}, 'queued', ${now}, ${now})`);
+  await recordAudit(tx, now, actor, action, { memberId: member.id, details: { roundId } });
+  return { roundId, name };
 }
 
 const withPermission =
@@ -98,34 +113,40 @@ export async function sendAllCount(deps: Deps): Promise<number> {
 export async function startSendAll(deps: Deps, actor: Actor) {
   requirePermission(actor, 'invitations.send');
   const now = deps.clock.now();
-  const result = await deps.db.transaction(async (tx) => {
-    // A second click while the first Send All (or a reminder round) runs would email everyone twice.
-    const running = await lockBulkRounds(tx);
-    if (running) {
-      const what = running.kind === 'reminder' ? 'A reminder round' : 'A Send All';
-      throw new AppError('conflict', `${what} is already running. Wait for it to finish.`, undefined, {
-        roundId: running.id,
-      });
-    }
-    const roundId = await openRound(tx, deps, actor, 'send_all', 0, now);
-    const [queued] = await queryRows<{ n: number }>(
-      tx,
-      sql`
-        with queued as (
-          insert into email_messages (kind, member_id, round_id, to_address, state, created_at, updated_at)
-          select 'invitation', m.id, ${roundId}, m.email, 'queued', ${now}, ${now}
-          from members m where not m.has_login
-          returning 1)
-        select count(*)::int as n from queued`,
-    );
-    const total = queued?.n ?? 0;
-    await tx
-      .update(invitationRounds)
-      .set({ total, ...(total === 0 ? { finishedAt: now } : {}) })
-      .where(eq(invitationRounds.id, roundId));
-    await recordAudit(tx, now, actor, 'invitation.send_all', { details: { roundId, total } });
-    return { roundId, total };
-  });
+  const result = await deps.db.transaction((tx) => startSendAllIn(tx, deps, actor, now));
   if (result.total > 0) await deps.jobs.emailDue({ volume: result.total });
   return result;
+}
+
+/**
+ * The work of `startSendAll` inside the caller's transaction (the repeat-safe form claims its key first).
+ * The caller checks the permission and wakes the workers after commit.
+ */
+export async function startSendAllIn(tx: Tx, deps: Deps, actor: Actor, now: Date) {
+  // A second click while the first Send All (or a reminder round) runs would email everyone twice.
+  const running = await lockBulkRounds(tx);
+  if (running) {
+    const what = running.kind === 'reminder' ? 'A reminder round' : 'A Send All';
+    throw new AppError('conflict', `${what} is already running. Wait for it to finish.`, undefined, {
+      roundId: running.id,
+    });
+  }
+  const roundId = await openRound(tx, deps, actor, 'send_all', 0, now);
+  const [queued] = await queryRows<{ n: number }>(
+    tx,
+    sql`
+      with queued as (
+        insert into email_messages (kind, member_id, round_id, to_address, state, created_at, updated_at)
+        select 'invitation', m.id, ${roundId}, m.email, 'queued', ${now}, ${now}
+        from members m where not m.has_login
+        returning 1)
+      select count(*)::int as n from queued`,
+  );
+  const total = queued?.n ?? 0;
+  await tx
+    .update(invitationRounds)
+    .set({ total, ...(total === 0 ? { finishedAt: now } : {}) })
+    .where(eq(invitationRounds.id, roundId));
+  await recordAudit(tx, now, actor, 'invitation.send_all', { details: { roundId, total } });
+  return { roundId, total };
 }

@@ -4,6 +4,7 @@ import { deliveryWords } from '../../ui/deliveryWords.ts';
 import { formatDateTime } from '../../ui/format.ts';
 import { CsrfField } from '../../ui/forms.tsx';
 import { MemberNameCell, memberNameId } from '../memberSearch/MemberNameCell.tsx';
+import { RepeatSafeField } from '../sendInvitations/RepeatSafeField.tsx';
 import { pageUrl, sendPath, sortUrl } from './links.ts';
 
 const sortNames: Record<PendingSort, string> = {
@@ -59,6 +60,7 @@ function MemberRow({ m, csrfToken }: { m: PendingMember; csrfToken: string }) {
       <td>
         <form method="post" action={sendPath(m.id)} class="inline">
           <CsrfField token={csrfToken} />
+          <RepeatSafeField />
           {/* The accessible name stays exactly "Send"; the row's name cell is read as its description. */}
           <button type="submit" aria-describedby={nameId}>
             Send

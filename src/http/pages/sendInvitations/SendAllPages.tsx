@@ -3,6 +3,7 @@ import { formatDateTime } from '../../ui/format.ts';
 import { CsrfField, ErrorSummary } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
 import { AdminFrame } from '../admin/AdminPages.tsx';
+import { RepeatSafeField } from './RepeatSafeField.tsx';
 
 export const invitationCodesCrumbs = [
   { href: '/admin/member-management', label: 'Member Management' },
@@ -35,6 +36,7 @@ export function SendAllConfirmPage({ ctx, count, running, error }: ConfirmProps)
       ) : (
         <form method="post" action="/admin/member-management/invitation-codes/send-all" class="card">
           <CsrfField token={ctx.csrfToken} />
+          <RepeatSafeField />
           <p>
             This emails an invitation to <strong>{plural(count, 'member', 'members')}</strong> who have not
             created a login yet, including anyone invited before. Links from earlier invitations keep working.

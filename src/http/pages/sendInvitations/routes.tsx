@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../../app.ts';
-import { sendAllCount, sendInvitation, startSendAll } from '../../../domain/invitations/queueInvitations.ts';
+import { formKeyOf } from '../../../domain/forms/repeatSafeSubmission.ts';
+import { sendAllCount } from '../../../domain/invitations/queueInvitations.ts';
+import { sendInvitationOnce, startSendAllOnce } from '../../../domain/invitations/repeatSafeSend.ts';
 import { activeSendAll, roundProgress } from '../../../domain/invitations/sendAllProgress.ts';
 import { AppError, isAppError } from '../../../errors.ts';
 import { actorOf } from '../../access.ts';
@@ -19,7 +21,12 @@ const idParam = (raw: string) => {
 /** Send on a row, Send All (confirm, start) and the progress of a round. */
 export function registerSendInvitationRoutes(server: FastifyInstance, app: App): void {
   server.post<{ Params: { memberId: string } }>(`${BASE}/:memberId/send`, send, async (request, reply) => {
-    const { roundId } = await sendInvitation(app.deps, actorOf(request), idParam(request.params.memberId));
+    const memberId = idParam(request.params.memberId);
+    const key = formKeyOf(request.body);
+    const { result, repeated } = await sendInvitationOnce(app.deps, actorOf(request), memberId, key);
+    const { roundId } = result;
+    // The repeat acted on nothing and wrote no audit event; the debug line is for tracing a double press.
+    if (repeated) request.log.debug({ roundId }, 'repeated Send answered with its first result');
     return reply.redirect(`${BASE}?sent=${roundId}`, 303);
   });
 
@@ -32,8 +39,11 @@ export function registerSendInvitationRoutes(server: FastifyInstance, app: App):
   });
 
   server.post(`${BASE}/send-all`, send, async (request, reply) => {
+    const key = formKeyOf(request.body);
     try {
-      const { roundId } = await startSendAll(app.deps, actorOf(request));
+      const { result, repeated } = await startSendAllOnce(app.deps, actorOf(request), key);
+      const { roundId } = result;
+      if (repeated) request.log.debug({ roundId }, 'repeated Send All answered with its first round');
       return reply.redirect(`${BASE}/rounds/${roundId}`, 303);
     } catch (e) {
       if (!isAppError(e) || e.code !== 'conflict') throw e;
