@@ -5,6 +5,8 @@ import { ConfigError, loadConfig } from '../config.ts';
 import { isDatabaseUnreachable } from '../db/pgErrors.ts';
 import { isAppError } from '../errors.ts';
 import { withoutStatementValues } from '../logging.ts';
+import { backupCommand } from './backup.ts';
+import { restoreCommand } from './restore.ts';
 import { runSomewhere } from './runSomewhere.ts';
 import { serve } from './serve.ts';
 import { readPassword } from './terminal.ts';
@@ -78,6 +80,19 @@ program
   .description('fill an empty portal with fictional members for trying it out')
   .option('--members <n>', 'how many members', positiveInt, 500)
   .action((opts: { members: number }) => runSomewhere(loadConfig(), 'demo', { members: opts.members }));
+
+program
+  .command('backup')
+  .description('write a consistent copy of the embedded database to FILE (also while serve runs)')
+  .argument('<file>', 'where to write the backup (a .tar.gz)')
+  .option('--force', 'replace FILE if it exists', false)
+  .action((file: string, opts: { force: boolean }) => backupCommand(loadConfig(), file, opts.force));
+
+program
+  .command('restore')
+  .description('restore a backup into DATA_DIR, which must be empty or not exist yet')
+  .argument('<file>', 'a backup written by "gatehouse backup"')
+  .action((file: string) => restoreCommand(loadConfig(), file));
 
 try {
   await program.parseAsync();

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 import type { App } from '../app.ts';
 import { fillDemoPortal } from '../domain/members/fillDemoPortal.ts';
@@ -5,6 +6,7 @@ import { importRoster } from '../domain/members/importRoster.ts';
 import { systemActor } from '../domain/policy.ts';
 import { createAdmin } from '../domain/setup/createAdmin.ts';
 import { isAppError, ValidationErrors } from '../errors.ts';
+import { backUpTo } from './backupFile.ts';
 import type { CommandIO } from './io.ts';
 
 /** A task: the shape of its arguments (what the command line builds from its options) and how it runs. */
@@ -69,6 +71,18 @@ const definitions = {
       );
       return 0;
     },
+  ),
+
+  // Handed to the server holding the embedded database, so the copy is taken between its transactions.
+  backup: task(
+    z.strictObject({
+      file: z
+        .string()
+        .min(1)
+        .refine((f) => path.isAbsolute(f), 'must be an absolute path'),
+      force: z.boolean(),
+    }),
+    (app, args, io) => backUpTo(app.database, args, io),
   ),
 
   demo: task(z.strictObject({ members: z.number().int().min(1) }), async (app, args, io) => {

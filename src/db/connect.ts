@@ -31,6 +31,11 @@ export type Database = {
    * take turns (PGlite admits one process: there it just runs).
    */
   exclusively<T>(lockId: number, work: () => Promise<T>): Promise<T>;
+  /**
+   * PGlite only: the data directory as an uncompressed tar, taken between transactions (see
+   * embeddedBackup.ts). PostgreSQL has its own tools for this.
+   */
+  snapshot?(): Promise<Uint8Array>;
   close(): Promise<void>;
 };
 
@@ -73,11 +78,18 @@ export function openPostgres(url: string, poolSize = 10): Database {
   };
 }
 
-/** Opens PGlite in `dataDir`, or in memory when `dataDir` is undefined (tests). */
-export async function openPglite(dataDir: string | undefined): Promise<Database> {
+/**
+ * Opens PGlite in `dataDir`, or in memory when `dataDir` is undefined (tests). `loadDataDir` fills a new,
+ * empty directory from a snapshot first (a restore).
+ */
+export async function openPglite(
+  dataDir: string | undefined,
+  options: { loadDataDir?: Blob } = {},
+): Promise<Database> {
   // On disk, through a file system that keeps every file owner-only (see ownerOnlyNodeFs.ts).
   const client = await PGlite.create({
     ...(dataDir ? { fs: new OwnerOnlyNodeFS(dataDir) } : {}),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     extensions: { pg_trgm },
   });
   const db = drizzlePglite(client, { schema }) as unknown as Db;
@@ -93,6 +105,14 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
       return (await client.exec(text)).at(-1) ?? { rows: [] };
     },
     exclusively: (_lockId, work) => work(),
+    async snapshot() {
+      // A checkpoint first, so the copied table files are current and a restore replays little WAL.
+      await client.exec('CHECKPOINT');
+      // Holding the transaction mutex, the copy falls between two transactions, never inside one:
+      // every query, exec and transaction of PGlite (drizzle's, pg-boss's) waits for it.
+      const tar = await client._runExclusiveTransaction(() => client.dumpDataDir('none'));
+      return new Uint8Array(await tar.arrayBuffer());
+    },
     close: () => client.close(),
   };
 }
