@@ -1,0 +1,48 @@
+/**
+ * A browser-like HTTP client for the chaos bench (the same as tests/portalClient.ts, without vitest): it
+ * keeps cookies and takes each form's CSRF token from the page the form is on.
+ */
+export function browser(baseUrl: string) {
+  const jar = new Map<string, string>();
+  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const keep = (res: Response) => {
+    for (const c of res.headers.getSetCookie()) {
+      const pair = c.split(';')[0]!;
+      jar.set(pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1));
+    }
+    return res;
+  };
+  const get = async (path: string) =>
+    keep(await fetch(baseUrl + path, { headers: { cookie: cookie() }, redirect: 'manual' }));
+  /**
+   * Opens `formPage`, then submits the form that posts to `path` with `form` and the form's hidden fields
+   * (the CSRF token, and whatever else the page puts there), as a browser would.
+   */
+  const post = async (path: string, form: Record<string, string>, formPage: string) => {
+    const page = await (await get(formPage)).text();
+    const start = page.indexOf(`action="${path}"`);
+    const html = start < 0 ? page : page.slice(start, page.indexOf('</form>', start));
+    const hidden: Record<string, string> = {};
+    for (const input of html.matchAll(/<input[^>]*type="hidden"[^>]*>/g)) {
+      const name = /name="([^"]+)"/.exec(input[0])?.[1];
+      if (name) hidden[name] = /value="([^"]*)"/.exec(input[0])?.[1] ?? '';
+    }
+    if (!hidden._csrf) throw new Error(`no CSRF token on ${formPage}`);
+    return keep(
+      await fetch(baseUrl + path, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ ...hidden, ...form }),
+      }),
+    );
+  };
+  return {
+    get,
+    post,
+    async logIn(username: string, password: string) {
+      const res = await post('/login', { username, password }, '/login');
+      if (res.status !== 303) throw new Error(`login as ${username} answered ${res.status}`);
+    },
+  };
+}
