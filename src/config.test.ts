@@ -31,4 +31,13 @@ describe('configuration', () => {
     expect(c.publicUrl).toBe('https://members.example.org');
     expect(c.secureCookies).toBe(true);
   });
+
+  it('serves metrics only when METRICS_PORT names a port', () => {
+    expect(loadConfig({}).metricsPort).toBeUndefined();
+    expect(loadConfig({ METRICS_PORT: '' }).metricsPort).toBeUndefined();
+    expect(loadConfig({ METRICS_PORT: '9464' }).metricsPort).toBe(9464);
+    for (const bad of ['0', '65536', 'abc', '94.5']) {
+      expect(() => loadConfig({ METRICS_PORT: bad }), bad).toThrow(/METRICS_PORT/);
+    }
+  });
 });

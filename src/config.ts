@@ -39,6 +39,7 @@ const envSchema = z.object({
     .refine((waits) => waits.every((w) => w > 0), 'every wait must be more than 0 minutes')
     .default([1, 5, 15, 60, 180]),
   TRUST_PROXY: z.enum(['0', '1']).default('0'),
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
 });
 
 export type Config = {
@@ -71,6 +72,8 @@ export type Config = {
   trustProxy: boolean;
   /** Secure cookies only make sense when people reach the portal over https. */
   secureCookies: boolean;
+  /** Prometheus metrics on 127.0.0.1:metricsPort/metrics; unset = no metrics listener. */
+  metricsPort?: number;
 };
 
 export class ConfigError extends Error {
@@ -112,5 +115,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     emailRetryDelaysMs: e.EMAIL_RETRY_MINUTES.map((minutes) => Math.round(minutes * 60_000)),
     trustProxy: e.TRUST_PROXY === '1',
     secureCookies: publicUrl.startsWith('https:'),
+    metricsPort: e.METRICS_PORT,
   };
 }

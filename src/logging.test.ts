@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactUrl, withoutStatementValues } from './logging.ts';
+import { createLogger, redactUrl, terminalDestination, withoutStatementValues } from './logging.ts';
 
 describe('redactUrl', () => {
   it('keeps the shape of a URL and drops its secrets', () => {
@@ -36,5 +36,40 @@ describe('withoutStatementValues', () => {
     expect((clean.cause as typeof cause).code).toBe('23505');
     expect((clean.cause as typeof cause).constraint).toBe('k');
     expect(err.params).toEqual(['s3cret-hash']); // the original is left alone
+  });
+});
+
+describe('log output (issue 10, item 12)', () => {
+  const captured = (isTTY: boolean) => {
+    const written: string[] = [];
+    return { isTTY, write: (text: string) => written.push(text), written };
+  };
+
+  it('stays JSON lines when stdout is not a terminal', () => {
+    expect(terminalDestination(captured(false))).toBeUndefined();
+    expect(terminalDestination({ write: () => true })).toBeUndefined();
+  });
+
+  it('is one readable line per event in a terminal, redacted like the JSON', () => {
+    const out = captured(true);
+    const logger = createLogger('info', terminalDestination(out));
+    logger.info('listening on http://127.0.0.1:3000 (open http://localhost:3000)');
+    logger.info(
+      { req: { id: 'r1', method: 'GET', url: '/invite/s3cr3t?x=1', ip: '127.0.0.1' } },
+      'incoming request',
+    );
+    logger.info({ res: { statusCode: 200 }, responseTime: 4.2 }, 'request completed');
+    logger.warn({ queue: 'email-due', nested: { a: [1, 2] } }, 'job queue: database unreachable');
+    logger.debug('not at this level');
+    expect(out.written).toHaveLength(4);
+    for (const event of out.written) {
+      expect(event.endsWith('\n')).toBe(true);
+      expect(event.slice(0, -1)).not.toContain('\n');
+      expect(event).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] (INFO|WARN): /);
+      expect(event).not.toMatch(/"level":|"pid":|"hostname":/);
+    }
+    expect(out.written[0]).toContain('listening on http://127.0.0.1:3000');
+    expect(out.written[1]).toContain('/invite/[redacted]?[…]');
+    expect(out.written.join('')).not.toContain('s3cr3t');
   });
 });

@@ -1,4 +1,5 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { prettyFactory } from 'pino-pretty';
 
 /** Paths can carry secrets (/invite/<token>, ?token=…): log the shape of a URL, never its secrets. */
 export function redactUrl(url: string): string {
@@ -52,7 +53,29 @@ function serializeError(err: unknown) {
   return serialized;
 }
 
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+/**
+ * Where logs go by default: in a terminal, one readable line per event (an error's stack follows on the
+ * lines below it); anywhere else (a service manager, a container, a pipe) unchanged JSON lines for log
+ * collectors. Formatted in-process and written synchronously, so nothing is lost when the process exits
+ * right after logging, and the redacting serializers above have already run.
+ */
+export function terminalDestination(
+  out: { isTTY?: boolean; write(text: string): unknown } = process.stdout,
+): DestinationStream | undefined {
+  if (!out.isTTY) return undefined;
+  const prettify = prettyFactory({
+    singleLine: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname',
+    colorize: out === process.stdout && process.env.NO_COLOR === undefined,
+  });
+  return { write: (line: string) => void out.write(prettify(line)) };
+}
+
+export function createLogger(
+  level: string,
+  destination: DestinationStream | undefined = terminalDestination(),
+) {
   return pino(
     {
       level,
@@ -68,5 +91,5 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       },
     },
     destination,
-  );
+  ) as Logger;
 }

@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import { issueSetupToken } from '../domain/setup/firstRunSetup.ts';
 import { buildServer } from '../http/server.ts';
 import { startWorker } from '../jobs/worker.ts';
+import { startMetrics } from '../metrics/startMetrics.ts';
 import { listenForCommands } from './controlSocket.ts';
 import { surviveDatabaseOutages } from './processErrors.ts';
 
@@ -11,6 +12,9 @@ export async function serve(config: Config, parts: { web: boolean; worker: boole
   const app = await createApp(config);
   surviveDatabaseOutages(app.logger);
   const closers: (() => Promise<void> | void)[] = [];
+  // Each process gets its own port (a web and a worker process on one host cannot share one).
+  const observed = config.metricsPort === undefined ? undefined : await startMetrics(app, config.metricsPort);
+  if (observed) closers.push(() => observed.server.close());
   if (!config.databaseUrl) {
     const control = await listenForCommands(app, config.dataDir);
     closers.push(() => control.close());
@@ -21,20 +25,18 @@ export async function serve(config: Config, parts: { web: boolean; worker: boole
     if (!parts.web) app.logger.info('worker started');
   }
   if (parts.web) {
-    const server = await buildServer(app);
+    const server = await buildServer(app, { metrics: observed?.metrics });
     const address = await server.listen({ port: config.port, host: config.host });
     closers.unshift(() => server.close());
     // PORT=0 picks a free port: links in emails must then point at the port actually chosen.
     if (config.port === 0 && !process.env.PUBLIC_URL) config.publicUrl = address;
     const setupToken = await issueSetupToken(app.deps);
-    if (setupToken) {
-      // Printed, not logged: the one-time link is for the operator's eyes, not for log storage.
-      console.log(
-        `\nNo Security Administrator yet. Open this one-time link to set up the portal:\n  ${config.publicUrl}/setup?token=${setupToken}\n`,
-      );
-    }
-    // Logged last, so whoever waits for this line has seen everything start-up prints.
-    app.logger.info(`listening on ${address}`);
+    // Printed, not logged: the one-time link is for the operator's eyes, not for log storage.
+    if (setupToken) console.log(setupBlock(`${config.publicUrl}/setup?token=${setupToken}`));
+    // Logged last, so whoever waits for this line has seen everything start-up prints. The bound address
+    // comes first (the contract's `listening on <url>`); the address people should open, when different.
+    const openAt = config.publicUrl === address ? '' : ` (open ${config.publicUrl})`;
+    app.logger.info(`listening on ${address}${openAt}`);
   }
   let stopping = false;
   const stop = async (signal: string) => {
@@ -47,4 +49,19 @@ export async function serve(config: Config, parts: { web: boolean; worker: boole
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** The first-run link in a frame that stands out among log lines, the URL alone on its line to copy. */
+export function setupBlock(setupUrl: string): string {
+  const rule = '='.repeat(78);
+  return [
+    '',
+    rule,
+    '  No Security Administrator yet. Open this one-time link to set up the portal:',
+    '',
+    `  ${setupUrl}`,
+    '',
+    rule,
+    '',
+  ].join('\n');
 }

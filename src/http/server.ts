@@ -5,6 +5,8 @@ import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { App } from '../app.ts';
+import { recordHttpMetrics } from '../metrics/httpMetrics.ts';
+import type { Metrics } from '../metrics/registry.ts';
 import { registerAccess, sessionTokenOf } from './access.ts';
 import { registerAssets } from './assets/routes.ts';
 import { csrfFor } from './csrf.ts';
@@ -32,8 +34,11 @@ import { registerSendInvitationRoutes } from './pages/sendInvitations/routes.tsx
 import { registerSetupRoutes } from './pages/setup/routes.tsx';
 import { registerPublicPostLimit } from './publicPostLimit.ts';
 
-/** The Fastify instance with every plugin and page. Listening is left to the caller. */
-export async function buildServer(app: App): Promise<FastifyInstance> {
+/**
+ * The Fastify instance with every plugin and page. Listening is left to the caller. With `metrics`
+ * (METRICS_PORT set) every answer is counted and timed there.
+ */
+export async function buildServer(app: App, options: { metrics?: Metrics } = {}): Promise<FastifyInstance> {
   const { config } = app.deps;
   const server = Fastify({
     loggerInstance: app.logger as FastifyBaseLogger,
@@ -42,6 +47,8 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
     // Forms are small; only the roster upload is larger, and it streams to disk (see the import scope).
     bodyLimit: config.formLimitBytes,
   });
+  // First, so that answers given by any later hook or plugin (the flood limit's 429s) are counted too.
+  if (options.metrics) recordHttpMetrics(server, options.metrics);
   await server.register(helmet, {
     contentSecurityPolicy: {
       directives: {

@@ -1,0 +1,90 @@
+import type { Database } from '../db/connect.ts';
+import { deliveryStates } from '../db/schema.ts';
+import { THROTTLE_RULES } from '../domain/auth/throttleRules.ts';
+
+/** What a scrape reads from the database: grouped counts only, each one statement. */
+export type DatabaseFigures = {
+  messagesByState: Map<string, number>;
+  /** pg-boss jobs by queue name, then state (created, retry, active, completed, cancelled, failed). */
+  jobsByQueueAndState: { queue: string; state: string; count: number }[];
+  /** Throttle keys (a login, an address, a member…) over their limit right now, by rule. */
+  blockedKeysByRule: Map<string, number>;
+};
+
+// The throttle's limits live in code; the table only holds counts. Constants, so inlined as literals.
+const RULE_LIMITS = Object.entries(THROTTLE_RULES)
+  .map(([rule, { limit, windowMs }]) => `('${rule}', ${limit}, ${windowMs})`)
+  .join(', ');
+
+async function rows<T>(database: Database, text: string): Promise<T[]> {
+  return (await database.executeSql(text)).rows as T[];
+}
+
+export async function readDatabaseFigures(database: Database): Promise<DatabaseFigures> {
+  const messages = await rows<{ state: string; count: number | string }>(
+    database,
+    'select state, count(*) as count from email_messages group by state',
+  );
+  const messagesByState = new Map<string, number>(deliveryStates.map((s) => [s, 0]));
+  for (const m of messages) messagesByState.set(m.state, Number(m.count));
+
+  // pg-boss creates its schema on first use, which may come after the first scrape.
+  const [boss] = await rows<{ installed: boolean }>(
+    database,
+    "select to_regclass('pgboss.job') is not null as installed",
+  );
+  const jobs = boss?.installed
+    ? await rows<{ queue: string; state: string; count: number | string }>(
+        database,
+        'select name as queue, state::text as state, count(*) as count from pgboss.job group by name, state',
+      )
+    : [];
+
+  const blocked = await rows<{ rule: string; count: number | string }>(
+    database,
+    `select r.rule, count(t.key) as count
+       from (values ${RULE_LIMITS}) as r(rule, lim, window_ms)
+       left join login_throttle t on split_part(t.key, ':', 1) = r.rule and t.failures >= r.lim
+        and t.window_start > now() - r.window_ms * interval '1 millisecond'
+      group by r.rule`,
+  );
+  return {
+    messagesByState,
+    jobsByQueueAndState: jobs.map((j) => ({ queue: j.queue, state: j.state, count: Number(j.count) })),
+    blockedKeysByRule: new Map(blocked.map((b) => [b.rule, Number(b.count)])),
+  };
+}
+
+// A scrape must not hang for as long as a connection attempt to an unreachable host may take.
+const READ_TIMEOUT_MS = 3_000;
+
+/**
+ * The figures, read at most once per `maxAgeMs` however fast scrapers come, and never twice at once, so
+ * scraping cannot load the database. Null when the database does not answer within READ_TIMEOUT_MS.
+ */
+export function cachedDatabaseFigures(database: Database, maxAgeMs: number) {
+  let last: { at: number; figures: DatabaseFigures | null } | undefined;
+  let reading: Promise<DatabaseFigures | null> | undefined;
+  const read = () => {
+    reading ??= readDatabaseFigures(database)
+      .catch(() => null)
+      .then((figures) => {
+        last = { at: Date.now(), figures };
+        reading = undefined;
+        return figures;
+      });
+    return reading;
+  };
+  return async (): Promise<DatabaseFigures | null> => {
+    if (last && Date.now() - last.at < maxAgeMs) return last.figures;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), READ_TIMEOUT_MS);
+    });
+    try {
+      return await Promise.race([read(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}

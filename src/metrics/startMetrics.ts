@@ -1,0 +1,16 @@
+import type { App } from '../app.ts';
+import { registerDatabaseGauges } from './databaseGauges.ts';
+import { type MetricsServer, serveMetrics } from './metricsServer.ts';
+import { createMetrics, type Metrics } from './registry.ts';
+
+/** METRICS_PORT set: this process's metrics, served on 127.0.0.1:METRICS_PORT/metrics. */
+export async function startMetrics(
+  app: App,
+  port: number,
+): Promise<{ metrics: Metrics; server: MetricsServer }> {
+  const metrics = createMetrics();
+  registerDatabaseGauges(metrics, app.database);
+  const server = await serveMetrics(metrics.registry, port);
+  app.logger.info(`metrics on ${server.url}`);
+  return { metrics, server };
+}
