@@ -124,15 +124,12 @@ describe('repeat-safe Send and Send All', () => {
             );
             expect(waiting!.n).toBe(1);
           }
-          const { roundId } = await queueOneInvitationIn(
-            tx,
-            app.deps,
-            login.actor,
-            member.id,
-            'invitation.send',
-            app.clock.now(),
-          );
-          return { roundId };
+          const now = app.clock.now();
+          return {
+            roundId: (
+              await queueOneInvitationIn(tx, app.deps, login.actor, member.id, 'invitation.send', now)
+            ).roundId,
+          };
         },
         (stored) => stored as { roundId: number },
       ),
