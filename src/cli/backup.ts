@@ -40,7 +40,7 @@ export async function backupCommand(config: Config, file: string, force: boolean
   try {
     const database = await openPglite(config.dataDir);
     try {
-      process.exitCode = await backUpTo(database, args, io);
+      process.exitCode = await backUpTo(database, config.dataDir, args, io);
     } finally {
       await database.close();
     }

@@ -23,9 +23,14 @@ export const formatSize = (bytes: number) =>
  * `file` and takes its name only when whole, so a failure or a crash never leaves a half-written backup
  * under that name. Owner-only from the first byte: it holds password hashes.
  */
-export async function backUpTo(database: Database, args: BackupArgs, io: CommandIO): Promise<number> {
+export async function backUpTo(
+  database: Database,
+  dataDir: string,
+  args: BackupArgs,
+  io: CommandIO,
+): Promise<number> {
   const { file, force } = args;
-  if (!database.snapshot) {
+  if (!database.betweenTransactions) {
     io.print('error: this process uses PostgreSQL: back it up with pg_dump or pg_basebackup.');
     return 2;
   }
@@ -47,7 +52,7 @@ export async function backUpTo(database: Database, args: BackupArgs, io: Command
   try {
     const started = Date.now();
     try {
-      const bytes = await embeddedBackup(database);
+      const bytes = await embeddedBackup(database, dataDir);
       fs.writeFileSync(fd, bytes);
       fs.fsyncSync(fd);
     } finally {

@@ -82,7 +82,7 @@ const definitions = {
         .refine((f) => path.isAbsolute(f), 'must be an absolute path'),
       force: z.boolean(),
     }),
-    (app, args, io) => backUpTo(app.database, args, io),
+    (app, args, io) => backUpTo(app.database, app.deps.config.dataDir, args, io),
   ),
 
   demo: task(z.strictObject({ members: z.number().int().min(1) }), async (app, args, io) => {

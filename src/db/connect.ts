@@ -32,10 +32,10 @@ export type Database = {
    */
   exclusively<T>(lockId: number, work: () => Promise<T>): Promise<T>;
   /**
-   * PGlite only: the data directory as an uncompressed tar, taken between transactions (see
-   * embeddedBackup.ts). PostgreSQL has its own tools for this.
+   * PGlite only: runs `work` after a checkpoint, between two transactions, with every other statement
+   * waiting — so the files on disk are a consistent database meanwhile (embeddedBackup.ts).
    */
-  snapshot?(): Promise<Uint8Array>;
+  betweenTransactions?<T>(work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 };
 
@@ -105,13 +105,12 @@ export async function openPglite(
       return (await client.exec(text)).at(-1) ?? { rows: [] };
     },
     exclusively: (_lockId, work) => work(),
-    async snapshot() {
-      // A checkpoint first, so the copied table files are current and a restore replays little WAL.
+    async betweenTransactions(work) {
+      // A checkpoint first, so the table files are current and a copy of them needs little WAL replay.
       await client.exec('CHECKPOINT');
-      // Holding the transaction mutex, the copy falls between two transactions, never inside one:
-      // every query, exec and transaction of PGlite (drizzle's, pg-boss's) waits for it.
-      const tar = await client._runExclusiveTransaction(() => client.dumpDataDir('none'));
-      return new Uint8Array(await tar.arrayBuffer());
+      // PGlite's transaction mutex is held from BEGIN to COMMIT, and every query, exec and transaction
+      // (drizzle's, pg-boss's) takes it: holding it, `work` falls between two transactions, never in one.
+      return client._runExclusiveTransaction(work);
     },
     close: () => client.close(),
   };

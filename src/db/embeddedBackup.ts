@@ -1,19 +1,23 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { Database } from './connect.ts';
-import { NotATarball, tarEntries, tarWithout } from './tarEntries.ts';
+import { NotATarball, type TarInput, tarArchive, tarEntries } from './tarFormat.ts';
 
 /**
- * A backup of the embedded database is its data directory as a gzip-compressed tarball — the format PGlite
- * itself dumps and loads (`dumpDataDir` / `loadDataDir`), so `tar tzf` can list it.
+ * A backup of the embedded database is its data directory as a gzip-compressed tarball — a format PGlite
+ * loads (`loadDataDir`) and `tar tzf` lists.
  *
  * Consistency: PGlite runs one statement at a time, and a transaction holds its transaction mutex from
- * BEGIN to COMMIT. The snapshot is copied while holding that mutex (connect.ts), so it lands between two
- * transactions: every commit before it is in the copy (its WAL is written at commit), nothing of a later
- * one is. Starting from the copy is then an ordinary restart after a stop.
+ * BEGIN to COMMIT. The files are read while holding that mutex, after a checkpoint
+ * (`Database.betweenTransactions`), so the copy lands between two transactions: every commit before it is
+ * in the copy (its WAL is written at commit), nothing of a later one is, and nothing writes meanwhile.
+ * Starting from the copy is an ordinary restart. The directory is read with Node's own fs rather than
+ * PGlite's `dumpDataDir`, whose file system layer fails on the control socket that lives beside the files.
  */
 
-/** Files of the process that had the directory open, not of the database: a restore must not inherit them. */
+/** Files of the process that has the directory open, not of the database: a restore must not inherit them. */
 const PROCESS_FILES = new Set(['gatehouse.lock', 'gatehouse.sock']);
 /** Present in every PostgreSQL data directory: without them a tarball is not one. */
 const REQUIRED_FILES = ['PG_VERSION', 'global/pg_control'];
@@ -24,15 +28,34 @@ const entryPath = (name: string) => name.replace(/^\/+/, '');
 
 export class NotABackup extends Error {}
 
-/** The compressed backup of an open embedded database. */
-export async function embeddedBackup(database: Database): Promise<Uint8Array> {
-  if (!database.snapshot) throw new Error('backups are for the embedded database (PGlite) only');
-  const tar = await database.snapshot();
-  // Compressed after the mutex is released: requests go on being answered meanwhile.
-  return gzip(
-    tarWithout(tar, (name) => PROCESS_FILES.has(entryPath(name))),
-    { level: 6 },
-  );
+/** Every directory and regular file under `dataDir`, as tar entries (sockets and links are not data). */
+async function readDataDir(dataDir: string): Promise<TarInput[]> {
+  const entries: TarInput[] = [];
+  const walk = async (relative: string) => {
+    for (const found of await fs.readdir(path.join(dataDir, relative), { withFileTypes: true })) {
+      if (!relative && PROCESS_FILES.has(found.name)) continue;
+      const name = relative ? `${relative}/${found.name}` : found.name;
+      const full = path.join(dataDir, name);
+      if (!found.isDirectory() && !found.isFile()) continue;
+      const { mode, mtimeMs } = await fs.stat(full);
+      if (found.isDirectory()) {
+        entries.push({ name, mode, mtimeMs, directory: true });
+        await walk(name);
+      } else {
+        entries.push({ name, mode, mtimeMs, data: await fs.readFile(full) });
+      }
+    }
+  };
+  await walk('');
+  return entries;
+}
+
+/** The compressed backup of the embedded database open in `dataDir`. */
+export async function embeddedBackup(database: Database, dataDir: string): Promise<Uint8Array> {
+  if (!database.betweenTransactions) throw new Error('backups are for the embedded database (PGlite) only');
+  const entries = await database.betweenTransactions(() => readDataDir(dataDir));
+  // Packed and compressed after the mutex is released: requests go on being answered meanwhile.
+  return gzip(tarArchive(entries), { level: 6 });
 }
 
 /**
