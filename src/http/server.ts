@@ -41,7 +41,10 @@ import { registerPublicPostLimit } from './publicPostLimit.ts';
 export async function buildServer(app: App, options: { metrics?: Metrics } = {}): Promise<FastifyInstance> {
   const { config } = app.deps;
   const server = Fastify({
-    loggerInstance: app.logger as FastifyBaseLogger,
+    // Fastify's own "Server listening at …" (one line per address) would repeat the one start-up line
+    // serve.ts logs: the instance's logger lets warnings through only; requests log as configured.
+    loggerInstance: app.logger.child({}, { level: quieterLevel(app.logger) }) as FastifyBaseLogger,
+    childLoggerFactory: (_instanceLogger, bindings, options) => app.logger.child(bindings, options),
     genReqId: () => randomUUID(),
     trustProxy: config.trustProxy,
     // Forms are small; only the roster upload is larger, and it streams to disk (see the import scope).
@@ -95,3 +98,7 @@ export async function buildServer(app: App, options: { metrics?: Metrics } = {})
   registerSelfServiceRoutes(server, app);
   return server;
 }
+
+/** `warn`, unless the configured level is already quieter (tests run `silent`). */
+const quieterLevel = (logger: App['logger']) =>
+  logger.levelVal >= logger.levels.values.warn! ? logger.level : 'warn';

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -151,6 +152,33 @@ describe('metrics on METRICS_PORT', { timeout: 120_000 }, () => {
     // The figures match the table (read once the server has let go of the embedded database).
     expect(await messagesByState(db.env)).toEqual([{ state: 'logged', count: 3 }]);
     // Closed on shutdown.
+    await expect(fetch(`http://127.0.0.1:${metricsPort}/metrics`)).rejects.toThrow();
+  });
+
+  it('are served by a worker process too, on its own port', async () => {
+    const metricsPort = await freePort();
+    const worker = spawn(process.execPath, [path.resolve('bin/gatehouse.js'), 'worker'], {
+      env: { ...process.env, ...db.env, LOG_LEVEL: 'info', METRICS_PORT: String(metricsPort) },
+    });
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
+    try {
+      let output = '';
+      await new Promise<void>((resolve, reject) => {
+        worker.stdout.on('data', (d) => {
+          output += d;
+          if (output.includes('"msg":"worker started"')) resolve();
+        });
+        worker.once('exit', (code) => reject(new Error(`worker exited with ${code}:\n${output}`)));
+      });
+      expect(output).toContain(`"msg":"metrics on http://127.0.0.1:${metricsPort}/metrics"`);
+      const samples = parseMetrics(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text());
+      expect(sampleValue(samples, 'gatehouse_database_up')).toBe(1);
+      expect(sampleValue(samples, 'gatehouse_email_messages', { state: 'logged' })).toBe(3);
+      expect(samples.some((s) => s.name.startsWith('gatehouse_http_'))).toBe(false);
+    } finally {
+      worker.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
     await expect(fetch(`http://127.0.0.1:${metricsPort}/metrics`)).rejects.toThrow();
   });
 
