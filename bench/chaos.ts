@@ -215,6 +215,7 @@ async function main(): Promise<number> {
   );
   console.log(
     `checks: dead links in delivered copies ${t.deadLinks}, "sent" without a copy ${t.sentWithoutCopy}, ` +
+      `two copies not shown on the member ${t.duplicatesUnmentioned}, ` +
       `workers that died by themselves ${pool.crashes.length}, web ${webProblems.length ? 'died' : 'up throughout'}; ` +
       `total ${((Date.now() - began) / 1000).toFixed(0)} s`,
   );
@@ -222,7 +223,13 @@ async function main(): Promise<number> {
     console.log(`  e.g. ${problem}: ${who.join(', ')}`);
   for (const crash of [...pool.crashes, ...webProblems]) console.log(crash);
   const bad =
-    t.duplicatedOther + t.lost + t.unfinished + t.deadLinks + pool.crashes.length + webProblems.length;
+    t.duplicatedOther +
+    t.lost +
+    t.unfinished +
+    t.deadLinks +
+    t.duplicatesUnmentioned +
+    pool.crashes.length +
+    webProblems.length;
   return bad === 0 ? 0 : 1;
 }
 

@@ -24,11 +24,19 @@ export type Tally = {
   deadLinks: number;
   /** Members whose database state says "sent" although the server never took a copy. */
   sentWithoutCopy: number;
+  /** Members with two copies whose record (what the admin sees) does not say a second copy may exist. */
+  duplicatesUnmentioned: number;
   /** A few member addresses per problem, to start an investigation from. */
   examples: Record<string, string[]>;
 };
 
-type MessageRow = { to_address: string; member_id: number; state: string; may_have_arrived: boolean };
+type MessageRow = {
+  to_address: string;
+  member_id: number;
+  state: string;
+  may_have_arrived: boolean;
+  member_detail: string | null;
+};
 type LinkRow = {
   token_hash: string;
   member_id: number;
@@ -41,8 +49,9 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 export async function tally(db: pg.ClientBase, roundId: number, copies: AcceptedCopy[]): Promise<Tally> {
   const { rows: messages } = await db.query<MessageRow>(
-    `select lower(to_address) as to_address, member_id::int as member_id, state, may_have_arrived
-     from email_messages where round_id = $1`,
+    `select lower(e.to_address) as to_address, e.member_id::int as member_id, e.state, e.may_have_arrived,
+            m.delivery_detail as member_detail
+     from email_messages e join members m on m.id = e.member_id where e.round_id = $1`,
     [roundId],
   );
   const hashes = copies.filter((c) => c.token).map((c) => sha256(c.token!));
@@ -69,6 +78,7 @@ export async function tally(db: pg.ClientBase, roundId: number, copies: Accepted
     unfinished: 0,
     deadLinks: 0,
     sentWithoutCopy: 0,
+    duplicatesUnmentioned: 0,
     examples: {},
   };
   const note = (problem: string, who: string) => {
@@ -83,7 +93,10 @@ export async function tally(db: pg.ClientBase, roundId: number, copies: Accepted
       // Explained: every copy but the last was an ambiguous disconnect and the member's record says so.
       const clear = mine.filter((c) => !c.dropped).length;
       if (m.may_have_arrived && clear <= 1) t.duplicatedMarked += 1;
-      else {
+      if (!/may (have|also have) arrived|two copies/.test(m.member_detail ?? '')) {
+        t.duplicatesUnmentioned += 1;
+        note('two copies, not on the member', `${m.to_address} (${m.member_detail})`);
+      } else {
         t.duplicatedOther += 1;
         note('duplicate without an ambiguous disconnect', m.to_address);
       }
