@@ -24,6 +24,8 @@ export type SinkMessage = {
   html: string;
   /** Raw header values by lower-cased name (the last one wins when a header repeats). */
   headers: Record<string, string>;
+  /** performance.now() when the client began the message (DATA), for measuring the sending rate. */
+  receivedAt: number;
 };
 
 export type SmtpSinkOptions = {
@@ -102,6 +104,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
       else answer();
     },
     onData(stream, session, callback) {
+      const receivedAt = performance.now();
       simpleParser(stream)
         .then(async (parsed) => {
           if (options.dataDelayMs) await sleep(options.dataDelayMs);
@@ -113,6 +116,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
             text: parsed.text ?? '',
             html: parsed.html || '',
             headers: headerRecord(parsed.headerLines),
+            receivedAt,
           });
           for (const wake of waiters) wake();
           const dropped = session.envelope.rcptTo.some(

@@ -47,7 +47,10 @@ const logOnlyMailer: Mailer = {
   close: async () => {},
 };
 
-/** The mailer for this configuration: a pooled, rate-limited SMTP client, or the Email Log alone. */
+/**
+ * The mailer for this configuration: a pooled SMTP client, or the Email Log alone. It sends as fast as it
+ * is asked to: SMTP_RATE_LIMIT is the delivery loop's (portal-wide, see domain/email/smtpPace.ts).
+ */
 export function createMailer(config: Config, options: MailerOptions = {}): Mailer {
   if (!config.smtpUrl) return logOnlyMailer;
   const transport = nodemailer.createTransport(

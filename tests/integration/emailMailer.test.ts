@@ -94,15 +94,12 @@ describe('mailer against a real SMTP server', () => {
     }
   });
 
-  it('pools connections and keeps to SMTP_RATE_LIMIT', async () => {
-    mailer = createMailer(configFor({ SMTP_URL: sink.url, SMTP_POOL_SIZE: '2', SMTP_RATE_LIMIT: '10' }));
+  // SMTP_RATE_LIMIT is kept portal-wide by the delivery loop, not the mailer: reliabilitySmtpRate.test.ts.
+  it('pools connections', async () => {
+    mailer = createMailer(configFor({ SMTP_URL: sink.url, SMTP_POOL_SIZE: '2' }));
     const recipients = Array.from({ length: 20 }, (_, i) => `member${i}@example.org`);
-    const started = performance.now();
     const outcomes = await Promise.all(recipients.map((to, i) => mailer!.send(email(to, i))));
-    const elapsed = performance.now() - started;
     expect(outcomes.every((o) => o.status === 'sent')).toBe(true);
-    // 10 per second: the second ten wait for the next one-second window.
-    expect(elapsed).toBeGreaterThanOrEqual(900);
     expect(sink.connections).toBeLessThanOrEqual(2);
     expect([...sink.byRecipient().values()].every((n) => n === 1)).toBe(true);
     expect(sink.byRecipient().size).toBe(20);

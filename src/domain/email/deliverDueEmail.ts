@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../db/connect.ts';
-import type { Mailer } from '../../email/mailer.ts';
+import type { Mailer, SendOutcome } from '../../email/mailer.ts';
 import type { Deps } from '../deps.ts';
-import { claimDueMessages } from './claimDueMessages.ts';
+import { type ClaimedMessage, claimDueMessages } from './claimDueMessages.ts';
 import {
   keepLeaseAlive,
   markHandedOver,
@@ -12,7 +12,8 @@ import {
 } from './deliveryLease.ts';
 import { interruptAbandonedSends } from './interruptAbandonedSends.ts';
 import { finishCompletedRounds, recordOutcomes } from './recordOutcome.ts';
-import { renderMessage } from './renderMessage.ts';
+import { type PreparedEmail, renderMessage } from './renderMessage.ts';
+import { waitForSmtpSlot } from './smtpPace.ts';
 import { storedCopy } from './storedCopy.ts';
 
 const BATCH_SIZE = 50;
@@ -26,6 +27,10 @@ const BATCH_SIZE = 50;
  * and every write is fenced on it (deliveryLease), so a slow mail server cannot make two workers send the
  * same message. When `stopping` is aborted (SIGTERM), the group being handed over is finished and the
  * rest of what this run claimed is released to the queue.
+ *
+ * With SMTP_RATE_LIMIT, each message of a group first waits for its portal-wide slot (smtpPace) and only
+ * then is marked `sending` and handed over, one after another, without waiting for the previous answer:
+ * the pool stays busy, and a crash during a wait leaves nothing undecided that never reached the server.
  */
 export async function deliverDueEmail(
   deps: Deps,
@@ -35,6 +40,8 @@ export async function deliverDueEmail(
   let delivered = 0;
   let failed = 0;
   const stopping = opts.stopping;
+  // Only real deliveries count against the mail provider's limit; 0 = no limit, and no pace to take.
+  const paced = mailer.delivers && deps.config.smtpRateLimit > 0;
   await interruptAbandonedSends(deps);
   const token = newLeaseToken();
   const stopRenewing = keepLeaseAlive(deps, token, opts.onLeaseError ?? (() => {}));
@@ -47,11 +54,11 @@ export async function deliverDueEmail(
         await renewLease(deps, token);
         const slice = batch.slice(start, start + deps.config.smtpPoolSize);
         const rendered = new Map(slice.map((m) => [m, renderMessage(deps, m)]));
-        // A sweep may have taken some of the batch over (this run looked dead): those are not ours to send.
-        const group = await markHandedOver(deps, token, slice);
+        const { group, outcomes } = paced
+          ? await handOverPaced(deps, mailer, token, slice, rendered, stopping)
+          : await handOverAtOnce(deps, mailer, token, slice, rendered);
         if (group.length === 0) continue;
         const prepared = group.map((m) => rendered.get(m)!);
-        const outcomes = await Promise.all(prepared.map((p) => mailer.send(p.email)));
         const states = await recordOutcomes(
           deps,
           group.map((message, i) => ({
@@ -73,6 +80,51 @@ export async function deliverDueEmail(
     stopRenewing();
   }
   return { delivered, failed };
+}
+
+type HandedOver = { group: ClaimedMessage[]; outcomes: SendOutcome[] };
+
+/**
+ * No rate limit: the whole group is marked `sending` in one statement and handed over at once. Only the
+ * messages still claimed under this run's token are sent: a sweep may have taken some over (this run
+ * looked dead).
+ */
+async function handOverAtOnce(
+  deps: Deps,
+  mailer: Mailer,
+  token: string,
+  slice: ClaimedMessage[],
+  rendered: Map<ClaimedMessage, PreparedEmail>,
+): Promise<HandedOver> {
+  const group = await markHandedOver(deps, token, slice);
+  const outcomes = await Promise.all(group.map((m) => mailer.send(rendered.get(m)!.email)));
+  return { group, outcomes };
+}
+
+/**
+ * Rate limited: message by message, wait for the slot, then mark it `sending` and hand it over. The
+ * wait comes before the mark, so however long it is, a crash or a stop during it leaves the message
+ * `claimed` (put back in the queue), never `sending` (given up as interrupted). Answers are awaited
+ * together at the end, so up to a pool's worth of messages are with the server at once.
+ */
+async function handOverPaced(
+  deps: Deps,
+  mailer: Mailer,
+  token: string,
+  slice: ClaimedMessage[],
+  rendered: Map<ClaimedMessage, PreparedEmail>,
+  stopping: AbortSignal | undefined,
+): Promise<HandedOver> {
+  const group: ClaimedMessage[] = [];
+  const sending: Promise<SendOutcome>[] = [];
+  for (const message of slice) {
+    if (!(await waitForSmtpSlot(deps.db, deps.config.smtpRateLimit, stopping))) break;
+    const [mine] = await markHandedOver(deps, token, [message]);
+    if (!mine) continue;
+    group.push(mine);
+    sending.push(mailer.send(rendered.get(mine)!.email));
+  }
+  return { group, outcomes: await Promise.all(sending) };
 }
 
 /** When the soonest retry is due, so a job can wake a worker for it. */
