@@ -44,7 +44,9 @@ export async function buildServer(app: App, options: { metrics?: Metrics } = {})
     // Fastify's own "Server listening at …" (one line per address) would repeat the one start-up line
     // serve.ts logs: the instance's logger lets warnings through only; requests log as configured.
     loggerInstance: app.logger.child({}, { level: quieterLevel(app.logger) }) as FastifyBaseLogger,
-    childLoggerFactory: (_instanceLogger, bindings, options) => app.logger.child(bindings, options),
+    // Children of the instance's logger, so they keep Fastify's serializers (`res` as its status code only).
+    childLoggerFactory: (instanceLogger, bindings, options) =>
+      instanceLogger.child(bindings, { level: app.logger.level, ...options }),
     genReqId: () => randomUUID(),
     trustProxy: config.trustProxy,
     // Forms are small; only the roster upload is larger, and it streams to disk (see the import scope).
