@@ -93,12 +93,13 @@ export async function tally(db: pg.ClientBase, roundId: number, copies: Accepted
       // Explained: every copy but the last was an ambiguous disconnect and the member's record says so.
       const clear = mine.filter((c) => !c.dropped).length;
       if (m.may_have_arrived && clear <= 1) t.duplicatedMarked += 1;
+      else {
+        t.duplicatedOther += 1;
+        note('duplicate without an ambiguous disconnect', m.to_address);
+      }
       if (!/may (have|also have) arrived|two copies/.test(m.member_detail ?? '')) {
         t.duplicatesUnmentioned += 1;
         note('two copies, not on the member', `${m.to_address} (${m.member_detail})`);
-      } else {
-        t.duplicatedOther += 1;
-        note('duplicate without an ambiguous disconnect', m.to_address);
       }
     }
     for (const c of mine) {
