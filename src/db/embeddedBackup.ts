@@ -1,4 +1,4 @@
-import fs from 'node:fs/promises';
+import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
@@ -28,32 +28,36 @@ const entryPath = (name: string) => name.replace(/^\/+/, '');
 
 export class NotABackup extends Error {}
 
-/** Every directory and regular file under `dataDir`, as tar entries (sockets and links are not data). */
-async function readDataDir(dataDir: string): Promise<TarInput[]> {
+/**
+ * Every directory and regular file under `dataDir`, as tar entries (sockets and links are not data).
+ * Read synchronously, on purpose: the database waits for the copy anyway, and one uninterrupted read
+ * takes a fraction of the time thousands of awaited reads take on a busy server.
+ */
+function readDataDir(dataDir: string): TarInput[] {
   const entries: TarInput[] = [];
-  const walk = async (relative: string) => {
-    for (const found of await fs.readdir(path.join(dataDir, relative), { withFileTypes: true })) {
+  const walk = (relative: string) => {
+    for (const found of fs.readdirSync(path.join(dataDir, relative), { withFileTypes: true })) {
       if (!relative && PROCESS_FILES.has(found.name)) continue;
+      if (!found.isDirectory() && !found.isFile()) continue;
       const name = relative ? `${relative}/${found.name}` : found.name;
       const full = path.join(dataDir, name);
-      if (!found.isDirectory() && !found.isFile()) continue;
-      const { mode, mtimeMs } = await fs.stat(full);
+      const { mode, mtimeMs } = fs.statSync(full);
       if (found.isDirectory()) {
         entries.push({ name, mode, mtimeMs, directory: true });
-        await walk(name);
+        walk(name);
       } else {
-        entries.push({ name, mode, mtimeMs, data: await fs.readFile(full) });
+        entries.push({ name, mode, mtimeMs, data: fs.readFileSync(full) });
       }
     }
   };
-  await walk('');
+  walk('');
   return entries;
 }
 
 /** The compressed backup of the embedded database open in `dataDir`. */
 export async function embeddedBackup(database: Database, dataDir: string): Promise<Uint8Array> {
   if (!database.betweenTransactions) throw new Error('backups are for the embedded database (PGlite) only');
-  const entries = await database.betweenTransactions(() => readDataDir(dataDir));
+  const entries = await database.betweenTransactions(async () => readDataDir(dataDir));
   // Packed and compressed after the mutex is released: requests go on being answered meanwhile.
   return gzip(tarArchive(entries), { level: 6 });
 }
