@@ -53,7 +53,7 @@ describe('log output (issue 10, item 12)', () => {
   it('is one readable line per event in a terminal, redacted like the JSON', () => {
     const out = captured(true);
     const logger = createLogger('info', terminalDestination(out));
-    logger.info('listening on http://127.0.0.1:3000 (open http://localhost:3000)');
+    logger.info({ openAt: 'http://localhost:3000' }, 'listening on http://127.0.0.1:3000');
     logger.info(
       { req: { id: 'r1', method: 'GET', url: '/invite/s3cr3t?x=1', ip: '127.0.0.1' } },
       'incoming request',
@@ -68,7 +68,9 @@ describe('log output (issue 10, item 12)', () => {
       expect(event).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] (INFO|WARN): /);
       expect(event).not.toMatch(/"level":|"pid":|"hostname":/);
     }
-    expect(out.written[0]).toContain('listening on http://127.0.0.1:3000');
+    expect(out.written[0]).toMatch(
+      /INFO: listening on http:\/\/127\.0\.0\.1:3000 — open http:\/\/localhost:3000\n$/,
+    );
     expect(out.written[1]).toContain('/invite/[redacted]?[…]');
     expect(out.written.join('')).not.toContain('s3cr3t');
   });

@@ -66,7 +66,9 @@ export function terminalDestination(
   const prettify = prettyFactory({
     singleLine: true,
     translateTime: 'SYS:HH:MM:ss.l',
-    ignore: 'pid,hostname',
+    ignore: 'pid,hostname,openAt',
+    // The start-up line's `openAt` (see serve.ts) reads as part of the sentence.
+    messageFormat: '{msg}{if openAt} — open {openAt}{end}',
     colorize: out === process.stdout && process.env.NO_COLOR === undefined,
   });
   return { write: (line: string) => void out.write(prettify(line)) };

@@ -33,10 +33,11 @@ export async function serve(config: Config, parts: { web: boolean; worker: boole
     const setupToken = await issueSetupToken(app.deps);
     // Printed, not logged: the one-time link is for the operator's eyes, not for log storage.
     if (setupToken) console.log(setupBlock(`${config.publicUrl}/setup?token=${setupToken}`));
-    // Logged last, so whoever waits for this line has seen everything start-up prints. The bound address
-    // comes first (the contract's `listening on <url>`); the address people should open, when different.
-    const openAt = config.publicUrl === address ? '' : ` (open ${config.publicUrl})`;
-    app.logger.info(`listening on ${address}${openAt}`);
+    // Logged last, so whoever waits for this line has seen everything start-up prints. The message is the
+    // contract's `listening on <url>` (the bound address); where people should open the portal, when that
+    // differs (PUBLIC_URL, localhost), rides along and the terminal shows it on the same line.
+    const openAt = config.publicUrl === address ? {} : { openAt: config.publicUrl };
+    app.logger.info(openAt, `listening on ${address}`);
   }
   let stopping = false;
   const stop = async (signal: string) => {

@@ -55,7 +55,8 @@ describe('start-up output', { timeout: 90_000 }, () => {
   });
 
   it('in a terminal: one readable line per event and the setup link framed', async () => {
-    const { child, output } = await serveInTerminal(db.env);
+    // Behind a PUBLIC_URL the bound address is not where people go: the line names both.
+    const { child, output } = await serveInTerminal({ ...db.env, PUBLIC_URL: 'http://portal.test' });
     try {
       // The terminal turns \n into \r\n.
       const lines = output().replace(/\r/g, '').split('\n');
@@ -63,7 +64,9 @@ describe('start-up output', { timeout: 90_000 }, () => {
       const logLines = lines.filter((line) => /^\[\d\d:\d\d:\d\d\.\d{3}\] [A-Z]+: /.test(line));
       const listening = lines.filter((line) => /listening/i.test(line));
       expect(listening).toHaveLength(1);
-      expect(listening[0]).toMatch(/INFO: listening on http:\/\/127\.0\.0\.1:\d+$/);
+      expect(listening[0]).toMatch(
+        /INFO: listening on http:\/\/127\.0\.0\.1:\d+ — open http:\/\/portal\.test$/,
+      );
       expect(lines.some((line) => line.startsWith('{'))).toBe(false);
       // Nothing else but the setup block and the log lines (and the blank ends of lines).
       const setupBlock = setupBlockOf(lines);
