@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { type DbOrTx, queryRows } from '../../db/connect.ts';
 
 /**
- * SMTP_RATE_LIMIT for the whole portal (decision 0016). Mail providers count messages per account, not
+ * SMTP_RATE_LIMIT for the whole portal (decision 0017). Mail providers count messages per account, not
  * per connection or per process, so the pace lives in the database: one row (`smtp_pace`) holds the
  * moment the next message may start, and every sender, in any worker process, takes its slot from it.
  */
