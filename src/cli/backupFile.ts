@@ -34,6 +34,12 @@ export async function backUpTo(
     io.print('error: this process uses PostgreSQL: back it up with pg_dump or pg_basebackup.');
     return 2;
   }
+  const inside = path.relative(dataDir, file);
+  if (!inside.startsWith('..') && !path.isAbsolute(inside)) {
+    // It would be copied into the next backup, and a restore leaves it inside the restored database.
+    io.print(`error: ${file} is inside DATA_DIR (${dataDir}). Write the backup somewhere else.`);
+    return 2;
+  }
   if (!force && fs.existsSync(file)) {
     io.print(`error: ${file} already exists. Choose another name, or add --force to replace it.`);
     return 2;
@@ -51,9 +57,11 @@ export async function backUpTo(
   }
   try {
     const started = Date.now();
+    let pausedMs = 0;
     try {
-      const bytes = await embeddedBackup(database, dataDir);
-      fs.writeFileSync(fd, bytes);
+      const backup = await embeddedBackup(database, dataDir);
+      pausedMs = backup.pausedMs;
+      fs.writeFileSync(fd, backup.bytes);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
@@ -67,13 +75,14 @@ export async function backUpTo(
     syncDirectory(path.dirname(file));
     const size = formatSize(fs.statSync(file).size);
     io.print(
-      `Backed up the embedded database to ${file} (${size}, ${((Date.now() - started) / 1000).toFixed(1)} s).`,
+      `Backed up the embedded database to ${file} (${size} in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
+        `the database paused ${Math.round(pausedMs)} ms for the copy).`,
     );
     io.print(
       'It holds password hashes and personal data: keep it private (it is readable by its owner only).',
     );
     io.print(
-      `To restore it: stop Gatehouse, then run "gatehouse restore ${file}" with DATA_DIR set to an empty or new directory.`,
+      `To restore it: run "gatehouse restore ${file}" with DATA_DIR set to an empty or new directory, then start Gatehouse on that directory.`,
     );
     return 0;
   } finally {

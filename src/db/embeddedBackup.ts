@@ -54,12 +54,23 @@ function readDataDir(dataDir: string): TarInput[] {
   return entries;
 }
 
-/** The compressed backup of the embedded database open in `dataDir`. */
-export async function embeddedBackup(database: Database, dataDir: string): Promise<Uint8Array> {
+/**
+ * The compressed backup of the embedded database open in `dataDir`, and how long the database waited
+ * for the copy (statements queue meanwhile; packing and compressing come after).
+ */
+export async function embeddedBackup(
+  database: Database,
+  dataDir: string,
+): Promise<{ bytes: Uint8Array; pausedMs: number }> {
   if (!database.betweenTransactions) throw new Error('backups are for the embedded database (PGlite) only');
-  const entries = await database.betweenTransactions(async () => readDataDir(dataDir));
-  // Packed and compressed after the mutex is released: requests go on being answered meanwhile.
-  return gzip(tarArchive(entries), { level: 6 });
+  let pausedMs = 0;
+  const entries = await database.betweenTransactions(async () => {
+    const started = performance.now();
+    const read = readDataDir(dataDir);
+    pausedMs = performance.now() - started;
+    return read;
+  });
+  return { bytes: await gzip(tarArchive(entries), { level: 6 }), pausedMs };
 }
 
 /**

@@ -110,6 +110,11 @@ describe.skipIf(onPostgres)(`backup and restore (${SKIP_REASON})`, { timeout: 30
       expect((await runCli(adminArgs('latecomer'), env)).code).toBe(0);
       expect((await runCli(['members', 'import', csvFile('later.csv', roster(4, 4))], env)).code).toBe(0);
 
+      const inside = await runCli(['backup', path.join(DATA_DIR, 'b.tar.gz')], env);
+      expect(inside.stdout).toContain('is inside DATA_DIR');
+      expect(inside.code).toBe(2);
+      expect(fs.existsSync(path.join(DATA_DIR, 'b.tar.gz'))).toBe(false);
+
       const again = await runCli(['backup', backupFile], env);
       expect(again.stdout).toContain(`${backupFile} already exists. Choose another name, or add --force`);
       expect(again.code).toBe(2);
