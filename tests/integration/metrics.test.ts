@@ -182,6 +182,32 @@ describe('metrics on METRICS_PORT', { timeout: 120_000 }, () => {
     await expect(fetch(`http://127.0.0.1:${metricsPort}/metrics`)).rejects.toThrow();
   });
 
+  it('reads the database once per few seconds however fast scrapers come', async () => {
+    const database = db.env.DATABASE_URL
+      ? openPostgres(db.env.DATABASE_URL, 2)
+      : await openPglite(db.env.DATA_DIR);
+    try {
+      let statements = 0;
+      const counted: Database = {
+        ...database,
+        executeSql: (text, values) => {
+          statements++;
+          return database.executeSql(text, values);
+        },
+      };
+      const metrics = createMetrics();
+      registerDatabaseGauges(metrics, counted);
+      const first = parseMetrics(await metrics.registry.metrics());
+      expect(sampleValue(first, 'gatehouse_email_messages', { state: 'logged' })).toBe(3);
+      const perRead = statements;
+      expect(perRead).toBeGreaterThan(0);
+      await Promise.all([1, 2, 3, 4, 5].map(() => metrics.registry.metrics()));
+      expect(statements).toBe(perRead);
+    } finally {
+      await database.close();
+    }
+  });
+
   it('still answers with the process metrics when the database does not', async () => {
     const gone: Database = process.env.TEST_DATABASE_URL
       ? openPostgres('postgres://postgres@127.0.0.1:1/nowhere', 1)
