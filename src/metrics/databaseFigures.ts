@@ -7,7 +7,7 @@ export type DatabaseFigures = {
   messagesByState: Map<string, number>;
   /** pg-boss jobs by queue name, then state (created, retry, active, completed, cancelled, failed). */
   jobsByQueueAndState: { queue: string; state: string; count: number }[];
-  /** Throttle keys (a login, an address, a member…) over their limit right now, by rule. */
+  /** Throttle keys (a login, an address, a member…) at their limit now: their next attempt is refused. */
   blockedKeysByRule: Map<string, number>;
 };
 

@@ -48,7 +48,7 @@ export function registerDatabaseGauges(metrics: Metrics, database: Database): vo
   });
   new Gauge({
     name: 'gatehouse_throttle_keys_blocked',
-    help: 'Throttle keys (a login, an address, a member…) over their limit right now, by rule',
+    help: 'Throttle keys (a login, an address, a member…) at their limit now (the next attempt is refused), by rule',
     labelNames: ['rule'],
     registers,
     async collect() {
