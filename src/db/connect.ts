@@ -49,6 +49,10 @@ export function openPostgres(url: string, poolSize = 10): Database {
   // An idle connection dropped by the server (a restart, a failover) is reported here; the pool discards
   // it and connects afresh on next use. Unhandled, the event would bring the whole process down.
   pool.on('error', () => {});
+  // A connection the server drops while it is checked out (a transaction, the advisory-lock connection)
+  // emits 'error' on its client, where the pool does not listen. The query in progress is rejected all
+  // the same, and the pool discards the client on release; without a listener the process would die.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = withConcurrencyConflicts(drizzleNodePg(pool, { schema }) as unknown as Db);
   // A session lock on a connection of its own; the work itself runs on other pool connections.
   const exclusively = async <T>(lockId: number, work: () => Promise<T>): Promise<T> => {
