@@ -222,6 +222,8 @@ async function main(): Promise<number> {
   for (const [problem, who] of Object.entries(t.examples))
     console.log(`  e.g. ${problem}: ${who.join(', ')}`);
   for (const crash of [...pool.crashes, ...webProblems]) console.log(crash);
+  for (const failure of pool.startFailures)
+    console.log(`a worker start failed other than with exit 2:\n${failure}`);
   const bad =
     t.duplicatedOther +
     t.lost +

@@ -77,6 +77,7 @@ export function workerPool(size: number, env: NodeJS.ProcessEnv, log: (line: str
   const workers = new Set<PortalProcess>();
   const meant = new Set<PortalProcess>();
   const crashes: string[] = [];
+  const startFailures: string[] = []; // starts that failed other than with exit 2 (shown, not fatal)
   let serial = 0;
   let closing = false;
 
@@ -99,7 +100,10 @@ export function workerPool(size: number, env: NodeJS.ProcessEnv, log: (line: str
       try {
         return await startOne();
       } catch (err) {
-        log(`worker start failed (try ${tries + 1}), again in 2 s: ${String(err).split('\n')[0]}`);
+        const text = String(err);
+        log(`worker start failed (try ${tries + 1}), again in 2 s: ${text.split('\n')[0]}`);
+        // Exit 2 is the documented "cannot reach the database at start-up"; anything else is worth reading.
+        if (!text.includes('(exit 2)')) startFailures.push(text.slice(-2000));
         await new Promise((resolve) => setTimeout(resolve, 2000));
       }
     }
@@ -110,6 +114,7 @@ export function workerPool(size: number, env: NodeJS.ProcessEnv, log: (line: str
   };
   return {
     crashes,
+    startFailures,
     async start() {
       await Promise.all(Array.from({ length: size }, () => startOne()));
     },
