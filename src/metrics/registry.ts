@@ -5,6 +5,7 @@ export type Metrics = {
   registry: Registry;
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   httpThrottled: Counter<'route'>;
+  throttleRefusals: Counter<'rule'>;
 };
 
 // From a fast page (a few ms) to a slow upload or report (tens of seconds).
@@ -30,6 +31,12 @@ export function createMetrics(): Metrics {
       name: 'gatehouse_http_throttled_total',
       help: 'Requests refused with 429 (a throttle or the public-form flood limit), by route pattern',
       labelNames: ['route'],
+      registers: [registry],
+    }),
+    throttleRefusals: new Counter({
+      name: 'gatehouse_throttled_attempts_total',
+      help: 'Attempts a throttle refused in this process, by rule (including the silent ones that answer 200)',
+      labelNames: ['rule'],
       registers: [registry],
     }),
   };

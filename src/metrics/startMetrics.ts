@@ -1,4 +1,5 @@
 import type { App } from '../app.ts';
+import { onThrottleRefusal } from '../domain/auth/throttle.ts';
 import { registerDatabaseGauges } from './databaseGauges.ts';
 import { type MetricsServer, serveMetrics } from './metricsServer.ts';
 import { createMetrics, type Metrics } from './registry.ts';
@@ -10,7 +11,15 @@ export async function startMetrics(
 ): Promise<{ metrics: Metrics; server: MetricsServer }> {
   const metrics = createMetrics();
   registerDatabaseGauges(metrics, app.database);
-  const server = await serveMetrics(metrics.registry, port);
-  app.logger.info(`metrics on ${server.url}`);
+  const stopCounting = onThrottleRefusal((rule) => metrics.throttleRefusals.inc({ rule }));
+  const listener = await serveMetrics(metrics.registry, port);
+  app.logger.info(`metrics on ${listener.url}`);
+  const server: MetricsServer = {
+    url: listener.url,
+    close: async () => {
+      stopCounting();
+      await listener.close();
+    },
+  };
   return { metrics, server };
 }

@@ -130,6 +130,9 @@ describe('metrics on METRICS_PORT', { timeout: 120_000 }, () => {
         sampleValue(samples, count, { method: 'GET', route: 'unmatched', status: String(stray) }),
       ).toBeGreaterThan(0);
       expect(sampleValue(samples, 'gatehouse_http_throttled_total', { route: '/login' })).toBe(1);
+      // Counted where the throttle refuses, by rule name only (never the login or address in its key).
+      expect(sampleValue(samples, 'gatehouse_throttled_attempts_total', { rule: 'login-pair' })).toBe(1);
+      expect(text).not.toMatch(/gatehouse_throttled_attempts_total\{rule="[^"]*:/);
       expect(sampleValue(samples, 'gatehouse_throttle_keys_blocked', { rule: 'login-pair' })).toBe(1);
       expect(sampleValue(samples, 'gatehouse_throttle_keys_blocked', { rule: 'login' })).toBe(0);
       expect(sampleValue(samples, 'gatehouse_database_up')).toBe(1);

@@ -112,8 +112,8 @@ describe('a database that cannot be reached', () => {
       expect(isDatabaseUnreachable(await running)).toBe(true);
       // The pool dropped the broken connection and serves the next query on a fresh one.
       await new Promise((resolve) => setTimeout(resolve, 100));
-      const [row] = (await database.db.execute(sql`select 1 as one`)).rows as { one: number }[];
-      expect(row?.one).toBe(1);
+      const { rows } = await database.executeSql('select 1 as one', []);
+      expect(rows).toEqual([{ one: 1 }]);
     },
   );
 

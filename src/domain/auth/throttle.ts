@@ -25,9 +25,25 @@ export type Reservation = { rules: ThrottleRule[]; windows: Map<string, Date> };
 export type Reserved = { reserved: Reservation; waitMs: 0 } | { reserved: null; waitMs: number };
 
 class OverLimit extends Error {
-  constructor(readonly waitMs: number) {
+  constructor(
+    readonly waitMs: number,
+    readonly over: ThrottleRule[],
+  ) {
     super('over the throttle limit');
   }
+}
+
+/** A rule's name: its key's prefix (`login-pair`, `forgot-ip`…), never the login or address after it. */
+export const ruleName = (rule: Pick<ThrottleRule, 'key'>) => rule.key.split(':', 1)[0]!;
+
+// Who is told of each refused attempt (the metrics of this process). A listener set rather than a
+// dependency passed down: the throttle is called from a dozen use-cases that take only a database.
+const refusalListeners = new Set<(rule: string) => void>();
+
+/** Calls `listener` with the rule's name for every attempt a rule refuses; returns the unsubscribe. */
+export function onThrottleRefusal(listener: (rule: string) => void): () => void {
+  refusalListeners.add(listener);
+  return () => refusalListeners.delete(listener);
 }
 
 /**
@@ -44,6 +60,7 @@ export async function reserveAttempt(db: DbOrTx, rules: ThrottleRule[], now: Dat
     const windows = await (db as Db).transaction(async (tx) => {
       const landed = new Map<string, Date>();
       let waitMs = 0;
+      const over: ThrottleRule[] = [];
       for (const rule of sorted) {
         const windowOpen = new Date(now.getTime() - rule.windowMs);
         const [row] = await queryRows<{ failures: number; windowStart: Date | string }>(
@@ -57,15 +74,19 @@ export async function reserveAttempt(db: DbOrTx, rules: ThrottleRule[], now: Dat
         const windowStart = new Date(row!.windowStart);
         if (row!.failures > rule.limit) {
           waitMs = Math.max(waitMs, windowStart.getTime() + rule.windowMs - now.getTime(), 1);
+          over.push(rule);
         }
         landed.set(rule.key, windowStart);
       }
-      if (waitMs > 0) throw new OverLimit(waitMs);
+      if (waitMs > 0) throw new OverLimit(waitMs, over);
       return landed;
     });
     return { reserved: { rules, windows }, waitMs: 0 };
   } catch (e) {
-    if (e instanceof OverLimit) return { reserved: null, waitMs: e.waitMs };
+    if (e instanceof OverLimit) {
+      for (const rule of e.over) for (const listener of refusalListeners) listener(ruleName(rule));
+      return { reserved: null, waitMs: e.waitMs };
+    }
     throw e;
   }
 }
