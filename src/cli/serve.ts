@@ -10,7 +10,7 @@ import { surviveDatabaseOutages } from './processErrors.ts';
 /** `gatehouse serve` / `gatehouse worker`: runs until SIGINT/SIGTERM, then shuts down cleanly. */
 export async function serve(config: Config, parts: { web: boolean; worker: boolean }): Promise<void> {
   const app = await createApp(config);
-  surviveDatabaseOutages(app.logger);
+  const unhandled = surviveDatabaseOutages(app.logger);
   const closers: (() => Promise<void> | void)[] = [];
   // Each process gets its own port (a web and a worker process on one host cannot share one).
   const observed = config.metricsPort === undefined ? undefined : await startMetrics(app, config.metricsPort);
@@ -43,6 +43,7 @@ export async function serve(config: Config, parts: { web: boolean; worker: boole
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    unhandled.shuttingDown();
     app.logger.info(`${signal} received, shutting down`);
     for (const close of closers) await close();
     await app.close();

@@ -35,40 +35,53 @@ export async function startWorker(app: App): Promise<{ stop(): Promise<void> }> 
 
   // On stop, each run finishes the group it is handing over and releases the rest of its batch.
   const stopping = new AbortController();
+  // Every handler run in progress, so that stop() waits for all of them before the database closes: a
+  // handler still running then would fail on the closed pool (and so would pg-boss settling its job).
   const running = new Set<Promise<unknown>>();
+  const tracked =
+    <A extends unknown[]>(handler: (...args: A) => Promise<unknown>) =>
+    async (...args: A) => {
+      const run = handler(...args);
+      running.add(run);
+      try {
+        await run;
+      } finally {
+        running.delete(run);
+      }
+    };
   const deliver = async () => {
-    const run = deliverDueEmail(deps, mailer, {
+    const result = await deliverDueEmail(deps, mailer, {
       stopping: stopping.signal,
       onLeaseError: (err) => logger.warn({ err }, 'could not renew the email delivery lease'),
     });
-    running.add(run);
-    try {
-      const result = await run;
-      if (result.delivered + result.failed > 0) logger.info(result, 'email delivered');
-    } finally {
-      running.delete(run);
-    }
+    if (result.delivered + result.failed > 0) logger.info(result, 'email delivered');
   };
   for (let lane = 0; lane < LANES_PER_PROCESS; lane++) {
-    await boss.work(EMAIL_DUE, { pollingIntervalSeconds: 1 }, deliver);
+    await boss.work(EMAIL_DUE, { pollingIntervalSeconds: 1 }, tracked(deliver));
   }
   await boss.schedule(EMAIL_SWEEP, '* * * * *');
-  await boss.work(EMAIL_SWEEP, async () => {
-    await interruptAbandonedSends(deps);
-    await deliver();
-  });
+  await boss.work(
+    EMAIL_SWEEP,
+    tracked(async () => {
+      await interruptAbandonedSends(deps);
+      await deliver();
+    }),
+  );
   await boss.work<SelfServiceRequest>(
     SELF_SERVICE_REQUEST,
     { pollingIntervalSeconds: 1, batchSize: 20 },
-    (jobs) => runSelfServiceJobs(deps, boss, jobs),
+    tracked((jobs) => runSelfServiceJobs(deps, boss, jobs)),
   );
   // Every worker process schedules the check; pg-boss keeps one schedule per name, and the domain's
   // round lock makes a second check at the same time a no-op anyway.
   await boss.schedule(REMINDER_CHECK, REMINDER_CHECK_CRON);
-  await boss.work(REMINDER_CHECK, async () => {
-    const result = await runDueReminderRound(deps);
-    if (result.started) logger.info(result, 'reminder round started');
-  });
+  await boss.work(
+    REMINDER_CHECK,
+    tracked(async () => {
+      const result = await runDueReminderRound(deps);
+      if (result.started) logger.info(result, 'reminder round started');
+    }),
+  );
   await deps.jobs.emailDue(); // pick up whatever was queued while no worker ran
 
   const housekeeping = async () => {
@@ -85,8 +98,8 @@ export async function startWorker(app: App): Promise<{ stop(): Promise<void> }> 
       logger.error({ err }, 'housekeeping failed');
     }
   };
-  void housekeeping();
-  const timer = setInterval(housekeeping, HOUSEKEEPING_INTERVAL_MS);
+  void tracked(housekeeping)();
+  const timer = setInterval(tracked(housekeeping), HOUSEKEEPING_INTERVAL_MS);
   timer.unref();
   return {
     async stop() {
@@ -95,6 +108,8 @@ export async function startWorker(app: App): Promise<{ stop(): Promise<void> }> 
       // Before pg-boss and the database go: a run cut off mid-group would leave its messages interrupted.
       await Promise.allSettled(running);
       await app.jobs.stop();
+      // pg-boss's stop gives up waiting after its timeout, and a job fetched meanwhile may still run.
+      await Promise.allSettled(running);
       await mailer.close();
     },
   };
