@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config.ts';
-import { NotABackup, readEmbeddedBackup } from '../db/embeddedBackup.ts';
+import { NotABackup, readEmbeddedBackup } from '../db/embeddedRestore.ts';
 import { refuseOnPostgres } from './backup.ts';
 import { restoreInto } from './restoreInto.ts';
 

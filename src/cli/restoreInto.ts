@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Database, openPglite } from '../db/connect.ts';
-import { NotABackup } from '../db/embeddedBackup.ts';
+import { type CheckedBackup, NotABackup, writeEmbeddedBackup } from '../db/embeddedRestore.ts';
 import { makeDataDirPrivate } from '../db/privateDataDir.ts';
 import { AppError } from '../errors.ts';
 
@@ -34,23 +34,24 @@ async function pendingMigrations(database: Database): Promise<number> {
   return known.filter((when) => when > last).length;
 }
 
-/** Files of the process that made the backup; an old or hand-made tarball may still carry them. */
-const PROCESS_FILES = ['gatehouse.lock', 'gatehouse.sock'];
-
 /**
- * Loads a checked backup into a new directory beside `dataDir`, opens it, brings it to this version's
+ * Writes a checked backup into a new directory beside `dataDir`, opens it, brings it to this version's
  * schema, and only then gives it the name `dataDir` (one rename: `dataDir` is either untouched or whole).
  * Resolves to the number of migrations applied. On any failure the new directory is removed again.
  */
-export async function restoreInto(dataDir: string, backup: Blob): Promise<{ migrationsApplied: number }> {
+export async function restoreInto(
+  dataDir: string,
+  backup: CheckedBackup,
+): Promise<{ migrationsApplied: number }> {
   process.umask(0o077); // owner-only from the first file on, like a fresh DATA_DIR
   const parent = path.dirname(dataDir);
   fs.mkdirSync(parent, { recursive: true });
   const temp = fs.mkdtempSync(path.join(parent, `.${path.basename(dataDir)}.restoring-`));
   try {
+    writeEmbeddedBackup(backup, temp);
     let database: Database;
     try {
-      database = await openPglite(temp, { loadDataDir: backup });
+      database = await openPglite(temp);
     } catch (e) {
       throw new NotABackup(`the database in it does not open (${(e as Error).message})`);
     }
@@ -61,7 +62,7 @@ export async function restoreInto(dataDir: string, backup: Blob): Promise<{ migr
     } finally {
       await database.close();
     }
-    for (const file of PROCESS_FILES) fs.rmSync(path.join(temp, file), { recursive: true, force: true });
+    fs.rmSync(path.join(temp, 'gatehouse.lock'), { force: true }); // left by our own open just now
     makeDataDirPrivate(temp);
     try {
       // rename(2) replaces an empty directory and refuses a non-empty one: a server that started on the

@@ -82,18 +82,11 @@ export function openPostgres(url: string, poolSize = 10): Database {
   };
 }
 
-/**
- * Opens PGlite in `dataDir`, or in memory when `dataDir` is undefined (tests). `loadDataDir` fills a new,
- * empty directory from a snapshot first (a restore).
- */
-export async function openPglite(
-  dataDir: string | undefined,
-  options: { loadDataDir?: Blob } = {},
-): Promise<Database> {
+/** Opens PGlite in `dataDir`, or in memory when `dataDir` is undefined (tests). */
+export async function openPglite(dataDir: string | undefined): Promise<Database> {
   // On disk, through a file system that keeps every file owner-only (see ownerOnlyNodeFs.ts).
   const client = await PGlite.create({
     ...(dataDir ? { fs: new OwnerOnlyNodeFS(dataDir) } : {}),
-    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     extensions: { pg_trgm },
   });
   const db = drizzlePglite(client, { schema }) as unknown as Db;

@@ -3,11 +3,11 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { Database } from './connect.ts';
-import { NotATarball, type TarInput, tarArchive, tarEntries } from './tarFormat.ts';
+import { type TarInput, tarArchive } from './tarFormat.ts';
 
 /**
  * A backup of the embedded database is its data directory as a gzip-compressed tarball — a format PGlite
- * loads (`loadDataDir`) and `tar tzf` lists.
+ * loads (`loadDataDir`) and `tar tzf` lists; embeddedRestore.ts reads it back.
  *
  * Consistency: PGlite runs one statement at a time, and a transaction holds its transaction mutex from
  * BEGIN to COMMIT. The files are read while holding that mutex, after a checkpoint
@@ -18,15 +18,9 @@ import { NotATarball, type TarInput, tarArchive, tarEntries } from './tarFormat.
  */
 
 /** Files of the process that has the directory open, not of the database: a restore must not inherit them. */
-const PROCESS_FILES = new Set(['gatehouse.lock', 'gatehouse.sock']);
-/** Present in every PostgreSQL data directory: without them a tarball is not one. */
-const REQUIRED_FILES = ['PG_VERSION', 'global/pg_control'];
+export const PROCESS_FILES = new Set(['gatehouse.lock', 'gatehouse.sock']);
 
 const gzip = promisify(zlib.gzip);
-const gunzip = promisify(zlib.gunzip);
-const entryPath = (name: string) => name.replace(/^\/+/, '');
-
-export class NotABackup extends Error {}
 
 /**
  * Every directory and regular file under `dataDir`, as tar entries (sockets and links are not data).
@@ -71,32 +65,4 @@ export async function embeddedBackup(
     return read;
   });
   return { bytes: await gzip(tarArchive(entries), { level: 6 }), pausedMs };
-}
-
-/**
- * Checks that `bytes` are a whole backup of a PostgreSQL data directory and returns the tarball for
- * PGlite's `loadDataDir`. Nothing is written; throws NotABackup with the reason.
- */
-export async function readEmbeddedBackup(bytes: Uint8Array): Promise<Blob> {
-  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) {
-    throw new NotABackup('it is not gzip-compressed (a Gatehouse backup is a .tar.gz)');
-  }
-  let tar: Uint8Array;
-  try {
-    tar = await gunzip(bytes);
-  } catch (e) {
-    throw new NotABackup(`it is damaged or cut short (${(e as Error).message})`);
-  }
-  let names: Set<string>;
-  try {
-    names = new Set(tarEntries(tar).map((e) => entryPath(e.name)));
-  } catch (e) {
-    if (e instanceof NotATarball) throw new NotABackup(`it is not a whole tar archive (${e.message})`);
-    throw e;
-  }
-  const missing = REQUIRED_FILES.filter((f) => !names.has(f));
-  if (missing.length > 0) {
-    throw new NotABackup(`it holds no database directory (${missing.join(', ')} missing)`);
-  }
-  return new Blob([tar as Uint8Array<ArrayBuffer>], { type: 'application/x-tar' });
 }

@@ -1,15 +1,16 @@
 /**
- * Just enough of the ustar format (POSIX tar) for backups of the embedded database, which PGlite loads
- * (`loadDataDir`) and `tar` lists: a 512-byte header per entry, its data padded to 512 bytes, two zero
- * blocks at the end. Written from the data directory; read to check a file before a restore writes anything.
+ * Just enough of the ustar format (POSIX tar) for backups of the embedded database, which `tar` (and
+ * PGlite's `loadDataDir`) can read too: a 512-byte header per entry, its data padded to 512 bytes, two
+ * zero blocks at the end. Written from the data directory; read to check a file before a restore writes.
  */
 const BLOCK = 512;
 
 export type TarEntry = {
   name: string;
-  /** Offset of the entry's header; `end` is the offset just past its padded data. */
-  start: number;
-  end: number;
+  /** '0' (or NUL) a regular file, '5' a directory; anything else is not in a database directory. */
+  type: string;
+  /** The entry's contents: a view into the tarball, not a copy. */
+  data: Uint8Array;
 };
 
 export class NotATarball extends Error {}
@@ -46,7 +47,8 @@ export function tarEntries(tar: Uint8Array): TarEntry[] {
     const name = prefix ? `${prefix}/${text(header, 0, 100)}` : text(header, 0, 100);
     const end = offset + BLOCK + Math.ceil(size / BLOCK) * BLOCK;
     if (end > tar.length) throw new NotATarball(`the file ends inside ${name}`);
-    entries.push({ name, start: offset, end });
+    const type = String.fromCharCode(header[156]!);
+    entries.push({ name, type, data: tar.subarray(offset + BLOCK, offset + BLOCK + size) });
     offset = end;
   }
   throw new NotATarball('the file ends without the end-of-archive marker');

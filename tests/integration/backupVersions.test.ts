@@ -8,7 +8,8 @@ import { migrate } from 'drizzle-orm/pglite/migrator';
 import { describe, expect, it } from 'vitest';
 import { restoreInto } from '../../src/cli/restoreInto.ts';
 import { openPglite } from '../../src/db/connect.ts';
-import { embeddedBackup, readEmbeddedBackup } from '../../src/db/embeddedBackup.ts';
+import { embeddedBackup } from '../../src/db/embeddedBackup.ts';
+import { readEmbeddedBackup } from '../../src/db/embeddedRestore.ts';
 import { tempDataDir } from '../cliProcess.ts';
 
 // Embedded database only (PostgreSQL is backed up with pg_dump): skipped on the PostgreSQL run.
