@@ -127,6 +127,26 @@ describe('Send All', () => {
     expect((await roundProgress(app.deps, roundId)).finishedAt).not.toBeNull();
   });
 
+  it('says an interrupted retry may mean two copies when an earlier copy may have arrived', async () => {
+    const member = await buildMember(app);
+    const admin = await buildLogin(app, { role: 'admin' });
+    await startSendAll(app.deps, admin.actor);
+    const [message] = await claimDueMessages(app.deps, 10);
+    // An earlier attempt was cut off after the whole message went out (decision 0014); the retry was being
+    // handed over when its worker died.
+    await app.deps.db
+      .update(emailMessages)
+      .set({ state: 'sending', mayHaveArrived: true })
+      .where(eq(emailMessages.id, message!.id));
+    app.clock.advance(app.config.deliveryLeaseMs + 1000);
+    expect(await interruptAbandonedSends(app.deps)).toBe(1);
+    const detail = (await memberRow(member.id)).deliveryDetail ?? '';
+    expect(detail).toContain('two copies');
+    expect(detail).not.toContain('so that nobody gets two copies');
+    const [stored] = await app.deps.db.select().from(emailMessages).where(eq(emailMessages.id, message!.id));
+    expect(stored?.lastError).toBe(detail);
+  });
+
   it('skips a member who created a login after the round was queued', async () => {
     const member = await buildMember(app);
     const admin = await buildLogin(app, { role: 'admin' });

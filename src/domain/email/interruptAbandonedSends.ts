@@ -7,6 +7,11 @@ import { finishCompletedRounds } from './recordOutcome.ts';
 const INTERRUPTED =
   'The worker stopped while this message was being sent, so it may or may not have arrived. ' +
   'It was not sent again, so that nobody gets two copies; the next round includes the member.';
+// After an ambiguous disconnect (decision 0014) an earlier copy may have arrived too: say so, not "one copy".
+const INTERRUPTED_AFTER_MAYBE =
+  'The worker stopped while this message was being sent again, so it may or may not have arrived; an ' +
+  'earlier copy may also have arrived, so the member may have two copies. Both links work until they ' +
+  'create a login. It was not sent a third time.';
 
 /**
  * Settles the messages of a worker that died (their lease ran out). Claimed but never handed to the mail
@@ -25,22 +30,21 @@ export async function interruptAbandonedSends(
     await requeueClaimed(tx, now, abandoned);
     // The token stays on an interrupted message: should its holder turn out alive after all (a long pause),
     // it still records what the mail server answered (recordOutcomes).
-    const interrupted = await queryRows<{ member_id: number | null; kind: string }>(
+    const interrupted = await queryRows<{ member_id: number | null }>(
       tx,
       sql`
-        update email_messages set state = 'interrupted', next_attempt_at = null, updated_at = ${now},
-          last_error = ${INTERRUPTED}
-        where state = 'sending' and ${abandoned}
-        returning member_id, kind`,
+        with interrupted as (
+          update email_messages set state = 'interrupted', next_attempt_at = null, updated_at = ${now},
+            last_error = case when may_have_arrived then ${INTERRUPTED_AFTER_MAYBE} else ${INTERRUPTED} end
+          where state = 'sending' and ${abandoned}
+          returning member_id, kind, last_error
+        ), member as (
+          update members m set delivery_state = 'interrupted', delivery_detail = i.last_error
+          from interrupted i where i.kind = 'invitation' and m.id = i.member_id
+          returning m.id
+        )
+        select member_id from interrupted`,
     );
-    const memberIds = interrupted
-      .filter((m) => m.kind === 'invitation' && m.member_id !== null)
-      .map((m) => m.member_id);
-    if (memberIds.length > 0) {
-      await tx.execute(sql`
-        update members set delivery_state = 'interrupted', delivery_detail = ${INTERRUPTED}
-        where id = any(${sql.param(memberIds)}::bigint[])`);
-    }
     await finishCompletedRounds(tx, now);
     return interrupted.length;
   });
