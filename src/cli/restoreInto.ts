@@ -45,8 +45,19 @@ export async function restoreInto(
 ): Promise<{ migrationsApplied: number }> {
   process.umask(0o077); // owner-only from the first file on, like a fresh DATA_DIR
   const parent = path.dirname(dataDir);
-  fs.mkdirSync(parent, { recursive: true });
-  const temp = fs.mkdtempSync(path.join(parent, `.${path.basename(dataDir)}.restoring-`));
+  let temp: string;
+  try {
+    fs.mkdirSync(parent, { recursive: true });
+    temp = fs.mkdtempSync(path.join(parent, `.${path.basename(dataDir)}.restoring-`));
+  } catch (e) {
+    // The work directory must sit beside DATA_DIR (one rename puts it in place), so the parent must be
+    // writable — not the case for, say, a systemd StateDirectory under /var/lib.
+    throw new AppError(
+      'unavailable',
+      `cannot create a work directory in ${parent} (${(e as NodeJS.ErrnoException).code}). Restore into a ` +
+        'DATA_DIR whose parent this account can write to, then move the directory into place. Nothing was changed.',
+    );
+  }
   try {
     writeEmbeddedBackup(backup, temp);
     let database: Database;
@@ -62,7 +73,6 @@ export async function restoreInto(
     } finally {
       await database.close();
     }
-    fs.rmSync(path.join(temp, 'gatehouse.lock'), { force: true }); // left by our own open just now
     makeDataDirPrivate(temp);
     try {
       // rename(2) replaces an empty directory and refuses a non-empty one: a server that started on the
