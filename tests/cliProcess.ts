@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -63,5 +64,26 @@ export function startServer(env: Record<string, string>) {
       output += d;
     });
     child.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)));
+  });
+}
+
+/** Writes one raw line to the control socket of the server holding `dataDir`; resolves with its answers. */
+export function askSocket(dataDir: string, line: string) {
+  return new Promise<unknown[]>((resolve, reject) => {
+    const conn = net.connect(path.join(dataDir, 'gatehouse.sock'));
+    let received = '';
+    conn.on('data', (d) => {
+      received += d;
+    });
+    conn.once('error', reject);
+    conn.once('close', () =>
+      resolve(
+        received
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as unknown),
+      ),
+    );
+    conn.write(`${line}\n`);
   });
 }

@@ -1,6 +1,6 @@
-import { expect } from 'vitest';
+import { browser } from './browserClient.ts';
 import { startServer, tempDataDir } from './cliProcess.ts';
-import { formKeyFrom, GOOD_PASSWORD } from './factories.ts';
+import { GOOD_PASSWORD } from './factories.ts';
 import { createScratchDatabase } from './harness.ts';
 
 /** The database a portal process under test uses: a scratch PostgreSQL database, or a fresh DATA_DIR. */
@@ -11,38 +11,10 @@ export async function databaseEnv(): Promise<{ env: Record<string, string>; drop
   return { env: { DATABASE_URL: scratch.url, DATA_DIR: tempDataDir() }, drop: scratch.drop };
 }
 
-/** A browser-like HTTP client for a portal running in another process: cookies and CSRF tokens. */
+/** A browser-like client (tests/browserClient.ts) that signs in with the test password. */
 export function portalClient(baseUrl: string) {
-  const jar = new Map<string, string>();
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  const keep = (res: Response) => {
-    for (const c of res.headers.getSetCookie()) {
-      const pair = c.split(';')[0]!;
-      jar.set(pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1));
-    }
-    return res;
-  };
-  const get = async (path: string) =>
-    keep(await fetch(baseUrl + path, { headers: { cookie: cookie() }, redirect: 'manual' }));
-  const post = async (path: string, form: Record<string, string>, formPage: string) => {
-    const page = await (await get(formPage)).text();
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
-    return keep(
-      await fetch(baseUrl + path, {
-        method: 'POST',
-        redirect: 'manual',
-        headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ _csrf: csrf, ...formKeyFrom(page), ...form }),
-      }),
-    );
-  };
-  return {
-    get,
-    post,
-    async logIn(username: string) {
-      expect((await post('/login', { username, password: GOOD_PASSWORD }, '/login')).status).toBe(303);
-    },
-  };
+  const client = browser(baseUrl);
+  return { ...client, logIn: (username: string) => client.logIn(username, GOOD_PASSWORD) };
 }
 
 /**

@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openPglite } from '../../src/db/connect.ts';
-import { runCli, startServer, tempDataDir } from '../cliProcess.ts';
+import { askSocket, runCli, startServer, tempDataDir } from '../cliProcess.ts';
 import { GOOD_PASSWORD } from '../factories.ts';
 import { portalClient } from '../portalClient.ts';
 
@@ -51,27 +50,6 @@ function openToOthers(dir: string): string[] {
   };
   walk(dir);
   return found;
-}
-
-/** Sends one request line to the control socket of the server holding `dataDir`; resolves with its answers. */
-function askSocket(dataDir: string, request: unknown) {
-  return new Promise<unknown[]>((resolve, reject) => {
-    const conn = net.connect(path.join(dataDir, 'gatehouse.sock'));
-    let received = '';
-    conn.on('data', (d) => {
-      received += d;
-    });
-    conn.once('error', reject);
-    conn.once('close', () =>
-      resolve(
-        received
-          .split('\n')
-          .filter(Boolean)
-          .map((l) => JSON.parse(l) as unknown),
-      ),
-    );
-    conn.write(`${JSON.stringify(request)}\n`);
-  });
 }
 
 /** How many members the embedded database in `dataDir` holds (opened here, while nobody else has it). */
@@ -217,7 +195,10 @@ describe.skipIf(onPostgres)(`backup and restore (${SKIP_REASON})`, { timeout: 30
       void finished.then(() => {
         importEnded = true;
       });
-      const answers = askSocket(DATA_DIR, { task: 'backup', args: { file: backupFile, force: false } });
+      const answers = askSocket(
+        DATA_DIR,
+        JSON.stringify({ task: 'backup', args: { file: backupFile, force: false } }),
+      );
       expect(importEnded).toBe(false); // asked while the import's transaction was open
       expect((await answers).at(-1)).toEqual({ exit: 0 });
       expect(await finished).toBe(0);

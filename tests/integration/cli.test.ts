@@ -1,7 +1,5 @@
-import net from 'node:net';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, startServer, tempDataDir } from '../cliProcess.ts';
+import { askSocket, runCli, startServer, tempDataDir } from '../cliProcess.ts';
 import { GOOD_PASSWORD } from '../factories.ts';
 
 // These run the real `gatehouse` binary against an embedded database in a temporary directory.
@@ -17,27 +15,6 @@ const adminArgs = (username: string) => [
   '--last-name',
   'Admin',
 ];
-
-/** Writes one raw line to the control socket of the server holding `dataDir`; resolves with its answers. */
-function askSocket(dataDir: string, line: string) {
-  return new Promise<unknown[]>((resolve, reject) => {
-    const conn = net.connect(path.join(dataDir, 'gatehouse.sock'));
-    let received = '';
-    conn.on('data', (d) => {
-      received += d;
-    });
-    conn.once('error', reject);
-    conn.once('close', () =>
-      resolve(
-        received
-          .split('\n')
-          .filter(Boolean)
-          .map((l) => JSON.parse(l) as unknown),
-      ),
-    );
-    conn.write(`${line}\n`);
-  });
-}
 
 // Each case starts real processes (about a second of start-up each): give them room on a busy machine.
 describe('gatehouse command line', { timeout: 120_000 }, () => {

@@ -1,6 +1,7 @@
 /**
- * A browser-like HTTP client for the chaos bench (the same as tests/portalClient.ts, without vitest): it
- * keeps cookies and takes each form's CSRF token from the page the form is on.
+ * A browser-like HTTP client for a portal running in another process (tests/portalClient.ts, bench/chaos):
+ * it keeps cookies and submits a form with the hidden fields of the page the form is on. No vitest here,
+ * so benches can use it too.
  */
 export function browser(baseUrl: string) {
   const jar = new Map<string, string>();
