@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/connect.ts';
 import { browser, buildLogin, buildMember } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
+import { type Page, readPage } from '../page.ts';
 
 const app = useTestApp();
 const PAGE = '/admin/member-management/invitation-codes';
@@ -28,14 +29,12 @@ async function signedIn(role: 'member' | 'admin' | 'security_admin' = 'admin') {
   return b;
 }
 
-const sendButtons = (html: string) =>
-  html.match(/<button type="submit" aria-describedby="member-\d+-name">Send<\/button>/g) ?? [];
-const bodyRows = (html: string) =>
-  (/<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? '').match(/<tr>/g)?.length ?? 0;
-const decode = (href: string) => href.replace(/&amp;/g, '&');
-const linkTo = (html: string, text: string) => {
-  const m = new RegExp(`<a href="([^"]+)">${text}</a>`).exec(html);
-  return m ? decode(m[1]!) : null;
+/** The member numbers of the table's rows, in page order. */
+const memberNumbers = (page: Page) => page.tableRows().map((cells) => cells[0]);
+/** A sortable column header: its aria-sort and where its link goes. */
+const columnHeader = (page: Page, name: RegExp) => {
+  const header = page.getByRole('columnheader', { name });
+  return { sort: header.getAttribute('aria-sort'), href: page.inside(header).link(name) };
 };
 
 describe('Invitation Codes page', () => {
@@ -47,93 +46,98 @@ describe('Invitation Codes page', () => {
         delivery_detail = '550 mailbox unavailable' where id = ${ids[1]}`);
     const res = await b.get(PAGE);
     expect(res.statusCode).toBe(200);
-    const html = res.body;
-    expect(html).toContain('<h1>Invitation Codes</h1>');
-    expect(html).toMatch(
-      /<nav aria-label="Breadcrumb" class="breadcrumbs"><a href="\/admin">Admin<\/a><span> › <a href="\/admin\/member-management">Member Management<\/a>/,
-    );
-    expect(html).toContain('have not yet created their username and password');
-    expect(html).toContain('3 members have no login yet.');
-    expect(sendButtons(html)).toHaveLength(3);
-    expect(bodyRows(html)).toBe(3);
-    for (const id of ids) {
-      expect(html).toContain(
-        `<form method="post" action="${PAGE}/${id}/send" class="inline"><input type="hidden" name="_csrf" value="`,
-      );
-      expect(html).toContain(`<th scope="row" id="member-${id}-name"><a href="/admin/members/${id}">`);
+    const page = readPage(res.body);
+    page.getByRole('heading', { level: 1, name: 'Invitation Codes' });
+    const breadcrumbs = page.inside(page.getByRole('navigation', { name: 'Breadcrumb' }));
+    expect(breadcrumbs.link('Admin')).toBe('/admin');
+    expect(breadcrumbs.link('Member Management')).toBe('/admin/member-management');
+    expect(page.text).toContain('have not yet created their username and password');
+    expect(page.text).toContain('3 members have no login yet.');
+    expect(page.tableRows()).toHaveLength(3);
+    // Each row's Send button is announced with the member's name (aria-describedby), and posts, with a
+    // CSRF token, to that member's send path.
+    for (const [n, id] of ids.entries()) {
+      const name = `Member000${n + 1}, Pat`;
+      expect(page.link(name)).toBe(`/admin/members/${id}`);
+      page.getByRole('rowheader', { name });
+      const send = page.getByRole('button', { name: 'Send', description: name });
+      const form = send.closest('form')!;
+      expect([form.getAttribute('method'), form.getAttribute('action')]).toEqual([
+        'post',
+        `${PAGE}/${id}/send`,
+      ]);
+      expect(form.querySelector<HTMLInputElement>('input[type=hidden][name=_csrf]')?.value).toBeTruthy();
     }
-    expect(html).toContain('Failed: 550 mailbox unavailable');
-    expect(html).toContain('14 Jan 2026, 10:30 UTC');
-    expect(html).toContain('Never invited');
-    expect(html).toContain('<label for="search">Search</label>');
-    expect(html).toMatch(
-      /<th scope="col" aria-sort="ascending"><a href="\/admin\/member-management\/invitation-codes\?dir=desc">Name/,
-    );
-    expect(html).toContain('Send All re-sends invitations to all 3 members who still have no login.');
-    expect(html).toContain(`<a class="button" href="${PAGE}/send-all">Send All</a>`);
+    expect(page.getAllByRole('button', { name: 'Send' })).toHaveLength(3);
+    const delivery = page.tableRows().map((cells) => cells.slice(4, 7));
+    expect(delivery[0]).toEqual(['0', 'Never', 'Never invited']);
+    expect(delivery[1]).toEqual(['2', '14 Jan 2026, 10:30 UTC', 'Failed: 550 mailbox unavailable']);
+    expect(page.valueOf('Search')).toBe('');
+    expect(columnHeader(page, /^Name/)).toEqual({ sort: 'ascending', href: `${PAGE}?dir=desc` });
+    expect(page.text).toContain('Send All re-sends invitations to all 3 members who still have no login.');
+    expect(page.link('Send All')).toBe(`${PAGE}/send-all`);
     // Clear All Usernames is for Security Administrators: an Administrator is told so, without the link.
-    expect(html).toContain('Danger zone');
-    expect(html).not.toContain(`href="${PAGE}/clear-all-usernames"`);
+    page.getByRole('heading', { name: 'Danger zone' });
+    expect(page.link('Clear All Usernames')).toBeNull();
   });
 
   it('gives a Security Administrator the Clear All Usernames link in the danger zone', async () => {
     const b = await signedIn('security_admin');
     await addPendingMembers(1);
-    const html = (await b.get(PAGE)).body;
-    expect(html).toContain(`<a href="${PAGE}/clear-all-usernames">Clear All Usernames</a>`);
+    const page = readPage((await b.get(PAGE)).body);
+    expect(page.link('Clear All Usernames')).toBe(`${PAGE}/clear-all-usernames`);
   });
 
   it('refuses a Member with 403', async () => {
     const b = await signedIn('member');
     const res = await b.get(PAGE);
     expect(res.statusCode).toBe(403);
-    expect(res.body).toContain('access level');
+    expect(readPage(res.body).text).toContain('access level');
   });
 
   it('says when everyone has a login', async () => {
     const b = await signedIn('admin'); // the admin is the only member, and has a login
-    const html = (await b.get(PAGE)).body;
-    expect(html).toContain('Everyone on the roster has created a login.');
-    expect(html).not.toContain('<table');
-    expect(html).not.toContain(`href="${PAGE}/send-all"`);
+    const page = readPage((await b.get(PAGE)).body);
+    expect(page.text).toContain('Everyone on the roster has created a login.');
+    expect(page.queryByRole('table')).toBeNull();
+    expect(page.link('Send All')).toBeNull();
   });
 
   it('says when the filters match nobody, with a way to clear them', async () => {
     const b = await signedIn('admin');
     await addPendingMembers(2);
-    const html = (await b.get(`${PAGE}?search=nobody-like-this&sort=email`)).body;
-    expect(html).toContain('No members without a login match your search and filters.');
-    expect(linkTo(html, 'Clear filters')).toBe(`${PAGE}?sort=email`);
-    expect(html).toContain('value="nobody-like-this"');
+    const page = readPage((await b.get(`${PAGE}?search=nobody-like-this&sort=email`)).body);
+    expect(page.text).toContain('No members without a login match your search and filters.');
+    expect(page.link('Clear filters')).toBe(`${PAGE}?sort=email`);
+    expect(page.valueOf('Search')).toBe('nobody-like-this');
   });
 
   it('filters and sorts from the URL, and the header links keep the filters', async () => {
     const b = await signedIn('admin');
     await addPendingMembers(10);
-    const html = (await b.get(`${PAGE}?status=lapsed&sort=memberNumber&dir=desc`)).body;
-    const numbers = [...html.matchAll(/<tr><td>(P\d{4})<\/td>/g)].map((m) => m[1]);
-    expect(numbers).toEqual(['P0010', 'P0005']);
-    expect(html).toMatch(/<th scope="col" aria-sort="descending"><a href="[^"]*">Member number/);
-    expect(html).toContain(`<a href="${PAGE}?status=lapsed&amp;sort=memberNumber">Member number`);
-    expect(html).toContain(`<a href="${PAGE}?status=lapsed&amp;sort=email">Email`);
-    expect(html).toMatch(
-      /<option value="lapsed" selected="">Lapsed<\/option>|<option value="lapsed" selected>Lapsed<\/option>/,
-    );
+    const page = readPage((await b.get(`${PAGE}?status=lapsed&sort=memberNumber&dir=desc`)).body);
+    expect(memberNumbers(page)).toEqual(['P0010', 'P0005']);
+    expect(columnHeader(page, /^Member number/)).toEqual({
+      sort: 'descending',
+      href: `${PAGE}?status=lapsed&sort=memberNumber`,
+    });
+    expect(columnHeader(page, /^Email/)).toEqual({ sort: null, href: `${PAGE}?status=lapsed&sort=email` });
+    expect(page.valueOf('Status')).toBe('lapsed');
   });
 
   it('pages with Next page and Previous page links that keep filters and sort', async () => {
     const b = await signedIn('admin');
     await addPendingMembers(120);
-    const first = (await b.get(`${PAGE}?status=current&sort=email`)).body;
-    expect(bodyRows(first)).toBe(50);
-    expect(linkTo(first, 'Previous page')).toBeNull();
-    const next = linkTo(first, 'Next page')!;
+    const first = readPage((await b.get(`${PAGE}?status=current&sort=email`)).body);
+    expect(first.tableRows()).toHaveLength(50);
+    expect(first.link('Previous page')).toBeNull();
+    const next = first.link('Next page')!;
     expect(next).toMatch(/^\/admin\/member-management\/invitation-codes\?status=current&sort=email&after=/);
-    const second = (await b.get(next)).body;
-    expect(bodyRows(second)).toBe(46); // 96 current members
-    expect(linkTo(second, 'Next page')).toBeNull();
-    const back = (await b.get(linkTo(second, 'Previous page')!)).body;
-    expect(back.match(/<tr><td>P\d{4}/g)).toEqual(first.match(/<tr><td>P\d{4}/g));
+    const second = readPage((await b.get(next)).body);
+    expect(second.tableRows()).toHaveLength(46); // 96 current members
+    expect(second.link('Next page')).toBeNull();
+    const back = readPage((await b.get(second.link('Previous page')!)).body);
+    expect(memberNumbers(back)).toEqual(memberNumbers(first));
   });
 
   it('shows a running Send All with its progress', async () => {
@@ -149,9 +153,9 @@ describe('Invitation Codes page', () => {
       select 'invitation', m.id, ${round!.id}, m.email, s.state, now(), now()
       from unnest(${sql.param(ids)}::bigint[], array['sent', 'failed', 'queued']) as s(id, state)
       join members m on m.id = s.id`);
-    const html = (await b.get(PAGE)).body;
-    expect(html).toContain('A Send All is running: 1 of 3 sent, 1 failed.');
-    expect(html).toContain(`<a href="${PAGE}/rounds/${round!.id}">View progress</a>`);
+    const page = readPage((await b.get(PAGE)).body);
+    expect(page.text).toContain('A Send All is running: 1 of 3 sent, 1 failed.');
+    expect(page.link('View progress')).toBe(`${PAGE}/rounds/${round!.id}`);
   });
 
   it('shows the notice after a Send, naming the member from the database, not from the URL', async () => {
@@ -159,12 +163,13 @@ describe('Invitation Codes page', () => {
     const member = await buildMember(app, { firstName: 'Ann', lastName: '<b>Lee</b>' });
     const sent = await b.submit(PAGE, `${PAGE}/${member.id}/send`, {});
     expect(sent.statusCode).toBe(303);
-    const html = (await b.get(sent.headers.location as string)).body;
-    expect(html).toContain(
-      '<div class="notice" role="status">Invitation sent to Ann &lt;b>Lee&lt;/b>.</div>',
-    );
-    const crafted = (await b.get(`${PAGE}?sent=${encodeURIComponent('Someone Else')}`)).body;
-    expect(crafted).not.toContain('Invitation sent to');
+    const page = readPage((await b.get(sent.headers.location as string)).body);
+    // The name is shown as text: the `<b>` in it must not become markup.
+    expect(page.status()).toBe('Invitation sent to Ann <b>Lee</b>.');
+    expect(page.container.querySelector('b')).toBeNull();
+    const crafted = readPage((await b.get(`${PAGE}?sent=${encodeURIComponent('Someone Else')}`)).body);
+    expect(crafted.status()).toBeNull();
+    expect(crafted.text).not.toContain('Invitation sent to');
   });
 
   it('explains a bad filter next to its field and keeps what was typed', async () => {
@@ -172,14 +177,16 @@ describe('Invitation Codes page', () => {
     await addPendingMembers(1);
     const res = await b.get(`${PAGE}?sentBefore=2026-02-30&search=pat`);
     expect(res.statusCode).toBe(400);
-    expect(res.body).toContain('<p class="error" id="sentBefore-error">Enter the date as year-month-day');
-    expect(res.body).toContain('aria-describedby="sentBefore-hint sentBefore-error"');
-    expect(res.body).toContain('value="pat"');
+    const page = readPage(res.body);
+    expect(page.errorFor('Last sent before')).toMatch(/^Enter the date as year-month-day/);
+    expect(page.valueOf('Search')).toBe('pat');
     const sort = await b.get(`${PAGE}?sort=password`);
     expect(sort.statusCode).toBe(400);
-    expect(sort.body).toContain('Sort by one of: name, memberNumber, email, lastInvited, invitationsSent.');
+    expect(readPage(sort.body).text).toContain(
+      'Sort by one of: name, memberNumber, email, lastInvited, invitationsSent.',
+    );
     const cursor = await b.get(`${PAGE}?after=bogus`);
     expect(cursor.statusCode).toBe(400);
-    expect(cursor.body).toContain('That page link is out of date.');
+    expect(readPage(cursor.body).text).toContain('That page link is out of date.');
   });
 });
