@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import type { sql } from 'drizzle-orm';
+import type { SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -10,11 +10,29 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { AppError } from '../errors.ts';
+import { cursorBatches } from './cursorBatches.ts';
 import { OwnerOnlyNodeFS } from './ownerOnlyNodeFs.ts';
 import { isConcurrencyFailure } from './pgErrors.ts';
 import * as schema from './schema.ts';
 
-export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema> & DbCapabilities;
+
+/**
+ * What a database offers beyond Drizzle's query API, named for what it means, so that the domain chooses a
+ * way of working by what is possible and never by which engine runs underneath.
+ */
+export type DbCapabilities = {
+  /**
+   * Reads one statement in one snapshot, `batchSize` rows at a time, every value as PostgreSQL's text, on a
+   * connection of its own (cursorBatches.ts); stopping early frees it. Offered only where such a long read
+   * holds nobody else up: absent on PGlite, whose one connection every request shares — read there in
+   * short queries instead.
+   */
+  readonly cursorBatches?: <Row extends Record<string, unknown>>(
+    statement: SQL,
+    batchSize: number,
+  ) => AsyncGenerator<Row[]>;
+};
 /** A transaction handle has the same query API as the database itself. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type DbOrTx = Db | Tx;
@@ -22,6 +40,11 @@ export type DbOrTx = Db | Tx;
 export type Database = {
   db: Db;
   kind: 'pglite' | 'postgres';
+  /**
+   * Only this process can be using the database (the embedded one admits one process): whatever is found
+   * half-done at start-up was left by a crash of ours, not by another process still at work.
+   */
+  singleProcess: boolean;
   /** Applies pending migrations (idempotent; safe when several processes start at once). */
   migrate(): Promise<void>;
   /** Raw SQL (several statements allowed when there are no parameters), for pg-boss. */
@@ -53,7 +76,10 @@ export function openPostgres(url: string, poolSize = 10): Database {
   // emits 'error' on its client, where the pool does not listen. The query in progress is rejected all
   // the same, and the pool discards the client on release; without a listener the process would die.
   pool.on('connect', (client) => client.on('error', () => {}));
-  const db = withConcurrencyConflicts(drizzleNodePg(pool, { schema }) as unknown as Db);
+  const db: Db = Object.assign(withConcurrencyConflicts(drizzleNodePg(pool, { schema }) as unknown as Db), {
+    cursorBatches: <Row extends Record<string, unknown>>(statement: SQL, batchSize: number) =>
+      cursorBatches<Row>(pool, statement, batchSize),
+  });
   // A session lock on a connection of its own; the work itself runs on other pool connections.
   const exclusively = async <T>(lockId: number, work: () => Promise<T>): Promise<T> => {
     const lock = await pool.connect();
@@ -72,6 +98,7 @@ export function openPostgres(url: string, poolSize = 10): Database {
   return {
     db,
     kind: 'postgres',
+    singleProcess: false,
     migrate: () =>
       exclusively(MIGRATION_LOCK_ID, () =>
         migrateNodePg(drizzleNodePg(pool, { schema }), { migrationsFolder }),
@@ -93,6 +120,7 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
   return {
     db,
     kind: 'pglite',
+    singleProcess: true,
     async migrate() {
       await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder });
     },

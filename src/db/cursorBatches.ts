@@ -1,13 +1,6 @@
 import type { SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import pg from 'pg';
-import type { Db } from './connect.ts';
-
-/** The pg pool behind a node-postgres Drizzle database; null on PGlite. */
-export function poolOf(db: Db): pg.Pool | null {
-  const client = (db as { $client?: unknown }).$client;
-  return client instanceof pg.Pool ? client : null;
-}
+import type pg from 'pg';
 
 const dialect = new PgDialect();
 // Every value as PostgreSQL's text: the export writes text, and parsing dates and JSON only to print them
@@ -19,7 +12,7 @@ const asText = { getTypeParser: () => (value: string) => value };
  * READ transaction (one snapshot), `batchSize` rows per FETCH, every value as text. Stopping early closes
  * the cursor and frees the client.
  */
-export async function* cursorBatches<Row extends pg.QueryResultRow>(
+export async function* cursorBatches<Row extends Record<string, unknown>>(
   pool: pg.Pool,
   statement: SQL,
   batchSize: number,
@@ -30,6 +23,7 @@ export async function* cursorBatches<Row extends pg.QueryResultRow>(
   let committed = false;
   try {
     await client.query('begin transaction isolation level repeatable read, read only');
+    // The whole result will be read: plan for all of it (a hash join and a sort), not for the first rows.
     await client.query('set local cursor_tuple_fraction = 1');
     await client.query(`declare report_cursor no scroll cursor for ${text}`, params);
     const fetch = { text: `fetch forward ${Math.trunc(batchSize)} from report_cursor`, types: asText };

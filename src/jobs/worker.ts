@@ -28,8 +28,8 @@ export async function startWorker(app: App): Promise<{ stop(): Promise<void> }> 
   const { deps, logger } = app;
   const mailer = createMailer(deps.config);
   const boss = await app.jobs.start({ background: true });
-  // The embedded database admits one process, so anything still "sending" was left by a crash of ours.
-  const interrupted = await interruptAbandonedSends(deps, { everything: app.database.kind === 'pglite' });
+  // When only this process can be using the database, anything still "sending" was left by a crash of ours.
+  const interrupted = await interruptAbandonedSends(deps, { everything: app.database.singleProcess });
   if (interrupted > 0)
     logger.warn(`${interrupted} message(s) were interrupted by a previous crash and will not be resent`);
 

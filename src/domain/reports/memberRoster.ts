@@ -1,5 +1,4 @@
 import type { SQL } from 'drizzle-orm';
-import { cursorBatches, poolOf } from '../../db/cursorBatches.ts';
 import type { DeliveryState } from '../../db/schema.ts';
 import { type Actor, requirePermission } from '../policy.ts';
 import {
@@ -131,25 +130,24 @@ export async function listMemberRoster(deps: DbDeps, actor: Actor, query: Roster
 }
 
 /**
- * Rows per FETCH from PostgreSQL's server-side cursor while exporting: the export streams batch after
- * batch, never the whole report at once.
+ * Rows per FETCH from a server-side cursor while exporting: the export streams batch after batch, never the
+ * whole report at once.
  */
 export const ROSTER_EXPORT_BATCH_SIZE = 10_000;
-/** PGlite's batches stay short queries (~2,000 rows each), so the portal's other requests get in between. */
-export const ROSTER_EXPORT_PGLITE_BATCH_SIZE = 2_000;
+/** Keyset batches stay short queries (~2,000 rows each), so the portal's other requests get in between. */
+export const ROSTER_EXPORT_KEYSET_BATCH_SIZE = 2_000;
 
 /**
  * Every row of the report for this query (its cursors and page size ignored), in its order, in batches of
  * raw rows; memory holds one batch.
  *
- * On PostgreSQL: one ordered statement through a server-side cursor on a client of its own from the pool,
- * in a read-only REPEATABLE READ transaction (one snapshot for the whole file), fetched `batchSize` rows at a
- * time with every value as text. The planner reads and sorts the rows in one go (a hash join and a sort,
- * as COPY would) instead of an index lookup per row per batch; `cursor_tuple_fraction = 1` tells it that
- * the whole result will be read. Stopping early (a download cut short) closes the cursor and frees the
- * client.
+ * Where the database can read on a connection of its own (`db.cursorBatches`: PostgreSQL): one ordered
+ * statement through a server-side cursor, in one snapshot for the whole file, `batchSize` rows at a time
+ * with every value as text. The planner reads and sorts the rows in one go (a hash join and a sort, as
+ * COPY would) instead of an index lookup per row per batch. Stopping early (a download cut short) frees
+ * the connection.
  *
- * On PGlite (one connection for the whole portal, which a long transaction would block): keyset batches,
+ * Otherwise (PGlite: one connection for the whole portal, which a long read would block): keyset batches,
  * each continuing from the last row of the one before, each a short query of its own.
  */
 export async function* rosterRowBatches(
@@ -161,14 +159,13 @@ export async function* rosterRowBatches(
   requirePermission(actor, 'reports.read');
   const whole: RosterQuery = { ...query, after: undefined, before: undefined, limit: undefined };
   checkRosterQuery(whole);
-  const pool = poolOf(deps.db);
-  if (pool) {
+  if (deps.db.cursorBatches) {
     const statement = wholeReportQuery(segmentsOf(whole.sort, whole), filterConditions(whole), whole.dir);
-    if (statement) yield* cursorBatches<RawRow>(pool, statement, batchSize ?? ROSTER_EXPORT_BATCH_SIZE);
+    if (statement) yield* deps.db.cursorBatches<RawRow>(statement, batchSize ?? ROSTER_EXPORT_BATCH_SIZE);
     return;
   }
   const reader = rosterReader(deps, whole);
-  const size = batchSize ?? ROSTER_EXPORT_PGLITE_BATCH_SIZE;
+  const size = batchSize ?? ROSTER_EXPORT_KEYSET_BATCH_SIZE;
   let from: Position = null;
   for (;;) {
     const batch = await reader.walk(from, false, size);
