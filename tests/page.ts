@@ -14,6 +14,13 @@ import { Window } from 'happy-dom';
 /** Whitespace as a reader hears it: runs collapsed to one space, trimmed. */
 const spoken = (text: string | null | undefined) => (text ?? '').replace(/\s+/g, ' ').trim();
 
+/** A table cell's text as a reader hears it, a line break (`<br>`) kept as "\n". */
+function cellText(cell: Element): string {
+  const copy = cell.cloneNode(true) as Element;
+  for (const br of copy.querySelectorAll('br')) br.replaceWith('\n');
+  return (copy.textContent ?? '').split('\n').map(spoken).join('\n');
+}
+
 /** Parses a whole HTML page without loading or running anything it refers to. */
 function parse(html: string): HTMLElement {
   const window = new Window({
@@ -78,12 +85,12 @@ function pageOf(container: HTMLElement) {
     },
     /**
      * The body rows of the table (the only one, or the one named `name` by its caption or label), each
-     * as the texts of its cells (row headers included), in page order.
+     * as the texts of its cells (row headers included; a `<br>` as "\n"), in page order.
      */
     tableRows(name?: string | RegExp) {
       const table = name === undefined ? bound.getByRole('table') : bound.getByRole('table', { name });
       return [...table.querySelectorAll('tbody tr')].map((row) =>
-        [...row.querySelectorAll('th, td')].map((cell) => spoken(cell.textContent)),
+        [...row.querySelectorAll('th, td')].map(cellText),
       );
     },
   };

@@ -4,6 +4,7 @@ import { auditEvents } from '../../src/db/schema.ts';
 import { auditLogBatches } from '../../src/domain/audit/auditLog.ts';
 import { browser, buildLogin, buildMember } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
+import { type Page, readPage } from '../page.ts';
 
 const app = useTestApp();
 const LOG = '/admin/audit-log';
@@ -42,10 +43,15 @@ async function signedIn(role: 'admin' | 'security_admin' | 'member' = 'security_
   return { b, login };
 }
 
-/** The events of a log page, in the order shown. */
-const shownIds = (html: string) => [...html.matchAll(/<tr id="event-(\d+)"/g)].map((m) => Number(m[1]));
-const link = (html: string, text: string) =>
-  new RegExp(`<a href="([^"]+)">${text}</a>`).exec(html)?.[1]?.replaceAll('&amp;', '&');
+/** The events of a log page, in the order shown (each row is the anchor `#event-<id>`). */
+const shownIds = (html: string) =>
+  readPage(html)
+    .queryAllByRole('row')
+    .filter((row) => row.id.startsWith('event-'))
+    .map((row) => Number(row.id.slice('event-'.length)));
+const link = (html: string, text: string) => readPage(html).link(text);
+/** The table row whose Action cell (the third) reads `action`. */
+const rowOf = (page: Page, action: string) => page.tableRows().find((cells) => cells[2] === action);
 
 /** Every event id, newest first, as the log orders them. */
 async function allIdsNewestFirst(
@@ -84,24 +90,35 @@ describe('Audit Log', () => {
     await insertEvents(1, { at: new Date('2026-01-15T09:00:00Z'), action: 'something.new', details: {} });
     const res = await b.get(LOG);
     expect(res.statusCode).toBe(200);
-    for (const header of ['When', 'Who', 'Action', 'Member', 'From', 'Details']) {
-      expect(res.body).toContain(`<th scope="col">${header}</th>`);
-    }
+    const page = readPage(res.body);
+    expect(page.getAllByRole('columnheader').map((th) => th.textContent)).toEqual([
+      'When',
+      'Who',
+      'Action',
+      'Member',
+      'From',
+      'Details',
+    ]);
     expect(shownIds(res.body)).toEqual(await allIdsNewestFirst());
-    expect(res.body).toContain('15 Jan 2026, 10:30 UTC');
-    expect(res.body).toContain('<td>Re-enabled an invitation link</td>');
-    expect(res.body).toContain('<td>Imported the member roster</td>');
-    expect(res.body).toContain('<td>something.new</td>');
-    expect(res.body).toContain(`<a href="/admin/members/${member.id}">Ada Lovelace</a> (A100)`);
-    expect(res.body).toContain(`<a href="/admin/members/${login.memberId}">${login.username}</a>`);
-    expect(res.body).toContain('<td>command line</td>');
-    expect(res.body).toContain('<td>203.0.113.9</td>');
+    expect(rowOf(page, 'Re-enabled an invitation link')).toEqual([
+      '15 Jan 2026, 10:30 UTC',
+      'command line',
+      'Re-enabled an invitation link',
+      'Ada Lovelace (A100)',
+      '203.0.113.9',
+      'invitationId: 7',
+    ]);
+    const imported = rowOf(page, 'Imported the member roster')!;
+    expect(imported.slice(0, 2)).toEqual(['15 Jan 2026, 08:00 UTC', login.username]);
     // jsonb keeps its own key order; each pair on its own line.
-    expect(res.body).toMatch(/<td>(source: upload<br\/>added: 3|added: 3<br\/>source: upload)<\/td>/);
-    expect(res.body).toContain('invitationId: 7');
-    expect(res.body).toContain('Export CSV');
-    expect(res.body).not.toContain('Older events');
-    expect(res.body).not.toContain('Newer events');
+    expect(imported[5]!.split('\n').sort()).toEqual(['added: 3', 'source: upload']);
+    expect(rowOf(page, 'something.new')).toBeDefined();
+    const table = page.inside(page.getByRole('table'));
+    expect(table.link('Ada Lovelace')).toBe(`/admin/members/${member.id}`);
+    expect(table.link(login.username)).toBe(`/admin/members/${login.memberId}`);
+    expect(page.link('Export CSV')).toBe(CSV);
+    expect(page.link('Older events')).toBeNull();
+    expect(page.link('Newer events')).toBeNull();
   });
 
   it('is for Security Administrators only', async () => {
@@ -118,10 +135,12 @@ describe('Audit Log', () => {
 
   it('has an empty state, plain and searched', async () => {
     const { b } = await signedIn();
-    const plain = await b.get(LOG);
-    expect(plain.body).toContain('Nothing has been recorded yet.');
-    expect(plain.body).not.toContain('Export CSV');
-    expect((await b.get(`${LOG}?actor=nobody`)).body).toContain('No event matches this search.');
+    const plain = readPage((await b.get(LOG)).body);
+    expect(plain.text).toContain('Nothing has been recorded yet.');
+    expect(plain.queryByText('Export CSV')).toBeNull();
+    const searched = readPage((await b.get(`${LOG}?actor=nobody`)).body);
+    expect(searched.text).toContain('No event matches this search.');
+    expect(searched.link('Show all events')).toBe(LOG);
   });
 
   it('filters by actor, member, action and dates (inclusive, UTC)', async () => {
@@ -168,37 +187,36 @@ describe('Audit Log', () => {
       outside,
     ]);
     // The form shows the search back, and the export link carries it.
-    const page = await b.get(`${LOG}?actor=al&action=invitation.send`);
-    expect(page.body).toContain('name="actor" type="search" value="al"');
-    expect(page.body).toMatch(/<option value="invitation.send" selected/);
-    expect(link(page.body, 'Export CSV')).toBe(`${CSV}?actor=al&action=invitation.send`);
+    const page = readPage((await b.get(`${LOG}?actor=al&action=invitation.send`)).body);
+    expect(page.valueOf('Actor')).toBe('al');
+    expect(page.valueOf('Action')).toBe('invitation.send');
+    expect(page.link('Export CSV')).toBe(`${CSV}?actor=al&action=invitation.send`);
   });
 
   it('refuses a bad date or action with the message next to the field', async () => {
     const { b } = await signedIn();
     const res = await b.get(`${LOG}?from=2026-02-30&to=yesterday&actor=kept`);
     expect(res.statusCode).toBe(400);
-    expect(res.body).toContain('There is a problem');
-    expect(res.body).toMatch(
-      /<p class="error" id="from-error">Enter the date as year-month-day, for example 2026-01-31.<\/p>/,
-    );
-    expect(res.body).toContain('id="to-error"');
-    expect(res.body).toContain('value="2026-02-30"');
-    expect(res.body).toContain('value="kept"');
-    expect(res.body).toMatch(/id="from"[^>]*aria-invalid="true"/);
+    const page = readPage(res.body);
+    expect(page.alert()).toContain('There is a problem');
+    expect(page.errorFor('From date')).toBe('Enter the date as year-month-day, for example 2026-01-31.');
+    expect(page.errorFor('To date')).toBeTruthy();
+    expect(page.valueOf('From date')).toBe('2026-02-30');
+    expect(page.valueOf('Actor')).toBe('kept');
+    expect(page.field('From date').getAttribute('aria-invalid')).toBe('true');
 
     const reversed = await b.get(`${LOG}?from=2026-01-10&to=2026-01-09`);
     expect(reversed.statusCode).toBe(400);
-    expect(reversed.body).toContain('The To date must be the same as or after the From date.');
+    expect(readPage(reversed.body).text).toContain('The To date must be the same as or after the From date.');
 
     const action = await b.get(`${LOG}?action=drop.tables`);
     expect(action.statusCode).toBe(400);
-    expect(action.body).toContain('id="action-error"');
+    expect(readPage(action.body).errorFor('Action')).toBeTruthy();
 
     const csv = await b.get(`${CSV}?from=31/01/2026`);
     expect(csv.statusCode).toBe(400);
     expect(csv.headers['content-type']).toContain('text/html');
-    expect(csv.body).toContain('Enter the date as year-month-day');
+    expect(readPage(csv.body).text).toContain('Enter the date as year-month-day');
   });
 
   it('pages through 120 events 50 at a time, older and back newer, missing none', async () => {
@@ -209,21 +227,21 @@ describe('Audit Log', () => {
     const first = await b.get(LOG);
     const page1 = shownIds(first.body);
     expect(page1).toHaveLength(50);
-    expect(link(first.body, 'Newer events')).toBeUndefined();
+    expect(link(first.body, 'Newer events')).toBeNull();
     const second = await b.get(link(first.body, 'Older events')!);
     const page2 = shownIds(second.body);
     expect(page2).toHaveLength(50);
     const third = await b.get(link(second.body, 'Older events')!);
     const page3 = shownIds(third.body);
     expect(page3).toHaveLength(20);
-    expect(link(third.body, 'Older events')).toBeUndefined();
+    expect(link(third.body, 'Older events')).toBeNull();
     expect([...page1, ...page2, ...page3]).toEqual(await allIdsNewestFirst());
 
     const back = await b.get(link(third.body, 'Newer events')!);
     expect(shownIds(back.body)).toEqual(page2);
     const top = await b.get(link(back.body, 'Newer events')!);
     expect(shownIds(top.body)).toEqual(page1);
-    expect(link(top.body, 'Newer events')).toBeUndefined();
+    expect(link(top.body, 'Newer events')).toBeNull();
   });
 
   it('keeps the filter on the page links', async () => {
