@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { auditEvents, emailMessages } from '../../src/db/schema.ts';
 import { browser, buildLogin, buildMember } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
+import { readPage } from '../page.ts';
 
 const app = useTestApp();
 
@@ -14,10 +15,11 @@ describe('member profile: Login section', () => {
     await b.logIn(security.username, security.password);
     const page = await b.get(`/admin/members/${member.id}`);
     expect(page.statusCode).toBe(200);
-    expect(page.body).toContain('No login yet');
-    expect(page.body).toContain('Resend set-up email');
-    expect(page.body).toContain('Re-enable Invite Link');
-    expect(page.body).toContain('No invitation has been sent to this member yet.');
+    const profile = readPage(page.body);
+    expect(profile.text).toContain('No login yet');
+    profile.getByRole('button', { name: 'Resend set-up email' });
+    profile.getByRole('button', { name: 'Re-enable Invite Link' });
+    expect(profile.text).toContain('No invitation has been sent to this member yet.');
 
     const resent = await b.submit(
       `/admin/members/${member.id}`,
@@ -35,11 +37,13 @@ describe('member profile: Login section', () => {
       {},
     );
     expect(reenabled.statusCode).toBe(200);
-    expect(reenabled.body).toMatch(/value="http:\/\/portal\.test\/invite\/[\w-]{43}"/);
-    expect(reenabled.body).toContain('There were no older links to revoke.');
-    const after = await b.get(`/admin/members/${member.id}`);
-    expect(after.body).toContain('Recent activity');
-    expect(after.body).toContain('Re-enabled an invitation link');
+    const shown = readPage(reenabled.body);
+    const newLink = shown.inside(shown.getByRole('region', { name: 'New invite link' }));
+    expect(newLink.valueOf('Invite link')).toMatch(/^http:\/\/portal\.test\/invite\/[\w-]{43}$/);
+    expect(newLink.text).toContain('There were no older links to revoke.');
+    const after = readPage((await b.get(`/admin/members/${member.id}`)).body);
+    const activity = after.inside(after.getByRole('region', { name: 'Recent activity' }));
+    expect(activity.tableRows().map((cells) => cells[2])).toContain('Re-enabled an invitation link');
     const actions = (
       await app.deps.db.select().from(auditEvents).where(eq(auditEvents.memberId, member.id))
     ).map((a) => a.action);
@@ -53,15 +57,18 @@ describe('member profile: Login section', () => {
     await b.logIn(admin.username, admin.password);
     const page = await b.get(`/admin/members/${member.id}`);
     expect(page.statusCode).toBe(200);
-    expect(page.body).not.toContain('Re-enable Invite Link');
-    expect(page.body).not.toContain('Recent activity');
+    const profile = readPage(page.body);
+    expect(profile.queryByRole('button', { name: 'Re-enable Invite Link' })).toBeNull();
+    expect(profile.text).not.toContain('Re-enable Invite Link');
+    expect(profile.queryByRole('region', { name: 'Recent activity' })).toBeNull();
+    expect(profile.text).not.toContain('Recent activity');
     const refused = await b.submit(
       `/admin/members/${member.id}`,
       `/admin/members/${member.id}/reenable-invite-link`,
       {},
     );
     expect(refused.statusCode).toBe(403);
-    expect(refused.body).toContain('Security Administrator access level');
+    expect(readPage(refused.body).text).toContain('Security Administrator access level');
     expect((await b.get('/admin/members/999999')).statusCode).toBe(404);
   });
 
@@ -73,8 +80,9 @@ describe('member profile: Login section', () => {
     const b = browser(server);
     await b.logIn(security.username, security.password);
     const page = await b.get(`/admin/members/${member.memberId}`);
-    expect(page.body).toContain(member.username);
-    expect(page.body).not.toContain('Resend set-up email');
+    const profile = readPage(page.body);
+    expect(profile.text).toContain(member.username);
+    expect(profile.queryByRole('button', { name: 'Resend set-up email' })).toBeNull();
     const refused = await b.submit(
       `/admin/members/${member.memberId}`,
       `/admin/members/${member.memberId}/resend-setup-email`,
