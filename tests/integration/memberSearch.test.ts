@@ -7,6 +7,7 @@ import { isAppError } from '../../src/errors.ts';
 import { formatDateTime } from '../../src/http/ui/format.ts';
 import { browser, buildLogin, buildMember } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
+import { type Page, readPage } from '../page.ts';
 
 const app = useTestApp();
 const PAGE = '/admin/members';
@@ -21,16 +22,17 @@ async function signedIn(role: 'member' | 'admin' | 'security_admin' = 'admin') {
   return { b, login };
 }
 
-const decode = (href: string) => href.replace(/&amp;/g, '&');
-const linkTo = (html: string, text: string) => {
-  const m = new RegExp(`<a href="([^"]+)">${text}</a>`).exec(html);
-  return m ? decode(m[1]!) : null;
+const linkTo = (html: string, text: string) => readPage(html).link(text);
+/** The member ids the results table's row headers link to, in order (none when there is no table). */
+const resultIds = (html: string | Page) => {
+  const page = typeof html === 'string' ? readPage(html) : html;
+  return page
+    .queryAllByRole('rowheader')
+    .map((cell) => page.inside(cell).getByRole('link').getAttribute('href')!)
+    .map((href) => Number(/^\/admin\/members\/(\d+)$/.exec(href)![1]));
 };
-/** The member ids linked from the results table, in order. */
-const resultIds = (html: string) =>
-  [...(/<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? '').matchAll(/href="\/admin\/members\/(\d+)"/g)].map(
-    (m) => Number(m[1]),
-  );
+/** The results table's row for the member named `name`: its cells' texts. */
+const rowOf = (page: Page, name: string) => page.tableRows().find((cells) => cells[1] === name);
 const search = (params: Record<string, string>) => `${PAGE}?${new URLSearchParams(params)}`;
 
 /** `count` members, Member0001…, set-based; every third one lapsed. */
@@ -54,11 +56,13 @@ describe('Member Search page', () => {
     await buildMember(app, { firstName: 'Mary', lastName: 'Jones' });
     const res = await b.get(search({ search: 'Jonh Smith' }));
     expect(res.statusCode).toBe(200);
-    expect(res.body).toContain('<label for="search">Search</label>');
-    expect(res.body).toContain(`<a href="/admin/members/${john.id}">John Smith</a>`);
-    expect(resultIds(res.body)).toEqual([john.id]);
-    expect(res.body).toContain('Showing the 1 best matches');
-    expect(res.body).toContain('<td>—</td>');
+    const page = readPage(res.body);
+    expect(page.valueOf('Search')).toBe('Jonh Smith');
+    expect(page.link('John Smith')).toBe(`/admin/members/${john.id}`);
+    expect(resultIds(page)).toEqual([john.id]);
+    expect(page.text).toContain('Showing the 1 best matches');
+    // No login: no username and no Last Login.
+    expect(rowOf(page, 'John Smith')?.slice(4)).toEqual(['—', '—']);
     // One misspelt word is enough too.
     expect(resultIds((await b.get(search({ search: 'Smiht' }))).body)).toEqual([john.id]);
   });
@@ -76,10 +80,10 @@ describe('Member Search page', () => {
     expect(resultIds((await b.get(search({ search: 'a100' }))).body)).toEqual([exactNumber.id, similar.id]);
     expect(resultIds((await b.get(search({ search: 'kim.lee@example.org' }))).body)[0]).toBe(byEmail.id);
     const byUsername = await b.get(search({ search: login.username.toUpperCase() }));
-    expect(resultIds(byUsername.body)[0]).toBe(login.memberId);
-    expect(byUsername.body).toContain(`<td>${login.username}</td>`);
+    const found = readPage(byUsername.body);
+    expect(resultIds(found)[0]).toBe(login.memberId);
     // Logging in just now is the Last Login.
-    expect(byUsername.body).toContain(`<td>${formatDateTime(app.clock.now())}</td>`);
+    expect(found.tableRows()[0]!.slice(4)).toEqual([login.username, formatDateTime(app.clock.now())]);
   });
 
   it('filters by status and login, with and without a search term', async () => {
@@ -94,7 +98,7 @@ describe('Member Search page', () => {
     expect(resultIds((await b.get(search({ login: 'yes' }))).body)).toEqual([login.memberId]);
     expect(resultIds((await b.get(search({ status: 'lapsed', login: 'no' }))).body)).toEqual([lapsed.id]);
     const none = await b.get(search({ search: 'shaw', login: 'yes' }));
-    expect(none.body).toContain('No members match your search and filters.');
+    expect(readPage(none.body).text).toContain('No members match your search and filters.');
   });
 
   it('pages through every member by name without gaps or repeats, forwards and back', async () => {
@@ -144,7 +148,7 @@ describe('Member Search page', () => {
     const { b } = await signedIn();
     const res = await b.get(search({ status: 'gone' }));
     expect(res.statusCode).toBe(400);
-    expect(res.body).toContain('Status must be Any, Current or Lapsed.');
+    expect(readPage(res.body).errorFor('Status')).toBe('Status must be Any, Current or Lapsed.');
     expect((await b.get(search({ search: 'x'.repeat(101) }))).statusCode).toBe(400);
     expect((await b.get(search({ after: 'garbage' }))).statusCode).toBe(400);
     expect((await b.get(search({ search: 'bulk', page: '9' }))).statusCode).toBe(400);
