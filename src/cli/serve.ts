@@ -20,7 +20,12 @@ export async function serve(config: Config, parts: { web: boolean; worker: boole
     closers.push(() => control.close());
   }
   if (parts.worker) {
-    const worker = await startWorker(app);
+    const worker = await startWorker({
+      deps: app.deps,
+      jobs: app.jobs,
+      logger: app.logger,
+      singleProcess: app.database.singleProcess,
+    });
     closers.push(() => worker.stop());
     if (!parts.web) app.logger.info('worker started');
   }

@@ -1,9 +1,9 @@
-import type { App } from '../app.ts';
+import type { Logger } from 'pino';
 import { purgeOldLoginHistory } from '../domain/accounts/loginHistory.ts';
 import { purgeOldPasswordResets } from '../domain/accounts/passwordResets.ts';
 import { purgeExpiredSessions } from '../domain/auth/sessions.ts';
 import { purgeOldThrottleRows } from '../domain/auth/throttle.ts';
-import type { SelfServiceRequest } from '../domain/deps.ts';
+import type { Deps, SelfServiceRequest } from '../domain/deps.ts';
 import { deliverDueEmail } from '../domain/email/deliverDueEmail.ts';
 import { interruptAbandonedSends } from '../domain/email/interruptAbandonedSends.ts';
 import { purgeOldFormSubmissions } from '../domain/forms/repeatSafeSubmission.ts';
@@ -11,7 +11,7 @@ import { purgeExpiredClears } from '../domain/loginClears/purgeExpiredClears.ts'
 import { purgeStaleRosterUploads } from '../domain/members/rosterUploads.ts';
 import { runDueReminderRound } from '../domain/reminders/runDueReminderRound.ts';
 import { createMailer } from '../email/mailer.ts';
-import { EMAIL_DUE, EMAIL_SWEEP, REMINDER_CHECK } from './queue.ts';
+import { EMAIL_DUE, EMAIL_SWEEP, type JobQueue, REMINDER_CHECK } from './queue.ts';
 import { runSelfServiceJobs, SELF_SERVICE_REQUEST } from './selfServiceJob.ts';
 
 const HOUSEKEEPING_INTERVAL_MS = 10 * 60_000;
@@ -20,16 +20,26 @@ const LANES_PER_PROCESS = 2;
 // On the hour (UTC), as the Reminder Rounds page tells admins (nextHourlyCheck in reminderOverview.ts).
 export const REMINDER_CHECK_CRON = '0 * * * *';
 
+/** What the worker needs from the process that runs it. */
+export type WorkerParts = {
+  deps: Deps;
+  /** The job queue behind `deps.jobs`, started and stopped by the worker. */
+  jobs: JobQueue;
+  logger: Logger;
+  /** Only this process can be using the database (`Database.singleProcess`). */
+  singleProcess: boolean;
+};
+
 /**
  * The background worker: email delivery (pg-boss jobs; thin handlers around domain use-cases), a
  * once-a-minute sweep for retries and abandoned sends, the hourly reminder-round check, and housekeeping.
  */
-export async function startWorker(app: App): Promise<{ stop(): Promise<void> }> {
-  const { deps, logger } = app;
+export async function startWorker(parts: WorkerParts): Promise<{ stop(): Promise<void> }> {
+  const { deps, jobs, logger } = parts;
   const mailer = createMailer(deps.config);
-  const boss = await app.jobs.start({ background: true });
+  const boss = await jobs.start({ background: true });
   // When only this process can be using the database, anything still "sending" was left by a crash of ours.
-  const interrupted = await interruptAbandonedSends(deps, { everything: app.database.singleProcess });
+  const interrupted = await interruptAbandonedSends(deps, { everything: parts.singleProcess });
   if (interrupted > 0)
     logger.warn(`${interrupted} message(s) were interrupted by a previous crash and will not be resent`);
 
@@ -107,7 +117,7 @@ export async function startWorker(app: App): Promise<{ stop(): Promise<void> }> 
       stopping.abort();
       // Before pg-boss and the database go: a run cut off mid-group would leave its messages interrupted.
       await Promise.allSettled(running);
-      await app.jobs.stop();
+      await jobs.stop();
       // pg-boss's stop gives up waiting after its timeout, and a job fetched meanwhile may still run.
       await Promise.allSettled(running);
       await mailer.close();

@@ -31,9 +31,8 @@ describe('the worker’s reminder check', () => {
     worker = await startWorker({
       deps: app.deps,
       jobs,
-      database: app.database,
       logger: app.logger,
-      close: async () => {},
+      singleProcess: app.database.singleProcess,
     });
     const boss = await jobs.start();
     const schedules = await boss.getSchedules();
