@@ -40,7 +40,11 @@ function parse(html: string): HTMLElement {
 /** The queries and helpers for `container`; `inside(el)` gives the same for a part of the page. */
 function pageOf(container: HTMLElement) {
   const bound = within(container, queries);
-  const byId = (id: string) => container.ownerDocument.getElementById(id);
+  const described = (label: string | RegExp, keep: (id: string) => boolean) => {
+    const ids = (bound.getByLabelText(label).getAttribute('aria-describedby') ?? '').split(/\s+/);
+    const parts = ids.filter((id) => id && keep(id)).map((id) => container.ownerDocument.getElementById(id));
+    return spoken(parts.map((e) => e?.textContent).join(' ')) || null;
+  };
   return {
     ...bound,
     /** The element the queries run in (the page's body, or the part given to `inside`). */
@@ -78,11 +82,9 @@ function pageOf(container: HTMLElement) {
      * The error message a field points at through `aria-describedby` (the ids ending in `-error`), or
      * null: the check a sighted reader makes by looking next to the field.
      */
-    errorFor(label: string | RegExp) {
-      const ids = (bound.getByLabelText(label).getAttribute('aria-describedby') ?? '').split(/\s+/);
-      const errors = ids.filter((id) => id.endsWith('-error')).map((id) => byId(id));
-      return spoken(errors.map((e) => e?.textContent).join(' ')) || null;
-    },
+    errorFor: (label: string | RegExp) => described(label, (id) => id.endsWith('-error')),
+    /** All a screen reader adds to the field's label: the texts `aria-describedby` points at, or null. */
+    descriptionOf: (label: string | RegExp) => described(label, () => true),
     /**
      * The body rows of the table (the only one, or the one named `name` by its caption or label), each
      * as the texts of its cells (row headers included; a `<br>` as "\n"), in page order.

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { members, rosterUploads } from '../../src/db/schema.ts';
 import { browser, buildLogin, csrfFrom } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
+import { type Page, readPage } from '../page.ts';
 
 const app = useTestApp();
 const IMPORT = '/admin/member-management/import';
@@ -55,18 +56,29 @@ const importedNumbers = async (numbers: string[]) =>
     .map((m) => m.memberNumber)
     .sort();
 
-const fileError = (html: string) => /<p class="error" id="file-error">([^<]*)<\/p>/.exec(html)?.[1];
+/** The preview's counts as a reader hears them, e.g. "2 To be added". */
+const counts = (page: Page) =>
+  page
+    .inside(page.getByRole('list', { name: 'What the import would do' }))
+    .getAllByRole('listitem')
+    .map((item) => item.textContent);
+/** The rows of the preview's Problems table: [line, problem]. */
+const problems = (page: Page) => page.inside(page.getByRole('region', { name: 'Problems' })).tableRows();
 
 describe('Import members pages', () => {
   it('shows the expected format and an accessible upload form', async () => {
     const { b } = await signedInAdmin();
     const page = await b.get(IMPORT);
     expect(page.statusCode).toBe(200);
-    expect(page.body).toContain('<label for="file">Roster file (CSV)</label>');
-    expect(page.body).toMatch(/<form[^>]*enctype="multipart\/form-data"/);
-    expect(page.body).toContain('<button type="submit">Preview import</button>');
-    expect(page.body).toContain('member_number,first_name,last_name,email,status');
-    expect(page.body).toContain('href="/admin/member-management">Member Management</a>');
+    const upload = readPage(page.body);
+    const file = upload.field('Roster file (CSV)');
+    expect(file.getAttribute('type')).toBe('file');
+    // The button sends the file field's form, as a multipart upload.
+    const button = upload.getByRole('button', { name: 'Preview import' });
+    expect(button.closest('form')).toBe(file.closest('form'));
+    expect(file.closest('form')?.getAttribute('enctype')).toBe('multipart/form-data');
+    expect(upload.text).toContain('member_number,first_name,last_name,email,status');
+    expect(upload.link('Member Management')).toBe('/admin/member-management');
   });
 
   it('lets an admin preview a file and apply it', async () => {
@@ -79,15 +91,16 @@ describe('Import members pages', () => {
     expect(previewUrl).toMatch(new RegExp(`^${IMPORT}/[0-9a-f-]{36}$`));
     const preview = await b.get(previewUrl);
     expect(preview.statusCode).toBe(200);
-    expect(preview.body).toContain('<strong>2</strong> To be added');
-    expect(preview.body).not.toContain('Import valid rows only');
+    const shown = readPage(preview.body);
+    expect(counts(shown)).toContain('2 To be added');
+    expect(shown.text).not.toContain('Import valid rows only');
     expect(await importedNumbers(['1001', '1002'])).toEqual([]);
 
     const applied = await b.submit(previewUrl, `${previewUrl}/apply`, {});
     expect(applied.statusCode).toBe(303);
     expect(await importedNumbers(['1001', '1002'])).toEqual(['1001', '1002']);
     const result = await b.get(applied.headers.location as string);
-    expect(result.body).toContain('Imported: 2 added, 0 updated, 0 unchanged.');
+    expect(readPage(result.body).text).toContain('Imported: 2 added, 0 updated, 0 unchanged.');
     // The upload is gone once applied: applying it twice is not possible.
     expect((await b.get(previewUrl)).statusCode).toBe(410);
     expect(await app.deps.db.select().from(rosterUploads)).toEqual([]);
@@ -100,25 +113,28 @@ describe('Import members pages', () => {
     });
     const previewUrl = res.headers.location as string;
     const preview = await b.get(previewUrl);
-    expect(preview.body).toContain('Nothing will be imported until the file is fixed');
-    expect(preview.body).toContain('<th scope="col">Line</th>');
-    expect(preview.body).toContain(
-      '<td>3</td><td>email &quot;not-an-email&quot; is not a valid address</td>',
-    );
-    expect(preview.body).toMatch(
-      /<input type="checkbox" id="validRowsOnly" name="validRowsOnly" value="yes"\/>/,
-    );
+    const shown = readPage(preview.body);
+    expect(shown.text).toContain('Nothing will be imported until the file is fixed');
+    expect(shown.getAllByRole('columnheader').map((th) => th.textContent)).toEqual(['Line', 'Problem']);
+    expect(problems(shown)).toEqual([['3', 'email "not-an-email" is not a valid address']]);
+    const validOnly = shown.getByRole('checkbox', { name: 'Import valid rows only', checked: false });
+    expect([validOnly.getAttribute('name'), validOnly.getAttribute('value')]).toEqual([
+      'validRowsOnly',
+      'yes',
+    ]);
 
     const refused = await b.submit(previewUrl, `${previewUrl}/apply`, {});
     expect(refused.statusCode).toBe(400);
-    expect(refused.body).toMatch(/role="alert"><p>Nothing was imported/);
+    expect(readPage(refused.body).alert()).toMatch(/^Nothing was imported/);
     expect(await importedNumbers(['1', '2'])).toEqual([]);
 
     const applied = await b.submit(previewUrl, `${previewUrl}/apply`, { validRowsOnly: 'yes' });
     expect(applied.statusCode).toBe(303);
     expect(await importedNumbers(['1', '2'])).toEqual(['1']);
     const result = await b.get(applied.headers.location as string);
-    expect(result.body).toContain('Imported: 1 added, 0 updated, 0 unchanged; 1 invalid row skipped.');
+    expect(readPage(result.body).text).toContain(
+      'Imported: 1 added, 0 updated, 0 unchanged; 1 invalid row skipped.',
+    );
   });
 
   it("lists a row that would move an administrator's email as a problem, and never applies it", async () => {
@@ -130,9 +146,9 @@ describe('Import members pages', () => {
     });
     const previewUrl = res.headers.location as string;
     const preview = await b.get(previewUrl);
-    expect(preview.body).toContain(
-      "<td>3</td><td>email &quot;attacker@evil.test&quot;: change this administrator's email on their profile</td>",
-    );
+    expect(problems(readPage(preview.body))).toEqual([
+      ['3', `email "attacker@evil.test": change this administrator's email on their profile`],
+    ]);
     const refused = await b.submit(previewUrl, `${previewUrl}/apply`, {});
     expect(refused.statusCode).toBe(400);
     const applied = await b.submit(previewUrl, `${previewUrl}/apply`, { validRowsOnly: 'yes' });
@@ -146,9 +162,10 @@ describe('Import members pages', () => {
     const { b } = await signedInAdmin();
     const rows = Array.from({ length: 250 }, (_, i) => `${i},First,Last,bad-${i},`);
     const preview = await b.get((await upload(b, { content: csv(...rows) })).headers.location as string);
-    expect(preview.body.match(/<tr><td>/g)).toHaveLength(200);
-    expect(preview.body).toContain('there are 50 more');
-    expect(preview.body).toContain('No row of this file can be imported');
+    const shown = readPage(preview.body);
+    expect(problems(shown)).toHaveLength(200);
+    expect(shown.text).toContain('there are 50 more');
+    expect(shown.text).toContain('No row of this file can be imported');
   });
 
   it('says next to the file field what is wrong with a file that is not a roster', async () => {
@@ -165,9 +182,13 @@ describe('Import members pages', () => {
     for (const [file, message] of cases) {
       const res = await upload(b, file);
       expect(res.statusCode).toBe(400);
-      expect(fileError(res.body)).toContain(message);
-      expect(res.body).toContain('aria-describedby="file-hint file-error"');
-      expect(res.body).toContain('role="alert"');
+      const page = readPage(res.body);
+      expect(page.errorFor('Roster file (CSV)')).toContain(message);
+      // The hint, then the error, are read with the field.
+      expect(page.descriptionOf('Roster file (CSV)')).toBe(
+        `Nothing changes yet: the next page shows what the import would do. ${page.errorFor('Roster file (CSV)')}`,
+      );
+      expect(page.alert()).toBeTruthy();
     }
     expect(await app.deps.db.select().from(rosterUploads)).toEqual([]);
   });
