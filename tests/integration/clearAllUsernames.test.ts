@@ -271,14 +271,14 @@ describe('Restore cleared logins', () => {
     const p = await portal();
     const member = p.members[0]!;
     expect((await browser(p.server).logIn(member.username, member.password)).statusCode).toBe(303);
-    expect(await recentLogins(app.deps.db, member.accountId)).toHaveLength(1);
+    expect(await recentLogins(app.deps, member.accountId)).toHaveLength(1);
     expect((await clear(p.b, { confirmation: 'clear 3 logins', password: p.me.password })).statusCode).toBe(
       303,
     );
     const [row] = await app.deps.db.select().from(loginClears);
     const restore = `${CLEAR}/${row!.id}/restore`;
     expect((await p.b.submit(restore, restore, {})).statusCode).toBe(303);
-    expect(await recentLogins(app.deps.db, member.accountId)).toHaveLength(1);
+    expect(await recentLogins(app.deps, member.accountId)).toHaveLength(1);
   });
 
   it('can be done once only', async () => {

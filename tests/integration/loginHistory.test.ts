@@ -40,7 +40,7 @@ describe('login history', () => {
       .from(loginHistory)
       .where(eq(loginHistory.accountId, member.accountId));
     expect(rows).toHaveLength(12);
-    const recent = await recentLogins(app.deps.db, member.accountId);
+    const recent = await recentLogins(app.deps, member.accountId);
     expect(recent).toHaveLength(10);
     expect(recent[0]).toEqual({ at: app.clock.now(), ip: '127.0.0.1', userAgent: FIREFOX_WINDOWS });
 

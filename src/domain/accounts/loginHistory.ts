@@ -1,5 +1,4 @@
 import { desc, eq, lt } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/connect.ts';
 import { loginHistory } from '../../db/schema.ts';
 import type { Deps } from '../deps.ts';
 
@@ -9,8 +8,8 @@ export const LOGIN_HISTORY_DAYS = 180;
 export type RecentLogin = { at: Date; ip: string | null; userAgent: string | null };
 
 /** A member's own most recent logins, newest first, for "Recent logins" on their home page. */
-export function recentLogins(db: DbOrTx, accountId: number, limit = 10): Promise<RecentLogin[]> {
-  return db
+export function recentLogins(deps: Pick<Deps, 'db'>, accountId: number, limit = 10): Promise<RecentLogin[]> {
+  return deps.db
     .select({ at: loginHistory.at, ip: loginHistory.ip, userAgent: loginHistory.userAgent })
     .from(loginHistory)
     .where(eq(loginHistory.accountId, accountId))

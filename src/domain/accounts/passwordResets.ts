@@ -49,8 +49,16 @@ export type FoundReset = {
   state: ResetState;
 };
 
-/** The reset link behind a token, or null when there is none (a mistyped or made-up link). */
-export async function findPasswordReset(
+/** The reset link behind a token as it stands now, or null when there is none (a mistyped or made-up link). */
+export function findPasswordReset(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  token: string,
+): Promise<FoundReset | null> {
+  return findPasswordResetIn(deps.db, token, deps.clock.now());
+}
+
+/** `findPasswordReset` inside the caller's transaction; `lock` locks the reset row `FOR UPDATE`. */
+export async function findPasswordResetIn(
   db: DbOrTx,
   token: string,
   now: Date,

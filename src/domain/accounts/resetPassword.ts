@@ -5,7 +5,12 @@ import { recordAudit } from '../audit/recordAudit.ts';
 import { clearLoginCounters } from '../auth/loginThrottle.ts';
 import { endOtherSessions, startSession } from '../auth/sessions.ts';
 import type { Deps } from '../deps.ts';
-import { type FoundReset, findPasswordReset, type ResetState } from './passwordResets.ts';
+import {
+  type FoundReset,
+  findPasswordReset,
+  findPasswordResetIn,
+  type ResetState,
+} from './passwordResets.ts';
 import { assertPasswordAcceptable, hashPassword, personalWords } from './passwords.ts';
 
 export const resetProblem: Record<Exclude<ResetState, 'valid'> | 'unknown', string> = {
@@ -31,13 +36,13 @@ export async function resetPassword(
   input: { newPassword: string },
   client: { ip: string | null; userAgent: string | null },
 ): Promise<{ sessionToken: string; accountId: number }> {
-  const found = usableReset(await findPasswordReset(deps.db, token, deps.clock.now()));
+  const found = usableReset(await findPasswordReset(deps, token));
   assertPasswordAcceptable(input.newPassword, deps.config, personalWords(found), 'newPassword');
   const passwordHash = await hashPassword(input.newPassword);
   return deps.db.transaction(async (tx) => {
     const now = deps.clock.now();
     await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, found.accountId)).for('update');
-    const reset = usableReset(await findPasswordReset(tx, token, now, { lock: true }));
+    const reset = usableReset(await findPasswordResetIn(tx, token, now, { lock: true }));
     const [account] = await tx
       .update(accounts)
       .set({ passwordHash, passwordChangedAt: now, mustChangePassword: false, lastLoginAt: now })

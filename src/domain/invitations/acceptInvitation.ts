@@ -24,8 +24,13 @@ export const invitationProblem: Record<Exclude<InvitationState, 'valid'>, string
   revoked: 'This invitation was replaced by a newer one and no longer works.',
 };
 
-export const findInvitation = (db: Deps['db'] | Tx, ref: InvitationRef, now: Date) =>
+/** The invitation behind a link or a typed code, or null when there is none. */
+export const findInvitationIn = (db: Deps['db'] | Tx, ref: InvitationRef, now: Date) =>
   'token' in ref ? findInvitationByToken(db, ref.token, now) : findInvitationByCode(db, ref, now);
+
+/** `findInvitationIn` as things stand now, outside any transaction (the pages that show an invitation). */
+export const findInvitation = (deps: Pick<Deps, 'db' | 'clock'>, ref: InvitationRef) =>
+  findInvitationIn(deps.db, ref, deps.clock.now());
 
 /** A login's new username and password, checked the way every login's are. */
 async function checkedCredentials(
@@ -58,10 +63,10 @@ export async function acceptInvitation(
   }
   return deps.db.transaction(async (tx) => {
     const now = deps.clock.now();
-    const first = await findInvitation(tx, ref, now);
+    const first = await findInvitationIn(tx, ref, now);
     if (!first) throw new AppError('not_found', 'This invitation link or code is not valid.');
     const [member] = await tx.select().from(members).where(eq(members.id, first.memberId)).for('update');
-    const invitation = (await findInvitation(tx, ref, now)) as FoundInvitation;
+    const invitation = (await findInvitationIn(tx, ref, now)) as FoundInvitation;
     if (invitation.state !== 'valid') {
       throw new AppError('gone', invitationProblem[invitation.state], undefined, { state: invitation.state });
     }

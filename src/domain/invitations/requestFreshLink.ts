@@ -4,7 +4,7 @@ import { isAppError } from '../../errors.ts';
 import { reserveAttempt } from '../auth/throttle.ts';
 import { throttleRule } from '../auth/throttleRules.ts';
 import type { Deps } from '../deps.ts';
-import { findInvitation, type InvitationRef } from './acceptInvitation.ts';
+import { findInvitationIn, type InvitationRef } from './acceptInvitation.ts';
 import { matchTypedCode } from './checkTypedCode.ts';
 import type { FoundInvitation } from './findInvitation.ts';
 import { queueOneInvitation } from './queueInvitations.ts';
@@ -37,7 +37,7 @@ async function invitationOf(
   ip: string | null,
   now: Date,
 ): Promise<FoundInvitation | null> {
-  if ('token' in ref) return findInvitation(deps.db, ref, now);
+  if ('token' in ref) return findInvitationIn(deps.db, ref, now);
   try {
     return await matchTypedCode(deps, ref, ip);
   } catch (e) {

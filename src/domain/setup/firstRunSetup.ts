@@ -36,7 +36,8 @@ export async function issueSetupToken(deps: Deps): Promise<string | null> {
   return token;
 }
 
-export async function isSetupTokenValid(db: DbOrTx, token: string): Promise<boolean> {
+export async function isSetupTokenValid(deps: Pick<Deps, 'db'>, token: string): Promise<boolean> {
+  const { db } = deps;
   const [row] = await db.select().from(settings).where(eq(settings.key, SETUP_KEY)).limit(1);
   return Boolean(row && row.value === hashToken(token)) && !(await hasSecurityAdmin(db));
 }

@@ -33,7 +33,7 @@ export function registerHomeRoutes(server: FastifyInstance, app: App): void {
     const { accountId } = request.signedIn!;
     const [profile, logins] = await Promise.all([
       ownProfile(app.deps, accountId),
-      recentLogins(app.deps.db, accountId),
+      recentLogins(app.deps, accountId),
     ]);
     const ctx = pageContext(app, request, reply);
     return sendPage(

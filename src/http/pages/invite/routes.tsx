@@ -48,7 +48,7 @@ export function registerInviteRoutes(server: FastifyInstance, app: App): void {
     target: InviteTarget,
   ) {
     const ctx = pageContext(app, request, reply);
-    const invitation = await findInvitation(app.deps.db, ref, app.deps.clock.now());
+    const invitation = await findInvitation(app.deps, ref);
     if (!invitation) return sendPage(reply, <InviteProblemPage ctx={ctx} state="unknown" />, 404);
     if (invitation.state !== 'valid') {
       return sendPage(
@@ -96,7 +96,7 @@ export function registerInviteRoutes(server: FastifyInstance, app: App): void {
           e.code === 'gone' ? 410 : 404,
         );
       }
-      const invitation = await findInvitation(app.deps.db, ref, app.deps.clock.now());
+      const invitation = await findInvitation(app.deps, ref);
       return sendPage(
         reply,
         <InviteWelcomePage

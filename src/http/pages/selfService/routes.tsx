@@ -73,7 +73,7 @@ export function registerSelfServiceRoutes(server: FastifyInstance, app: App): vo
 
   server.get<TokenParams>('/reset-password/:token', access, async (request, reply) => {
     reply.header('x-robots-tag', 'noindex').header('referrer-policy', 'no-referrer');
-    const reset = await findPasswordReset(app.deps.db, request.params.token, app.deps.clock.now());
+    const reset = await findPasswordReset(app.deps, request.params.token);
     if (!reset) return problem(request, reply, 'unknown');
     if (reset.state !== 'valid') return problem(request, reply, reset.state);
     const ctx = pageContext(app, request, reply);
@@ -105,7 +105,7 @@ export function registerSelfServiceRoutes(server: FastifyInstance, app: App): vo
         return problem(request, reply, (e.details?.state as ResetProblem | undefined) ?? 'unknown');
       }
       if (e.code !== 'validation') throw e;
-      const reset = await findPasswordReset(app.deps.db, token, app.deps.clock.now());
+      const reset = await findPasswordReset(app.deps, token);
       const ctx = pageContext(app, request, reply);
       return sendPage(
         reply,

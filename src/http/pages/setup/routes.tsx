@@ -15,7 +15,7 @@ export function registerSetupRoutes(server: FastifyInstance, app: App): void {
       const ctx = pageContext(app, request, reply);
       // Keep the token out of Referer headers sent to anything the page loads.
       reply.header('referrer-policy', 'no-referrer');
-      if (!(await isSetupTokenValid(app.deps.db, token)))
+      if (!(await isSetupTokenValid(app.deps, token)))
         return sendPage(reply, <SetupLinkInvalidPage ctx={ctx} />, 410);
       return sendPage(reply, <SetupPage ctx={ctx} token={token} />);
     },
