@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
-import type { Role } from '../../db/schema.ts';
 import { can } from '../../domain/policy.ts';
+import type { Role } from '../../domain/vocabulary.ts';
 
 export type PageContext = {
   orgName: string;

@@ -1,4 +1,4 @@
-import type { DeliveryState } from '../../db/schema.ts';
+import type { DeliveryState } from '../../domain/vocabulary.ts';
 
 /** A member's latest invitation delivery, in the words the admin pages use. */
 export const deliveryStateWords: Record<DeliveryState, string> = {

@@ -1,5 +1,5 @@
-import { deliveryStates } from '../../../db/schema.ts';
 import type { EmailLogFilter, EmailLogPage as Page } from '../../../domain/emailLog/emailLog.ts';
+import { deliveryStates } from '../../../domain/vocabulary.ts';
 import { formatDateTime } from '../../ui/format.ts';
 import type { PageContext } from '../../ui/Layout.tsx';
 import { AdminFrame } from '../admin/AdminPages.tsx';

@@ -1,5 +1,5 @@
-import type { DeliveryState } from '../../../db/schema.ts';
 import type { EmailKind } from '../../../domain/emailLog/emailLog.ts';
+import type { DeliveryState } from '../../../domain/vocabulary.ts';
 
 export const EMAIL_LOG_PATH = '/admin/email-log';
 

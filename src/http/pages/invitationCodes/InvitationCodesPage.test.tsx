@@ -1,6 +1,6 @@
 import { renderToString } from 'preact-render-to-string';
 import { describe, expect, it } from 'vitest';
-import { deliveryStates } from '../../../db/schema.ts';
+import { deliveryStates } from '../../../domain/vocabulary.ts';
 import { deliveryWords } from '../../ui/deliveryWords.ts';
 import { InvitationCodesPage, type InvitationCodesView } from './InvitationCodesPage.tsx';
 

@@ -1,6 +1,6 @@
-import { roles } from '../../../db/schema.ts';
 import type { LoginState, MemberProfile } from '../../../domain/members/memberProfile.ts';
 import { can, roleLabels } from '../../../domain/policy.ts';
+import { roles } from '../../../domain/vocabulary.ts';
 import { formatDateTime } from '../../ui/format.ts';
 import { CsrfField, type FieldErrors, Select } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
