@@ -6,7 +6,8 @@
  *
  *   const page = readPage(res.body);
  *   page.getByRole('button', { name: 'Send All' });
- *   expect(page.field('Search')).toHaveProperty('value', 'pat');
+ *   expect(page.valueOf('Search')).toBe('pat');
+ *   expect(page.errorFor('Last sent before')).toMatch(/year-month-day/);
  */
 import { queries, within } from '@testing-library/dom';
 import { Window } from 'happy-dom';
