@@ -1,6 +1,6 @@
 import type { Database } from '../db/connect.ts';
-import { deliveryStates } from '../db/schema.ts';
 import { THROTTLE_RULES } from '../domain/auth/throttleRules.ts';
+import { deliveryStates } from '../domain/vocabulary.ts';
 
 /** What a scrape reads from the database: grouped counts only, each one statement. */
 export type DatabaseFigures = {
