@@ -87,3 +87,17 @@ export function askSocket(dataDir: string, line: string) {
     conn.write(`${line}\n`);
   });
 }
+
+/** `gatehouse admin create` for `username` (a Security Administrator unless `--role admin` follows). */
+export const adminCreateArgs = (username: string) => [
+  'admin',
+  'create',
+  '--username',
+  username,
+  '--email',
+  `${username}@example.org`,
+  '--first-name',
+  'Cli',
+  '--last-name',
+  'Admin',
+];

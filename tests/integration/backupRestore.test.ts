@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openPglite } from '../../src/db/connect.ts';
-import { askSocket, runCli, startServer, tempDataDir } from '../cliProcess.ts';
+import { adminCreateArgs, askSocket, runCli, startServer, tempDataDir } from '../cliProcess.ts';
 import { GOOD_PASSWORD } from '../factories.ts';
 import { portalClient } from '../portalClient.ts';
 
@@ -12,20 +12,7 @@ import { portalClient } from '../portalClient.ts';
 const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 const SKIP_REASON = 'embedded database only (PostgreSQL is backed up with pg_dump)';
 
-const adminArgs = (username: string) => [
-  'admin',
-  'create',
-  '--username',
-  username,
-  '--email',
-  `${username}@example.org`,
-  '--first-name',
-  'Kept',
-  '--last-name',
-  'Admin',
-  '--role',
-  'admin',
-];
+const adminArgs = (username: string) => [...adminCreateArgs(username), '--role', 'admin'];
 
 const roster = (from: number, to: number) => {
   const rows = ['member_number,first_name,last_name,email'];

@@ -1,28 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { askSocket, runCli, startServer, tempDataDir } from '../cliProcess.ts';
+import { adminCreateArgs, askSocket, runCli, startServer, tempDataDir } from '../cliProcess.ts';
 import { GOOD_PASSWORD } from '../factories.ts';
 
 // These run the real `gatehouse` binary against an embedded database in a temporary directory.
-const adminArgs = (username: string) => [
-  'admin',
-  'create',
-  '--username',
-  username,
-  '--email',
-  `${username}@example.org`,
-  '--first-name',
-  'Cli',
-  '--last-name',
-  'Admin',
-];
-
 // Each case starts real processes (about a second of start-up each): give them room on a busy machine.
 describe('gatehouse command line', { timeout: 120_000 }, () => {
   it('works on its own and hands commands to a running server on the same data directory', async () => {
     const DATA_DIR = tempDataDir();
     const env = { DATA_DIR, GATEHOUSE_PASSWORD: GOOD_PASSWORD };
 
-    const alone = await runCli(adminArgs('first'), env);
+    const alone = await runCli(adminCreateArgs('first'), env);
     expect(alone.stdout).toContain('Created Security Administrator login "first"');
     expect(alone.code).toBe(0);
 
@@ -30,11 +17,11 @@ describe('gatehouse command line', { timeout: 120_000 }, () => {
     try {
       // A Security Administrator exists already, so no setup link is offered.
       expect(server.setupUrl).toBeNull();
-      const handed = await runCli([...adminArgs('second'), '--role', 'admin'], env);
+      const handed = await runCli([...adminCreateArgs('second'), '--role', 'admin'], env);
       expect(handed.stdout).toContain('Created Administrator login "second"');
       expect(handed.code).toBe(0);
 
-      const refused = await runCli(adminArgs('second'), env);
+      const refused = await runCli(adminCreateArgs('second'), env);
       expect(refused.stdout).toContain('username: That username is taken');
       expect(refused.code).toBe(1);
 
