@@ -1,5 +1,6 @@
+import { expect } from 'vitest';
 import { browser } from './browserClient.ts';
-import { startServer, tempDataDir } from './cliProcess.ts';
+import { runCli, startServer, tempDataDir } from './cliProcess.ts';
 import { GOOD_PASSWORD } from './factories.ts';
 import { createScratchDatabase } from './harness.ts';
 
@@ -39,4 +40,27 @@ export async function restartAndFollowRound(
     await server.stop();
   }
   return progress;
+}
+
+const SEND_ALL = '/admin/member-management/invitation-codes/send-all';
+
+/**
+ * A portal process with a Security Administrator "boss" and `members` demo members (every third with a
+ * login), whose Send All has just been pressed; returns the server, the round's progress page and how
+ * many members the round invites.
+ */
+export async function startSendAllOnDemoPortal(env: Record<string, string>, members: number) {
+  const admin = ['admin', 'create', '--username', 'boss', '--email', 'boss@example.org'];
+  expect((await runCli([...admin, '--first-name', 'Bo', '--last-name', 'Ss'], env)).code).toBe(0);
+  expect((await runCli(['demo', '--members', String(members)], env)).code).toBe(0);
+  const server = await startServer(env);
+  const client = portalClient(server.url);
+  await client.logIn('boss');
+  const started = await client.post(SEND_ALL, {}, SEND_ALL);
+  expect(started.status).toBe(303);
+  return {
+    server,
+    progressPath: started.headers.get('location')!,
+    pending: members - Math.ceil(members / 3),
+  };
 }

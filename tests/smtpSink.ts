@@ -1,10 +1,11 @@
 import { once } from 'node:events';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerError } from 'smtp-server';
 import { afterAll, beforeAll } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { createMailer, type Mailer } from '../src/email/mailer.ts';
+import { cutConnection } from './smtpConnections.ts';
 
 /** How the sink answers RCPT TO for one address: a reply code (451, 550, …) and/or a delay first. */
 export type RecipientRule = {
@@ -123,9 +124,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
             (r) => respondTo.get(r.address.toLowerCase())?.dropAfterData,
           );
           if (dropped) {
-            const connections = (server as unknown as { connections: Set<{ id: string; _socket: Socket }> })
-              .connections;
-            for (const c of connections) if (c.id === session.id) c._socket.destroy();
+            cutConnection(server, session.id);
             return;
           }
           callback(null, 'Message accepted by test sink');

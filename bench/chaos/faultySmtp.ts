@@ -6,9 +6,10 @@
  * the client heard "250": for the member, a message the server has is a message that arrived.
  */
 import { once } from 'node:events';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerError } from 'smtp-server';
+import { cutConnection } from '../../tests/smtpConnections.ts';
 
 export type FaultRates = {
   /** Share of addresses that always get 550 (a mailbox that does not exist). */
@@ -137,9 +138,7 @@ export async function startFaultySmtp(opts: {
         if (dropped) {
           counts.postDataDrops += 1;
           // The server has the message; the client never hears so (the ambiguous disconnect).
-          const connections = (server as unknown as { connections: Set<{ id: string; _socket: Socket }> })
-            .connections;
-          for (const c of connections) if (c.id === session.id) c._socket.destroy();
+          cutConnection(server, session.id);
           return;
         }
         await sleep(opts.acceptDelayMs);

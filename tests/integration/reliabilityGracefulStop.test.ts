@@ -3,9 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { queryRows } from '../../src/db/connect.ts';
-import { runCli, startServer } from '../cliProcess.ts';
 import { GOOD_PASSWORD } from '../factories.ts';
-import { databaseEnv, portalClient, restartAndFollowRound } from '../portalClient.ts';
+import { databaseEnv, restartAndFollowRound, startSendAllOnDemoPortal } from '../portalClient.ts';
 import { type SmtpSink, startSmtpSink } from '../smtpSink.ts';
 
 /**
@@ -14,7 +13,6 @@ import { type SmtpSink, startSmtpSink } from '../smtpSink.ts';
  * and nothing is left interrupted.
  */
 const MEMBERS = 60;
-const SEND_ALL = '/admin/member-management/invitation-codes/send-all';
 
 describe('a worker stopped with SIGTERM mid-round', { timeout: 180_000 }, () => {
   let sink: SmtpSink;
@@ -32,17 +30,7 @@ describe('a worker stopped with SIGTERM mid-round', { timeout: 180_000 }, () => 
   it('finishes what it hands over, releases the rest, and nothing is lost or sent twice', async () => {
     // A slow server (2 s a message, 4 at a time): the round outlasts pg-boss's own graceful wait (10 s).
     const env = { ...db.env, SMTP_URL: sink.url, SMTP_POOL_SIZE: '2', GATEHOUSE_PASSWORD: GOOD_PASSWORD };
-    const admin = ['admin', 'create', '--username', 'boss', '--email', 'boss@example.org'];
-    expect((await runCli([...admin, '--first-name', 'Bo', '--last-name', 'Ss'], env)).code).toBe(0);
-    expect((await runCli(['demo', '--members', String(MEMBERS)], env)).code).toBe(0);
-    const pending = MEMBERS - Math.ceil(MEMBERS / 3); // demo gives every third member a login
-
-    const first = await startServer(env);
-    const client = portalClient(first.url);
-    await client.logIn('boss');
-    const started = await client.post(SEND_ALL, {}, SEND_ALL);
-    expect(started.status).toBe(303);
-    const progressPath = started.headers.get('location')!;
+    const { server: first, progressPath, pending } = await startSendAllOnDemoPortal(env, MEMBERS);
     await sink.waitForMessages(8, 60_000);
     const t0 = Date.now();
     await first.stop(); // SIGTERM

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startServer } from '../cliProcess.ts';
 import { GOOD_PASSWORD } from '../factories.ts';
-import { databaseEnv, portalClient, restartAndFollowRound } from '../portalClient.ts';
+import { databaseEnv, restartAndFollowRound, startSendAllOnDemoPortal } from '../portalClient.ts';
 import { type SmtpSink, startSmtpSink } from '../smtpSink.ts';
 
 /**
@@ -11,7 +10,6 @@ import { type SmtpSink, startSmtpSink } from '../smtpSink.ts';
  */
 const MEMBERS = 150;
 
-const SEND_ALL = '/admin/member-management/invitation-codes/send-all';
 
 describe('Send All survives a killed process', { timeout: 180_000 }, () => {
   let sink: SmtpSink;
@@ -33,34 +31,7 @@ describe('Send All survives a killed process', { timeout: 180_000 }, () => {
       DELIVERY_LEASE_SECONDS: '2',
       GATEHOUSE_PASSWORD: GOOD_PASSWORD,
     };
-    expect(
-      (
-        await runCli(
-          [
-            'admin',
-            'create',
-            '--username',
-            'boss',
-            '--email',
-            'boss@example.org',
-            '--first-name',
-            'Bo',
-            '--last-name',
-            'Ss',
-          ],
-          env,
-        )
-      ).code,
-    ).toBe(0);
-    expect((await runCli(['demo', '--members', String(MEMBERS)], env)).code).toBe(0);
-    const pending = MEMBERS - Math.ceil(MEMBERS / 3); // demo gives every third member a login
-
-    const first = await startServer(env);
-    const admin = portalClient(first.url);
-    await admin.logIn('boss');
-    const started = await admin.post(SEND_ALL, {}, SEND_ALL);
-    expect(started.status).toBe(303);
-    const progressPath = started.headers.get('location')!;
+    const { server: first, progressPath, pending } = await startSendAllOnDemoPortal(env, MEMBERS);
     await sink.waitForMessages(Math.floor(pending / 2), 60_000);
     first.child.kill('SIGKILL');
     await new Promise((resolve) => first.child.once('exit', resolve));
