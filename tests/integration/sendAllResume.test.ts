@@ -10,7 +10,6 @@ import { type SmtpSink, startSmtpSink } from '../smtpSink.ts';
  */
 const MEMBERS = 150;
 
-
 describe('Send All survives a killed process', { timeout: 180_000 }, () => {
   let sink: SmtpSink;
   let db: Awaited<ReturnType<typeof databaseEnv>>;
