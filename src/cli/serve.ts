@@ -12,6 +12,21 @@ export async function serve(config: Config, parts: { web: boolean; worker: boole
   const app = await createApp(config);
   const unhandled = surviveDatabaseOutages(app.logger);
   const closers: (() => Promise<void> | void)[] = [];
+  // Listening for signals before anything announces itself: whoever reads `listening on` (a supervisor, a
+  // test, a person) may stop the process the next moment, and must get the clean shutdown. A signal during
+  // start-up closes whatever has started so far.
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    unhandled.shuttingDown();
+    app.logger.info(`${signal} received, shutting down`);
+    for (const close of closers) await close();
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
   // Each process gets its own port (a web and a worker process on one host cannot share one).
   const observed = config.metricsPort === undefined ? undefined : await startMetrics(app, config.metricsPort);
   if (observed) closers.push(() => observed.server.close());
@@ -44,18 +59,6 @@ export async function serve(config: Config, parts: { web: boolean; worker: boole
     const openAt = config.publicUrl === address ? {} : { openAt: config.publicUrl };
     app.logger.info(openAt, `listening on ${address}`);
   }
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    unhandled.shuttingDown();
-    app.logger.info(`${signal} received, shutting down`);
-    for (const close of closers) await close();
-    await app.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
 }
 
 /** The first-run link in a frame that stands out among log lines, the URL alone on its line to copy. */

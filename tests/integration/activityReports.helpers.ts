@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { accounts, invitations } from '../../src/db/schema.ts';
 import { newInvitationSecret } from '../../src/domain/invitations/invitationSecrets.ts';
-import type { PagePosition, ReportPage } from '../../src/domain/reports/reportPager.ts';
+import type { PagePosition, Page } from '../../src/db/keyset.ts';
 import { browser, buildLogin } from '../factories.ts';
 import type { TestApp } from '../harness.ts';
 
@@ -62,7 +62,7 @@ export const linkHref = (html: string, text: string) =>
  * (each in report order) plus how many pages each took.
  */
 export async function walkBothWays<R>(
-  list: (position: PagePosition) => Promise<ReportPage<R>>,
+  list: (position: PagePosition) => Promise<Page<R>>,
   idOf: (row: R) => number,
 ) {
   let page = await list({});

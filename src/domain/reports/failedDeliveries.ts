@@ -1,18 +1,10 @@
 import { and, type SQL, sql } from 'drizzle-orm';
+import { type Key, keyset, type Page, type PagePosition, readPosition } from '../../db/keyset.ts';
 import { members } from '../../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { type Actor, requirePermission } from '../policy.ts';
 import { badParam, oneParam } from '../queryParams.ts';
-import {
-  cursorColumn,
-  type Key,
-  memberColumns,
-  type PagePosition,
-  REPORT_PAGE_SIZE,
-  type ReportPage,
-  readPosition,
-  reportPage,
-} from './reportPager.ts';
+import { memberColumns, REPORT_PAGE_SIZE } from './reportColumns.ts';
 
 /** Which members to list by login: those without one matter most (they cannot join until mail arrives). */
 export const loginFilters = ['without', 'with', 'all'] as const;
@@ -47,11 +39,11 @@ export function parseFailedDeliveriesQuery(raw: Record<string, unknown>): Failed
 }
 
 // By name, like Invitation Codes; the order of members_pending_failed_idx.
-const KEYS: Key[] = [
+const KEYSET = keyset([
   { column: members.lastName, type: 'text' },
   { column: members.firstName, type: 'text' },
   { column: members.id, type: 'bigint' },
-];
+] satisfies Key[]);
 
 /**
  * Failed Deliveries: members whose newest invitation email failed for good (delivery_state 'failed').
@@ -63,12 +55,12 @@ export async function listFailedDeliveries(
   actor: Actor,
   query: FailedDeliveriesQuery,
   pageSize = REPORT_PAGE_SIZE,
-): Promise<ReportPage<FailedDelivery>> {
+): Promise<Page<FailedDelivery>> {
   requirePermission(actor, 'reports.read');
   const conditions: SQL[] = [sql`${members.deliveryState} = 'failed'`];
   if (query.login === 'without') conditions.push(sql`not ${members.hasLogin}`);
   if (query.login === 'with') conditions.push(sql`${members.hasLogin}`);
-  return reportPage(KEYS, query.position, pageSize, (boundary, order, limit) =>
+  return KEYSET.page(query.position, pageSize, (boundary, order, limit) =>
     deps.db
       .select({
         ...memberColumns,
@@ -76,7 +68,7 @@ export async function listFailedDeliveries(
         hasLogin: members.hasLogin,
         lastInvitedAt: members.lastInvitedAt,
         deliveryDetail: members.deliveryDetail,
-        cursor: cursorColumn(KEYS),
+        cursor: KEYSET.cursor,
       })
       .from(members)
       .where(and(...conditions, boundary ?? undefined))

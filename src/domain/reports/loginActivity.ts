@@ -1,19 +1,11 @@
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { queryRows } from '../../db/connect.ts';
+import { type Key, keyset, type Page, type PagePosition, readPosition } from '../../db/keyset.ts';
 import { accounts, members, type Role } from '../../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { type Actor, requirePermission } from '../policy.ts';
 import { oneParam } from '../queryParams.ts';
-import {
-  cursorColumn,
-  type Key,
-  memberColumns,
-  type PagePosition,
-  REPORT_PAGE_SIZE,
-  type ReportPage,
-  readPosition,
-  reportPage,
-} from './reportPager.ts';
+import { memberColumns, REPORT_PAGE_SIZE } from './reportColumns.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const ACTIVITY_DAYS = 30;
@@ -101,19 +93,19 @@ export const parseNeverLoggedInQuery = (raw: Record<string, unknown>): NeverLogg
 export const neverLoggedInCondition: SQL = sql`(${accounts.lastLoginAt} is null or ${accounts.lastLoginAt} <= ${accounts.createdAt})`;
 
 // Oldest login first: those who have been waiting longest to come back.
-const KEYS: Key[] = [
+const KEYSET = keyset([
   { column: accounts.createdAt, type: 'timestamptz' },
   { column: accounts.id, type: 'bigint' },
-];
+] satisfies Key[]);
 
 export async function listNeverLoggedIn(
   deps: Pick<Deps, 'db'>,
   actor: Actor,
   query: NeverLoggedInQuery,
   pageSize = REPORT_PAGE_SIZE,
-): Promise<ReportPage<UnusedLogin>> {
+): Promise<Page<UnusedLogin>> {
   requirePermission(actor, 'reports.read');
-  return reportPage(KEYS, query.position, pageSize, (boundary, order, limit) =>
+  return KEYSET.page(query.position, pageSize, (boundary, order, limit) =>
     deps.db
       .select({
         accountId: accounts.id,
@@ -121,7 +113,7 @@ export async function listNeverLoggedIn(
         username: accounts.username,
         role: accounts.role,
         createdAt: accounts.createdAt,
-        cursor: cursorColumn(KEYS),
+        cursor: KEYSET.cursor,
       })
       .from(accounts)
       .innerJoin(members, eq(members.id, accounts.memberId))

@@ -1,19 +1,11 @@
 import { and, eq, gt, isNull, lte, notExists, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
+import { type Key, keyset, type Page, type PagePosition, readPosition } from '../../db/keyset.ts';
 import { type DeliveryState, invitations, members } from '../../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { type Actor, requirePermission } from '../policy.ts';
 import { badParam, oneParam } from '../queryParams.ts';
-import {
-  cursorColumn,
-  type Key,
-  memberColumns,
-  type PagePosition,
-  REPORT_PAGE_SIZE,
-  type ReportPage,
-  readPosition,
-  reportPage,
-} from './reportPager.ts';
+import { memberColumns, REPORT_PAGE_SIZE } from './reportColumns.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -39,7 +31,7 @@ export type PendingInvitation = {
 };
 
 /** The page and the instant it was computed at, so "expires in N days" is worked out from the same now. */
-export type PendingInvitationsPage = ReportPage<PendingInvitation> & { now: Date };
+export type PendingInvitationsPage = Page<PendingInvitation> & { now: Date };
 
 /** The report's query from a URL's query string; a bad value is an AppError naming its field. */
 export function parsePendingInvitationsQuery(raw: Record<string, unknown>): PendingInvitationsQuery {
@@ -58,10 +50,10 @@ export function parsePendingInvitationsQuery(raw: Record<string, unknown>): Pend
 }
 
 // Soonest to expire first; the invitation id breaks ties (one row per member, see below).
-const KEYS: Key[] = [
+const KEYSET = keyset([
   { column: invitations.expiresAt, type: 'timestamptz' },
   { column: invitations.id, type: 'bigint' },
-];
+] satisfies Key[]);
 
 const newer = alias(invitations, 'newer');
 
@@ -99,7 +91,7 @@ export async function listPendingInvitations(
   if (query.within)
     conditions.push(lte(invitations.expiresAt, new Date(now.getTime() + query.within * DAY_MS)));
 
-  const page = await reportPage(KEYS, query.position, pageSize, (boundary, order, limit) =>
+  const page = await KEYSET.page(query.position, pageSize, (boundary, order, limit) =>
     deps.db
       .select({
         ...memberColumns,
@@ -109,7 +101,7 @@ export async function listPendingInvitations(
         invitationId: invitations.id,
         issuedAt: invitations.createdAt,
         expiresAt: invitations.expiresAt,
-        cursor: cursorColumn(KEYS),
+        cursor: KEYSET.cursor,
       })
       .from(invitations)
       .innerJoin(members, eq(members.id, invitations.memberId))

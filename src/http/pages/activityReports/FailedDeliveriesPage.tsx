@@ -3,7 +3,7 @@ import {
   type LoginFilter,
   loginFilters,
 } from '../../../domain/reports/failedDeliveries.ts';
-import type { ReportPage } from '../../../domain/reports/reportPager.ts';
+import type { Page } from '../../../db/keyset.ts';
 import { formatDateTime } from '../../ui/format.ts';
 import { ErrorSummary, type FieldErrors, Select } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
@@ -17,13 +17,13 @@ import {
   reportCrumbs,
   reportUrl,
 } from './links.ts';
-import { Pager } from './Pager.tsx';
+import { Pager } from '../../ui/Pager.tsx';
 
 export type FailedDeliveriesView = {
   ctx: PageContext;
   /** The login filter as asked for (also when refused), so the form shows it back. */
   login: string;
-  page: ReportPage<FailedDelivery> | null;
+  page: Page<FailedDelivery> | null;
   paged: boolean;
   errors?: FieldErrors;
 };

@@ -1,6 +1,6 @@
 import { roleLabels } from '../../../domain/policy.ts';
 import { ACTIVITY_DAYS, type LoginsPerDay, type UnusedLogin } from '../../../domain/reports/loginActivity.ts';
-import type { ReportPage } from '../../../domain/reports/reportPager.ts';
+import type { Page } from '../../../db/keyset.ts';
 import { BarChart } from '../../ui/charts/BarChart.tsx';
 import { formatDateTime } from '../../ui/format.ts';
 import { ErrorSummary, type FieldErrors } from '../../ui/forms.tsx';
@@ -8,12 +8,12 @@ import type { PageContext } from '../../ui/Layout.tsx';
 import { AdminFrame } from '../admin/AdminPages.tsx';
 import { MemberNameCell } from '../memberSearch/MemberNameCell.tsx';
 import { LOGIN_ACTIVITY_PATH, reportCrumbs, reportUrl } from './links.ts';
-import { Pager } from './Pager.tsx';
+import { Pager } from '../../ui/Pager.tsx';
 
 export type LoginActivityView = {
   ctx: PageContext;
   perDay: LoginsPerDay;
-  unused: ReportPage<UnusedLogin> | null;
+  unused: Page<UnusedLogin> | null;
   paged: boolean;
   errors?: FieldErrors;
 };
@@ -82,7 +82,7 @@ function PerDay({ perDay }: { perDay: LoginsPerDay }) {
   );
 }
 
-function Unused({ page, paged }: { page: ReportPage<UnusedLogin>; paged: boolean }) {
+function Unused({ page, paged }: { page: Page<UnusedLogin>; paged: boolean }) {
   if (page.rows.length === 0) {
     return paged ? (
       <p>

@@ -16,7 +16,7 @@ import {
   reportCrumbs,
   reportUrl,
 } from './links.ts';
-import { Pager } from './Pager.tsx';
+import { Pager } from '../../ui/Pager.tsx';
 
 export type PendingInvitationsView = {
   ctx: PageContext;

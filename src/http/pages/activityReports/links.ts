@@ -1,4 +1,4 @@
-import type { PagePosition } from '../../../domain/reports/reportPager.ts';
+import type { PagePosition } from '../../../db/keyset.ts';
 
 export const QUERY_TOOL_PATH = '/admin/query-tool';
 export const PENDING_INVITATIONS_PATH = `${QUERY_TOOL_PATH}/pending-invitations`;
