@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { expect } from 'vitest';
+import type { Page, PagePosition } from '../../src/db/keyset.ts';
 import { accounts, invitations } from '../../src/db/schema.ts';
 import { newInvitationSecret } from '../../src/domain/invitations/invitationSecrets.ts';
-import type { PagePosition, Page } from '../../src/db/keyset.ts';
 import { browser, buildLogin } from '../factories.ts';
 import type { TestApp } from '../harness.ts';
 

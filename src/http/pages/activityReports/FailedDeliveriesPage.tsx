@@ -1,12 +1,13 @@
+import type { Page } from '../../../db/keyset.ts';
 import {
   type FailedDelivery,
   type LoginFilter,
   loginFilters,
 } from '../../../domain/reports/failedDeliveries.ts';
-import type { Page } from '../../../db/keyset.ts';
 import { formatDateTime } from '../../ui/format.ts';
 import { ErrorSummary, type FieldErrors, Select } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
+import { Pager } from '../../ui/Pager.tsx';
 import { AdminFrame } from '../admin/AdminPages.tsx';
 import { MemberNameCell, memberNameId } from '../memberSearch/MemberNameCell.tsx';
 import {
@@ -17,7 +18,6 @@ import {
   reportCrumbs,
   reportUrl,
 } from './links.ts';
-import { Pager } from '../../ui/Pager.tsx';
 
 export type FailedDeliveriesView = {
   ctx: PageContext;

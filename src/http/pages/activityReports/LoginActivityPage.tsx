@@ -1,14 +1,14 @@
+import type { Page } from '../../../db/keyset.ts';
 import { roleLabels } from '../../../domain/policy.ts';
 import { ACTIVITY_DAYS, type LoginsPerDay, type UnusedLogin } from '../../../domain/reports/loginActivity.ts';
-import type { Page } from '../../../db/keyset.ts';
 import { BarChart } from '../../ui/charts/BarChart.tsx';
 import { formatDateTime } from '../../ui/format.ts';
 import { ErrorSummary, type FieldErrors } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
+import { Pager } from '../../ui/Pager.tsx';
 import { AdminFrame } from '../admin/AdminPages.tsx';
 import { MemberNameCell } from '../memberSearch/MemberNameCell.tsx';
 import { LOGIN_ACTIVITY_PATH, reportCrumbs, reportUrl } from './links.ts';
-import { Pager } from '../../ui/Pager.tsx';
 
 export type LoginActivityView = {
   ctx: PageContext;

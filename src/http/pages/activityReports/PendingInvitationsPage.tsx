@@ -7,6 +7,7 @@ import { deliveryStateWords } from '../../ui/deliveryWords.ts';
 import { formatDateTime } from '../../ui/format.ts';
 import { ErrorSummary, type FieldErrors, Select } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
+import { Pager } from '../../ui/Pager.tsx';
 import { AdminFrame } from '../admin/AdminPages.tsx';
 import { MemberNameCell, memberNameId } from '../memberSearch/MemberNameCell.tsx';
 import {
@@ -16,7 +17,6 @@ import {
   reportCrumbs,
   reportUrl,
 } from './links.ts';
-import { Pager } from '../../ui/Pager.tsx';
 
 export type PendingInvitationsView = {
   ctx: PageContext;
