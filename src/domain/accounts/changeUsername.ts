@@ -1,4 +1,5 @@
 import { and, eq, ne } from 'drizzle-orm';
+import { z } from 'zod';
 import { isUniqueViolation } from '../../db/pgErrors.ts';
 import { accounts } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
@@ -6,9 +7,13 @@ import { recordAudit } from '../audit/recordAudit.ts';
 import { endOtherSessions } from '../auth/sessions.ts';
 import type { Deps } from '../deps.ts';
 import { queueAccountEmail } from '../email/queueAccountEmail.ts';
+import { text } from '../input.ts';
 import { type Actor, requirePermission } from '../policy.ts';
 import { lockMemberLogin, sessionToKeep } from './memberLogin.ts';
 import { normaliseUsername } from './usernames.ts';
+
+/** Change Username's form: the new name (its rules are checked by normaliseUsername). */
+export const changeUsernameInput = z.object({ username: text });
 
 const TAKEN = 'That username is taken. Choose another.';
 

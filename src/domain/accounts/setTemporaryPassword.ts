@@ -1,12 +1,17 @@
 import { eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { accounts } from '../../db/schema.ts';
 import { recordAudit } from '../audit/recordAudit.ts';
 import { clearLoginCounters } from '../auth/loginThrottle.ts';
 import { endOtherSessions } from '../auth/sessions.ts';
 import type { Deps } from '../deps.ts';
+import { text } from '../input.ts';
 import { type Actor, requirePermission } from '../policy.ts';
 import { lockMemberLogin, sessionToKeep } from './memberLogin.ts';
 import { assertPasswordAcceptable, hashPassword, personalWords } from './passwords.ts';
+
+/** Change Password's form: the temporary password (its strength is checked by assertPasswordAcceptable). */
+export const setTemporaryPasswordInput = z.object({ newPassword: text });
 
 /**
  * Change login > Change Password: a temporary password the administrator passes on to the member. It

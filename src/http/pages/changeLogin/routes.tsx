@@ -1,25 +1,25 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { App } from '../../../app.ts';
-import { changeUsername } from '../../../domain/accounts/changeUsername.ts';
+import { changeUsername, changeUsernameInput } from '../../../domain/accounts/changeUsername.ts';
 import { sendPasswordResetLink } from '../../../domain/accounts/sendPasswordResetLink.ts';
-import { setTemporaryPassword } from '../../../domain/accounts/setTemporaryPassword.ts';
+import {
+  setTemporaryPassword,
+  setTemporaryPasswordInput,
+} from '../../../domain/accounts/setTemporaryPassword.ts';
+import { id } from '../../../domain/input.ts';
 import { memberProfile } from '../../../domain/members/memberProfile.ts';
-import { AppError, httpStatusOf, isAppError } from '../../../errors.ts';
-import { actorOf } from '../../access.ts';
-import { field, pageContext, sendPage } from '../../render.ts';
+import type { Refusal } from '../../kit/refusal.ts';
+import { type Req, routeKit } from '../../kit/route.ts';
+import { paths, withQuery } from '../../paths.ts';
 import { ChangeLoginPage } from './ChangeLoginPage.tsx';
 
-type IdParams = { Params: { id: string } };
 type Done = 'username' | 'password' | 'reset';
+type Member = { id: number };
 
-const memberId = (raw: string) => {
-  const id = Number(raw);
-  if (!Number.isSafeInteger(id) || id < 1)
-    throw new AppError('not_found', 'There is no member with that id.');
-  return id;
-};
-
-const pagePath = (id: number) => `/admin/members/${id}/login`;
+const params = z.object({ id: id('member') });
+const query = z.object({ done: z.string().optional() });
+const fields = ['username', 'newPassword'];
 
 /** What happened, said about the member, or about "you" when administrators change their own login. */
 function noticeFor(done: string | undefined, p: { firstName: string; email: string }, self: boolean) {
@@ -37,78 +37,70 @@ function noticeFor(done: string | undefined, p: { firstName: string; email: stri
   }
 }
 
+/** The Change login page; after a refusal, with its errors and the username that was typed. */
+async function view(r: Req<Member>, shown: { done?: string; refused?: Refusal }) {
+  const profile = await memberProfile(r.deps, r.actor, r.params.id);
+  const self = r.request.signedIn?.memberId === r.params.id;
+  return (
+    <ChangeLoginPage
+      ctx={r.ctx()}
+      profile={profile}
+      notice={noticeFor(shown.done, profile.member, self)}
+      errors={shown.refused?.errors}
+      typedUsername={shown.refused?.values.username}
+    />
+  );
+}
+
+const doneAt = (r: Req<Member>, done: Done) => withQuery(paths.changeLogin(r.params.id), { done });
+const sessionHash = (r: Req<Member>) => r.request.signedIn!.tokenHash;
+
 /** Admin > Member Search > Profile > Change login (Security Administrators: logins.manage). */
 export function registerChangeLoginRoutes(server: FastifyInstance, app: App): void {
-  const show = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    id: number,
-    extra: { done?: string; error?: AppError; typedUsername?: string } = {},
-  ) => {
-    const profile = await memberProfile(app.deps, actorOf(request), id);
-    const self = request.signedIn?.memberId === id;
-    const { error } = extra;
-    return sendPage(
-      reply,
-      <ChangeLoginPage
-        ctx={pageContext(app, request, reply)}
-        profile={profile}
-        notice={noticeFor(extra.done, profile.member, self)}
-        errors={error ? { [error.field ?? '_form']: error.message } : undefined}
-        typedUsername={extra.typedUsername}
-      />,
-      error ? httpStatusOf[error.code] : 200,
-    );
-  };
+  const { page, form } = routeKit(server, app);
+  const access = 'logins.manage';
 
-  /** Runs a change; a refusal naming one of the page's fields is shown next to it, the rest as usual. */
-  const change =
-    (done: Done, run: (request: FastifyRequest, id: number) => Promise<unknown>) =>
-    async (request: FastifyRequest<IdParams>, reply: FastifyReply) => {
-      const id = memberId(request.params.id);
-      try {
-        await run(request, id);
-      } catch (e) {
-        if (!isAppError(e) || (e.field !== 'username' && e.field !== 'newPassword')) throw e;
-        const typedUsername = e.field === 'username' ? field(request.body, 'username') : undefined;
-        return show(request, reply, id, { error: e, typedUsername });
-      }
-      return reply.redirect(`${pagePath(id)}?done=${done}`, 303);
-    };
+  page({
+    path: paths.changeLogin(':id'),
+    access,
+    params,
+    query,
+    view: (r, { query }) => view(r, query ?? {}),
+  });
 
-  server.get<IdParams & { Querystring: { done?: string } }>(
-    '/admin/members/:id/login',
-    { config: { access: 'logins.manage' } },
-    async (request, reply) => show(request, reply, memberId(request.params.id), { done: request.query.done }),
-  );
+  form({
+    path: paths.changeUsername(':id'),
+    access,
+    params,
+    fields,
+    body: changeUsernameInput,
+    run: (r, input) =>
+      changeUsername(r.deps, r.actor, { ...input, memberId: r.params.id, actorSessionHash: sessionHash(r) }),
+    done: (r) => doneAt(r, 'username'),
+    view: (r, refused) => view(r, { refused }),
+  });
 
-  server.post<IdParams>(
-    '/admin/members/:id/login/username',
-    { config: { access: 'logins.manage' } },
-    change('username', (request, id) =>
-      changeUsername(app.deps, actorOf(request), {
-        memberId: id,
-        username: field(request.body, 'username'),
-        actorSessionHash: request.signedIn!.tokenHash,
+  form({
+    path: paths.setTemporaryPassword(':id'),
+    access,
+    params,
+    fields,
+    body: setTemporaryPasswordInput,
+    run: (r, input) =>
+      setTemporaryPassword(r.deps, r.actor, {
+        ...input,
+        memberId: r.params.id,
+        actorSessionHash: sessionHash(r),
       }),
-    ),
-  );
+    done: (r) => doneAt(r, 'password'),
+    view: (r, refused) => view(r, { refused }),
+  });
 
-  server.post<IdParams>(
-    '/admin/members/:id/login/password',
-    { config: { access: 'logins.manage' } },
-    change('password', (request, id) =>
-      setTemporaryPassword(app.deps, actorOf(request), {
-        memberId: id,
-        newPassword: field(request.body, 'newPassword'),
-        actorSessionHash: request.signedIn!.tokenHash,
-      }),
-    ),
-  );
-
-  server.post<IdParams>(
-    '/admin/members/:id/login/reset-link',
-    { config: { access: 'logins.manage' } },
-    change('reset', (request, id) => sendPasswordResetLink(app.deps, actorOf(request), id)),
-  );
+  form({
+    path: paths.sendResetLink(':id'),
+    access,
+    params,
+    run: (r) => sendPasswordResetLink(r.deps, r.actor, r.params.id),
+    done: (r) => doneAt(r, 'reset'),
+  });
 }

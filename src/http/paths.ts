@@ -1,0 +1,81 @@
+/**
+ * Every URL of the portal, defined once: routes register these, pages link to them, tests and emails
+ * follow them. A path with a part that varies is a function; routes pass the parameter's pattern
+ * (`paths.memberProfile(':id')`), pages the value (`paths.memberProfile(member.id)`).
+ */
+
+type Id = number | `:${string}`;
+
+const INVITATION_CODES = '/admin/member-management/invitation-codes';
+const CLEAR_ALL_USERNAMES = `${INVITATION_CODES}/clear-all-usernames`;
+const QUERY_TOOL = '/admin/query-tool';
+const MEMBER_ROSTER = `${QUERY_TOOL}/member-roster-current`;
+const EMAIL_LOG = '/admin/email-log';
+const IMPORT = '/admin/member-management/import';
+const REMINDER_ROUNDS = '/admin/settings/reminder-rounds';
+
+export const paths = {
+  // Public: first run, signing in, self-service and invitations.
+  setup: '/setup',
+  login: '/login',
+  logout: '/logout',
+  forgotPassword: '/forgot-password',
+  forgotUsername: '/forgot-username',
+  resetPassword: (token: string) => `/reset-password/${token}`,
+  invite: '/invite',
+  inviteCode: '/invite/code',
+  inviteCodeFresh: '/invite/code/fresh',
+  inviteLink: (token: string) => `/invite/${token}`,
+  inviteLinkFresh: (token: string) => `/invite/${token}/fresh`,
+
+  // A member's own pages.
+  home: '/home',
+  homePassword: '/home/password',
+  choosePassword: '/home/choose-password',
+
+  // Admin.
+  admin: '/admin',
+  memberManagement: '/admin/member-management',
+  import: IMPORT,
+  importUpload: (uploadId: string) => `${IMPORT}/${uploadId}`,
+  importApply: (uploadId: string) => `${IMPORT}/${uploadId}/apply`,
+  invitationCodes: INVITATION_CODES,
+  send: (memberId: Id) => `${INVITATION_CODES}/${memberId}/send`,
+  sendAll: `${INVITATION_CODES}/send-all`,
+  round: (roundId: Id) => `${INVITATION_CODES}/rounds/${roundId}`,
+  clearAllUsernames: CLEAR_ALL_USERNAMES,
+  clear: (clearId: Id) => `${CLEAR_ALL_USERNAMES}/${clearId}`,
+  restore: (clearId: Id) => `${CLEAR_ALL_USERNAMES}/${clearId}/restore`,
+  memberSearch: '/admin/members',
+  memberProfile: (memberId: Id) => `/admin/members/${memberId}`,
+  resendSetupEmail: (memberId: Id) => `/admin/members/${memberId}/resend-setup-email`,
+  reenableInviteLink: (memberId: Id) => `/admin/members/${memberId}/reenable-invite-link`,
+  unlock: (memberId: Id) => `/admin/members/${memberId}/unlock`,
+  role: (memberId: Id) => `/admin/members/${memberId}/role`,
+  changeLogin: (memberId: Id) => `/admin/members/${memberId}/login`,
+  changeUsername: (memberId: Id) => `/admin/members/${memberId}/login/username`,
+  setTemporaryPassword: (memberId: Id) => `/admin/members/${memberId}/login/password`,
+  sendResetLink: (memberId: Id) => `/admin/members/${memberId}/login/reset-link`,
+  emailLog: EMAIL_LOG,
+  emailMessage: (messageId: Id) => `${EMAIL_LOG}/${messageId}`,
+  revealSecrets: (messageId: Id) => `${EMAIL_LOG}/${messageId}/reveal`,
+  auditLog: '/admin/audit-log',
+  auditLogCsv: '/admin/audit-log.csv',
+  queryTool: QUERY_TOOL,
+  memberRoster: MEMBER_ROSTER,
+  memberRosterCsv: `${MEMBER_ROSTER}.csv`,
+  pendingInvitations: `${QUERY_TOOL}/pending-invitations`,
+  failedDeliveries: `${QUERY_TOOL}/failed-deliveries`,
+  loginActivity: `${QUERY_TOOL}/login-activity`,
+  invitationRounds: `${QUERY_TOOL}/invitation-rounds`,
+  reminderRounds: REMINDER_ROUNDS,
+  pauseReminders: `${REMINDER_ROUNDS}/pause`,
+  resumeReminders: `${REMINDER_ROUNDS}/resume`,
+} as const;
+
+/** A path with its query string; empty values are left out, so a default filter gives a clean URL. */
+export function withQuery(path: string, query: Record<string, string | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) if (value) params.set(name, value);
+  return params.size ? `${path}?${params}` : path;
+}
