@@ -160,7 +160,11 @@ function withConcurrencyConflicts(db: Db): Db {
   return db;
 }
 
-/** Rows of a raw `sql` query, whichever driver ran it. */
+/**
+ * Rows of a raw `sql` query as the driver gives them — types differ between engines.
+ * @deprecated Use `queryRows(db, statement, shape)` from rows.ts, which reads each column as one type on
+ * every engine; this stays only until the last caller has moved.
+ */
 export async function queryRows<T>(db: DbOrTx, query: ReturnType<typeof sql>): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows: T[] };
   return result.rows;
