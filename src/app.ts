@@ -3,6 +3,7 @@ import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { type Database, openPglite, openPostgres } from './db/connect.ts';
 import { type DataDirLock, lockDataDir } from './db/dataDirLock.ts';
+import { checkThrottleRules } from './domain/auth/throttleRules.ts';
 import type { Deps } from './domain/deps.ts';
 import { createJobQueue, type JobQueue } from './jobs/queue.ts';
 import { createLogger } from './logging.ts';
@@ -24,6 +25,8 @@ export type AppOptions = {
 };
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  // A misconfigured throttle table stops the process here, before it opens anything or serves anyone.
+  checkThrottleRules();
   const logger = options.logger ?? createLogger(config.logLevel);
   let lock: DataDirLock | undefined;
   let database = options.database;

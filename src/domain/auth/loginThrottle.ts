@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { type DbOrTx, queryRows } from '../../db/connect.ts';
+import type { DbOrTx } from '../../db/connect.ts';
+import { queryRows } from '../../db/rows.ts';
 import type { ThrottleRule } from './throttle.ts';
 import { throttleKeyPrefix, throttleRule } from './throttleRules.ts';
 
@@ -29,16 +30,17 @@ export type LoginLock = {
 
 /** What the login throttle holds against one login now, with the arithmetic reserveAttempt applies. */
 export async function loginLock(db: DbOrTx, usernameLower: string, now: Date): Promise<LoginLock> {
-  const rows = await queryRows<{ key: string; failures: number; windowStart: Date | string }>(
+  const rows = await queryRows(
     db,
     sql`select key, failures, window_start as "windowStart" from login_throttle where ${loginKeys(usernameLower)}`,
+    { key: 'text', failures: 'number', windowStart: 'date' },
   );
   const total = throttleRule('login', usernameLower);
   const pair = throttleRule('login-pair', usernameLower, null);
   const lock: LoginLock = { everywhereUntil: null, addressesUntil: null, addresses: 0 };
   for (const row of rows) {
     const rule = row.key === total.key ? total : pair;
-    const until = new Date(new Date(row.windowStart).getTime() + rule.windowMs);
+    const until = new Date(row.windowStart.getTime() + rule.windowMs);
     if (row.failures < rule.limit || until <= now) continue;
     if (rule === total) lock.everywhereUntil = until;
     else {
@@ -55,11 +57,12 @@ export async function loginLock(db: DbOrTx, usernameLower: string, now: Date): P
  * guards against a script guessing many usernames, which repairing one login should not switch off.
  */
 export async function clearLoginCounters(db: DbOrTx, usernameLower: string): Promise<number> {
-  const rows = await queryRows<{ key: string; failures: number }>(
+  const rows = await queryRows(
     db,
     sql`delete from login_throttle where ${loginKeys(usernameLower)} returning key, failures`,
+    { key: 'text', failures: 'number' },
   );
   const totalKey = throttleRule('login', usernameLower).key;
-  const pairs = rows.filter((r) => r.key !== totalKey).reduce((n, r) => n + Number(r.failures), 0);
-  return Math.max(Number(rows.find((r) => r.key === totalKey)?.failures ?? 0), pairs);
+  const pairs = rows.filter((r) => r.key !== totalKey).reduce((n, r) => n + r.failures, 0);
+  return Math.max(rows.find((r) => r.key === totalKey)?.failures ?? 0, pairs);
 }

@@ -1,7 +1,11 @@
 import { lt, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/connect.ts';
-import { queryRows } from '../../db/connect.ts';
+import { queryRows } from '../../db/rows.ts';
 import { loginThrottle } from '../../db/schema.ts';
+
+// Every throttle's counters live in the table `login_throttle` (schema/accounts.ts `loginThrottle`), one
+// row per key, whatever the rule: logins, typed codes, fresh links, forgot requests… The name is older
+// than the other rules; the key's prefix says which rule a row counts for (throttleRules.ts).
 
 /**
  * At most `limit` counted attempts per `windowMs` for one key (a login, an address, a member…). What a
@@ -16,7 +20,10 @@ export type ThrottleRule = {
   onSuccess: 'clear' | 'refund' | 'keep';
 };
 
-/** Housekeeping keeps a counter this long after its window started; every rule's window must fit. */
+/**
+ * Housekeeping (the worker's hourly purge, purgeOldThrottleRows) keeps a counter this long after its window
+ * started; every rule's window must fit, which start-up checks (throttleRules.ts checkThrottleRules).
+ */
 export const LONGEST_WINDOW_MS = 60 * 60_000;
 
 /** An attempt counted against every rule, with the window each count landed in (for a refund). */
@@ -63,15 +70,16 @@ export async function reserveAttempt(db: DbOrTx, rules: ThrottleRule[], now: Dat
       const over: ThrottleRule[] = [];
       for (const rule of sorted) {
         const windowOpen = new Date(now.getTime() - rule.windowMs);
-        const [row] = await queryRows<{ failures: number; windowStart: Date | string }>(
+        const [row] = await queryRows(
           tx,
           sql`insert into login_throttle as t (key, failures, window_start) values (${rule.key}, 1, ${now})
               on conflict (key) do update set
                 failures = case when t.window_start <= ${windowOpen} then 1 else t.failures + 1 end,
                 window_start = case when t.window_start <= ${windowOpen} then ${now} else t.window_start end
               returning t.failures, t.window_start as "windowStart"`,
+          { failures: 'number', windowStart: 'date' },
         );
-        const windowStart = new Date(row!.windowStart);
+        const windowStart = row!.windowStart;
         if (row!.failures > rule.limit) {
           waitMs = Math.max(waitMs, windowStart.getTime() + rule.windowMs - now.getTime(), 1);
           over.push(rule);
@@ -128,18 +136,19 @@ export async function withThrottle<T>(
 /** Milliseconds until every rule admits another attempt (0 when none is over its limit); reads only. */
 export async function throttledForMs(db: DbOrTx, rules: ThrottleRule[], now: Date): Promise<number> {
   if (rules.length === 0) return 0;
-  const rows = await queryRows<{ key: string; failures: number; windowStart: Date | string }>(
+  const rows = await queryRows(
     db,
     sql`select key, failures, window_start as "windowStart" from login_throttle
         where key in (${sql.join(
           rules.map((r) => sql`${r.key}`),
           sql`, `,
         )})`,
+    { key: 'text', failures: 'number', windowStart: 'date' },
   );
   let waitMs = 0;
   for (const row of rows) {
     const rule = rules.find((r) => r.key === row.key)!;
-    const remaining = new Date(row.windowStart).getTime() + rule.windowMs - now.getTime();
+    const remaining = row.windowStart.getTime() + rule.windowMs - now.getTime();
     if (row.failures >= rule.limit && remaining > 0) waitMs = Math.max(waitMs, remaining);
   }
   return waitMs;

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LONGEST_WINDOW_MS } from './throttle.ts';
-import { THROTTLE_RULES, throttleKeyPrefix, throttleRule } from './throttleRules.ts';
+import { checkThrottleRules, THROTTLE_RULES, throttleKeyPrefix, throttleRule } from './throttleRules.ts';
 
 describe('the throttle rule table', () => {
   it('keeps every window within what housekeeping keeps counters for', () => {
@@ -9,6 +9,22 @@ describe('the throttle rule table', () => {
       expect(rule.windowMs, name).toBeLessThanOrEqual(LONGEST_WINDOW_MS);
       expect(rule.limit, name).toBeGreaterThanOrEqual(1);
     }
+    expect(() => checkThrottleRules()).not.toThrow();
+  });
+
+  it('refuses a table with a window housekeeping would cut short, naming the rule', () => {
+    const rules = {
+      ...THROTTLE_RULES,
+      'forgot-login': { limit: 3, windowMs: 2 * LONGEST_WINDOW_MS },
+      'code-id': { limit: 0, windowMs: 0 },
+    };
+    expect(() => checkThrottleRules(rules)).toThrow(
+      'The throttle rule table (src/domain/auth/throttleRules.ts) is wrong: "code-id" has limit 0 (at least 1); ' +
+        '"code-id" has window 0 ms (more than 0); "forgot-login" has a 120-minute window, longer than the 60 ' +
+        'minutes housekeeping keeps throttle counters (LONGEST_WINDOW_MS in throttle.ts).',
+    );
+    // Exactly the housekeeping window still fits.
+    expect(() => checkThrottleRules({ edge: { limit: 1, windowMs: LONGEST_WINDOW_MS } })).not.toThrow();
   });
 
   it('makes keys that typed values cannot forge', () => {
@@ -19,5 +35,31 @@ describe('the throttle rule table', () => {
       throttleRule('login-pair', 'bob', '10.0.0.1').key.startsWith(throttleKeyPrefix('login-pair', 'bob')),
     ).toBe(true);
     expect(throttleRule('login-ip', null).key).toBe('login-ip:unknown');
+  });
+});
+
+describe('start-up with a misconfigured throttle table', () => {
+  afterEach(() => {
+    vi.doUnmock('./throttleRules.ts');
+    vi.resetModules();
+  });
+
+  it('stops before opening the database, with the message', async () => {
+    vi.resetModules();
+    vi.doMock('./throttleRules.ts', async (importOriginal) => {
+      const real = await importOriginal<typeof import('./throttleRules.ts')>();
+      const broken = {
+        ...real.THROTTLE_RULES,
+        login: { ...real.THROTTLE_RULES.login, windowMs: 3 * 60 * 60_000 },
+      };
+      return { ...real, THROTTLE_RULES: broken, checkThrottleRules: () => real.checkThrottleRules(broken) };
+    });
+    const { createApp } = await import('../../app.ts');
+    const { loadConfig } = await import('../../config.ts');
+    // A database nobody listens for: going on to open it would fail differently (connection refused).
+    const config = loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: 'postgres://nobody@127.0.0.1:9/none' });
+    await expect(createApp(config)).rejects.toThrow(
+      '"login" has a 180-minute window, longer than the 60 minutes housekeeping keeps throttle counters',
+    );
   });
 });

@@ -1,4 +1,4 @@
-import type { ThrottleRule } from './throttle.ts';
+import { LONGEST_WINDOW_MS, type ThrottleRule } from './throttle.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -8,7 +8,8 @@ type RuleKind = { limit: number; windowMs: number; onSuccess: ThrottleRule['onSu
 /**
  * Every throttle of the portal in one table: each check of a secret (and each request that sends mail)
  * is counted against some of these before anything is checked (throttle.ts `withThrottle`). Windows must
- * fit within LONGEST_WINDOW_MS, which housekeeping keeps counters for (a unit test walks this table).
+ * fit within LONGEST_WINDOW_MS, which housekeeping keeps counters for: start-up refuses a table where one
+ * does not (checkThrottleRules). All of them count in the one table `login_throttle` (throttle.ts).
  * Decision 0009 explains the login scheme.
  */
 export const THROTTLE_RULES = {
@@ -64,3 +65,30 @@ export function throttleRule(name: RuleName, ...parts: (string | number | null)[
 /** The key prefix under which every `name` counter for `firstPart` lives (e.g. a login's pairs). */
 export const throttleKeyPrefix = (name: RuleName, firstPart: string) =>
   `${name}:${encodeURIComponent(firstPart)}|`;
+
+/**
+ * Refuses to start with a rule housekeeping would cut short: a counter purged while its window is still
+ * open would forget attempts and admit more than the rule's limit. Also a window or a limit that admits
+ * nothing. Throws one message naming every faulty rule; called by createApp before anything else.
+ */
+export function checkThrottleRules(
+  rules: Readonly<Record<string, Pick<RuleKind, 'limit' | 'windowMs'>>> = THROTTLE_RULES,
+  keptMs: number = LONGEST_WINDOW_MS,
+): void {
+  const faults: string[] = [];
+  for (const [name, { limit, windowMs }] of Object.entries(rules)) {
+    if (!(Number.isInteger(limit) && limit >= 1)) faults.push(`"${name}" has limit ${limit} (at least 1)`);
+    if (!(Number.isFinite(windowMs) && windowMs > 0)) {
+      faults.push(`"${name}" has window ${windowMs} ms (more than 0)`);
+    } else if (windowMs > keptMs) {
+      faults.push(
+        `"${name}" has a ${windowMs / MINUTE}-minute window, longer than the ${keptMs / MINUTE} minutes housekeeping keeps throttle counters (LONGEST_WINDOW_MS in throttle.ts)`,
+      );
+    }
+  }
+  if (faults.length) {
+    throw new Error(
+      `The throttle rule table (src/domain/auth/throttleRules.ts) is wrong: ${faults.join('; ')}.`,
+    );
+  }
+}
