@@ -1,9 +1,10 @@
 import { and, type SQL, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { type Key, keyset, type Page, type PagePosition, readPosition } from '../../db/keyset.ts';
 import { members } from '../../db/schema.ts';
 import type { Deps } from '../deps.ts';
+import { optionalText } from '../input.ts';
 import { type Actor, requirePermission } from '../policy.ts';
-import { badParam, oneParam } from '../queryParams.ts';
 import { memberColumns, REPORT_PAGE_SIZE } from './reportColumns.ts';
 
 /** Which members to list by login: those without one matter most (they cannot join until mail arrives). */
@@ -27,16 +28,21 @@ export type FailedDelivery = {
   deliveryDetail: string | null;
 };
 
-export function parseFailedDeliveriesQuery(raw: Record<string, unknown>): FailedDeliveriesQuery {
-  const login = oneParam(raw, 'login') ?? 'without';
-  if (!(loginFilters as readonly string[]).includes(login)) {
-    throw badParam('Login must be Without a login, With a login or Either.', 'login');
-  }
-  return {
-    login: login as LoginFilter,
-    position: readPosition(oneParam(raw, 'after'), oneParam(raw, 'before')),
-  };
-}
+/** The report's query (the page's query string): which members by login (without one unless said), the page. */
+export const failedDeliveriesInput = z
+  .object({
+    login: optionalText.pipe(
+      z.enum(loginFilters, { error: 'Login must be Without a login, With a login or Either.' }).optional(),
+    ),
+    after: optionalText,
+    before: optionalText,
+  })
+  .transform(
+    ({ login, after, before }): FailedDeliveriesQuery => ({
+      login: login ?? 'without',
+      position: readPosition(after, before),
+    }),
+  );
 
 // By name, like Invitation Codes; the order of members_pending_failed_idx.
 const KEYSET = keyset([

@@ -1,10 +1,11 @@
 import { and, eq, type SQL, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { queryRows } from '../../db/connect.ts';
 import { type Key, keyset, type Page, type PagePosition, readPosition } from '../../db/keyset.ts';
 import { accounts, members, type Role } from '../../db/schema.ts';
 import type { Deps } from '../deps.ts';
+import { optionalText } from '../input.ts';
 import { type Actor, requirePermission } from '../policy.ts';
-import { oneParam } from '../queryParams.ts';
 import { memberColumns, REPORT_PAGE_SIZE } from './reportColumns.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -80,9 +81,10 @@ export type UnusedLogin = {
 
 export type NeverLoggedInQuery = { position: PagePosition };
 
-export const parseNeverLoggedInQuery = (raw: Record<string, unknown>): NeverLoggedInQuery => ({
-  position: readPosition(oneParam(raw, 'after'), oneParam(raw, 'before')),
-});
+/** The never-logged-in list's query (the Login Activity page's query string): the page position. */
+export const neverLoggedInInput = z
+  .object({ after: optionalText, before: optionalText })
+  .transform(({ after, before }): NeverLoggedInQuery => ({ position: readPosition(after, before) }));
 
 /**
  * "Has not logged in since the login was created". Creating a login from an invitation signs the member in

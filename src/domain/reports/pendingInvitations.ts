@@ -1,10 +1,11 @@
 import { and, eq, gt, isNull, lte, notExists, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
+import { z } from 'zod';
 import { type Key, keyset, type Page, type PagePosition, readPosition } from '../../db/keyset.ts';
 import { type DeliveryState, invitations, members } from '../../db/schema.ts';
 import type { Deps } from '../deps.ts';
+import { optionalText } from '../input.ts';
 import { type Actor, requirePermission } from '../policy.ts';
-import { badParam, oneParam } from '../queryParams.ts';
 import { memberColumns, REPORT_PAGE_SIZE } from './reportColumns.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -33,21 +34,32 @@ export type PendingInvitation = {
 /** The page and the instant it was computed at, so "expires in N days" is worked out from the same now. */
 export type PendingInvitationsPage = Page<PendingInvitation> & { now: Date };
 
-/** The report's query from a URL's query string; a bad value is an AppError naming its field. */
-export function parsePendingInvitationsQuery(raw: Record<string, unknown>): PendingInvitationsQuery {
-  const within = oneParam(raw, 'within');
-  const query: PendingInvitationsQuery = {
-    position: readPosition(oneParam(raw, 'after'), oneParam(raw, 'before')),
-  };
-  if (within !== undefined && within !== 'all') {
-    const days = Number(within);
-    if (!(expiringWithinDays as readonly number[]).includes(days)) {
-      throw badParam('Choose 1, 3 or 7 days, or All.', 'within');
-    }
-    query.within = days as ExpiringWithin;
-  }
-  return query;
-}
+const WITHIN_MESSAGE = 'Choose 1, 3 or 7 days, or All.';
+
+/**
+ * The report's query (the page's query string): "Expiring within" 1, 3 or 7 days, or all (absent or
+ * `all`), and the page position.
+ */
+export const pendingInvitationsInput = z
+  .object({
+    within: optionalText.pipe(
+      z
+        .string()
+        .refine((v) => v === 'all' || (expiringWithinDays as readonly number[]).includes(Number(v)), {
+          error: WITHIN_MESSAGE,
+        })
+        .transform((v) => (v === 'all' ? undefined : (Number(v) as ExpiringWithin)))
+        .optional(),
+    ),
+    after: optionalText,
+    before: optionalText,
+  })
+  .transform(
+    ({ within, after, before }): PendingInvitationsQuery => ({
+      ...(within ? { within } : {}),
+      position: readPosition(after, before),
+    }),
+  );
 
 // Soonest to expire first; the invitation id breaks ties (one row per member, see below).
 const KEYSET = keyset([

@@ -4,20 +4,14 @@ import {
   type LoginFilter,
   loginFilters,
 } from '../../../domain/reports/failedDeliveries.ts';
+import { paths } from '../../paths.ts';
 import { formatDateTime } from '../../ui/format.ts';
 import { ErrorSummary, type FieldErrors, Select } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
 import { Pager } from '../../ui/Pager.tsx';
 import { AdminFrame } from '../admin/AdminPages.tsx';
 import { MemberNameCell, memberNameId } from '../memberSearch/MemberNameCell.tsx';
-import {
-  FAILED_DELIVERIES_PATH,
-  IMPORT_PATH,
-  INVITATION_CODES_PATH,
-  invitationCodesFor,
-  reportCrumbs,
-  reportUrl,
-} from './links.ts';
+import { invitationCodesFor, reportCrumbs, reportUrl } from './links.ts';
 
 export type FailedDeliveriesView = {
   ctx: PageContext;
@@ -43,7 +37,7 @@ const whoWords: Record<LoginFilter, string> = {
 function FilterForm({ login, errors }: { login: string; errors?: FieldErrors }) {
   return (
     <search aria-label="Filter failed deliveries">
-      <form method="get" action={FAILED_DELIVERIES_PATH} class="card">
+      <form method="get" action={paths.failedDeliveries} class="card">
         <Select
           name="login"
           label="Login"
@@ -87,7 +81,7 @@ function EmptyState({ login, paged }: { login: LoginFilter; paged: boolean }) {
   if (paged) {
     return (
       <p>
-        There is nothing more to show. <a href={reportUrl(FAILED_DELIVERIES_PATH, { login })}>First page</a>
+        There is nothing more to show. <a href={reportUrl(paths.failedDeliveries, { login })}>First page</a>
       </p>
     );
   }
@@ -97,7 +91,7 @@ function EmptyState({ login, paged }: { login: LoginFilter; paged: boolean }) {
         ? 'No invitation email has failed.'
         : `No invitation email to ${whoWords[login]} has failed.`}{' '}
       Mail that is still being retried is not a failure: it is listed as Retrying in{' '}
-      <a href={INVITATION_CODES_PATH}>Invitation Codes</a> and the <a href="/admin/email-log">Email Log</a>.
+      <a href={paths.invitationCodes}>Invitation Codes</a> and the <a href={paths.emailLog}>Email Log</a>.
     </p>
   );
 }
@@ -120,10 +114,10 @@ export function FailedDeliveriesPage({ view }: { view: FailedDeliveriesView }) {
         <ol>
           <li>
             Correct the member's email address in your roster and import it again under{' '}
-            <a href={IMPORT_PATH}>Member Management › Import members</a>.
+            <a href={paths.import}>Member Management › Import members</a>.
           </li>
           <li>
-            Then find the member in <a href={INVITATION_CODES_PATH}>Invitation Codes</a> and press{' '}
+            Then find the member in <a href={paths.invitationCodes}>Invitation Codes</a> and press{' '}
             <strong>Send</strong>.
           </li>
         </ol>
@@ -161,7 +155,7 @@ export function FailedDeliveriesPage({ view }: { view: FailedDeliveriesView }) {
                 ))}
               </tbody>
             </table>
-            <Pager page={page} href={(position) => reportUrl(FAILED_DELIVERIES_PATH, filters, position)} />
+            <Pager page={page} href={(position) => reportUrl(paths.failedDeliveries, filters, position)} />
           </>
         ))}
     </AdminFrame>

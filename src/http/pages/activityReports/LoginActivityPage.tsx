@@ -1,6 +1,7 @@
 import type { Page } from '../../../db/keyset.ts';
 import { roleLabels } from '../../../domain/policy.ts';
 import { ACTIVITY_DAYS, type LoginsPerDay, type UnusedLogin } from '../../../domain/reports/loginActivity.ts';
+import { paths } from '../../paths.ts';
 import { BarChart } from '../../ui/charts/BarChart.tsx';
 import { formatDateTime } from '../../ui/format.ts';
 import { ErrorSummary, type FieldErrors } from '../../ui/forms.tsx';
@@ -8,7 +9,7 @@ import type { PageContext } from '../../ui/Layout.tsx';
 import { Pager } from '../../ui/Pager.tsx';
 import { AdminFrame } from '../admin/AdminPages.tsx';
 import { MemberNameCell } from '../memberSearch/MemberNameCell.tsx';
-import { LOGIN_ACTIVITY_PATH, reportCrumbs, reportUrl } from './links.ts';
+import { reportCrumbs, reportUrl } from './links.ts';
 
 export type LoginActivityView = {
   ctx: PageContext;
@@ -86,7 +87,7 @@ function Unused({ page, paged }: { page: Page<UnusedLogin>; paged: boolean }) {
   if (page.rows.length === 0) {
     return paged ? (
       <p>
-        There is nothing more to show. <a href={LOGIN_ACTIVITY_PATH}>First page</a>
+        There is nothing more to show. <a href={paths.loginActivity}>First page</a>
       </p>
     ) : (
       <p>Every member with a login has logged in since creating it.</p>
@@ -124,7 +125,7 @@ function Unused({ page, paged }: { page: Page<UnusedLogin>; paged: boolean }) {
       </table>
       <Pager
         page={page}
-        href={(position) => `${reportUrl(LOGIN_ACTIVITY_PATH, {}, position)}#never-logged-in-heading`}
+        href={(position) => `${reportUrl(paths.loginActivity, {}, position)}#never-logged-in-heading`}
       />
     </>
   );

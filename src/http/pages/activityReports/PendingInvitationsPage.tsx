@@ -3,6 +3,7 @@ import {
   type PendingInvitationsPage as Page,
   type PendingInvitation,
 } from '../../../domain/reports/pendingInvitations.ts';
+import { paths } from '../../paths.ts';
 import { deliveryStateWords } from '../../ui/deliveryWords.ts';
 import { formatDateTime } from '../../ui/format.ts';
 import { ErrorSummary, type FieldErrors, Select } from '../../ui/forms.tsx';
@@ -10,13 +11,7 @@ import type { PageContext } from '../../ui/Layout.tsx';
 import { Pager } from '../../ui/Pager.tsx';
 import { AdminFrame } from '../admin/AdminPages.tsx';
 import { MemberNameCell, memberNameId } from '../memberSearch/MemberNameCell.tsx';
-import {
-  INVITATION_CODES_PATH,
-  invitationCodesFor,
-  PENDING_INVITATIONS_PATH,
-  reportCrumbs,
-  reportUrl,
-} from './links.ts';
+import { invitationCodesFor, reportCrumbs, reportUrl } from './links.ts';
 
 export type PendingInvitationsView = {
   ctx: PageContext;
@@ -36,7 +31,7 @@ export function expiresInWords(expiresAt: Date, now: Date): string {
 function FilterForm({ within, errors }: { within: string; errors?: FieldErrors }) {
   return (
     <search aria-label="Filter pending invitations">
-      <form method="get" action={PENDING_INVITATIONS_PATH} class="card">
+      <form method="get" action={paths.pendingInvitations} class="card">
         <Select
           name="within"
           label="Expiring within"
@@ -87,7 +82,7 @@ function EmptyState({ within, paged }: { within: string | undefined; paged: bool
     return (
       <p>
         There is nothing more to show.{' '}
-        <a href={reportUrl(PENDING_INVITATIONS_PATH, { within })}>First page</a>
+        <a href={reportUrl(paths.pendingInvitations, { within })}>First page</a>
       </p>
     );
   }
@@ -95,7 +90,7 @@ function EmptyState({ within, paged }: { within: string | undefined; paged: bool
     return (
       <p>
         No open invitation expires within {within} {within === '1' ? 'day' : 'days'}.{' '}
-        <a href={PENDING_INVITATIONS_PATH}>Show all pending invitations</a>
+        <a href={paths.pendingInvitations}>Show all pending invitations</a>
       </p>
     );
   }
@@ -103,7 +98,7 @@ function EmptyState({ within, paged }: { within: string | undefined; paged: bool
     <p>
       No member is waiting on an invitation link right now. A member appears here once an invitation has been
       sent to them, until they create a login or the link expires. Invite members from{' '}
-      <a href={INVITATION_CODES_PATH}>Invitation Codes</a>.
+      <a href={paths.invitationCodes}>Invitation Codes</a>.
     </p>
   );
 }
@@ -117,7 +112,7 @@ export function PendingInvitationsPage({ view }: { view: PendingInvitationsView 
       <p>
         Members without a login whose newest invitation link still works: not used, not replaced, not expired.
         The links about to expire come first. To send someone a fresh link, find them in{' '}
-        <a href={INVITATION_CODES_PATH}>Invitation Codes</a> and press <strong>Send</strong>.
+        <a href={paths.invitationCodes}>Invitation Codes</a> and press <strong>Send</strong>.
       </p>
       <ErrorSummary errors={view.errors} />
       <FilterForm within={within} errors={view.errors} />
@@ -152,7 +147,7 @@ export function PendingInvitationsPage({ view }: { view: PendingInvitationsView 
                 ))}
               </tbody>
             </table>
-            <Pager page={page} href={(position) => reportUrl(PENDING_INVITATIONS_PATH, filters, position)} />
+            <Pager page={page} href={(position) => reportUrl(paths.pendingInvitations, filters, position)} />
           </>
         ))}
     </AdminFrame>
