@@ -29,6 +29,7 @@ import type { Deps } from '../src/domain/deps.ts';
 import { countPendingMembers, forgetPendingCount } from '../src/domain/invitations/pendingCount.ts';
 import { clearAllUsernames } from '../src/domain/loginClears/clearAllUsernames.ts';
 import { countClearableLogins } from '../src/domain/loginClears/clearableLogins.ts';
+import { accountColumnList, clearedColumnList } from '../src/domain/loginClears/loginColumns.ts';
 import { restoreClearedLogins } from '../src/domain/loginClears/restoreClearedLogins.ts';
 import type { Actor } from '../src/domain/policy.ts';
 import { reminderAudienceCount } from '../src/domain/reminders/reminderAudience.ts';
@@ -384,18 +385,14 @@ const newClear = sql`insert into login_clears (at, actor_label, included_admins,
 const moveSql = (actorId: number) => sql`
   with removed as (delete from accounts where id <> ${actorId}::bigint and role = 'member' returning *),
   kept as (
-    insert into cleared_logins (clear_id, account_id, member_id, username, username_lower, password_hash,
-                                role, must_change_password, created_at, password_changed_at, last_login_at)
-    select ${lastClear}, id, member_id, username, username_lower, password_hash,
-           role, must_change_password, created_at, password_changed_at, last_login_at from removed
+    insert into cleared_logins (clear_id, ${clearedColumnList()})
+    select ${lastClear}, ${accountColumnList()} from removed
     returning member_id)
   select count(*) from kept`;
 // restoreClearedLogins' insert (the checks and ON CONFLICT as there; marking and relinking left out).
 const restoreSql = (clearId: number) => sql`
-  insert into accounts (id, member_id, username, username_lower, password_hash, role,
-                        must_change_password, created_at, password_changed_at, last_login_at)
-  select c.account_id, c.member_id, c.username, c.username_lower, c.password_hash, c.role,
-         c.must_change_password, c.created_at, c.password_changed_at, c.last_login_at
+  insert into accounts (${accountColumnList()})
+  select ${clearedColumnList('c')}
   from cleared_logins c
   where c.clear_id = ${clearId}::bigint and c.restored_at is null
     and not exists (select 1 from accounts a where a.member_id = c.member_id)

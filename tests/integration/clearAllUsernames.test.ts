@@ -1,11 +1,18 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, getTableColumns, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/connect.ts';
 import { accounts, auditEvents, clearedLogins, invitations, loginClears } from '../../src/db/schema.ts';
 import { createLogin } from '../../src/domain/accounts/createLogin.ts';
 import { recentLogins } from '../../src/domain/accounts/loginHistory.ts';
 import { reenableInviteLink } from '../../src/domain/invitations/reenableInviteLink.ts';
+import { clearAllUsernames } from '../../src/domain/loginClears/clearAllUsernames.ts';
+import {
+  clearBookkeepingColumns,
+  clearedNameOf,
+  loginColumnNames,
+} from '../../src/domain/loginClears/loginColumns.ts';
 import { purgeExpiredClears } from '../../src/domain/loginClears/purgeExpiredClears.ts';
+import { restoreClearedLogins } from '../../src/domain/loginClears/restoreClearedLogins.ts';
 import { browser, buildLogin, buildMember } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
 
@@ -346,5 +353,51 @@ describe('Restore cleared logins', () => {
     const path = `${CLEAR}/${row!.id}/restore`;
     await b.submit(path, path, {});
     expect((await b.get(CODES)).body).toContain('20,000 members have no login yet.');
+  });
+});
+
+describe('A login survives Clear All Usernames and Restore whole', () => {
+  it('copies every column of accounts: cleared_logins has each, under the same name and type', () => {
+    const kept = getTableColumns(clearedLogins);
+    // A login's own id is generated in accounts (bigserial); its copy holds the value (bigint).
+    const typeOf = (c: { getSQLType(): string }) => c.getSQLType().replace(/serial$/, 'int');
+    const keptByName = new Map(Object.values(kept).map((c) => [c.name, c]));
+    for (const column of Object.values(getTableColumns(accounts))) {
+      const copy = keptByName.get(clearedNameOf(column.name));
+      expect(copy, `cleared_logins keeps accounts.${column.name}`).toBeDefined();
+      expect(typeOf(copy!), `cleared_logins.${copy!.name} has the type of accounts.${column.name}`).toBe(
+        typeOf(column),
+      );
+    }
+    expect(loginColumnNames).toEqual(Object.values(getTableColumns(accounts)).map((c) => c.name));
+    // Nothing else in cleared_logins pretends to be a login column.
+    expect([...clearBookkeepingColumns].sort()).toEqual(['clear_id', 'restored_at']);
+  });
+
+  it('restores each row exactly as it was, every column (read with select *)', async () => {
+    const me = await buildLogin(app, { role: 'security_admin' });
+    const others = [await buildLogin(app), await buildLogin(app, { role: 'admin' }), await buildLogin(app)];
+    // Away from the defaults, so a column that came back as its default would show.
+    await app.deps.db.execute(sql`
+      update accounts set must_change_password = true,
+             last_login_at = timestamptz '2025-11-02 10:11:12.345+00',
+             created_at = timestamptz '2024-03-04 05:06:07.891+00',
+             password_changed_at = timestamptz '2024-06-07 08:09:10.111+00'
+      where id <> ${me.accountId}::bigint`);
+    const rows = () =>
+      queryRows<Record<string, unknown>>(
+        app.deps.db,
+        sql`select * from accounts where id <> ${me.accountId}::bigint order by id`,
+      );
+    const before = await rows();
+    expect(before).toHaveLength(others.length);
+    const { clearId } = await clearAllUsernames(app.deps, me.actor, {
+      includeAdmins: true,
+      confirmation: 'clear 3 logins',
+      password: me.password,
+    });
+    expect(await rows()).toEqual([]);
+    expect(await restoreClearedLogins(app.deps, me.actor, clearId)).toEqual({ restored: 3, skipped: 0 });
+    expect(await rows()).toEqual(before);
   });
 });

@@ -1,10 +1,12 @@
 import { sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { queryRows } from '../../db/connect.ts';
 import { loginClears } from '../../db/schema.ts';
 import { AppError, ValidationErrors } from '../../errors.ts';
 import { recordAudit } from '../audit/recordAudit.ts';
 import { ownPasswordMatches } from '../auth/reauthenticate.ts';
 import type { Deps } from '../deps.ts';
+import { text } from '../input.ts';
 import { forgetPendingCount } from '../invitations/pendingCount.ts';
 import { type Actor, requirePermission } from '../policy.ts';
 import {
@@ -14,6 +16,7 @@ import {
   RESTORE_WINDOW_MS,
   totalToClear,
 } from './clearableLogins.ts';
+import { accountColumnList, clearedColumnList } from './loginColumns.ts';
 
 export type ClearInput = {
   includeAdmins: boolean;
@@ -24,6 +27,41 @@ export type ClearInput = {
   /** The total the page showed when it was rendered, to explain a refusal when it has changed since. */
   shownTotal?: number;
 };
+
+/** A number the page showed in a hidden field; absent counts as 0 (as `Number('')`), anything else bad as unknown. */
+const shownNumber = z
+  .string()
+  .optional()
+  .transform((value) => {
+    const n = Number(value ?? '');
+    return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+  });
+
+/**
+ * The Clear All Usernames form: the box for other administrators' logins (any value ticks it), the typed
+ * confirmation words, the admin's own password, and the counts the page showed (to explain a refusal
+ * when they have changed since).
+ */
+export const clearAllUsernamesInput = z
+  .object({
+    includeAdmins: z
+      .string()
+      .optional()
+      .transform((value) => Boolean(value)),
+    confirmation: text,
+    password: text,
+    shownMembers: shownNumber,
+    shownAdmins: shownNumber,
+  })
+  .transform(
+    ({ shownMembers, shownAdmins, ...input }): ClearInput => ({
+      ...input,
+      shownTotal:
+        shownMembers === undefined || shownAdmins === undefined
+          ? undefined
+          : totalToClear({ members: shownMembers, admins: shownAdmins }, input.includeAdmins),
+    }),
+  );
 
 const changedMessage = (now: number) =>
   `The number of logins has changed since the page was shown: this would now remove ${now.toLocaleString('en')}. ` +
@@ -87,23 +125,20 @@ export async function clearAllUsernames(
       })
       .returning({ id: loginClears.id });
     const clearId = clear!.id;
-    const [moved] = await queryRows<{ n: number | string }>(
+    const [moved] = await queryRows<{ n: number }>(
       tx,
       sql`with removed as (
             delete from accounts
             where id <> ${actorId}::bigint and (role = 'member' or ${input.includeAdmins}::boolean)
             returning *
           ), kept as (
-            insert into cleared_logins (clear_id, account_id, member_id, username, username_lower, password_hash,
-                                        role, must_change_password, created_at, password_changed_at, last_login_at)
-            select ${clearId}::bigint, id, member_id, username, username_lower, password_hash,
-                   role, must_change_password, created_at, password_changed_at, last_login_at
-            from removed
+            insert into cleared_logins (clear_id, ${clearedColumnList()})
+            select ${clearId}::bigint, ${accountColumnList()} from removed
             returning member_id
           )
-          select count(*) as n from kept`,
+          select count(*)::int as n from kept`,
     );
-    const removed = Number(moved?.n ?? 0);
+    const removed = moved?.n ?? 0;
     // Someone made or lost a login between the check and now: refuse rather than remove a number nobody saw.
     if (removed !== total) throw new ValidationErrors({ confirmation: changedMessage(removed) });
     // A Re-enabled link of a cleared member no longer replaces anything: it now creates their new login,

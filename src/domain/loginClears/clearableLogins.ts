@@ -12,13 +12,13 @@ export type ClearableCounts = { members: number; admins: number };
 /** The acting admin's own login is never counted (nor removed): they must still be able to restore. */
 export async function countClearableLogins(deps: Pick<Deps, 'db'>, actor: Actor): Promise<ClearableCounts> {
   requirePermission(actor, 'logins.clearAll');
-  const [row] = await queryRows<{ members: number | string; admins: number | string }>(
+  const [row] = await queryRows<ClearableCounts>(
     deps.db,
-    sql`select count(*) filter (where role = 'member') as members,
-               count(*) filter (where role <> 'member') as admins
+    sql`select (count(*) filter (where role = 'member'))::int as members,
+               (count(*) filter (where role <> 'member'))::int as admins
         from accounts where id <> ${actor.accountId ?? -1}::bigint`,
   );
-  return { members: Number(row?.members ?? 0), admins: Number(row?.admins ?? 0) };
+  return { members: row?.members ?? 0, admins: row?.admins ?? 0 };
 }
 
 export const totalToClear = (counts: ClearableCounts, includeAdmins: boolean): number =>

@@ -50,21 +50,21 @@ export async function clearOutcome(
   requirePermission(actor, 'logins.clearAll');
   const [clear] = await deps.db.select().from(loginClears).where(eq(loginClears.id, clearId));
   if (!clear) throw new AppError('not_found', 'There is no such Clear All Usernames.');
-  const [row] = await queryRows<Record<'total' | 'restored' | 'has_new_login' | 'username_taken', string>>(
+  const [row] = await queryRows<Record<'total' | 'restored' | 'has_new_login' | 'username_taken', number>>(
     deps.db,
-    sql`select count(*) as total,
-               count(*) filter (where c.restored_at is not null) as restored,
-               count(*) filter (where c.restored_at is null and exists
-                 (select 1 from accounts a where a.member_id = c.member_id)) as has_new_login,
-               count(*) filter (where c.restored_at is null
+    sql`select count(*)::int as total,
+               (count(*) filter (where c.restored_at is not null))::int as restored,
+               (count(*) filter (where c.restored_at is null and exists
+                 (select 1 from accounts a where a.member_id = c.member_id)))::int as has_new_login,
+               (count(*) filter (where c.restored_at is null
                  and not exists (select 1 from accounts a where a.member_id = c.member_id)
-                 and exists (select 1 from accounts a where a.username_lower = c.username_lower)) as username_taken
+                 and exists (select 1 from accounts a where a.username_lower = c.username_lower)))::int as username_taken
         from cleared_logins c where c.clear_id = ${clearId}::bigint`,
   );
-  const total = Number(row?.total ?? 0);
-  const restored = Number(row?.restored ?? 0);
-  const hasNewLogin = Number(row?.has_new_login ?? 0);
-  const usernameTaken = Number(row?.username_taken ?? 0);
+  const total = row?.total ?? 0;
+  const restored = row?.restored ?? 0;
+  const hasNewLogin = row?.has_new_login ?? 0;
+  const usernameTaken = row?.username_taken ?? 0;
   const done = clear.restoredAt !== null;
   return {
     clear,

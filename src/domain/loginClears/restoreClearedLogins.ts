@@ -6,10 +6,14 @@ import { recordAudit } from '../audit/recordAudit.ts';
 import type { Deps } from '../deps.ts';
 import { forgetPendingCount } from '../invitations/pendingCount.ts';
 import { type Actor, requirePermission } from '../policy.ts';
+import { accountColumnList, clearedColumnList } from './loginColumns.ts';
 
 // Said in UTC like every date the portal shows (the server does not know the reader's zone).
 const formatDay = (d: Date) =>
   `${d.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })} UTC`;
+
+// A restore that can no longer happen is said on the confirmation page, over its form.
+const FORM = '_form';
 
 /**
  * Restore cleared logins: puts a Clear All Usernames' logins back exactly as they were (same id, username,
@@ -32,22 +36,22 @@ export async function restoreClearedLogins(
       throw new AppError(
         'conflict',
         `These logins were already restored on ${formatDay(clear.restoredAt)}. A clear can be restored once.`,
+        FORM,
       );
     }
     if (clear.restorableUntil <= now) {
       throw new AppError(
         'gone',
         `These logins can no longer be restored: that was possible until ${formatDay(clear.restorableUntil)}.`,
+        FORM,
       );
     }
     // ON CONFLICT DO NOTHING (any unique key: id, member, username) covers a login made while this runs.
-    const [counts] = await queryRows<{ restored: string | number; total: string | number }>(
+    const [counts] = await queryRows<{ restored: number; total: number }>(
       tx,
       sql`with back as (
-            insert into accounts (id, member_id, username, username_lower, password_hash, role,
-                                  must_change_password, created_at, password_changed_at, last_login_at)
-            select c.account_id, c.member_id, c.username, c.username_lower, c.password_hash, c.role,
-                   c.must_change_password, c.created_at, c.password_changed_at, c.last_login_at
+            insert into accounts (${accountColumnList()})
+            select ${clearedColumnList('c')}
             from cleared_logins c
             where c.clear_id = ${clearId}::bigint and c.restored_at is null
               and not exists (select 1 from accounts a where a.member_id = c.member_id)
@@ -64,11 +68,11 @@ export async function restoreClearedLogins(
             update invitations i set replaces_login = true
             from back where i.member_id = back.member_id and i.used_at is null and i.revoked_at is null
           )
-          select (select count(*) from marked) as restored,
-                 (select count(*) from cleared_logins where clear_id = ${clearId}::bigint) as total`,
+          select (select count(*)::int from marked) as restored,
+                 (select count(*)::int from cleared_logins where clear_id = ${clearId}::bigint) as total`,
     );
-    const restored = Number(counts?.restored ?? 0);
-    const skipped = Number(counts?.total ?? 0) - restored;
+    const restored = counts?.restored ?? 0;
+    const skipped = (counts?.total ?? 0) - restored;
     // The copies have served their purpose: no password hash is kept longer than needed.
     await tx.execute(sql`update cleared_logins set password_hash = '' where clear_id = ${clearId}::bigint`);
     await tx

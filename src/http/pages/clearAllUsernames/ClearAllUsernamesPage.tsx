@@ -3,10 +3,11 @@ import {
   confirmationPhrase,
   totalToClear,
 } from '../../../domain/loginClears/clearableLogins.ts';
+import { paths } from '../../paths.ts';
 import { CsrfField, ErrorSummary, Field, type FieldErrors } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
 import { AdminFrame } from '../admin/AdminPages.tsx';
-import { CLEAR_ALL_USERNAMES_PATH, INVITATION_CODES_PATH, invitationCodesCrumbs } from './links.ts';
+import { invitationCodesCrumbs } from './links.ts';
 
 export type ClearFormValues = { includeAdmins: boolean; confirmation: string };
 
@@ -34,7 +35,7 @@ export function ClearAllUsernamesPage({ ctx, counts, values, errors }: Props) {
         <p>
           Your own login{ctx.user ? ` (${ctx.user.username})` : ''} is never removed. For 30 days the removed
           logins can be restored exactly as they were, from the danger zone of{' '}
-          <a href={INVITATION_CODES_PATH}>Invitation Codes</a>.
+          <a href={paths.invitationCodes}>Invitation Codes</a>.
         </p>
       </div>
       <ul class="counts" aria-label="Logins this would remove">
@@ -51,11 +52,11 @@ export function ClearAllUsernamesPage({ ctx, counts, values, errors }: Props) {
         <div class="card">
           <p>There are no logins to remove: nobody but you has a login.</p>
           <p>
-            <a href={INVITATION_CODES_PATH}>Back to Invitation Codes</a>
+            <a href={paths.invitationCodes}>Back to Invitation Codes</a>
           </p>
         </div>
       ) : (
-        <form method="post" action={CLEAR_ALL_USERNAMES_PATH} class="card">
+        <form method="post" action={paths.clearAllUsernames} class="card">
           <CsrfField token={ctx.csrfToken} />
           <input type="hidden" name="shownMembers" value={String(counts.members)} />
           <input type="hidden" name="shownAdmins" value={String(counts.admins)} />
@@ -102,7 +103,7 @@ export function ClearAllUsernamesPage({ ctx, counts, values, errors }: Props) {
             <button type="submit" class="danger">
               Clear All Usernames
             </button>
-            <a href={INVITATION_CODES_PATH}>Cancel</a>
+            <a href={paths.invitationCodes}>Cancel</a>
           </div>
         </form>
       )}

@@ -1,9 +1,10 @@
 import type { ClearOutcome } from '../../../domain/loginClears/restorableClears.ts';
+import { paths } from '../../paths.ts';
 import { formatDateTime } from '../../ui/format.ts';
-import { CsrfField, ErrorSummary, Notice } from '../../ui/forms.tsx';
+import { CsrfField, ErrorSummary, type FieldErrors, Notice } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
 import { AdminFrame } from '../admin/AdminPages.tsx';
-import { INVITATION_CODES_PATH, invitationCodesCrumbs, logins, restorePath } from './links.ts';
+import { invitationCodesCrumbs, logins } from './links.ts';
 
 const count = (n: number) => n.toLocaleString('en');
 
@@ -59,7 +60,7 @@ export function ClearSummaryPage({ ctx, outcome, notice }: SummaryProps) {
         {closed ? (
           <p>{closed}</p>
         ) : (
-          <form method="get" action={restorePath(outcome.clear.id)}>
+          <form method="get" action={paths.restore(outcome.clear.id)}>
             <button type="submit" class="secondary">
               Restore cleared logins
             </button>
@@ -67,21 +68,21 @@ export function ClearSummaryPage({ ctx, outcome, notice }: SummaryProps) {
         )}
       </section>
       <p>
-        <a href={INVITATION_CODES_PATH}>Back to Invitation Codes</a>
+        <a href={paths.invitationCodes}>Back to Invitation Codes</a>
       </p>
     </AdminFrame>
   );
 }
 
-type ConfirmProps = { ctx: PageContext; outcome: ClearOutcome; error?: string };
+type ConfirmProps = { ctx: PageContext; outcome: ClearOutcome; errors?: FieldErrors };
 
 /** Restore asks first, saying how many logins would come back and how many would not, and why. */
-export function RestoreConfirmPage({ ctx, outcome, error }: ConfirmProps) {
+export function RestoreConfirmPage({ ctx, outcome, errors }: ConfirmProps) {
   const closed = closedReason(outcome);
   const blocked = outcome.hasNewLogin + outcome.usernameTaken;
   return (
     <AdminFrame ctx={ctx} title="Restore cleared logins" crumbs={invitationCodesCrumbs}>
-      <ErrorSummary errors={error ? { _form: error } : undefined} />
+      <ErrorSummary errors={errors} />
       <section class="card" aria-labelledby="clear-heading">
         <h2 id="clear-heading">The clear</h2>
         <ClearFacts outcome={outcome} />
@@ -90,11 +91,11 @@ export function RestoreConfirmPage({ ctx, outcome, error }: ConfirmProps) {
         <div class="card">
           <p>{closed}</p>
           <p>
-            <a href={INVITATION_CODES_PATH}>Back to Invitation Codes</a>
+            <a href={paths.invitationCodes}>Back to Invitation Codes</a>
           </p>
         </div>
       ) : (
-        <form method="post" action={restorePath(outcome.clear.id)} class="card">
+        <form method="post" action={paths.restore(outcome.clear.id)} class="card">
           <CsrfField token={ctx.csrfToken} />
           <ul class="counts" aria-label="What a restore would do">
             <li>
@@ -120,7 +121,7 @@ export function RestoreConfirmPage({ ctx, outcome, error }: ConfirmProps) {
           </p>
           <div class="actions">
             <button type="submit">Restore cleared logins</button>
-            <a href={INVITATION_CODES_PATH}>Cancel</a>
+            <a href={paths.invitationCodes}>Cancel</a>
           </div>
         </form>
       )}

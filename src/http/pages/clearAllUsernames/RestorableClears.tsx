@@ -1,6 +1,7 @@
 import type { LoginClear } from '../../../domain/loginClears/restorableClears.ts';
+import { paths } from '../../paths.ts';
 import { formatDateTime } from '../../ui/format.ts';
-import { clearPath, logins, restorePath } from './links.ts';
+import { logins } from './links.ts';
 
 /**
  * The danger zone's list of recent Clear All Usernames, each restorable for 30 days. Restore is a button
@@ -26,7 +27,7 @@ export function RestorableClears({ clears }: { clears: LoginClear[] }) {
         {clears.map((c) => (
           <tr key={c.id}>
             <th scope="row" id={`clear-${c.id}`}>
-              <a href={clearPath(c.id)}>{formatDateTime(c.at)}</a>
+              <a href={paths.clear(c.id)}>{formatDateTime(c.at)}</a>
             </th>
             <td>{c.actorLabel}</td>
             <td>
@@ -38,7 +39,7 @@ export function RestorableClears({ clears }: { clears: LoginClear[] }) {
               {c.restoredAt ? (
                 `Restored ${formatDateTime(c.restoredAt)} by ${c.restoredByLabel ?? 'unknown'}`
               ) : (
-                <form method="get" action={restorePath(c.id)} class="inline">
+                <form method="get" action={paths.restore(c.id)} class="inline">
                   <button type="submit" class="secondary" aria-describedby={`clear-${c.id}`}>
                     Restore cleared logins
                   </button>

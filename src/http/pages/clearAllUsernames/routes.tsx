@@ -1,119 +1,84 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { App } from '../../../app.ts';
-import { clearAllUsernames } from '../../../domain/loginClears/clearAllUsernames.ts';
-import { countClearableLogins, totalToClear } from '../../../domain/loginClears/clearableLogins.ts';
+import { clearAllUsernames, clearAllUsernamesInput } from '../../../domain/loginClears/clearAllUsernames.ts';
+import { countClearableLogins } from '../../../domain/loginClears/clearableLogins.ts';
 import { clearOutcome } from '../../../domain/loginClears/restorableClears.ts';
 import { restoreClearedLogins } from '../../../domain/loginClears/restoreClearedLogins.ts';
-import { AppError, httpStatusOf, isAppError, ValidationErrors } from '../../../errors.ts';
-import { actorOf } from '../../access.ts';
-import { field, pageContext, sendPage } from '../../render.ts';
-import { ClearAllUsernamesPage, type ClearFormValues } from './ClearAllUsernamesPage.tsx';
+import type { Refusal } from '../../kit/refusal.ts';
+import { type Req, routeKit } from '../../kit/route.ts';
+import { paths, withQuery } from '../../paths.ts';
+import { ClearAllUsernamesPage } from './ClearAllUsernamesPage.tsx';
 import { ClearSummaryPage, RestoreConfirmPage } from './ClearPages.tsx';
-import { CLEAR_ALL_USERNAMES_PATH, clearPath, logins } from './links.ts';
+import { logins } from './links.ts';
 
-const clearAll = { config: { access: 'logins.clearAll' as const } };
-type ClearParams = { Params: { clearId: string } };
+type Clear = { clearId: number };
 
-const clearIdOf = (raw: string) => {
-  const id = Number(raw);
-  if (!Number.isSafeInteger(id) || id < 1)
-    throw new AppError('not_found', 'There is no such Clear All Usernames.');
-  return id;
-};
+const params = z.object({
+  clearId: z
+    .string()
+    .regex(/^[1-9]\d{0,14}$/, 'There is no such Clear All Usernames.')
+    .transform(Number),
+});
+const query = z.object({ done: z.string().optional(), restored: z.string().optional() });
 
-const shownNumber = (body: unknown, name: string) => {
-  const n = Number(field(body, name));
-  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
-};
+/** The Clear All Usernames form; after a refusal with fresh numbers, so the admin sees what a retry removes. */
+async function clearForm(r: Req<unknown>, refused?: Refusal) {
+  const counts = await countClearableLogins(r.deps, r.actor);
+  const typed = refused?.values;
+  const values = typed && {
+    includeAdmins: Boolean(typed.includeAdmins),
+    confirmation: typed.confirmation ?? '',
+  };
+  return <ClearAllUsernamesPage ctx={r.ctx()} counts={counts} values={values} errors={refused?.errors} />;
+}
+
+/** One clear's summary, saying what was just done (`done=1` after the clear, `restored=1` after Restore). */
+async function summary(r: Req<Clear>, shown: z.infer<typeof query> = {}) {
+  const outcome = await clearOutcome(r.deps, r.actor, r.params.clearId);
+  const notice =
+    shown.done === '1'
+      ? `Removed ${logins(outcome.clear.removed)}. Those members are back in Invitation Codes.`
+      : shown.restored === '1'
+        ? `Restored ${logins(outcome.restored)}; ${logins(outcome.skipped)} could not come back.`
+        : undefined;
+  return <ClearSummaryPage ctx={r.ctx()} outcome={outcome} notice={notice} />;
+}
+
+/** Restore asks first; a restore that can no longer happen (done already, too late) is said over its form. */
+async function restoreConfirm(r: Req<Clear>, refused?: Refusal) {
+  const outcome = await clearOutcome(r.deps, r.actor, r.params.clearId);
+  return <RestoreConfirmPage ctx={r.ctx()} outcome={outcome} errors={refused?.errors} />;
+}
 
 /** Clear All Usernames (confirm with a typed phrase and password), one clear's summary, and its Restore. */
 export function registerClearAllUsernamesRoutes(server: FastifyInstance, app: App): void {
-  server.get(CLEAR_ALL_USERNAMES_PATH, clearAll, async (request, reply) => {
-    const counts = await countClearableLogins(app.deps, actorOf(request));
-    return sendPage(reply, <ClearAllUsernamesPage ctx={pageContext(app, request, reply)} counts={counts} />);
+  const { page, form } = routeKit(server, app);
+  const access = 'logins.clearAll';
+
+  page({ path: paths.clearAllUsernames, access, view: (r) => clearForm(r) });
+
+  form({
+    path: paths.clearAllUsernames,
+    access,
+    fields: ['confirmation', 'password'],
+    body: clearAllUsernamesInput,
+    run: (r, input) => clearAllUsernames(r.deps, r.actor, input),
+    done: (_r, { clearId }) => withQuery(paths.clear(clearId), { done: '1' }),
+    view: clearForm,
   });
 
-  server.post(CLEAR_ALL_USERNAMES_PATH, clearAll, async (request, reply) => {
-    const actor = actorOf(request);
-    const body = request.body;
-    const values: ClearFormValues = {
-      includeAdmins: field(body, 'includeAdmins') !== '',
-      confirmation: field(body, 'confirmation'),
-    };
-    const shownMembers = shownNumber(body, 'shownMembers');
-    const shownAdmins = shownNumber(body, 'shownAdmins');
-    const shownTotal =
-      shownMembers === undefined || shownAdmins === undefined
-        ? undefined
-        : totalToClear({ members: shownMembers, admins: shownAdmins }, values.includeAdmins);
-    try {
-      const { clearId } = await clearAllUsernames(app.deps, actor, {
-        ...values,
-        password: field(body, 'password'),
-        shownTotal,
-      });
-      return reply.redirect(`${clearPath(clearId)}?done=1`, 303);
-    } catch (e) {
-      if (!isAppError(e) || !['validation', 'rate_limited'].includes(e.code)) throw e;
-      const errors = e instanceof ValidationErrors ? e.fields : { [e.field ?? '_form']: e.message };
-      // Fresh numbers, so the admin sees what a second attempt would remove.
-      const counts = await countClearableLogins(app.deps, actor);
-      const page = (
-        <ClearAllUsernamesPage
-          ctx={pageContext(app, request, reply)}
-          counts={counts}
-          values={values}
-          errors={errors}
-        />
-      );
-      return sendPage(reply, page, httpStatusOf[e.code]);
-    }
+  page({ path: paths.clear(':clearId'), access, params, query, view: (r, shown) => summary(r, shown.query) });
+
+  page({ path: paths.restore(':clearId'), access, params, view: (r) => restoreConfirm(r) });
+
+  form({
+    path: paths.restore(':clearId'),
+    access,
+    params,
+    fields: [],
+    run: (r) => restoreClearedLogins(r.deps, r.actor, r.params.clearId),
+    done: (r) => withQuery(paths.clear(r.params.clearId), { restored: '1' }),
+    view: restoreConfirm,
   });
-
-  server.get<ClearParams & { Querystring: { done?: string; restored?: string } }>(
-    `${CLEAR_ALL_USERNAMES_PATH}/:clearId`,
-    clearAll,
-    async (request, reply) => {
-      const outcome = await clearOutcome(app.deps, actorOf(request), clearIdOf(request.params.clearId));
-      const notice =
-        request.query.done === '1'
-          ? `Removed ${logins(outcome.clear.removed)}. Those members are back in Invitation Codes.`
-          : request.query.restored === '1'
-            ? `Restored ${logins(outcome.restored)}; ${logins(outcome.skipped)} could not come back.`
-            : undefined;
-      const ctx = pageContext(app, request, reply);
-      return sendPage(reply, <ClearSummaryPage ctx={ctx} outcome={outcome} notice={notice} />);
-    },
-  );
-
-  server.get<ClearParams>(
-    `${CLEAR_ALL_USERNAMES_PATH}/:clearId/restore`,
-    clearAll,
-    async (request, reply) => {
-      const outcome = await clearOutcome(app.deps, actorOf(request), clearIdOf(request.params.clearId));
-      return sendPage(reply, <RestoreConfirmPage ctx={pageContext(app, request, reply)} outcome={outcome} />);
-    },
-  );
-
-  server.post<ClearParams>(
-    `${CLEAR_ALL_USERNAMES_PATH}/:clearId/restore`,
-    clearAll,
-    async (request, reply) => {
-      const actor = actorOf(request);
-      const clearId = clearIdOf(request.params.clearId);
-      try {
-        await restoreClearedLogins(app.deps, actor, clearId);
-        return reply.redirect(`${clearPath(clearId)}?restored=1`, 303);
-      } catch (e) {
-        if (!isAppError(e) || !['conflict', 'gone'].includes(e.code)) throw e;
-        const outcome = await clearOutcome(app.deps, actor, clearId);
-        const ctx = pageContext(app, request, reply);
-        return sendPage(
-          reply,
-          <RestoreConfirmPage ctx={ctx} outcome={outcome} error={e.message} />,
-          httpStatusOf[e.code],
-        );
-      }
-    },
-  );
 }
