@@ -4,8 +4,8 @@ import { AppError } from '../../errors.ts';
 import { burnPasswordCheck, verifyPassword } from '../accounts/passwords.ts';
 import type { Deps } from '../deps.ts';
 import { loginRules } from './loginThrottle.ts';
+import { insertSession, storedUserAgent } from './sessions.ts';
 import { waitWords, withThrottle } from './throttle.ts';
-import { hashToken, newToken } from './tokens.ts';
 
 // One message for a wrong username and a wrong password: the answer must not reveal which accounts exist.
 export const WRONG_CREDENTIALS = 'That username and password do not match. Check both and try again.';
@@ -47,14 +47,13 @@ export async function logIn(deps: Deps, input: LogInInput): Promise<{ token: str
   if (!account) throw new AppError('unauthenticated', WRONG_CREDENTIALS, 'username');
   // One statement (atomic without a transaction's extra round trips): login is the portal's hottest write.
   // It also appends to the member's login history ("Recent logins" on their home page).
-  const token = newToken();
-  const userAgent = input.userAgent?.slice(0, 300) ?? null;
-  await deps.db.execute(sql`
-    with touched as (update accounts set last_login_at = ${now} where id = ${account.id}),
-    history as (insert into login_history (account_id, at, ip, user_agent)
-                values (${account.id}, ${now}, ${input.ip}, ${userAgent}))
-    insert into sessions (token_hash, account_id, created_at, last_seen_at, expires_at, ip, user_agent)
-    values (${hashToken(token)}, ${account.id}, ${now}, ${now}, ${new Date(now.getTime() + deps.config.sessionAbsoluteMs)},
-            ${input.ip}, ${userAgent})`);
+  const expiresAt = new Date(now.getTime() + deps.config.sessionAbsoluteMs);
+  const token = await insertSession(
+    deps.db,
+    { accountId: account.id, now, expiresAt, client: input },
+    sql`touched as (update accounts set last_login_at = ${now} where id = ${account.id}),
+        history as (insert into login_history (account_id, at, ip, user_agent)
+                    values (${account.id}, ${now}, ${input.ip}, ${storedUserAgent(input.userAgent)}))`,
+  );
   return { token, accountId: account.id };
 }

@@ -1,4 +1,4 @@
-import { and, eq, lt, ne, or } from 'drizzle-orm';
+import { and, eq, lt, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/connect.ts';
 import { accounts, members, type Role, sessions } from '../../db/schema.ts';
 import type { Deps } from '../deps.ts';
@@ -18,24 +18,39 @@ export type SignedIn = {
 // Writing last_seen_at on every request would turn each page view into a write; once a minute is enough.
 const TOUCH_INTERVAL_MS = 60_000;
 
-export async function startSession(
+export type SessionClient = { ip: string | null; userAgent: string | null };
+
+/** A user agent as stored (sessions, login history): enough to recognise a browser, bounded. */
+export const storedUserAgent = (userAgent: string | null) => userAgent?.slice(0, 300) ?? null;
+
+/**
+ * The one place a session row is written: a fresh token, of which only the hash is stored; returns the
+ * token for the cookie. `alongside` are common table expressions run in the same statement (login touches
+ * the account and appends to its history in one atomic round trip).
+ */
+export async function insertSession(
+  db: DbOrTx,
+  session: { accountId: number; now: Date; expiresAt: Date; client: SessionClient },
+  alongside?: SQL,
+): Promise<string> {
+  const { accountId, now, expiresAt, client } = session;
+  const token = newToken();
+  await db.execute(sql`${alongside ? sql`with ${alongside} ` : sql.empty()}
+    insert into sessions (token_hash, account_id, created_at, last_seen_at, expires_at, ip, user_agent)
+    values (${hashToken(token)}, ${accountId}, ${now}, ${now}, ${expiresAt}, ${client.ip}, ${storedUserAgent(client.userAgent)})`);
+  return token;
+}
+
+/** A new session, for as long as a login lasts (SESSION_ABSOLUTE). */
+export function startSession(
   tx: DbOrTx,
   deps: Pick<Deps, 'clock' | 'config'>,
   accountId: number,
-  client: { ip: string | null; userAgent: string | null },
+  client: SessionClient,
 ): Promise<string> {
-  const token = newToken();
   const now = deps.clock.now();
-  await tx.insert(sessions).values({
-    tokenHash: hashToken(token),
-    accountId,
-    createdAt: now,
-    lastSeenAt: now,
-    expiresAt: new Date(now.getTime() + deps.config.sessionAbsoluteMs),
-    ip: client.ip,
-    userAgent: client.userAgent?.slice(0, 300) ?? null,
-  });
-  return token;
+  const expiresAt = new Date(now.getTime() + deps.config.sessionAbsoluteMs);
+  return insertSession(tx, { accountId, now, expiresAt, client });
 }
 
 /** The signed-in account for a session cookie, or null when it is unknown, idle too long or expired. */
@@ -82,7 +97,7 @@ export async function resolveSession(deps: Deps, token: string): Promise<SignedI
 export async function renewSession(
   deps: Pick<Deps, 'db' | 'clock'>,
   oldToken: string,
-  client: { ip: string | null; userAgent: string | null },
+  client: SessionClient,
 ): Promise<string | null> {
   return deps.db.transaction(async (tx) => {
     const [old] = await tx
@@ -90,18 +105,12 @@ export async function renewSession(
       .where(eq(sessions.tokenHash, hashToken(oldToken)))
       .returning();
     if (!old) return null;
-    const token = newToken();
-    const now = deps.clock.now();
-    await tx.insert(sessions).values({
-      tokenHash: hashToken(token),
+    return insertSession(tx, {
       accountId: old.accountId,
-      createdAt: now,
-      lastSeenAt: now,
+      now: deps.clock.now(),
       expiresAt: old.expiresAt,
-      ip: client.ip,
-      userAgent: client.userAgent?.slice(0, 300) ?? null,
+      client,
     });
-    return token;
   });
 }
 
