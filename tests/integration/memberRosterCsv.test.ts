@@ -6,7 +6,7 @@ import { type Actor, systemActor } from '../../src/domain/policy.ts';
 import { listMemberRoster, memberRosterBatches } from '../../src/domain/reports/memberRoster.ts';
 import { ROSTER_CSV_HEADER, rosterCsvChunks } from '../../src/domain/reports/memberRosterCsv.ts';
 import {
-  parseRosterQuery,
+  memberRosterInput,
   type RosterQuery,
   rosterSorts,
 } from '../../src/domain/reports/memberRosterQuery.ts';
@@ -67,7 +67,7 @@ async function pagesAsCells(query: RosterQuery): Promise<string[][]> {
         m.deliveryDetail ?? '',
       ]);
     }
-    after = page.nextCursor ?? undefined;
+    after = page.next ?? undefined;
   } while (after);
   return cells;
 }
@@ -93,7 +93,7 @@ describe('Member Roster - Current CSV export', () => {
       );
       const [header, ...rows] = parseCsv(res.body);
       expect(header).toEqual(ROSTER_CSV_HEADER);
-      const query = parseRosterQuery(Object.fromEntries(new URL(url, 'http://x').searchParams));
+      const query = memberRosterInput.parse(Object.fromEntries(new URL(url, 'http://x').searchParams));
       const expected = await pagesAsCells(query);
       expect(rows.length, url).toBe(expected.length);
       expect(rows.map((r) => r.map(shown))).toEqual(expected);

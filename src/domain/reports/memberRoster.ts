@@ -1,4 +1,5 @@
 import type { SQL } from 'drizzle-orm';
+import type { Page } from '../../db/keyset.ts';
 import type { DeliveryState } from '../../db/schema.ts';
 import { type Actor, requirePermission } from '../policy.ts';
 import {
@@ -34,12 +35,8 @@ export type RosterMember = {
   deliveryDetail: string | null;
 };
 
-export type RosterPage = {
-  rows: RosterMember[];
-  /** Cursors for the pages after and before this one; null where there is none. */
-  nextCursor: string | null;
-  prevCursor: string | null;
-};
+/** A page of the report, as every keyset list gives one: its rows and the cursors next to it. */
+export type RosterPage = Page<RosterMember>;
 
 const date = (v: Date | string | null) => (v === null ? null : new Date(v));
 
@@ -115,8 +112,8 @@ export async function listMemberRoster(deps: DbDeps, actor: Actor, query: Roster
       const page = rows.slice(0, limit).reverse();
       return {
         rows: page.map(toRosterMember),
-        nextCursor: reader.cursorOf(page.at(-1)!),
-        prevCursor: reader.cursorOf(page[0]!),
+        next: reader.cursorOf(page.at(-1)!),
+        prev: reader.cursorOf(page[0]!),
       };
     }
   }
@@ -124,8 +121,8 @@ export async function listMemberRoster(deps: DbDeps, actor: Actor, query: Roster
   const page = rows.slice(0, limit);
   return {
     rows: page.map(toRosterMember),
-    nextCursor: rows.length > limit ? reader.cursorOf(page.at(-1)!) : null,
-    prevCursor: after && page.length > 0 ? reader.cursorOf(page[0]!) : null,
+    next: rows.length > limit ? reader.cursorOf(page.at(-1)!) : null,
+    prev: after && page.length > 0 ? reader.cursorOf(page[0]!) : null,
   };
 }
 

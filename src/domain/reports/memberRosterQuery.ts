@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import { isRealTimestamp, isStorableText } from '../../db/cursorValues.ts';
 import { ValidationErrors } from '../../errors.ts';
+import { optionalText } from '../input.ts';
 import { badParam } from '../queryParams.ts';
 
 /**
@@ -39,66 +41,73 @@ export type RosterQuery = RosterFilter & {
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
-const DATE_MESSAGE = 'Enter the date as year-month-day, for example 2026-01-31.';
 
-function parseDay(value: string): Date | null {
+const DATE_MESSAGE = 'Enter the date as year-month-day, for example 2026-01-31.';
+const SORT_MESSAGE = `Sort by one of: ${rosterSorts.join(', ')}.`;
+const DIR_MESSAGE = 'The sort direction must be asc or desc.';
+
+/** A day as year-month-day, at the start of that day (UTC); an impossible day (2026-02-30) is refused. */
+const day = z.string().transform((value, ctx) => {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   const date = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
-  return date && date.toISOString().slice(0, 10) === value ? date : null;
-}
+  if (date && date.toISOString().slice(0, 10) === value) return date;
+  ctx.addIssue({ code: 'custom', message: DATE_MESSAGE });
+  return z.NEVER;
+});
 
-const one = (raw: Record<string, unknown>, name: string, errors: Record<string, string>) => {
-  const value = raw[name];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') {
-    errors[name] = `Give "${name}" only once.`;
-    return undefined;
-  }
-  return value.trim() === '' ? undefined : value.trim();
-};
+/** An optional query-string value (absent or blank: not given), checked by `schema` when given. */
+const given = <T>(schema: z.ZodType<T, string>) => optionalText.pipe(schema.optional());
 
 /**
- * The report's query from a URL's query string. Every refused value is reported at once, next to its
- * field, so the admin can fix them in one go.
+ * The report's query (the page's and the export's query string). Every refused value is reported at once,
+ * next to its field, so the admin can fix them in one go; the rules between fields are checked as well
+ * when the fields they compare are good.
  */
-export function parseRosterQuery(raw: Record<string, unknown>): RosterQuery {
-  const errors: Record<string, string> = {};
-  const query: RosterQuery = { sort: 'name', dir: 'asc' };
-  const login = one(raw, 'login', errors);
-  if (login !== undefined && login !== 'any') {
-    if (login === 'has' || login === 'none') query.login = login;
-    else errors.login = 'Login must be Any, Has a login or No login.';
-  }
-  for (const field of ['lastLoginAfter', 'lastLoginBefore'] as const) {
-    const value = one(raw, field, errors);
-    if (value === undefined) continue;
-    const day = parseDay(value);
-    if (day) query[field] = day;
-    else errors[field] = DATE_MESSAGE;
-  }
-  const failed = one(raw, 'deliveryFailed', errors);
-  if (failed !== undefined) {
-    if (['1', 'on', 'true'].includes(failed)) query.deliveryFailed = true;
-    else errors.deliveryFailed = 'Delivery failed only is either ticked or not.';
-  }
-  const sort = one(raw, 'sort', errors);
-  if (sort !== undefined) {
-    if ((rosterSorts as readonly string[]).includes(sort)) query.sort = sort as RosterSort;
-    else errors.sort = `Sort by one of: ${rosterSorts.join(', ')}.`;
-  }
-  const dir = one(raw, 'dir', errors);
-  if (dir !== undefined) {
-    if (dir === 'asc' || dir === 'desc') query.dir = dir;
-    else errors.dir = 'The sort direction must be asc or desc.';
-  }
-  const after = one(raw, 'after', errors);
-  const before = one(raw, 'before', errors);
-  if (after) query.after = after;
-  if (before) query.before = before;
-  Object.assign(errors, filterErrors(query));
-  if (Object.keys(errors).length > 0) throw new ValidationErrors(errors);
-  return query;
-}
+export const memberRosterInput = z
+  .object({
+    login: given(z.enum(['any', 'has', 'none'], { error: 'Login must be Any, Has a login or No login.' })),
+    lastLoginAfter: given(day),
+    lastLoginBefore: given(day),
+    deliveryFailed: given(
+      z.enum(['1', 'on', 'true'], { error: 'Delivery failed only is either ticked or not.' }),
+    ),
+    sort: given(z.enum(rosterSorts, { error: SORT_MESSAGE })),
+    dir: given(z.enum(['asc', 'desc'], { error: DIR_MESSAGE })),
+    after: optionalText,
+    before: optionalText,
+  })
+  .check(
+    z.superRefine(
+      (v, ctx) => {
+        // Fields that did not parse still hold what was typed: compare only the ones that did.
+        const errors = filterErrors({
+          sort: 'name',
+          dir: 'asc',
+          login: v.login === 'has' || v.login === 'none' ? v.login : undefined,
+          lastLoginAfter: v.lastLoginAfter instanceof Date ? v.lastLoginAfter : undefined,
+          lastLoginBefore: v.lastLoginBefore instanceof Date ? v.lastLoginBefore : undefined,
+          after: v.after,
+          before: v.before,
+        });
+        for (const [field, message] of Object.entries(errors)) {
+          ctx.addIssue({ code: 'custom', message, path: [field] });
+        }
+      },
+      { when: () => true },
+    ),
+  )
+  .transform(
+    (v): RosterQuery => ({
+      sort: v.sort ?? 'name',
+      dir: v.dir ?? 'asc',
+      ...(v.login === 'has' || v.login === 'none' ? { login: v.login } : {}),
+      ...(v.lastLoginAfter ? { lastLoginAfter: v.lastLoginAfter } : {}),
+      ...(v.lastLoginBefore ? { lastLoginBefore: v.lastLoginBefore } : {}),
+      ...(v.deliveryFailed ? { deliveryFailed: true } : {}),
+      ...(v.after ? { after: v.after } : {}),
+      ...(v.before ? { before: v.before } : {}),
+    }),
+  );
 
 function filterErrors(query: RosterQuery): Record<string, string> {
   const errors: Record<string, string> = {};
@@ -121,9 +130,9 @@ function filterErrors(query: RosterQuery): Record<string, string> {
 export function checkRosterQuery(query: RosterQuery): void {
   const errors = filterErrors(query);
   if (!(rosterSorts as readonly string[]).includes(query.sort)) {
-    errors.sort = `Sort by one of: ${rosterSorts.join(', ')}.`;
+    errors.sort = SORT_MESSAGE;
   }
-  if (query.dir !== 'asc' && query.dir !== 'desc') errors.dir = 'The sort direction must be asc or desc.';
+  if (query.dir !== 'asc' && query.dir !== 'desc') errors.dir = DIR_MESSAGE;
   const limit = query.limit ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
     errors.limit = `Show between 1 and ${MAX_PAGE_SIZE} members per page.`;

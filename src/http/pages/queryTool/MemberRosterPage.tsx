@@ -1,9 +1,10 @@
 import type { RosterPage } from '../../../domain/reports/memberRoster.ts';
 import type { RosterQuery } from '../../../domain/reports/memberRosterQuery.ts';
+import { paths } from '../../paths.ts';
 import { ErrorSummary, type FieldErrors } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
 import { AdminFrame } from '../admin/AdminPages.tsx';
-import { clearFiltersUrl, csvUrl, QUERY_TOOL_PATH } from './links.ts';
+import { clearFiltersUrl, csvUrl } from './links.ts';
 import { RosterFilterForm, type RosterFilterValues } from './RosterFilterForm.tsx';
 import { RosterTable } from './RosterTable.tsx';
 
@@ -43,7 +44,7 @@ function Results({ result }: { result: NonNullable<MemberRosterView['result']> }
       ) : (
         <p>
           <strong>There are no current members on the roster yet.</strong> Import the roster under{' '}
-          <a href="/admin/member-management/import">Member Management › Import members</a>.
+          <a href={paths.import}>Member Management › Import members</a>.
         </p>
       )}
       {(paged || filtered) && (
@@ -61,7 +62,7 @@ export function MemberRosterPage({ view }: { view: MemberRosterView }) {
     <AdminFrame
       ctx={view.ctx}
       title="Member Roster - Current"
-      crumbs={[{ href: QUERY_TOOL_PATH, label: 'Query Tool' }]}
+      crumbs={[{ href: paths.queryTool, label: 'Query Tool' }]}
     >
       <p>
         Current members with their portal login, Last Login and invitations. Click a column heading to sort by

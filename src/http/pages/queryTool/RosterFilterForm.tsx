@@ -1,5 +1,5 @@
+import { paths } from '../../paths.ts';
 import { Field, type FieldErrors, Select } from '../../ui/forms.tsx';
-import { MEMBER_ROSTER_PATH } from './links.ts';
 
 /** What the form shows: the values as the admin sent them (also when one of them was refused). */
 export type RosterFilterValues = {
@@ -15,7 +15,7 @@ export type RosterFilterValues = {
 export function RosterFilterForm({ values, errors }: { values: RosterFilterValues; errors?: FieldErrors }) {
   return (
     <search aria-label="Filter the roster">
-      <form method="get" action={MEMBER_ROSTER_PATH} class="card roster-filters">
+      <form method="get" action={paths.memberRoster} class="card roster-filters">
         <Select
           name="login"
           label="Login"
@@ -63,7 +63,7 @@ export function RosterFilterForm({ values, errors }: { values: RosterFilterValue
         {/* The sort is not a filter: applying filters keeps the order the admin chose. */}
         {values.sort && <input type="hidden" name="sort" value={values.sort} />}
         {values.dir && <input type="hidden" name="dir" value={values.dir} />}
-        <button type="submit">Apply</button> <a href={MEMBER_ROSTER_PATH}>Clear filters</a>
+        <button type="submit">Apply</button> <a href={paths.memberRoster}>Clear filters</a>
       </form>
     </search>
   );

@@ -2,6 +2,7 @@ import type { RosterMember, RosterPage } from '../../../domain/reports/memberRos
 import type { RosterQuery, RosterSort } from '../../../domain/reports/memberRosterQuery.ts';
 import { deliveryWords } from '../../ui/deliveryWords.ts';
 import { formatDateTime } from '../../ui/format.ts';
+import { Pager } from '../../ui/Pager.tsx';
 import { MemberNameCell } from '../memberSearch/MemberNameCell.tsx';
 import { pageUrl, sortUrl } from './links.ts';
 
@@ -89,15 +90,7 @@ export function RosterTable({ q, page, filtered }: { q: RosterQuery; page: Roste
           </tbody>
         </table>
       </section>
-      {(page.prevCursor || page.nextCursor) && (
-        <nav aria-label="Pages" class="pagination">
-          <p>
-            {page.prevCursor && <a href={pageUrl(q, { before: page.prevCursor })}>Previous page</a>}
-            {page.prevCursor && page.nextCursor && ' · '}
-            {page.nextCursor && <a href={pageUrl(q, { after: page.nextCursor })}>Next page</a>}
-          </p>
-        </nav>
-      )}
+      <Pager page={page} href={(position) => pageUrl(q, position)} />
     </>
   );
 }

@@ -1,3 +1,4 @@
+import type { PagePosition } from '../../../db/keyset.ts';
 import {
   type RosterFilter,
   type RosterQuery,
@@ -5,39 +6,30 @@ import {
   rosterFilterParams,
   type SortDir,
 } from '../../../domain/reports/memberRosterQuery.ts';
-
-export const QUERY_TOOL_PATH = '/admin/query-tool';
-export const MEMBER_ROSTER_PATH = `${QUERY_TOOL_PATH}/member-roster-current`;
-export const MEMBER_ROSTER_CSV_PATH = `${MEMBER_ROSTER_PATH}.csv`;
+import { paths, withQuery } from '../../paths.ts';
 
 type View = RosterFilter & { sort: RosterSort; dir: SortDir };
 
 /** Filters then sort as URL parameters, in a fixed order; defaults (name, A to Z) are left out. */
-function params(q: View): URLSearchParams {
-  const p = new URLSearchParams(rosterFilterParams(q));
-  if (q.sort !== 'name') p.set('sort', q.sort);
-  if (q.dir !== 'asc') p.set('dir', q.dir);
-  return p;
-}
-
-const withParams = (path: string, p: URLSearchParams) => (p.size ? `${path}?${p}` : path);
+const params = (q: View): Record<string, string | undefined> => ({
+  ...rosterFilterParams(q),
+  sort: q.sort === 'name' ? undefined : q.sort,
+  dir: q.dir === 'asc' ? undefined : q.dir,
+});
 
 /** The report with the same filters, sorted by `sort`: ascending first, reversed when it is already the sort. */
 export function sortUrl(q: RosterQuery, sort: RosterSort): string {
   const dir: SortDir = q.sort === sort && q.dir === 'asc' ? 'desc' : 'asc';
-  return withParams(MEMBER_ROSTER_PATH, params({ ...q, sort, dir }));
+  return withQuery(paths.memberRoster, params({ ...q, sort, dir }));
 }
 
 /** Another page of the same report. */
-export function pageUrl(q: RosterQuery, cursor: { after: string } | { before: string }): string {
-  const p = params(q);
-  for (const [k, v] of Object.entries(cursor)) p.set(k, v);
-  return withParams(MEMBER_ROSTER_PATH, p);
-}
+export const pageUrl = (q: RosterQuery, position: PagePosition): string =>
+  withQuery(paths.memberRoster, { ...params(q), ...position });
 
 /** The whole report, as filtered and sorted on screen, as a CSV file. */
-export const csvUrl = (q: RosterQuery): string => withParams(MEMBER_ROSTER_CSV_PATH, params(q));
+export const csvUrl = (q: RosterQuery): string => withQuery(paths.memberRosterCsv, params(q));
 
 /** The same sort without any filter. */
 export const clearFiltersUrl = (q: Pick<RosterQuery, 'sort' | 'dir'>): string =>
-  withParams(MEMBER_ROSTER_PATH, params({ sort: q.sort, dir: q.dir }));
+  withQuery(paths.memberRoster, params({ sort: q.sort, dir: q.dir }));

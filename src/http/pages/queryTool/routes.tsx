@@ -3,85 +3,71 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../../app.ts';
 import { listMemberRoster } from '../../../domain/reports/memberRoster.ts';
 import { exportMemberRoster } from '../../../domain/reports/memberRosterCsv.ts';
-import { hasRosterFilters, parseRosterQuery } from '../../../domain/reports/memberRosterQuery.ts';
-import { isAppError, ValidationErrors } from '../../../errors.ts';
+import { hasRosterFilters, memberRosterInput } from '../../../domain/reports/memberRosterQuery.ts';
+import { ValidationErrors } from '../../../errors.ts';
 import { actorOf } from '../../access.ts';
-import { pageContext, sendPage } from '../../render.ts';
-import type { FieldErrors } from '../../ui/forms.tsx';
-import { MEMBER_ROSTER_CSV_PATH, MEMBER_ROSTER_PATH, QUERY_TOOL_PATH } from './links.ts';
-import { MemberRosterPage, type MemberRosterView } from './MemberRosterPage.tsx';
+import { refusalOf, typedValues } from '../../kit/refusal.ts';
+import { type Req, routeKit } from '../../kit/route.ts';
+import { paths } from '../../paths.ts';
+import { MemberRosterPage } from './MemberRosterPage.tsx';
 import { QueryToolPage } from './QueryToolPage.tsx';
+import type { RosterFilterValues } from './RosterFilterForm.tsx';
 
-type Raw = Record<string, unknown>;
+const access = 'reports.read';
+const fields = ['login', 'lastLoginAfter', 'lastLoginBefore', 'deliveryFailed'];
 
-const FORM_FIELDS = new Set(['login', 'lastLoginAfter', 'lastLoginBefore', 'deliveryFailed']);
-
-const text = (raw: Raw, name: string): string => {
-  const v = raw[name];
-  return typeof v === 'string' ? v : '';
-};
-
-function fieldErrorsOf(error: unknown): FieldErrors | null {
-  if (!isAppError(error) || error.code !== 'validation') return null;
-  const fields =
-    error instanceof ValidationErrors ? error.fields : { [error.field ?? '_form']: error.message };
-  return Object.fromEntries(
-    Object.entries(fields).map(([field, message]) => [FORM_FIELDS.has(field) ? field : '_form', message]),
-  );
+/** The form shows what was asked for, even a value that was refused, so it can be corrected. */
+function asked(r: Req<unknown>): RosterFilterValues {
+  const v = typedValues(r.request.query);
+  return {
+    login: v.login ?? '',
+    lastLoginAfter: v.lastLoginAfter ?? '',
+    lastLoginBefore: v.lastLoginBefore ?? '',
+    deliveryFailed: Boolean(v.deliveryFailed),
+    sort: v.sort ?? '',
+    dir: v.dir ?? '',
+  };
 }
 
 /** Admin › Query Tool and its Member Roster - Current report (the other reports register their own pages). */
 export function registerQueryToolRoutes(server: FastifyInstance, app: App): void {
-  server.get(QUERY_TOOL_PATH, { config: { access: 'reports.read' } }, (request, reply) =>
-    sendPage(reply, <QueryToolPage ctx={pageContext(app, request, reply)} />),
-  );
+  routeKit(server, app).page({
+    path: paths.queryTool,
+    access,
+    view: (r) => <QueryToolPage ctx={r.ctx()} />,
+  });
 
-  server.get<{ Querystring: Raw }>(
-    MEMBER_ROSTER_PATH,
-    { config: { access: 'reports.read' } },
-    async (request, reply) => {
-      const raw = request.query ?? {};
-      // `?format=csv` is the same export as the .csv address.
-      if (text(raw, 'format') === 'csv') return sendCsv(app, request, reply);
-      // The form shows what was asked for, even a value that was refused, so it can be corrected.
-      const view: MemberRosterView = {
-        ctx: pageContext(app, request, reply),
-        values: {
-          login: text(raw, 'login'),
-          lastLoginAfter: text(raw, 'lastLoginAfter'),
-          lastLoginBefore: text(raw, 'lastLoginBefore'),
-          deliveryFailed: text(raw, 'deliveryFailed') !== '',
-          sort: text(raw, 'sort'),
-          dir: text(raw, 'dir'),
-        },
-        result: null,
-      };
-      try {
-        const q = parseRosterQuery(raw);
-        const page = await listMemberRoster(app.deps, actorOf(request), q);
-        view.result = { q, page, filtered: hasRosterFilters(q), paged: Boolean(q.after || q.before) };
-        return sendPage(reply, <MemberRosterPage view={view} />);
-      } catch (error) {
-        const errors = fieldErrorsOf(error);
-        if (!errors) throw error;
-        view.errors = errors;
-        return sendPage(reply, <MemberRosterPage view={view} />, 400);
-      }
-    },
-  );
+  // `?format=csv` on the report's address is the same export as the .csv address: a hook of this scope
+  // (after the access check) answers it with the file before the page is made.
+  server.register(async (scope) => {
+    scope.addHook('preHandler', async (request, reply) => {
+      if ((request.query as { format?: unknown }).format === 'csv') return sendCsv(app, request, reply);
+    });
+    routeKit(scope, app).page({
+      path: paths.memberRoster,
+      access,
+      query: memberRosterInput,
+      fields,
+      view: async (r, { query: q, refused }) => {
+        const view = { ctx: r.ctx(), values: asked(r), errors: refused?.errors };
+        if (!q) return <MemberRosterPage view={{ ...view, result: null }} />;
+        const page = await listMemberRoster(r.deps, r.actor, q);
+        const result = { q, page, filtered: hasRosterFilters(q), paged: Boolean(q.after || q.before) };
+        return <MemberRosterPage view={{ ...view, result }} />;
+      },
+    });
+  });
 
-  server.get<{ Querystring: Raw }>(
-    MEMBER_ROSTER_CSV_PATH,
-    { config: { access: 'reports.read' } },
-    (request, reply) => sendCsv(app, request, reply),
-  );
+  // The export is a file streamed batch by batch, not a page: a plain route.
+  server.get(paths.memberRosterCsv, { config: { access } }, (request, reply) => sendCsv(app, request, reply));
 }
 
 /** The export, streamed batch by batch; the query is checked before the first byte leaves. */
-async function sendCsv(app: App, request: FastifyRequest<{ Querystring: Raw }>, reply: FastifyReply) {
-  // A bad filter is thrown here, so it becomes a 400 page rather than a broken file.
-  const query = parseRosterQuery(request.query ?? {});
-  const chunks = await exportMemberRoster(app.deps, actorOf(request), query);
+async function sendCsv(app: App, request: FastifyRequest, reply: FastifyReply) {
+  // A bad filter is refused here, so it becomes a 400 page rather than a broken file.
+  const parsed = memberRosterInput.safeParse(request.query ?? {});
+  if (!parsed.success) throw new ValidationErrors(refusalOf(parsed.error, {})!.errors);
+  const chunks = await exportMemberRoster(app.deps, actorOf(request), parsed.data);
   const day = app.deps.clock.now().toISOString().slice(0, 10);
   return reply
     .header('content-type', 'text/csv; charset=utf-8')
