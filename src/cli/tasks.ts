@@ -4,7 +4,7 @@ import type { App } from '../app.ts';
 import { fillDemoPortal } from '../domain/members/fillDemoPortal.ts';
 import { importRoster } from '../domain/members/importRoster.ts';
 import { systemActor } from '../domain/policy.ts';
-import { createAdmin } from '../domain/setup/createAdmin.ts';
+import { createAdmin, createAdminInput } from '../domain/setup/createAdmin.ts';
 import { isAppError, ValidationErrors } from '../errors.ts';
 import { backUpTo } from './backupFile.ts';
 import type { CommandIO } from './io.ts';
@@ -24,22 +24,12 @@ const definitions = {
     return 0;
   }),
 
-  adminCreate: task(
-    z.strictObject({
-      username: z.string(),
-      email: z.string(),
-      firstName: z.string(),
-      lastName: z.string(),
-      role: z.enum(['admin', 'security_admin']),
-      password: z.string(),
-    }),
-    async (app, args, io) => {
-      const created = await createAdmin(app.deps, systemActor(), args);
-      const level = args.role === 'admin' ? 'Administrator' : 'Security Administrator';
-      io.print(`Created ${level} login "${created.username}" (member ${created.memberNumber}).`);
-      return 0;
-    },
-  ),
+  adminCreate: task(createAdminInput, async (app, args, io) => {
+    const created = await createAdmin(app.deps, systemActor(), args);
+    const level = args.role === 'admin' ? 'Administrator' : 'Security Administrator';
+    io.print(`Created ${level} login "${created.username}" (member ${created.memberNumber}).`);
+    return 0;
+  }),
 
   membersImport: task(
     z.strictObject({ csv: z.string(), fileName: z.string().max(255), dryRun: z.boolean() }),

@@ -1,10 +1,15 @@
 import { asc, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { accounts, type Role, roles } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { recordAudit } from '../audit/recordAudit.ts';
 import type { Deps } from '../deps.ts';
+import { text } from '../input.ts';
 import { type Actor, requirePermission, roleLabels } from '../policy.ts';
 import { lockMemberLogin } from './memberLogin.ts';
+
+/** Change access level's form: the role chosen (checked below against the list, with the page's words). */
+export const assignRoleInput = z.object({ role: text });
 
 const isRole = (s: string): s is Role => (roles as readonly string[]).includes(s);
 
@@ -16,7 +21,7 @@ const isRole = (s: string): s is Role => (roles as readonly string[]).includes(s
 export async function assignRole(
   deps: Deps,
   actor: Actor,
-  input: { memberId: number; role: string },
+  input: z.infer<typeof assignRoleInput> & { memberId: number },
 ): Promise<{ from: Role; to: Role; changed: boolean }> {
   requirePermission(actor, 'roles.assign');
   const to = input.role;

@@ -1,8 +1,13 @@
+import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { ownPasswordMatches } from '../auth/reauthenticate.ts';
 import type { Deps } from '../deps.ts';
+import { text } from '../input.ts';
 import type { Actor } from '../policy.ts';
 import { checkNewPassword, readOwnLogin, storeOwnPassword } from './ownLogin.ts';
+
+/** Home > Change password's form: the current password and the new one. */
+export const changeOwnPasswordInput = z.object({ currentPassword: text, newPassword: text });
 
 /**
  * A member changes their own password: the current one is required (a borrowed, unlocked browser is not
@@ -12,7 +17,7 @@ export async function changeOwnPassword(
   deps: Deps,
   actor: Actor,
   session: { tokenHash: string },
-  input: { currentPassword: string; newPassword: string },
+  input: z.infer<typeof changeOwnPasswordInput>,
 ): Promise<void> {
   const login = await readOwnLogin(deps, actor);
   if (!(await ownPasswordMatches(deps, login.accountId, input.currentPassword, 'currentPassword'))) {

@@ -1,8 +1,13 @@
+import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import type { Deps } from '../deps.ts';
+import { text } from '../input.ts';
 import type { Actor } from '../policy.ts';
 import { checkNewPassword, readOwnLogin, storeOwnPassword } from './ownLogin.ts';
 import { verifyPassword } from './passwords.ts';
+
+/** Choose a new password's form: the new password (the temporary one is not asked for again). */
+export const chooseRequiredPasswordInput = z.object({ newPassword: text });
 
 /**
  * After logging in with a temporary password an administrator set, the member must choose their own.
@@ -13,7 +18,7 @@ export async function chooseRequiredPassword(
   deps: Deps,
   actor: Actor,
   session: { tokenHash: string },
-  input: { newPassword: string },
+  input: z.infer<typeof chooseRequiredPasswordInput>,
 ): Promise<void> {
   const login = await readOwnLogin(deps, actor);
   if (!login.mustChangePassword) return;

@@ -1,6 +1,11 @@
+import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import type { Deps } from '../deps.ts';
+import { text } from '../input.ts';
 import { requestSelfServiceEmail } from './selfService.ts';
+
+/** Forgot password's form: a username or an email address (checked below, with the page's words). */
+export const requestPasswordResetInput = z.object({ identifier: text });
 
 /**
  * "Forgot password?": emails a reset link to the roster address of each login matching the username or
@@ -8,7 +13,7 @@ import { requestSelfServiceEmail } from './selfService.ts';
  */
 export async function requestPasswordReset(
   deps: Deps,
-  input: { identifier: string },
+  input: z.infer<typeof requestPasswordResetInput>,
   ip: string | null,
 ): Promise<void> {
   const typed = input.identifier.trim().toLowerCase();

@@ -1,6 +1,11 @@
+import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import type { Deps } from '../deps.ts';
+import { text } from '../input.ts';
 import { requestSelfServiceEmail } from './selfService.ts';
+
+/** Forgot username's form: the email address (checked below, with the page's words). */
+export const requestUsernameReminderInput = z.object({ email: text });
 
 /**
  * "Forgot username?": each login whose member has this roster address gets an email with its username;
@@ -8,7 +13,7 @@ import { requestSelfServiceEmail } from './selfService.ts';
  */
 export async function requestUsernameReminder(
   deps: Deps,
-  input: { email: string },
+  input: z.infer<typeof requestUsernameReminderInput>,
   ip: string | null,
 ): Promise<void> {
   const typed = input.email.trim().toLowerCase();

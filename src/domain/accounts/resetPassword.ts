@@ -1,10 +1,12 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { accounts, passwordResets } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { recordAudit } from '../audit/recordAudit.ts';
 import { clearLoginCounters } from '../auth/loginThrottle.ts';
 import { endOtherSessions, startSession } from '../auth/sessions.ts';
 import type { Deps } from '../deps.ts';
+import { text } from '../input.ts';
 import {
   type FoundReset,
   findPasswordReset,
@@ -12,6 +14,9 @@ import {
   type ResetState,
 } from './passwordResets.ts';
 import { assertPasswordAcceptable, hashPassword, personalWords } from './passwords.ts';
+
+/** Set a new password's form (the emailed link's token is in its path). */
+export const resetPasswordInput = z.object({ newPassword: text });
 
 export const resetProblem: Record<Exclude<ResetState, 'valid'> | 'unknown', string> = {
   expired: 'This password reset link has expired.',
@@ -33,7 +38,7 @@ export const resetProblem: Record<Exclude<ResetState, 'valid'> | 'unknown', stri
 export async function resetPassword(
   deps: Deps,
   token: string,
-  input: { newPassword: string },
+  input: z.infer<typeof resetPasswordInput>,
   client: { ip: string | null; userAgent: string | null },
 ): Promise<{ sessionToken: string; accountId: number }> {
   const found = usableReset(await findPasswordReset(deps, token));

@@ -1,8 +1,10 @@
 import { eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { accounts } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { burnPasswordCheck, verifyPassword } from '../accounts/passwords.ts';
 import type { Deps } from '../deps.ts';
+import { text } from '../input.ts';
 import { loginRules } from './loginThrottle.ts';
 import { insertSession, storedUserAgent } from './sessions.ts';
 import { waitWords, withThrottle } from './throttle.ts';
@@ -14,7 +16,10 @@ export const WRONG_CREDENTIALS = 'That username and password do not match. Check
 export const lockedOutMessage = (waitMs: number) =>
   `Too many failed attempts. ${waitWords(waitMs)} and try again, or use “Forgot password?” to set a new password by email.`;
 
-export type LogInInput = { username: string; password: string; ip: string | null; userAgent: string | null };
+/** The login form: what was typed. An empty username is answered like a wrong one (one answer for all). */
+export const logInInput = z.object({ username: text, password: text });
+
+export type LogInInput = z.infer<typeof logInInput> & { ip: string | null; userAgent: string | null };
 
 /**
  * Checks the credentials and opens a new session (a fresh token: sessions are rotated at login). The
@@ -42,7 +47,7 @@ export async function logIn(deps: Deps, input: LogInInput): Promise<{ token: str
     },
     (account) => account !== null,
   );
-  if (checked.throttled) throw new AppError('rate_limited', lockedOutMessage(checked.waitMs));
+  if (checked.throttled) throw new AppError('rate_limited', lockedOutMessage(checked.waitMs), 'username');
   const account = checked.result;
   if (!account) throw new AppError('unauthenticated', WRONG_CREDENTIALS, 'username');
   // One statement (atomic without a transaction's extra round trips): login is the portal's hottest write.

@@ -1,4 +1,5 @@
 import { and, eq, isNull } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Tx } from '../../db/connect.ts';
 import { accounts, invitations, members } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
@@ -8,6 +9,7 @@ import { assertUsernameFree, normaliseUsername } from '../accounts/usernames.ts'
 import { recordAudit } from '../audit/recordAudit.ts';
 import { endOtherSessions, startSession } from '../auth/sessions.ts';
 import type { Deps } from '../deps.ts';
+import { text } from '../input.ts';
 import { matchTypedCode } from './checkTypedCode.ts';
 import {
   type FoundInvitation,
@@ -15,6 +17,9 @@ import {
   findInvitationByToken,
   type InvitationState,
 } from './findInvitation.ts';
+
+/** Create login's form: the username and password the member chooses. */
+export const acceptInvitationInput = z.object({ username: text, password: text });
 
 export type InvitationRef = { token: string } | { code: string; identifier: string };
 
@@ -54,7 +59,7 @@ async function checkedCredentials(
 export async function acceptInvitation(
   deps: Deps,
   ref: InvitationRef,
-  input: { username: string; password: string },
+  input: z.infer<typeof acceptInvitationInput>,
   client: { ip: string | null; userAgent: string | null },
 ): Promise<{ sessionToken: string; memberId: number }> {
   // A typed code is a guessable secret: this check is counted by the code throttle like every other.

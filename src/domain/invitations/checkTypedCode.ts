@@ -1,8 +1,13 @@
+import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { waitWords, withThrottle } from '../auth/throttle.ts';
 import { throttleRule } from '../auth/throttleRules.ts';
 import type { Deps } from '../deps.ts';
+import { text } from '../input.ts';
 import { type FoundInvitation, findInvitationByCode } from './findInvitation.ts';
+
+/** The typed code and the email address or member number it was sent for (the /invite form and its follow-ups). */
+export const typedCodeInput = z.object({ code: text, identifier: text });
 
 export const CODE_MISMATCH =
   'That code does not match. Check the code and the email address or member number it was sent for.';
@@ -36,7 +41,7 @@ export async function matchTypedCode(
 /** The typed-code path of "Login from invite link": the form's fields checked, then the code. */
 export async function checkTypedCode(
   deps: Deps,
-  input: { code: string; identifier: string },
+  input: z.infer<typeof typedCodeInput>,
   ip: string | null,
 ): Promise<FoundInvitation> {
   if (!input.code.trim())

@@ -1,12 +1,19 @@
 import { eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { members } from '../../db/schema.ts';
 import { recordAudit } from '../audit/recordAudit.ts';
 import type { Deps } from '../deps.ts';
 import { type Actor, requirePermission } from '../policy.ts';
-import { type AdminLoginInput, createAdminLogin } from './createAdminLogin.ts';
+import { adminLoginFields, createAdminLogin } from './createAdminLogin.ts';
+
+/** `gatehouse admin create`'s arguments (nothing else: whatever reaches the control socket is input). */
+export const createAdminInput = z.strictObject({
+  ...adminLoginFields,
+  role: z.enum(['admin', 'security_admin']),
+});
 
 /** `gatehouse admin create`: an administrator login (and its member record), audited. */
-export async function createAdmin(deps: Deps, actor: Actor, input: AdminLoginInput) {
+export async function createAdmin(deps: Deps, actor: Actor, input: z.infer<typeof createAdminInput>) {
   requirePermission(actor, 'roles.assign');
   const now = deps.clock.now();
   return deps.db.transaction(async (tx) => {

@@ -5,7 +5,17 @@ import { accounts, members, type Role } from '../../db/schema.ts';
 import { AppError, ValidationErrors } from '../../errors.ts';
 import { createLogin } from '../accounts/createLogin.ts';
 import { type PasswordRules, personalWords } from '../accounts/passwords.ts';
+import { text } from '../input.ts';
 import { checkEmail, checkMemberNumber, checkName, type FieldResult } from '../members/memberFields.ts';
+
+/** What every new administrator login is made of (checked below, with the forms' words). */
+export const adminLoginFields = {
+  firstName: text,
+  lastName: text,
+  email: text,
+  username: text,
+  password: text,
+};
 
 export type AdminLoginInput = {
   firstName: string;

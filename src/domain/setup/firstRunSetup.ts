@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { z } from 'zod';
 import type { DbOrTx } from '../../db/connect.ts';
 import { accounts, settings } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
@@ -6,7 +7,11 @@ import { recordAudit } from '../audit/recordAudit.ts';
 import { startSession } from '../auth/sessions.ts';
 import { hashToken, newToken } from '../auth/tokens.ts';
 import type { Deps } from '../deps.ts';
-import { type AdminLoginInput, createAdminLogin } from './createAdminLogin.ts';
+import { text } from '../input.ts';
+import { type AdminLoginInput, adminLoginFields, createAdminLogin } from './createAdminLogin.ts';
+
+/** The setup form: the one-time token from the console and the first Security Administrator's login. */
+export const completeSetupInput = z.object({ token: text, ...adminLoginFields });
 
 const SETUP_KEY = 'setup_token_hash';
 

@@ -1,3 +1,4 @@
+import { paths } from '../../paths.ts';
 import { CsrfField, ErrorSummary, Field, type FieldErrors, Notice } from '../../ui/forms.tsx';
 import { Layout, type PageContext } from '../../ui/Layout.tsx';
 
@@ -16,7 +17,7 @@ export function LoginPage({ ctx, username, next, errors, loggedOut }: Props) {
         <h1>Log in</h1>
         {loggedOut && <Notice>You have logged out.</Notice>}
         <ErrorSummary errors={errors} />
-        <form method="post" action="/login" novalidate>
+        <form method="post" action={paths.login} novalidate>
           <CsrfField token={ctx.csrfToken} />
           {next && <input type="hidden" name="next" value={next} />}
           <Field
@@ -45,10 +46,10 @@ export function LoginPage({ ctx, username, next, errors, loggedOut }: Props) {
         </form>
         <ul class="login-help">
           <li>
-            <a href="/forgot-password">Forgot password?</a>
+            <a href={paths.forgotPassword}>Forgot password?</a>
           </li>
           <li>
-            <a href="/forgot-username">Forgot username?</a>
+            <a href={paths.forgotUsername}>Forgot username?</a>
           </li>
         </ul>
       </div>

@@ -1,73 +1,94 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { App } from '../../../app.ts';
-import { logIn } from '../../../domain/auth/logIn.ts';
+import { logIn, logInInput } from '../../../domain/auth/logIn.ts';
 import { endSession } from '../../../domain/auth/sessions.ts';
 import { isAppError } from '../../../errors.ts';
 import { clearSessionCookie, sessionTokenOf, setSessionCookie } from '../../access.ts';
-import { field, pageContext, sendPage } from '../../render.ts';
+import { type Req, routeKit } from '../../kit/route.ts';
+import { paths, withQuery } from '../../paths.ts';
+import { pageContext, sendPage } from '../../render.ts';
 import { safeNext } from '../../safeNext.ts';
 import { LoginPage } from './LoginPage.tsx';
 
+/** The login form: the use-case's input, where to continue, and "Keep me signed in". */
+const loginForm = logInInput.extend({ next: z.string().optional(), remember: z.string().optional() });
+type LoginForm = z.infer<typeof loginForm>;
+
+/**
+ * Logs in with a fresh session: whatever session this browser had is ended first (sessions are rotated
+ * at login). A refusal is logged without what was typed: a password typed into the username field must
+ * not end up in logs.
+ */
+const logInFresh = (app: App) => async (r: Req<unknown>, input: LoginForm) => {
+  const previous = sessionTokenOf(r.request, app);
+  if (previous) await endSession(r.deps, previous);
+  const client = { ip: r.request.ip, userAgent: r.request.headers['user-agent'] ?? null };
+  const session = await logIn(r.deps, { ...input, ...client }).catch((e: unknown) => {
+    if (isAppError(e) && (e.code === 'unauthenticated' || e.code === 'rate_limited')) {
+      const event = `login.${e.code === 'rate_limited' ? 'throttled' : 'failed'}`;
+      r.request.log.warn({ event, ip: r.request.ip }, 'login refused');
+    }
+    throw e;
+  });
+  return { ...session, keep: input.remember === 'yes', next: input.next };
+};
+
+// A plain route: a signed-in person asking for the login page is sent on, which a kit page cannot do.
+function loginPage(app: App) {
+  return (
+    request: FastifyRequest<{ Querystring: { next?: string; loggedOut?: string } }>,
+    reply: FastifyReply,
+  ) => {
+    const next = safeNext(request.query.next, app.deps.config.publicUrl);
+    if (request.signedIn) return reply.redirect(next ?? '/');
+    const ctx = pageContext(app, request, reply);
+    return sendPage(reply, <LoginPage ctx={ctx} next={next} loggedOut={request.query.loggedOut === '1'} />);
+  };
+}
+
+/** Log in, log out, and the portal's front door. */
 export function registerAuthRoutes(server: FastifyInstance, app: App): void {
+  const { form } = routeKit(server, app);
+  const access = 'public';
   const nextPage = (next: unknown) => safeNext(next, app.deps.config.publicUrl);
-  server.get<{ Querystring: { next?: string; loggedOut?: string } }>(
-    '/login',
-    { config: { access: 'public' } },
-    async (request, reply) => {
-      if (request.signedIn) return reply.redirect(nextPage(request.query.next) ?? '/');
-      const ctx = pageContext(app, request, reply);
-      return sendPage(
-        reply,
-        <LoginPage
-          ctx={ctx}
-          next={nextPage(request.query.next)}
-          loggedOut={request.query.loggedOut === '1'}
-        />,
+
+  server.get(paths.login, { config: { access } }, loginPage(app));
+
+  form({
+    path: paths.login,
+    access,
+    fields: ['username'],
+    body: loginForm,
+    run: logInFresh(app),
+    done: (r, { token, accountId, keep, next }) => {
+      setSessionCookie(r.reply, app, token, keep);
+      r.request.log.info({ event: 'login.succeeded', accountId, ip: r.request.ip }, 'login');
+      return nextPage(next) ?? '/';
+    },
+    view: (r, { values, errors }) => {
+      r.request.signedIn = null; // the session this browser had was ended before the attempt
+      return (
+        <LoginPage ctx={r.ctx()} username={values.username} next={nextPage(values.next)} errors={errors} />
       );
     },
-  );
-
-  server.post('/login', { config: { access: 'public' } }, async (request, reply) => {
-    const username = field(request.body, 'username');
-    const next = nextPage(field(request.body, 'next'));
-    try {
-      const previous = sessionTokenOf(request, app);
-      if (previous) await endSession(app.deps, previous);
-      const { token, accountId } = await logIn(app.deps, {
-        username,
-        password: field(request.body, 'password'),
-        ip: request.ip,
-        userAgent: request.headers['user-agent'] ?? null,
-      });
-      setSessionCookie(reply, app, token, field(request.body, 'remember') === 'yes');
-      request.log.info({ event: 'login.succeeded', accountId, ip: request.ip }, 'login');
-      return reply.redirect(next ?? '/', 303);
-    } catch (e) {
-      if (!isAppError(e) || (e.code !== 'unauthenticated' && e.code !== 'rate_limited')) throw e;
-      // What was typed is never logged: a password typed into the username field must not end up in logs.
-      request.log.warn(
-        { event: `login.${e.code === 'rate_limited' ? 'throttled' : 'failed'}`, ip: request.ip },
-        'login refused',
-      );
-      request.signedIn = null;
-      const ctx = pageContext(app, request, reply);
-      const status = e.code === 'rate_limited' ? 429 : 401;
-      return sendPage(
-        reply,
-        <LoginPage ctx={ctx} username={username} next={next} errors={{ username: e.message }} />,
-        status,
-      );
-    }
   });
 
-  server.post('/logout', { config: { access: 'public' } }, async (request, reply) => {
-    const token = sessionTokenOf(request, app);
-    if (token) await endSession(app.deps, token);
-    clearSessionCookie(reply, app);
-    return reply.redirect('/login?loggedOut=1', 303);
+  form({
+    path: paths.logout,
+    access,
+    run: async (r) => {
+      const token = sessionTokenOf(r.request, app);
+      if (token) await endSession(r.deps, token);
+    },
+    done: (r) => {
+      clearSessionCookie(r.reply, app);
+      return withQuery(paths.login, { loggedOut: '1' });
+    },
   });
 
-  server.get('/', { config: { access: 'public' } }, async (request, reply) =>
-    reply.redirect(request.signedIn ? '/home' : '/login'),
+  // A plain route: it only sends people on, to their home page or to the login page.
+  server.get('/', { config: { access } }, async (request, reply) =>
+    reply.redirect(request.signedIn ? paths.home : paths.login),
   );
 }

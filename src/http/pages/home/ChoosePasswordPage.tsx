@@ -1,3 +1,4 @@
+import { paths } from '../../paths.ts';
 import { CsrfField, ErrorSummary, type FieldErrors, NewPasswordField } from '../../ui/forms.tsx';
 import { Layout, type PageContext } from '../../ui/Layout.tsx';
 
@@ -14,7 +15,7 @@ export function ChoosePasswordPage({ ctx, next, errors }: Props) {
           temporary one stops working.
         </p>
         <ErrorSummary errors={errors} />
-        <form method="post" action="/home/choose-password" novalidate>
+        <form method="post" action={paths.choosePassword} novalidate>
           <CsrfField token={ctx.csrfToken} />
           {next && <input type="hidden" name="next" value={next} />}
           <NewPasswordField

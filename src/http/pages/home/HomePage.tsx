@@ -1,6 +1,7 @@
 import type { RecentLogin } from '../../../domain/accounts/loginHistory.ts';
 import type { OwnProfile } from '../../../domain/accounts/ownProfile.ts';
 import { roleLabels } from '../../../domain/policy.ts';
+import { paths } from '../../paths.ts';
 import { formatDateTime } from '../../ui/format.ts';
 import {
   CsrfField,
@@ -63,7 +64,7 @@ export function HomePage({ ctx, profile, logins, errors, notice }: Props) {
         <h2 id="password-heading">Change password</h2>
         {notice === 'changed' && <Notice>{notices.changed}</Notice>}
         <ErrorSummary errors={errors} />
-        <form method="post" action="/home/password" novalidate>
+        <form method="post" action={paths.homePassword} novalidate>
           <CsrfField token={ctx.csrfToken} />
           <Field
             name="currentPassword"

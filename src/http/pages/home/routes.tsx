@@ -1,109 +1,116 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { App } from '../../../app.ts';
-import { changeOwnPassword } from '../../../domain/accounts/changeOwnPassword.ts';
-import { chooseRequiredPassword } from '../../../domain/accounts/chooseRequiredPassword.ts';
+import { changeOwnPassword, changeOwnPasswordInput } from '../../../domain/accounts/changeOwnPassword.ts';
+import {
+  chooseRequiredPassword,
+  chooseRequiredPasswordInput,
+} from '../../../domain/accounts/chooseRequiredPassword.ts';
 import { recentLogins } from '../../../domain/accounts/loginHistory.ts';
 import { ownProfile } from '../../../domain/accounts/ownProfile.ts';
 import { renewSession } from '../../../domain/auth/sessions.ts';
 import { can } from '../../../domain/policy.ts';
-import { isAppError } from '../../../errors.ts';
-import {
-  actorOf,
-  CHOOSE_PASSWORD_PATH,
-  keepsSession,
-  sessionTokenOf,
-  setSessionCookie,
-} from '../../access.ts';
-import { field, pageContext, sendPage } from '../../render.ts';
+import { keepsSession, sessionTokenOf, setSessionCookie } from '../../access.ts';
+import type { Refusal } from '../../kit/refusal.ts';
+import { type Req, routeKit } from '../../kit/route.ts';
+import { paths, withQuery } from '../../paths.ts';
+import { pageContext, sendPage } from '../../render.ts';
 import { safeNext } from '../../safeNext.ts';
-import type { FieldErrors } from '../../ui/forms.tsx';
 import { ChoosePasswordPage } from './ChoosePasswordPage.tsx';
 import { HomePage } from './HomePage.tsx';
 
 const notices = ['changed', 'reset', 'chosen'] as const;
-type Notice = (typeof notices)[number];
+const flag = z.string().optional();
+const homeQuery = z.object({ changed: flag, reset: flag, chosen: flag });
+const chooseForm = chooseRequiredPasswordInput.extend({ next: z.string().optional() });
 
-export function registerHomeRoutes(server: FastifyInstance, app: App): void {
-  /** A page of this portal to continue to, but not the form itself. */
-  const nextPage = (next: unknown) => {
-    const path = safeNext(next, app.deps.config.publicUrl);
-    return path && !path.startsWith(CHOOSE_PASSWORD_PATH) ? path : undefined;
-  };
-  async function home(request: FastifyRequest, reply: FastifyReply, errors?: FieldErrors, notice?: Notice) {
-    const { accountId } = request.signedIn!;
-    const [profile, logins] = await Promise.all([
-      ownProfile(app.deps, accountId),
-      recentLogins(app.deps, accountId),
-    ]);
-    const ctx = pageContext(app, request, reply);
-    return sendPage(
-      reply,
-      <HomePage ctx={ctx} profile={profile} logins={logins} errors={errors} notice={notice} />,
-      errors ? 400 : 200,
-    );
-  }
-
-  /** After a person changes their own password, their session continues under a new token. */
-  async function renewOwnSession(request: FastifyRequest, reply: FastifyReply) {
-    const old = sessionTokenOf(request, app);
-    const client = { ip: request.ip, userAgent: request.headers['user-agent'] ?? null };
-    const token = old ? await renewSession(app.deps, old, client) : null;
-    if (token) setSessionCookie(reply, app, token, keepsSession(request, app));
-  }
-
-  server.get<{ Querystring: { changed?: string; reset?: string; chosen?: string } }>(
-    '/home',
-    { config: { access: 'portal.use' } },
-    (request, reply) =>
-      home(
-        request,
-        reply,
-        undefined,
-        notices.find((n) => request.query[n] === '1'),
-      ),
+/** The member's own page, with a notice after a change, or with the refused password change's errors. */
+async function home(r: Req<unknown>, shown: { query?: z.infer<typeof homeQuery>; refused?: Refusal }) {
+  const { accountId } = r.request.signedIn!;
+  const [profile, logins] = await Promise.all([
+    ownProfile(r.deps, accountId),
+    recentLogins(r.deps, accountId),
+  ]);
+  const notice = notices.find((n) => shown.query?.[n] === '1');
+  return (
+    <HomePage
+      ctx={r.ctx()}
+      profile={profile}
+      logins={logins}
+      errors={shown.refused?.errors}
+      notice={notice}
+    />
   );
+}
 
-  server.post('/home/password', { config: { access: 'portal.use' } }, async (request, reply) => {
-    try {
-      await changeOwnPassword(app.deps, actorOf(request), request.signedIn!, {
-        currentPassword: field(request.body, 'currentPassword'),
-        newPassword: field(request.body, 'newPassword'),
-      });
-      await renewOwnSession(request, reply);
-      return reply.redirect('/home?changed=1', 303);
-    } catch (e) {
-      if (!isAppError(e) || e.code !== 'validation') throw e;
-      return home(request, reply, { [e.field ?? '_form']: e.message });
-    }
+/** After a person changes their own password, their session continues under a new token. */
+async function renewOwnSession(app: App, r: Req<unknown>) {
+  const old = sessionTokenOf(r.request, app);
+  const client = { ip: r.request.ip, userAgent: r.request.headers['user-agent'] ?? null };
+  const token = old ? await renewSession(r.deps, old, client) : null;
+  if (token) setSessionCookie(r.reply, app, token, keepsSession(r.request, app));
+}
+
+/** A page of this portal to continue to, but not the form itself. */
+function nextPage(app: App, next: unknown) {
+  const path = safeNext(next, app.deps.config.publicUrl);
+  return path && !path.startsWith(paths.choosePassword) ? path : undefined;
+}
+
+// A plain route: someone with nothing to choose is sent home, which a kit page cannot do.
+function choosePasswordPage(app: App) {
+  return (request: FastifyRequest<{ Querystring: { next?: string } }>, reply: FastifyReply) => {
+    if (!request.signedIn!.mustChangePassword) return reply.redirect(paths.home, 303);
+    const ctx = pageContext(app, request, reply);
+    return sendPage(reply, <ChoosePasswordPage ctx={ctx} next={nextPage(app, request.query.next)} />);
+  };
+}
+
+/** Where a chosen password leads: where the login was heading, else the member's (or admin's) start page. */
+function afterChoosing(r: Req<unknown>, next: string | undefined) {
+  const landing = can(r.request.signedIn!.role, 'admin.enter')
+    ? paths.admin
+    : withQuery(paths.home, { chosen: '1' });
+  return next && next !== '/' && next !== paths.home ? next : landing;
+}
+
+/** A member's own page (Home) and their password. */
+export function registerHomeRoutes(server: FastifyInstance, app: App): void {
+  const { page, form } = routeKit(server, app);
+
+  page({ path: paths.home, access: 'portal.use', query: homeQuery, view: home });
+
+  form({
+    path: paths.homePassword,
+    access: 'portal.use',
+    fields: ['currentPassword', 'newPassword'],
+    body: changeOwnPasswordInput,
+    run: (r, input) => changeOwnPassword(r.deps, r.actor, r.request.signedIn!, input),
+    done: async (r) => {
+      await renewOwnSession(app, r);
+      return withQuery(paths.home, { changed: '1' });
+    },
+    view: (r, refused) => home(r, { refused }),
   });
 
   // Reachable while a temporary password is in force (see the gate in access.ts), by any signed-in role.
-  server.get<{ Querystring: { next?: string } }>(
-    CHOOSE_PASSWORD_PATH,
-    { config: { access: 'signedIn' } },
-    (request, reply) => {
-      if (!request.signedIn!.mustChangePassword) return reply.redirect('/home', 303);
-      const ctx = pageContext(app, request, reply);
-      return sendPage(reply, <ChoosePasswordPage ctx={ctx} next={nextPage(request.query.next)} />);
-    },
-  );
+  server.get(paths.choosePassword, { config: { access: 'signedIn' } }, choosePasswordPage(app));
 
-  server.post(CHOOSE_PASSWORD_PATH, { config: { access: 'signedIn' } }, async (request, reply) => {
-    const signedIn = request.signedIn!;
-    const next = nextPage(field(request.body, 'next'));
-    try {
-      await chooseRequiredPassword(app.deps, actorOf(request), signedIn, {
-        newPassword: field(request.body, 'newPassword'),
-      });
-    } catch (e) {
-      if (!isAppError(e) || e.code !== 'validation') throw e;
-      const ctx = pageContext(app, request, reply);
-      const errors = { [e.field ?? 'newPassword']: e.message };
-      return sendPage(reply, <ChoosePasswordPage ctx={ctx} next={next} errors={errors} />, 400);
-    }
-    await renewOwnSession(request, reply);
-    // Continue where the login was heading; a plain login lands on the member's (or admin's) start page.
-    const landing = can(signedIn.role, 'admin.enter') ? '/admin' : '/home?chosen=1';
-    return reply.redirect(next && next !== '/' && next !== '/home' ? next : landing, 303);
+  form({
+    path: paths.choosePassword,
+    access: 'signedIn',
+    fields: ['newPassword'],
+    body: chooseForm,
+    run: async (r, input) => {
+      await chooseRequiredPassword(r.deps, r.actor, r.request.signedIn!, input);
+      return nextPage(app, input.next);
+    },
+    done: async (r, next) => {
+      await renewOwnSession(app, r);
+      return afterChoosing(r, next);
+    },
+    view: (r, { values, errors }) => (
+      <ChoosePasswordPage ctx={r.ctx()} next={nextPage(app, values.next)} errors={errors} />
+    ),
   });
 }

@@ -1,4 +1,5 @@
 import type { InvitationState } from '../../../domain/invitations/findInvitation.ts';
+import { paths } from '../../paths.ts';
 import { formatDateTime } from '../../ui/format.ts';
 import {
   CsrfField,
@@ -106,7 +107,7 @@ export function InviteProblemPage({ ctx, state, fresh }: ProblemProps) {
         <p>{problemText[state]}</p>
         {state === 'used' && (
           <p>
-            <a href="/login">Log in</a>
+            <a href={paths.login}>Log in</a>
           </p>
         )}
         {fresh && state !== 'unknown' && (
@@ -122,7 +123,7 @@ export function InviteProblemPage({ ctx, state, fresh }: ProblemProps) {
         )}
         {state === 'unknown' && (
           <p>
-            <a href="/invite">Type your invitation code</a>
+            <a href={paths.invite}>Type your invitation code</a>
           </p>
         )}
       </div>
@@ -158,7 +159,7 @@ export function InviteCodePage({ ctx, code, identifier, errors }: CodeProps) {
           number it was sent for.
         </p>
         <ErrorSummary errors={errors} />
-        <form method="post" action="/invite" novalidate>
+        <form method="post" action={paths.invite} novalidate>
           <CsrfField token={ctx.csrfToken} />
           <Field
             name="code"

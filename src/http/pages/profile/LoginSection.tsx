@@ -1,6 +1,7 @@
 import type { LoginState, MemberProfile } from '../../../domain/members/memberProfile.ts';
 import { can, roleLabels } from '../../../domain/policy.ts';
 import { roles } from '../../../domain/vocabulary.ts';
+import { paths } from '../../paths.ts';
 import { formatDateTime } from '../../ui/format.ts';
 import { CsrfField, type FieldErrors, Select } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
@@ -36,7 +37,6 @@ type Props = {
 /** Profile > Login: the login's facts and state, and the repairs the viewer's access level allows. */
 export function LoginSection({ ctx, profile, roleErrors, chosenRole }: Props) {
   const { member, login, loginState } = profile;
-  const base = `/admin/members/${member.id}`;
   const role = ctx.user?.role;
   const security = role ? can(role, 'logins.manage') : false;
   const assignsRoles = role ? can(role, 'roles.assign') : false;
@@ -63,20 +63,20 @@ export function LoginSection({ ctx, profile, roleErrors, chosenRole }: Props) {
       </dl>
       {security && (
         <div class="actions">
-          <a href={`${base}/login`}>Change login</a>
+          <a href={paths.changeLogin(member.id)}>Change login</a>
           {loginState.kind === 'locked' && (
-            <form method="post" action={`${base}/unlock`} class="inline">
+            <form method="post" action={paths.unlock(member.id)} class="inline">
               <CsrfField token={ctx.csrfToken} />
               <button type="submit">Unlock login</button>
             </form>
           )}
           {neverLoggedIn && (
-            <form method="post" action={`${base}/resend-setup-email`} class="inline">
+            <form method="post" action={paths.resendSetupEmail(member.id)} class="inline">
               <CsrfField token={ctx.csrfToken} />
               <button type="submit">Resend set-up email</button>
             </form>
           )}
-          <form method="post" action={`${base}/reenable-invite-link`} class="inline">
+          <form method="post" action={paths.reenableInviteLink(member.id)} class="inline">
             <CsrfField token={ctx.csrfToken} />
             <button type="submit" class="secondary">
               Re-enable Invite Link
@@ -85,7 +85,7 @@ export function LoginSection({ ctx, profile, roleErrors, chosenRole }: Props) {
         </div>
       )}
       {assignsRoles && login && (
-        <form method="post" action={`${base}/role`} class="access-level-form">
+        <form method="post" action={paths.role(member.id)} class="access-level-form">
           <CsrfField token={ctx.csrfToken} />
           <Select
             name="role"

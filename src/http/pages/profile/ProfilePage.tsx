@@ -1,5 +1,6 @@
 import type { AuditLogRow } from '../../../domain/audit/auditLog.ts';
 import type { MemberProfile } from '../../../domain/members/memberProfile.ts';
+import { paths, withQuery } from '../../paths.ts';
 import { deliveryStateWords } from '../../ui/deliveryWords.ts';
 import { formatDateTime } from '../../ui/format.ts';
 import { ErrorSummary, type FieldErrors, Notice } from '../../ui/forms.tsx';
@@ -33,7 +34,7 @@ export function ProfilePage({ ctx, profile, notice, reenabled, activity, roleErr
     <AdminFrame
       ctx={ctx}
       title={`${member.firstName} ${member.lastName}`}
-      crumbs={[{ href: '/admin/members', label: 'Member Search' }]}
+      crumbs={[{ href: paths.memberSearch, label: 'Member Search' }]}
     >
       {notice && <Notice>{notice}</Notice>}
       <ErrorSummary errors={roleErrors} />
@@ -141,7 +142,7 @@ export function ProfilePage({ ctx, profile, notice, reenabled, activity, roleErr
             </table>
           )}
           <p>
-            <a href={`/admin/audit-log?member=${encodeURIComponent(member.memberNumber)}`}>
+            <a href={withQuery(paths.auditLog, { member: member.memberNumber })}>
               All events about this member
             </a>
           </p>

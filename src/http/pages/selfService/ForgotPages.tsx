@@ -1,3 +1,4 @@
+import { paths } from '../../paths.ts';
 import { CsrfField, ErrorSummary, Field, type FieldErrors, Notice } from '../../ui/forms.tsx';
 import { Layout, type PageContext } from '../../ui/Layout.tsx';
 
@@ -11,7 +12,7 @@ type FormProps = {
 
 const BackToLogin = () => (
   <p>
-    <a href="/login">Back to Log in</a>
+    <a href={paths.login}>Back to Log in</a>
   </p>
 );
 
@@ -47,7 +48,7 @@ export function ForgotPasswordPage({ ctx, value, errors, noEmail }: FormProps) {
           for setting a new password to that address.
         </p>
         <ErrorSummary errors={errors} />
-        <form method="post" action="/forgot-password" novalidate>
+        <form method="post" action={paths.forgotPassword} novalidate>
           <CsrfField token={ctx.csrfToken} />
           <Field
             name="identifier"
@@ -60,7 +61,7 @@ export function ForgotPasswordPage({ ctx, value, errors, noEmail }: FormProps) {
           <button type="submit">Email me a link</button>
         </form>
         <p>
-          <a href="/forgot-username">Forgot username?</a>
+          <a href={paths.forgotUsername}>Forgot username?</a>
         </p>
         <BackToLogin />
       </div>
@@ -76,7 +77,7 @@ export function ForgotUsernamePage({ ctx, value, errors, noEmail }: FormProps) {
         {noEmail && <NoEmailNotice ctx={ctx} what="username" />}
         <p>Type the email address the organisation has on file for you. We will email you your username.</p>
         <ErrorSummary errors={errors} />
-        <form method="post" action="/forgot-username" novalidate>
+        <form method="post" action={paths.forgotUsername} novalidate>
           <CsrfField token={ctx.csrfToken} />
           <Field
             name="email"
@@ -90,7 +91,7 @@ export function ForgotUsernamePage({ ctx, value, errors, noEmail }: FormProps) {
           <button type="submit">Email me my username</button>
         </form>
         <p>
-          <a href="/forgot-password">Forgot password?</a>
+          <a href={paths.forgotPassword}>Forgot password?</a>
         </p>
         <BackToLogin />
       </div>

@@ -1,3 +1,4 @@
+import { paths } from '../../paths.ts';
 import { CsrfField, ErrorSummary, type FieldErrors, NewPasswordField } from '../../ui/forms.tsx';
 import { Layout, type PageContext } from '../../ui/Layout.tsx';
 
@@ -50,10 +51,10 @@ export function ResetProblemPage({ ctx, state }: { ctx: PageContext; state: Rese
         <h1>{problemTitle[state]}</h1>
         <p>{problemText[state]}</p>
         <p>
-          <a href="/forgot-password">Request a new link</a>
+          <a href={paths.forgotPassword}>Request a new link</a>
         </p>
         <p>
-          <a href="/login">Log in</a>
+          <a href={paths.login}>Log in</a>
         </p>
       </div>
     </Layout>

@@ -1,3 +1,4 @@
+import { paths } from '../../paths.ts';
 import { CsrfField, ErrorSummary, Field, type FieldErrors, NewPasswordField } from '../../ui/forms.tsx';
 import { Layout, type PageContext } from '../../ui/Layout.tsx';
 
@@ -15,7 +16,7 @@ export function SetupPage({ ctx, token, values = {}, errors }: Props) {
           giving other people administrator access. This setup link works once.
         </p>
         <ErrorSummary errors={errors} />
-        <form method="post" action="/setup" novalidate>
+        <form method="post" action={paths.setup} novalidate>
           <CsrfField token={ctx.csrfToken} />
           <input type="hidden" name="token" value={token} />
           <Field
@@ -71,8 +72,8 @@ export function SetupLinkInvalidPage({ ctx }: { ctx: PageContext }) {
         <h1>This setup link is not valid</h1>
         <p>
           It has been used already, or the portal was restarted and printed a new one. If the portal has been
-          set up, <a href="/login">log in</a>. Otherwise, use the newest setup link printed in the portal's
-          console.
+          set up, <a href={paths.login}>log in</a>. Otherwise, use the newest setup link printed in the
+          portal's console.
         </p>
       </div>
     </Layout>
