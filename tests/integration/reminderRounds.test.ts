@@ -13,12 +13,16 @@ import {
 import { runDueReminderRound } from '../../src/domain/reminders/runDueReminderRound.ts';
 import { browser, buildLogin, buildMember } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
+import { type Page, readPage } from '../page.ts';
 import { useSmtpSink } from '../smtpSink.ts';
 
 const app = useTestApp();
 const DAY = 24 * 60 * 60_000;
 const PAGE = '/admin/settings/reminder-rounds';
 const smtp = useSmtpSink();
+
+/** The page's Status section, read on its own. */
+const statusOf = (page: Page) => page.inside(page.getByRole('region', { name: 'Status' }));
 
 /** Members invited by a real Send All, delivered to the SMTP sink at the current (test) time. */
 async function invitedMembers(n: number, extra: (i: number) => { email?: string } = () => ({})) {
@@ -200,18 +204,20 @@ describe('Reminder Rounds page', () => {
     await b.logIn(sa.username, sa.password);
     const page = await b.get(PAGE);
     expect(page.statusCode).toBe(200);
-    expect(page.body).toContain('<legend>Automatic reminder rounds</legend>');
-    expect(page.body).toContain('<label for="everyDays">Every</label>');
-    expect(page.body).toContain('<label for="maxPerMember">At most</label>');
+    const form = readPage(page.body);
+    form.getByRole('group', { name: 'Automatic reminder rounds' });
+    expect(form.field('Every')).toHaveProperty('name', 'everyDays');
+    expect(form.field('At most')).toHaveProperty('name', 'maxPerMember');
 
     const refused = await b.submit(PAGE, PAGE, { enabled: 'on', everyDays: '91', maxPerMember: 'lots' });
     expect(refused.statusCode).toBe(400);
-    expect(refused.body).toContain('id="everyDays-error"');
-    expect(refused.body).toContain('whole number from 1 to 90');
-    expect(refused.body).toContain('whole number from 1 to 10');
-    expect(refused.body).toMatch(/id="everyDays"[^>]*value="91"/);
-    expect(refused.body).toMatch(/id="maxPerMember"[^>]*value="lots"/);
-    expect(refused.body).toMatch(/value="on"[^>]*checked/);
+    const again = readPage(refused.body);
+    expect(again.errorFor('Every')).toContain('whole number from 1 to 90');
+    expect(again.errorFor('At most')).toContain('whole number from 1 to 10');
+    expect(again.valueOf('Every')).toBe('91');
+    expect(again.valueOf('At most')).toBe('lots');
+    expect(again.getByRole('radio', { name: 'On' })).toHaveProperty('checked', true);
+    expect(again.getByRole('radio', { name: 'Off' })).toHaveProperty('checked', false);
     expect((await readReminderSettings(app.deps.db)).enabled).toBe(false);
 
     const saved = await b.submit(PAGE, PAGE, { enabled: 'on', everyDays: '14', maxPerMember: '2' });
@@ -223,9 +229,13 @@ describe('Reminder Rounds page', () => {
       maxPerMember: 2,
     });
     const shown = await b.get(`${PAGE}?done=saved`);
-    expect(shown.body).toContain('Reminder settings saved.');
-    expect(shown.body).toMatch(/are <strong>on<\/strong>: every 14 days, at most 2 reminders/);
-    expect(shown.body).toContain('Next round: <strong>15 Jan 2026, 10:00 UTC</strong>');
+    const saysSaved = readPage(shown.body);
+    expect(saysSaved.status()).toBe('Reminder settings saved.');
+    const status = statusOf(saysSaved);
+    expect(status.text).toContain('Automatic reminder rounds are on: every 14 days, at most 2 reminders');
+    status.getByText('on', { selector: 'strong' });
+    expect(status.text).toContain('Next round: 15 Jan 2026, 10:00 UTC');
+    status.getByText('15 Jan 2026, 10:00 UTC', { selector: 'strong' });
     const [event] = await app.deps.db
       .select()
       .from(auditEvents)
@@ -238,9 +248,11 @@ describe('Reminder Rounds page', () => {
     const paused = await b.submit(PAGE, `${PAGE}/pause`, {});
     expect(paused.statusCode).toBe(303);
     const pausedPage = await b.get(paused.headers.location as string);
-    expect(pausedPage.body).toContain('<strong>paused</strong>');
-    expect(pausedPage.body).toContain('>Resume</button>');
-    expect(pausedPage.body).toContain('No round is scheduled');
+    const pausedStatus = statusOf(readPage(pausedPage.body));
+    pausedStatus.getByText('paused', { selector: 'strong' });
+    pausedStatus.getByRole('button', { name: 'Resume' });
+    expect(pausedStatus.queryByRole('button', { name: 'Pause' })).toBeNull();
+    expect(pausedStatus.text).toContain('No round is scheduled');
     await b.submit(PAGE, `${PAGE}/resume`, {});
     expect((await readReminderSettings(app.deps.db)).pausedAt).toBeNull();
     const logged = await app.deps.db
@@ -262,14 +274,23 @@ describe('Reminder Rounds page', () => {
     await b.logIn(admin.username, admin.password);
     const page = await b.get(PAGE);
     expect(page.statusCode).toBe(200);
-    expect(page.body).toContain('<strong>0 members</strong> would get a reminder');
-    expect(page.body).toMatch(
-      /Reminder round #\d+<\/a><\/td><td>22 Jan 2026, 09:00 UTC<\/td><td>Automatic reminders<\/td><td>2</,
-    );
-    expect(page.body).toContain('href="/admin/query-tool/invitation-rounds"');
-    expect(page.body).toContain('Only a Security Administrator can change these settings.');
-    expect(page.body).not.toContain('Save settings');
-    expect(page.body).not.toContain('>Pause</button>');
+    const shown = readPage(page.body);
+    expect(statusOf(shown).text).toContain('0 members would get a reminder');
+    statusOf(shown).getByText('0 members', { selector: 'strong' });
+    const [round, ...older] = shown.tableRows(/most recent reminder rounds/);
+    expect(older).toEqual([]);
+    expect(round!.slice(0, 4)).toEqual([
+      expect.stringMatching(/^Reminder round #\d+$/),
+      '22 Jan 2026, 09:00 UTC',
+      'Automatic reminders',
+      '2',
+    ]);
+    expect(shown.link(round![0]!)).toMatch(/^\/admin\/member-management\/invitation-codes\/rounds\/\d+$/);
+    expect(shown.link('Invitation Rounds report')).toBe('/admin/query-tool/invitation-rounds');
+    expect(shown.text).toContain('Only a Security Administrator can change these settings.');
+    expect(shown.queryByRole('button', { name: 'Save settings' })).toBeNull();
+    expect(shown.queryByRole('button', { name: 'Pause' })).toBeNull();
+    expect(shown.queryByRole('button', { name: 'Resume' })).toBeNull();
 
     const refused = await b.submit(PAGE, PAGE, { enabled: 'off', everyDays: '7', maxPerMember: '3' });
     expect(refused.statusCode).toBe(403);
@@ -278,6 +299,8 @@ describe('Reminder Rounds page', () => {
 
     app.clock.advance(7 * DAY);
     await b.logIn(admin.username, admin.password); // the session has long ended
-    expect((await b.get(PAGE)).body).toContain('<strong>2 members</strong> would get a reminder');
+    const later = statusOf(readPage((await b.get(PAGE)).body));
+    expect(later.text).toContain('2 members would get a reminder');
+    later.getByText('2 members', { selector: 'strong' });
   });
 });

@@ -1,9 +1,11 @@
 import { eq } from 'drizzle-orm';
+import { z } from 'zod';
 import type { DbOrTx, Tx } from '../../db/connect.ts';
 import { settings } from '../../db/schema.ts';
 import { ValidationErrors } from '../../errors.ts';
 import { recordAudit } from '../audit/recordAudit.ts';
 import type { Deps } from '../deps.ts';
+import { text } from '../input.ts';
 import { type Actor, requirePermission } from '../policy.ts';
 
 /** The `settings` row that holds the automatic reminder rounds' configuration. */
@@ -80,7 +82,12 @@ async function store(tx: Tx, s: ReminderSettings, now: Date) {
     .where(eq(settings.key, REMINDER_SETTINGS_KEY));
 }
 
-export type ReminderSettingsInput = { enabled: string; everyDays: string; maxPerMember: string };
+/**
+ * The Reminder Rounds settings form as typed: the switch ("on" or "off") and the two numbers. What they
+ * must contain is said by parseReminderSettings, every problem at once, next to its field.
+ */
+export const reminderSettingsInput = z.object({ enabled: text, everyDays: text, maxPerMember: text });
+export type ReminderSettingsInput = z.infer<typeof reminderSettingsInput>;
 
 function parseWhole(
   raw: string,

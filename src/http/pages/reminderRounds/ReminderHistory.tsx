@@ -1,8 +1,6 @@
 import type { ReminderRoundRow } from '../../../domain/reminders/reminderOverview.ts';
+import { paths } from '../../paths.ts';
 import { formatDateTime } from '../../ui/format.ts';
-
-const ROUNDS_REPORT = '/admin/query-tool/invitation-rounds';
-const roundPage = (id: number) => `/admin/member-management/invitation-codes/rounds/${id}`;
 
 /** The newest reminder rounds, each linking to its progress page; the full story is in the report. */
 export function ReminderHistory({ recent }: { recent: ReminderRoundRow[] }) {
@@ -28,7 +26,7 @@ export function ReminderHistory({ recent }: { recent: ReminderRoundRow[] }) {
               {recent.map((r) => (
                 <tr key={r.id}>
                   <td>
-                    <a href={roundPage(r.id)}>Reminder round #{r.id}</a>
+                    <a href={paths.round(r.id)}>Reminder round #{r.id}</a>
                   </td>
                   <td>{formatDateTime(r.startedAt)}</td>
                   <td>{r.startedByLabel}</td>
@@ -41,7 +39,8 @@ export function ReminderHistory({ recent }: { recent: ReminderRoundRow[] }) {
         </div>
       )}
       <p>
-        Delivery and response figures for every round: <a href={ROUNDS_REPORT}>Invitation Rounds report</a>.
+        Delivery and response figures for every round:{' '}
+        <a href={paths.invitationRounds}>Invitation Rounds report</a>.
       </p>
     </section>
   );

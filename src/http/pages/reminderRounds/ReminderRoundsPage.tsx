@@ -1,13 +1,12 @@
 import { can } from '../../../domain/policy.ts';
 import type { ReminderOverview } from '../../../domain/reminders/reminderOverview.ts';
 import { EVERY_DAYS, MAX_PER_MEMBER } from '../../../domain/reminders/reminderSettings.ts';
+import { paths } from '../../paths.ts';
 import { formatDateTime } from '../../ui/format.ts';
 import { CsrfField, ErrorSummary, type FieldErrors, Labelled, Notice } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
 import { AdminFrame } from '../admin/AdminPages.tsx';
 import { ReminderHistory } from './ReminderHistory.tsx';
-
-export const REMINDER_ROUNDS_PATH = '/admin/settings/reminder-rounds';
 
 /** The settings form's values as typed (strings), so a refused value is shown for correcting. */
 export type ReminderFormValues = { enabled: string; everyDays: string; maxPerMember: string };
@@ -69,7 +68,7 @@ export function ReminderRoundsPage({ ctx, overview, values, errors, notice }: Pr
         {mayChange && (settings.pausedAt || settings.enabled) && (
           <form
             method="post"
-            action={`${REMINDER_ROUNDS_PATH}/${settings.pausedAt ? 'resume' : 'pause'}`}
+            action={settings.pausedAt ? paths.resumeReminders : paths.pauseReminders}
             class="actions"
           >
             <CsrfField token={ctx.csrfToken} />
@@ -132,7 +131,7 @@ function SettingsForm({
     </Labelled>
   );
   return (
-    <form method="post" action={REMINDER_ROUNDS_PATH} class="card" aria-labelledby="reminder-settings">
+    <form method="post" action={paths.reminderRounds} class="card" aria-labelledby="reminder-settings">
       <CsrfField token={ctx.csrfToken} />
       <h2 id="reminder-settings">Settings</h2>
       <fieldset

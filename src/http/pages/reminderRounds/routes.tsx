@@ -1,23 +1,20 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { App } from '../../../app.ts';
 import { reminderOverview } from '../../../domain/reminders/reminderOverview.ts';
 import {
   changeReminderSettings,
   type ReminderSettings,
+  reminderSettingsInput,
   setRemindersPaused,
 } from '../../../domain/reminders/reminderSettings.ts';
-import { isAppError, ValidationErrors } from '../../../errors.ts';
-import { actorOf } from '../../access.ts';
-import { field, pageContext, sendPage } from '../../render.ts';
-import type { FieldErrors } from '../../ui/forms.tsx';
-import {
-  REMINDER_ROUNDS_PATH,
-  type ReminderFormValues,
-  type ReminderNotice,
-  ReminderRoundsPage,
-} from './ReminderRoundsPage.tsx';
+import type { Refusal } from '../../kit/refusal.ts';
+import { type Req, routeKit } from '../../kit/route.ts';
+import { paths, withQuery } from '../../paths.ts';
+import { type ReminderFormValues, type ReminderNotice, ReminderRoundsPage } from './ReminderRoundsPage.tsx';
 
-const NOTICES = new Set<string>(['saved', 'paused', 'resumed']);
+// What was just done, said once over the page; any other value is no notice (not a refusal).
+const query = z.object({ done: z.enum(['saved', 'paused', 'resumed']).optional().catch(undefined) });
 
 const savedValues = (s: ReminderSettings): ReminderFormValues => ({
   enabled: s.enabled ? 'on' : 'off',
@@ -25,71 +22,66 @@ const savedValues = (s: ReminderSettings): ReminderFormValues => ({
   maxPerMember: String(s.maxPerMember),
 });
 
+/** The page: the saved settings, or after a refusal what was typed, with the errors next to the fields. */
+async function view(r: Req<unknown>, shown: { notice?: ReminderNotice; refused?: Refusal }) {
+  const overview = await reminderOverview(r.deps, r.actor);
+  const typed = shown.refused?.values;
+  const values = typed
+    ? {
+        enabled: typed.enabled ?? '',
+        everyDays: typed.everyDays ?? '',
+        maxPerMember: typed.maxPerMember ?? '',
+      }
+    : savedValues(overview.settings);
+  return (
+    <ReminderRoundsPage
+      ctx={r.ctx()}
+      overview={overview}
+      values={values}
+      errors={shown.refused?.errors}
+      notice={shown.notice}
+    />
+  );
+}
+
+const doneAt = (done: ReminderNotice) => withQuery(paths.reminderRounds, { done });
+
 /**
  * Admin > Reminder Rounds: the automatic reminder settings. Administrators may look (read-only);
  * changing, pausing and resuming need the Security Administrator level (settings.manage).
  */
 export function registerReminderRoundsRoutes(server: FastifyInstance, app: App): void {
-  const render = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    opts: {
-      values?: ReminderFormValues;
-      errors?: FieldErrors;
-      notice?: ReminderNotice;
-      status?: number;
-    } = {},
-  ) => {
-    const overview = await reminderOverview(app.deps, actorOf(request));
-    return sendPage(
-      reply,
-      <ReminderRoundsPage
-        ctx={pageContext(app, request, reply)}
-        overview={overview}
-        values={opts.values ?? savedValues(overview.settings)}
-        errors={opts.errors}
-        notice={opts.notice}
-      />,
-      opts.status,
-    );
-  };
+  const { page, form } = routeKit(server, app);
+  const access = 'settings.manage';
 
-  server.get<{ Querystring: { done?: string } }>(
-    REMINDER_ROUNDS_PATH,
-    { config: { access: 'reports.read' } },
-    async (request, reply) => {
-      const done = request.query.done ?? '';
-      return render(request, reply, { notice: NOTICES.has(done) ? (done as ReminderNotice) : undefined });
-    },
-  );
-
-  server.post(REMINDER_ROUNDS_PATH, { config: { access: 'settings.manage' } }, async (request, reply) => {
-    const values: ReminderFormValues = {
-      enabled: field(request.body, 'enabled'),
-      everyDays: field(request.body, 'everyDays'),
-      maxPerMember: field(request.body, 'maxPerMember'),
-    };
-    try {
-      await changeReminderSettings(app.deps, actorOf(request), values);
-      return reply.redirect(`${REMINDER_ROUNDS_PATH}?done=saved`, 303);
-    } catch (e) {
-      if (!isAppError(e) || e.code !== 'validation') throw e;
-      const errors = e instanceof ValidationErrors ? e.fields : { [e.field ?? '_form']: e.message };
-      return render(request, reply, { values, errors, status: 400 });
-    }
+  page({
+    path: paths.reminderRounds,
+    access: 'reports.read',
+    query,
+    view: (r, shown) => view(r, { notice: shown.query?.done, refused: shown.refused }),
   });
 
-  for (const [action, paused] of [
-    ['pause', true],
-    ['resume', false],
-  ] as const) {
-    server.post(
-      `${REMINDER_ROUNDS_PATH}/${action}`,
-      { config: { access: 'settings.manage' } },
-      async (request, reply) => {
-        await setRemindersPaused(app.deps, actorOf(request), paused);
-        return reply.redirect(`${REMINDER_ROUNDS_PATH}?done=${paused ? 'paused' : 'resumed'}`, 303);
-      },
-    );
-  }
+  form({
+    path: paths.reminderRounds,
+    access,
+    fields: ['enabled', 'everyDays', 'maxPerMember'],
+    body: reminderSettingsInput,
+    run: (r, input) => changeReminderSettings(r.deps, r.actor, input),
+    done: () => doneAt('saved'),
+    view: (r, refused) => view(r, { refused }),
+  });
+
+  form({
+    path: paths.pauseReminders,
+    access,
+    run: (r) => setRemindersPaused(r.deps, r.actor, true),
+    done: () => doneAt('paused'),
+  });
+
+  form({
+    path: paths.resumeReminders,
+    access,
+    run: (r) => setRemindersPaused(r.deps, r.actor, false),
+    done: () => doneAt('resumed'),
+  });
 }
