@@ -244,6 +244,36 @@ describe('Audit Log', () => {
     expect(link(top.body, 'Newer events')).toBeNull();
   });
 
+  it('refuses an edited page link on the page, keeping the search', async () => {
+    await insertEvents(60);
+    const { b } = await signedIn();
+    const first = await b.get(`${LOG}?actor=actor`);
+    const older = link(first.body, 'Older events')!;
+    expect(new URL(older, 'http://portal.test').searchParams.get('after')).toBeTruthy();
+    for (const edited of [
+      `${LOG}?actor=actor&after=not-a-cursor`,
+      `${LOG}?actor=actor&before=${Buffer.from('{"s":"","k":["2026-13-45T00:00:00.000000Z",1]}').toString('base64url')}`,
+      // The id of the real cursor, made a string.
+      older.replace(/after=([^&]+)/, (_, cursor: string) => {
+        const body = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+        body.k[1] = String(body.k[1]);
+        return `after=${Buffer.from(JSON.stringify(body)).toString('base64url')}`;
+      }),
+    ]) {
+      const res = await b.get(edited);
+      expect(res.statusCode, edited).toBe(400);
+      const page = readPage(res.body);
+      expect(page.alert(), edited).toContain(
+        'That page link is out of date. Start again from the first page.',
+      );
+      expect(page.valueOf('Actor')).toBe('actor');
+      expect(page.queryByRole('table')).toBeNull();
+    }
+    const both = await b.get(`${older}&before=x`);
+    expect(both.statusCode).toBe(400);
+    expect(readPage(both.body).alert()).toContain('not both');
+  });
+
   it('keeps the filter on the page links', async () => {
     await insertEvents(60, { action: 'invitation.send' });
     await insertEvents(60, { action: 'invitation.accepted' });

@@ -5,6 +5,7 @@ import { listEmailLog } from '../../src/domain/emailLog/emailLog.ts';
 import { systemActor } from '../../src/domain/policy.ts';
 import { browser, buildLogin } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
+import { readPage } from '../page.ts';
 
 const app = useTestApp();
 const LOG = '/admin/email-log';
@@ -38,11 +39,29 @@ async function signedIn(role: 'admin' | 'security_admin' | 'member' = 'admin') {
   return b;
 }
 
-/** The message links of a log page, in the order shown. */
-const shownIds = (html: string) =>
-  [...html.matchAll(/href="\/admin\/email-log\/(\d+)"/g)].map((m) => Number(m[1]));
-const link = (html: string, text: string) =>
-  new RegExp(`<a href="([^"]+)">${text}</a>`).exec(html)?.[1]?.replaceAll('&amp;', '&');
+/** The messages of a log page, in the order shown: where each row's Subject link goes. */
+const shownIds = (html: string) => {
+  const page = readPage(html);
+  const table = page.queryByRole('table');
+  if (!table) return [];
+  return page
+    .inside(table)
+    .getAllByRole('link')
+    .map((a) => Number(/^\/admin\/email-log\/(\d+)$/.exec(a.getAttribute('href') ?? '')?.[1]));
+};
+const link = (html: string, text: string) => readPage(html).link(text);
+
+/** The message page's headers (a description list) as term → description. */
+function detailsOf(html: string): Record<string, string> {
+  const list = readPage(html).container.querySelector('dl.details')!;
+  const details: Record<string, string> = {};
+  for (const term of list.querySelectorAll('dt')) {
+    details[term.textContent!.trim()] = (term.nextElementSibling?.textContent ?? '')
+      .replace(/\s+/g, ' ')
+      .trim();
+  }
+  return details;
+}
 
 describe('Email Log', () => {
   it('shows every message newest first, with its state in words', async () => {
@@ -60,28 +79,52 @@ describe('Email Log', () => {
     expect(res.statusCode).toBe(200);
     const [failed, ...rest] = shownIds(res.body);
     expect(rest).toEqual([...rest].sort((x, y) => y - x));
-    expect(res.body.indexOf('bounced@example.org')).toBeLessThan(res.body.indexOf('member2@example.org'));
     expect(failed).toBe(4);
-    for (const header of ['When', 'To', 'Subject', 'Kind', 'State', 'Attempts', 'Last error']) {
-      expect(res.body).toContain(`<th scope="col">${header}</th>`);
-    }
-    expect(res.body).toContain('550 5.1.1 mailbox unavailable');
-    expect(res.body).toContain('<td>Failed</td>');
-    expect(res.body).toContain('<td>Kept in Email Log (no SMTP server configured)</td>');
-    expect(res.body).toContain('<td>Invitation</td>');
-    expect(res.body).toContain('15 Jan 2026, 10:00 UTC');
-    expect(res.body).not.toContain('Older messages');
-    expect(res.body).not.toContain('Newer messages');
+    const page = readPage(res.body);
+    expect(page.getAllByRole('columnheader').map((th) => th.textContent)).toEqual([
+      'When',
+      'To',
+      'Subject',
+      'Kind',
+      'State',
+      'Attempts',
+      'Last error',
+    ]);
+    const rows = page.tableRows();
+    expect(rows.map((cells) => cells[1])).toEqual([
+      'bounced@example.org',
+      'member2@example.org',
+      'member1@example.org',
+      'member0@example.org',
+    ]);
+    expect(rows[0]).toEqual([
+      '15 Jan 2026, 10:00 UTC',
+      'bounced@example.org',
+      'Bounced one',
+      'Invitation',
+      'Failed',
+      '2',
+      '550 5.1.1 mailbox unavailable',
+    ]);
+    expect(rows[1]!.slice(2, 5)).toEqual([
+      'Invitation 2',
+      'Invitation',
+      'Kept in Email Log (no SMTP server configured)',
+    ]);
+    expect(page.link('Bounced one')).toBe(`${LOG}/4`);
+    expect(page.queryByRole('navigation', { name: 'Pages' })).toBeNull();
+    expect(page.queryByText(/Older messages|Newer messages/)).toBeNull();
   });
 
   it('says plainly that mail is kept here while no SMTP server is configured', async () => {
     const b = await signedIn();
-    const withoutSmtp = await b.get(LOG);
-    expect(withoutSmtp.body).toContain('No SMTP server is configured.');
-    expect(withoutSmtp.body).toContain('Set <code>SMTP_URL</code> to deliver them.');
+    const withoutSmtp = readPage((await b.get(LOG)).body);
+    expect(withoutSmtp.text).toContain('No SMTP server is configured.');
+    expect(withoutSmtp.text).toContain('Set SMTP_URL to deliver them.');
+    expect(withoutSmtp.getByText('SMTP_URL').tagName).toBe('CODE');
     app.config.smtpUrl = 'smtp://127.0.0.1:2525';
     try {
-      expect((await b.get(LOG)).body).not.toContain('No SMTP server is configured.');
+      expect(readPage((await b.get(LOG)).body).text).not.toContain('No SMTP server is configured.');
     } finally {
       app.config.smtpUrl = undefined;
     }
@@ -89,8 +132,10 @@ describe('Email Log', () => {
 
   it('has an empty state', async () => {
     const b = await signedIn();
-    expect((await b.get(LOG)).body).toContain('No email has been sent yet.');
-    expect((await b.get(`${LOG}?state=failed`)).body).toContain('No message matches this search.');
+    expect(readPage((await b.get(LOG)).body).text).toContain('No email has been sent yet.');
+    const searched = readPage((await b.get(`${LOG}?state=failed`)).body);
+    expect(searched.text).toContain('No message matches this search.');
+    expect(searched.link('Show all messages')).toBe(LOG);
   });
 
   it('pages through 120 messages 50 at a time, older and back newer, missing none', async () => {
@@ -101,7 +146,7 @@ describe('Email Log', () => {
     const first = await b.get(LOG);
     const page1 = shownIds(first.body);
     expect(page1).toHaveLength(50);
-    expect(link(first.body, 'Newer messages')).toBeUndefined();
+    expect(link(first.body, 'Newer messages')).toBeNull();
 
     const second = await b.get(link(first.body, 'Older messages')!);
     const page2 = shownIds(second.body);
@@ -109,7 +154,7 @@ describe('Email Log', () => {
     const third = await b.get(link(second.body, 'Older messages')!);
     const page3 = shownIds(third.body);
     expect(page3).toHaveLength(20);
-    expect(link(third.body, 'Older messages')).toBeUndefined();
+    expect(link(third.body, 'Older messages')).toBeNull();
 
     const all = [...page1, ...page2, ...page3];
     expect(new Set(all).size).toBe(120);
@@ -123,7 +168,7 @@ describe('Email Log', () => {
     expect(shownIds(back.body)).toEqual(page2);
     const top = await b.get(link(back.body, 'Newer messages')!);
     expect(shownIds(top.body)).toEqual(page1);
-    expect(link(top.body, 'Newer messages')).toBeUndefined();
+    expect(link(top.body, 'Newer messages')).toBeNull();
   });
 
   it('keeps messages apart that were created within the same millisecond', async () => {
@@ -134,14 +179,21 @@ describe('Email Log', () => {
              timestamptz '2026-01-15 09:00:00.000100+00' + (g % 5) * interval '1 microsecond', now()
       from generate_series(1, 7) g`);
     const seen: number[] = [];
-    let page = await listEmailLog(app.deps, systemActor(), {}, undefined, 2);
+    let page = await listEmailLog(app.deps, systemActor(), {}, {}, 2);
     seen.push(...page.rows.map((r) => r.id));
-    while (page.older) {
-      page = await listEmailLog(app.deps, systemActor(), {}, { direction: 'older', cursor: page.older }, 2);
+    while (page.next) {
+      page = await listEmailLog(app.deps, systemActor(), {}, { after: page.next }, 2);
       seen.push(...page.rows.map((r) => r.id));
     }
     // Newest first: microsecond 4 (ids 4), 3 (3), 2 (7, 2), 1 (6, 1), 0 (5).
     expect(seen).toEqual([4, 3, 7, 2, 6, 1, 5]);
+    // And back, from the last page to the first.
+    const back: number[][] = [page.rows.map((r) => r.id)];
+    while (page.prev) {
+      page = await listEmailLog(app.deps, systemActor(), {}, { before: page.prev }, 2);
+      back.unshift(page.rows.map((r) => r.id));
+    }
+    expect(back.flat()).toEqual(seen);
   });
 
   it('filters by state and by the start of the recipient address, and keeps the filter when paging', async () => {
@@ -156,7 +208,7 @@ describe('Email Log', () => {
 
     const deferred = await b.get(`${LOG}?state=deferred`);
     expect(shownIds(deferred.body)).toHaveLength(3);
-    expect(deferred.body).toContain('<option value="deferred" selected>Retrying (deferred)</option>');
+    expect(readPage(deferred.body).valueOf('State')).toBe('deferred');
 
     const byPrefix = await b.get(`${LOG}?to=slow.`);
     expect(shownIds(byPrefix.body)).toHaveLength(3);
@@ -166,18 +218,36 @@ describe('Email Log', () => {
 
     const sent = await b.get(`${LOG}?state=sent&to=member`);
     expect(shownIds(sent.body)).toHaveLength(50);
-    const older = link(sent.body, 'Older messages')!;
-    expect(older).toContain('state=sent');
-    expect(older).toContain('to=member');
-    expect(shownIds((await b.get(older)).body)).toHaveLength(10);
+    const sentPage = readPage(sent.body);
+    expect([sentPage.valueOf('State'), sentPage.valueOf('Recipient')]).toEqual(['sent', 'member']);
+    const older = new URL(link(sent.body, 'Older messages')!, 'http://portal.test');
+    expect(older.pathname).toBe(LOG);
+    expect(older.searchParams.get('state')).toBe('sent');
+    expect(older.searchParams.get('to')).toBe('member');
+    expect(older.searchParams.get('after')).toBeTruthy();
+    expect(shownIds((await b.get(`${older.pathname}${older.search}`)).body)).toHaveLength(10);
+    // A state the portal does not know is no filter, as before.
+    expect(shownIds((await b.get(`${LOG}?state=bogus`)).body)).toHaveLength(50);
   });
 
-  it('starts from the newest page when a page link was tampered with', async () => {
+  it('refuses a page link that was tampered with, saying so on the page', async () => {
     await insertMessages(3);
     const b = await signedIn();
-    const res = await b.get(`${LOG}?older=not-a-cursor&state=bogus`);
-    expect(res.statusCode).toBe(200);
-    expect(shownIds(res.body)).toHaveLength(3);
+    const cursor = (body: unknown) => Buffer.from(JSON.stringify(body)).toString('base64url');
+    for (const query of [
+      'after=not-a-cursor&to=member',
+      `before=${cursor({ s: '', k: ['2026-01-15T09:00:00.000000Z'] })}&to=member`,
+      `after=${cursor({ s: '', k: ['2026-01-15T09:00:00.000000Z', 'one'] })}&to=member`,
+    ]) {
+      const res = await b.get(`${LOG}?${query}`);
+      expect(res.statusCode, query).toBe(400);
+      const page = readPage(res.body);
+      expect(page.alert(), query).toContain(
+        'That page link is out of date. Start again from the first page.',
+      );
+      expect(page.valueOf('Recipient')).toBe('member');
+      expect(shownIds(res.body)).toEqual([]);
+    }
   });
 
   it('shows one message with its headers, the text in <pre> and the HTML in a sandboxed frame', async () => {
@@ -204,19 +274,30 @@ describe('Email Log', () => {
     const b = await signedIn();
     const res = await b.get(`${LOG}/${message!.id}`);
     expect(res.statusCode).toBe(200);
-    expect(res.body).toContain('<h1>Your invitation to the Gatehouse member portal</h1>');
-    expect(res.body).toContain('<dd>Gatehouse &lt;no-reply@localhost></dd>');
-    expect(res.body).toContain('<dd>ada@example.org</dd>');
-    expect(res.body).toContain(`<a href="/admin/members/${member!.id}">Ada Lovelace</a>`);
-    expect(res.body).toContain('<dd>Sent</dd>');
-    expect(res.body).toContain('<pre class="email-text">Hello Ada,\n\nA &lt;b>plain&lt;/b> line.</pre>');
+    const page = readPage(res.body);
+    page.getByRole('heading', { level: 1, name: 'Your invitation to the Gatehouse member portal' });
+    const details = detailsOf(res.body);
+    expect(details.From).toBe('Gatehouse <no-reply@localhost>');
+    expect(details.To).toBe('ada@example.org');
+    expect(details.Member).toBe('Ada Lovelace (M-7)');
+    expect(details.State).toBe('Sent');
+    expect(page.link('Ada Lovelace')).toBe(`/admin/members/${member!.id}`);
+    // The plain text exactly as written, markup in it shown as text, not obeyed.
+    const text = page.inside(page.getByRole('region', { name: 'Plain-text version' }));
+    expect(text.container.querySelector('pre')?.textContent).toBe('Hello Ada,\n\nA <b>plain</b> line.');
     // A bare `sandbox` grants nothing: no scripts, no forms, no same-origin access, no navigation of the page.
-    expect(res.body).toMatch(/<iframe title="HTML version of the message" sandbox srcdoc="[^"]*"/);
-    // The stored HTML reaches the page only as an escaped attribute value and as escaped source text.
+    const frame = page.getByTitle('HTML version of the message');
+    expect(frame.tagName).toBe('IFRAME');
+    expect(frame.getAttribute('sandbox')).toBe('');
+    // The stored HTML reaches the page only as an escaped attribute value and as escaped source text:
+    // read back, each is the stored HTML exactly; nowhere is it markup of the page itself.
+    const stored = '<p style="color:red">Hello "Ada" &amp; <script>alert(1)</script></p>';
+    expect(frame.getAttribute('srcdoc')).toBe(stored);
+    const source = page.inside(page.getByRole('region', { name: 'HTML version' }));
+    expect(source.getByText('HTML source').tagName).toBe('SUMMARY');
+    expect(source.container.querySelector('pre')?.textContent).toBe(stored);
     expect(res.body).not.toContain('<script>');
-    expect(res.body).toContain(
-      'srcdoc="&lt;p style=&quot;color:red&quot;>Hello &quot;Ada&quot; &amp;amp; &lt;script>',
-    );
+    expect(page.container.querySelector('p[style]')).toBeNull();
   });
 
   it('explains a message that has not been written yet', async () => {
@@ -227,12 +308,12 @@ describe('Email Log', () => {
       htmlBody: null,
     });
     const b = await signedIn();
-    const list = await b.get(LOG);
-    expect(list.body).toContain(`Message ${message!.id} (not written yet)`);
+    const list = readPage((await b.get(LOG)).body);
+    expect(list.link(`Message ${message!.id} (not written yet)`)).toBe(`${LOG}/${message!.id}`);
     const res = await b.get(`${LOG}/${message!.id}`);
     expect(res.statusCode).toBe(200);
-    expect(res.body).toContain('This message has not been written yet');
-    expect(res.body).toContain('<dd>Queued</dd>');
+    expect(readPage(res.body).text).toContain('This message has not been written yet');
+    expect(detailsOf(res.body).State).toBe('Queued');
   });
 
   it('answers 404 for a message that does not exist', async () => {
@@ -241,9 +322,11 @@ describe('Email Log', () => {
       const res = await b.get(`${LOG}/${id}`);
       expect(res.statusCode, id).toBe(404);
     }
-    expect((await b.get(`${LOG}/999`)).body).toContain(
-      'There is no message with this number in the Email Log.',
-    );
+    for (const id of ['999', 'abc']) {
+      expect(readPage((await b.get(`${LOG}/${id}`)).body).text).toContain(
+        'There is no message with this number in the Email Log.',
+      );
+    }
   });
 
   it('is closed to Members', async () => {
@@ -252,7 +335,7 @@ describe('Email Log', () => {
     for (const url of [LOG, `${LOG}/${message!.id}`]) {
       const res = await b.get(url);
       expect(res.statusCode, url).toBe(403);
-      expect(res.body).toContain('access level');
+      expect(readPage(res.body).text).toContain('access level');
     }
   });
 });

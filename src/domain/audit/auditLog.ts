@@ -1,9 +1,17 @@
 import { and, eq, type SQL } from 'drizzle-orm';
-import { type KeysetPage, type KeysetPosition, newestFirstKeyset } from '../../db/newestFirstKeyset.ts';
+import { z } from 'zod';
+import { type Key, keyset, type Page, type PagePosition, readPosition } from '../../db/keyset.ts';
 import { accounts, auditEvents, members } from '../../db/schema.ts';
 import type { Deps } from '../deps.ts';
+import { optionalText } from '../input.ts';
 import { type Actor, requirePermission } from '../policy.ts';
-import { type AuditLogFilter, filterConditions } from './auditLogFilter.ts';
+import {
+  type AuditLogFilter,
+  auditLogFilterFields,
+  datesInOrder,
+  filterConditions,
+  filterOf,
+} from './auditLogFilter.ts';
 
 export const AUDIT_LOG_PAGE_SIZE = 50;
 /** Rows per query while exporting: the export streams batch after batch, never the whole log at once. */
@@ -25,11 +33,30 @@ export type AuditLogRow = {
   details: Record<string, unknown>;
 };
 
-/** Where a page starts: just older or just newer than an (at, id) position. */
-export type AuditLogPosition = KeysetPosition;
-export type AuditLogPage = KeysetPage<AuditLogRow>;
+export type AuditLogPage = Page<AuditLogRow>;
 
-const keyset = newestFirstKeyset(auditEvents.at, auditEvents.id);
+/** What the Audit Log page asks for: the search, and where the page starts (after/before a cursor). */
+export type AuditLogQuery = { filter: AuditLogFilter; position: PagePosition };
+
+/** The Audit Log page's query string: the search fields and the page position. */
+export const auditLogQuery = z
+  .object({ ...auditLogFilterFields, after: optionalText, before: optionalText })
+  .refine(datesInOrder.check, datesInOrder.params)
+  .transform(
+    ({ after, before, ...fields }): AuditLogQuery => ({
+      filter: filterOf(fields),
+      position: readPosition(after, before),
+    }),
+  );
+
+// Newest first; (at, id) is the order of audit_events_at_id_idx.
+const KEYSET = keyset(
+  [
+    { column: auditEvents.at, type: 'timestamptz' },
+    { column: auditEvents.id, type: 'bigint' },
+  ] satisfies Key[],
+  'desc',
+);
 
 const rowColumns = {
   id: auditEvents.id,
@@ -44,7 +71,7 @@ const rowColumns = {
   firstName: members.firstName,
   lastName: members.lastName,
   foundMemberId: members.id,
-  position: keyset.position,
+  cursor: KEYSET.cursor,
 };
 
 type FetchedRow = {
@@ -60,7 +87,6 @@ type FetchedRow = {
   firstName: string | null;
   lastName: string | null;
   foundMemberId: number | null;
-  position: string;
 };
 
 function toRow(r: FetchedRow): AuditLogRow {
@@ -80,44 +106,33 @@ function toRow(r: FetchedRow): AuditLogRow {
   };
 }
 
-function selectRows(deps: Deps, where: SQL | undefined, limit: number) {
+function selectRows(deps: Deps, conditions: SQL[], boundary: SQL | null, order: SQL, limit: number) {
   return deps.db
     .select(rowColumns)
     .from(auditEvents)
     .leftJoin(accounts, eq(accounts.id, auditEvents.actorAccountId))
     .leftJoin(members, eq(members.id, auditEvents.memberId))
-    .where(where)
+    .where(and(...conditions, boundary ?? undefined))
+    .orderBy(order)
     .limit(limit);
-}
-
-async function anyBeyond(deps: Deps, conditions: SQL[], beyond: SQL): Promise<boolean> {
-  const found = await deps.db
-    .select({ id: auditEvents.id })
-    .from(auditEvents)
-    .where(and(...conditions, beyond))
-    .limit(1);
-  return found.length > 0;
 }
 
 /**
  * One page of the Audit Log, newest first, by keyset on (at, id) so deep pages cost the same as the
- * first and events recorded meanwhile do not shift what the next page shows. An unreadable cursor (an
- * edited URL) starts again from the newest event.
+ * first and events recorded meanwhile do not shift what the next page shows. An edited page link is
+ * refused as out of date (a validation error on `after` or `before`).
  */
 export async function listAuditLog(
   deps: Deps,
   actor: Actor,
   filter: AuditLogFilter,
-  position?: AuditLogPosition,
+  position: PagePosition = {},
   pageSize = AUDIT_LOG_PAGE_SIZE,
 ): Promise<AuditLogPage> {
   requirePermission(actor, 'audit.read');
   const conditions = filterConditions(filter);
-  const page = await keyset.page(
-    position,
-    pageSize,
-    (boundary, order, limit) => selectRows(deps, and(...conditions, boundary), limit).orderBy(...order),
-    (beyond) => anyBeyond(deps, conditions, beyond),
+  const page = await KEYSET.page(position, pageSize, (boundary, order, limit) =>
+    selectRows(deps, conditions, boundary, order, limit),
   );
   return { ...page, rows: page.rows.map(toRow) };
 }
@@ -134,14 +149,9 @@ export async function* auditLogBatches(
 ): AsyncGenerator<AuditLogRow[]> {
   requirePermission(actor, 'audit.read');
   const conditions = filterConditions(filter);
-  let after: SQL | undefined;
-  for (;;) {
-    const batch: FetchedRow[] = await selectRows(deps, and(...conditions, after), batchSize).orderBy(
-      ...keyset.newestFirst,
-    );
-    if (batch.length === 0) return;
+  for await (const batch of KEYSET.batches(batchSize, (boundary, order, limit) =>
+    selectRows(deps, conditions, boundary, order, limit),
+  )) {
     yield batch.map(toRow);
-    if (batch.length < batchSize) return;
-    after = keyset.after(batch.at(-1)!);
   }
 }

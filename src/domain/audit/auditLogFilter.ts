@@ -1,4 +1,5 @@
 import { eq, type SQL, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { escapeLike } from '../../db/escapeLike.ts';
 import { auditEvents, members } from '../../db/schema.ts';
 import { ValidationErrors } from '../../errors.ts';
@@ -58,6 +59,7 @@ export type AuditLogFilter = {
 // Longer than any label or name worth searching for; a longer search is cut rather than sent as it is.
 const MAX_SEARCH_LENGTH = 200;
 const DAY_MS = 24 * 60 * 60 * 1000;
+const DATE_FORMAT = 'Enter the date as year-month-day, for example 2026-01-31.';
 
 function parseDay(value: string): Date | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
@@ -65,40 +67,75 @@ function parseDay(value: string): Date | null {
   return date && date.toISOString().slice(0, 10) === value ? date : null;
 }
 
-const one = (raw: Record<string, unknown>, name: string): string => {
-  const v = raw[name];
-  const s = Array.isArray(v) ? v[0] : v;
-  return typeof s === 'string' ? s.trim() : '';
-};
+/** A search box: trimmed, cut to a sensible length, blank is "not given". */
+const search = z
+  .string()
+  .optional()
+  .transform((value) => value?.trim().slice(0, MAX_SEARCH_LENGTH) || undefined);
+
+/** A day as year-month-day (a real one), blank is "not given". */
+const day = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    const given = value?.trim();
+    if (!given) return undefined;
+    const date = parseDay(given);
+    if (date) return date;
+    ctx.addIssue({ code: 'custom', message: DATE_FORMAT });
+    return z.NEVER;
+  });
+
+const action = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    const given = value?.trim();
+    if (!given) return undefined;
+    if (isKnownAuditAction(given)) return given;
+    ctx.addIssue({ code: 'custom', message: 'Choose an action from the list.' });
+    return z.NEVER;
+  });
+
+/** The Audit Log's search fields as they come in a query string (the page's form, the CSV link). */
+export const auditLogFilterFields = { actor: search, member: search, action, from: day, to: day };
+
+type FilterFields = { actor?: string; member?: string; action?: KnownAuditAction; from?: Date; to?: Date };
+
+/** The filter without its blank fields. */
+export const filterOf = (fields: FilterFields): AuditLogFilter =>
+  Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as AuditLogFilter;
 
 /**
- * The Audit Log filter from a query string (actor, member, action, from, to), checked at the edge: every
- * refused value is reported at once, each next to its field.
+ * The order of the two dates is checked once both were read: every refused value is reported at once,
+ * each next to its field, a reversed range too.
+ */
+export const datesInOrder = {
+  check: (v: { from?: Date; to?: Date }) => !(v.from && v.to && v.to < v.from),
+  params: {
+    message: 'The To date must be the same as or after the From date.',
+    path: ['to'],
+    when: (payload: z.core.ParsePayload) =>
+      !payload.issues.some((issue) => issue.path?.[0] === 'from' || issue.path?.[0] === 'to'),
+  },
+};
+
+/** The Audit Log filter (actor, member, action, from, to), checked at the edge. */
+export const auditLogFilterInput = z
+  .object(auditLogFilterFields)
+  .refine(datesInOrder.check, datesInOrder.params)
+  .transform(filterOf);
+
+/**
+ * The filter from a query string, for callers outside the page kit (the CSV export): a refused value is
+ * a ValidationErrors with every message next to its field.
  */
 export function parseAuditLogFilter(raw: Record<string, unknown>): AuditLogFilter {
+  const parsed = auditLogFilterInput.safeParse(raw);
+  if (parsed.success) return parsed.data;
   const errors: Record<string, string> = {};
-  const filter: AuditLogFilter = {};
-  const actor = one(raw, 'actor').slice(0, MAX_SEARCH_LENGTH);
-  if (actor) filter.actor = actor;
-  const member = one(raw, 'member').slice(0, MAX_SEARCH_LENGTH);
-  if (member) filter.member = member;
-  const action = one(raw, 'action');
-  if (action) {
-    if (isKnownAuditAction(action)) filter.action = action;
-    else errors.action = 'Choose an action from the list.';
-  }
-  for (const field of ['from', 'to'] as const) {
-    const value = one(raw, field);
-    if (!value) continue;
-    const day = parseDay(value);
-    if (day) filter[field] = day;
-    else errors[field] = 'Enter the date as year-month-day, for example 2026-01-31.';
-  }
-  if (filter.from && filter.to && filter.to < filter.from) {
-    errors.to = 'The To date must be the same as or after the From date.';
-  }
-  if (Object.keys(errors).length > 0) throw new ValidationErrors(errors);
-  return filter;
+  for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? '_form')] ??= issue.message;
+  throw new ValidationErrors(errors);
 }
 
 /** The filter as query-string pairs, for links that keep it (pages, the CSV export). */

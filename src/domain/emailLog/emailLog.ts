@@ -1,10 +1,12 @@
 import { and, eq, type SQL, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { DbOrTx } from '../../db/connect.ts';
 import { escapeLike } from '../../db/escapeLike.ts';
-import { type KeysetPage, type KeysetPosition, newestFirstKeyset } from '../../db/newestFirstKeyset.ts';
+import { type Key, keyset, type Page, type PagePosition, readPosition } from '../../db/keyset.ts';
 import { type DeliveryState, deliveryStates, emailMessages, members } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import type { Deps } from '../deps.ts';
+import { optionalText } from '../input.ts';
 import { type Actor, can, requirePermission } from '../policy.ts';
 import { hideSecrets } from './keptSecrets.ts';
 
@@ -25,13 +27,64 @@ export type EmailLogRow = {
 
 export type EmailLogFilter = { state?: DeliveryState; to?: string };
 
-export type EmailLogPosition = KeysetPosition;
-export type EmailLogPage = KeysetPage<EmailLogRow>;
+export type EmailLogPage = Page<EmailLogRow>;
 
 export const isDeliveryState = (s: string): s is DeliveryState =>
   (deliveryStates as readonly string[]).includes(s);
 
-const keyset = newestFirstKeyset(emailMessages.createdAt, emailMessages.id);
+// Longer than any email address (254); a longer search cannot match and is not worth sending to the database.
+const MAX_SEARCH_LENGTH = 320;
+
+/** What the Email Log page asks for: the search, and where the page starts (after/before a cursor). */
+export type EmailLogQuery = { filter: EmailLogFilter; position: PagePosition };
+
+// The search is lenient, as a search box is: a state the portal does not know is no filter, a long
+// recipient is cut.
+const filterFields = {
+  state: z
+    .string()
+    .optional()
+    .transform((value) => (value && isDeliveryState(value) ? value : undefined)),
+  to: z
+    .string()
+    .optional()
+    .transform((value) => value?.trim().slice(0, MAX_SEARCH_LENGTH) || undefined),
+};
+
+const filterOf = ({ state, to }: EmailLogFilter): EmailLogFilter => ({
+  ...(state ? { state } : {}),
+  ...(to ? { to } : {}),
+});
+
+/** The Email Log's search (state, recipient); it refuses nothing. */
+export const emailLogFilterInput = z.object(filterFields).transform(filterOf);
+
+/** The Email Log page's query string: the search, and the page position (an edited one is refused). */
+export const emailLogQuery = z
+  .object({ ...filterFields, after: optionalText, before: optionalText })
+  .transform(
+    ({ after, before, ...filter }): EmailLogQuery => ({
+      filter: filterOf(filter),
+      position: readPosition(after, before),
+    }),
+  );
+
+const NO_SUCH_MESSAGE = 'There is no message with this number in the Email Log.';
+
+/** A message's number in a path: digits only; anything else names no message. */
+export const emailMessageId = z
+  .string()
+  .regex(/^\d{1,15}$/, NO_SUCH_MESSAGE)
+  .transform(Number);
+
+// Newest first; (created_at, id) is the order of email_messages_created_at_idx.
+const KEYSET = keyset(
+  [
+    { column: emailMessages.createdAt, type: 'timestamptz' },
+    { column: emailMessages.id, type: 'bigint' },
+  ] satisfies Key[],
+  'desc',
+);
 
 function filterConditions(filter: EmailLogFilter): SQL[] {
   const conditions: SQL[] = [];
@@ -50,43 +103,30 @@ const rowColumns = {
   state: emailMessages.state,
   attempts: emailMessages.attempts,
   lastError: emailMessages.lastError,
-  position: keyset.position,
 };
 
 /**
  * One page of the Email Log, newest first, by keyset on (created_at, id) so deep pages cost the same as
- * the first and messages arriving meanwhile do not shift what the next page shows. An unreadable cursor
- * (an edited URL) starts again from the newest message.
+ * the first and messages arriving meanwhile do not shift what the next page shows. An edited page link is
+ * refused as out of date (a validation error on `after` or `before`).
  */
 export async function listEmailLog(
   deps: Deps,
   actor: Actor,
   filter: EmailLogFilter,
-  position?: EmailLogPosition,
+  position: PagePosition = {},
   pageSize = EMAIL_LOG_PAGE_SIZE,
 ): Promise<EmailLogPage> {
   requirePermission(actor, 'invitations.send');
   const conditions = filterConditions(filter);
-  const page = await keyset.page(
-    position,
-    pageSize,
-    (boundary, order, limit) =>
-      deps.db
-        .select(rowColumns)
-        .from(emailMessages)
-        .where(and(...conditions, boundary))
-        .orderBy(...order)
-        .limit(limit),
-    async (beyond) =>
-      (
-        await deps.db
-          .select({ id: emailMessages.id })
-          .from(emailMessages)
-          .where(and(...conditions, beyond))
-          .limit(1)
-      ).length > 0,
+  return KEYSET.page(position, pageSize, (boundary, order, limit) =>
+    deps.db
+      .select({ ...rowColumns, cursor: KEYSET.cursor })
+      .from(emailMessages)
+      .where(and(...conditions, boundary ?? undefined))
+      .orderBy(order)
+      .limit(limit),
   );
-  return { ...page, rows: page.rows.map(({ position: _position, ...row }) => row) };
 }
 
 export type EmailMessageDetail = EmailLogRow & {
@@ -126,8 +166,8 @@ export async function storedMessage(db: DbOrTx, id: number) {
     .from(emailMessages)
     .leftJoin(members, eq(members.id, emailMessages.memberId))
     .where(eq(emailMessages.id, id));
-  if (!row) throw new AppError('not_found', 'There is no message with this number in the Email Log.');
-  const { position: _position, memberId, firstName, lastName, memberNumber, ...message } = row;
+  if (!row) throw new AppError('not_found', NO_SUCH_MESSAGE);
+  const { memberId, firstName, lastName, memberNumber, ...message } = row;
   return {
     ...message,
     member:

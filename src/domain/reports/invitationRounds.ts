@@ -1,8 +1,9 @@
 import { and, eq, type SQL } from 'drizzle-orm';
-import { type KeysetPage, type KeysetPosition, newestFirstKeyset } from '../../db/newestFirstKeyset.ts';
+import { z } from 'zod';
+import { type Key, keyset, type Page, type PagePosition, readPosition } from '../../db/keyset.ts';
 import { invitationRounds } from '../../db/schema.ts';
-import { AppError } from '../../errors.ts';
 import type { Deps } from '../deps.ts';
+import { optionalText } from '../input.ts';
 import { type Actor, requirePermission } from '../policy.ts';
 import { type RoundFigures, type RoundKind, roundFigures } from './roundFigures.ts';
 
@@ -11,15 +12,40 @@ export const roundKinds: readonly RoundKind[] = ['send_all', 'reminder', 'single
 
 export const ROUNDS_PAGE_SIZE = 25;
 
-/** `kind` from the query string: empty (all kinds) or one of the three; anything else is refused. */
-export function parseRoundKind(raw: unknown): RoundKind | undefined {
-  const value = typeof raw === 'string' ? raw.trim() : '';
-  if (value === '' || value === 'all') return undefined;
-  if ((roundKinds as readonly string[]).includes(value)) return value as RoundKind;
-  throw new AppError('validation', 'Choose one of the kinds of round listed.', 'kind');
-}
+/** What the Invitation Rounds page asks for: one kind of round (or all), and where the page starts. */
+export type InvitationRoundsQuery = { kind?: RoundKind; position: PagePosition };
 
-const keyset = newestFirstKeyset(invitationRounds.startedAt, invitationRounds.id);
+/** The Invitation Rounds page's query string: `kind` empty or "all" (all kinds) or one of the three. */
+export const invitationRoundsQuery = z
+  .object({
+    kind: z
+      .string()
+      .optional()
+      .transform((raw, ctx) => {
+        const value = raw?.trim() ?? '';
+        if (value === '' || value === 'all') return undefined;
+        if ((roundKinds as readonly string[]).includes(value)) return value as RoundKind;
+        ctx.addIssue({ code: 'custom', message: 'Choose one of the kinds of round listed.' });
+        return z.NEVER;
+      }),
+    after: optionalText,
+    before: optionalText,
+  })
+  .transform(
+    ({ kind, after, before }): InvitationRoundsQuery => ({
+      ...(kind ? { kind } : {}),
+      position: readPosition(after, before),
+    }),
+  );
+
+// Newest first, by (started_at, id); invitation_rounds_started_at_idx serves the order.
+const KEYSET = keyset(
+  [
+    { column: invitationRounds.startedAt, type: 'timestamptz' },
+    { column: invitationRounds.id, type: 'bigint' },
+  ] satisfies Key[],
+  'desc',
+);
 
 const columns = {
   id: invitationRounds.id,
@@ -28,7 +54,6 @@ const columns = {
   startedByLabel: invitationRounds.startedByLabel,
   finishedAt: invitationRounds.finishedAt,
   total: invitationRounds.total,
-  position: keyset.position,
 };
 
 /**
@@ -39,40 +64,25 @@ export async function listInvitationRounds(
   deps: Deps,
   actor: Actor,
   filter: { kind?: RoundKind },
-  position?: KeysetPosition,
+  position: PagePosition = {},
   pageSize = ROUNDS_PAGE_SIZE,
-): Promise<KeysetPage<RoundFigures>> {
+): Promise<Page<RoundFigures>> {
   requirePermission(actor, 'reports.read');
   const kindCondition: SQL | undefined = filter.kind ? eq(invitationRounds.kind, filter.kind) : undefined;
-  const page = await keyset.page(
-    position,
-    pageSize,
-    (boundary, order, limit) =>
-      deps.db
-        .select(columns)
-        .from(invitationRounds)
-        .where(and(kindCondition, boundary))
-        .orderBy(...order)
-        .limit(limit),
-    async (beyond) =>
-      (
-        await deps.db
-          .select({ id: invitationRounds.id })
-          .from(invitationRounds)
-          .where(and(kindCondition, beyond))
-          .limit(1)
-      ).length > 0,
+  const page = await KEYSET.page(position, pageSize, (boundary, order, limit) =>
+    deps.db
+      .select({ ...columns, cursor: KEYSET.cursor })
+      .from(invitationRounds)
+      .where(and(kindCondition, boundary ?? undefined))
+      .orderBy(order)
+      .limit(limit),
   );
   return { ...page, rows: await roundFigures(deps, page.rows) };
 }
 
 /** The newest round of any kind with its figures, or null when nobody has sent an invitation yet. */
 export async function latestRound(deps: Pick<Deps, 'db'>): Promise<RoundFigures | null> {
-  const [round] = await deps.db
-    .select(columns)
-    .from(invitationRounds)
-    .orderBy(...keyset.newestFirst)
-    .limit(1);
+  const [round] = await deps.db.select(columns).from(invitationRounds).orderBy(KEYSET.order).limit(1);
   if (!round) return null;
   const [figures] = await roundFigures(deps, [round]);
   return figures ?? null;

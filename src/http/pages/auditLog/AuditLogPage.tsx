@@ -1,4 +1,5 @@
 import { Fragment } from 'preact';
+import type { PagePosition } from '../../../db/keyset.ts';
 import {
   type AuditLogFilter,
   type AuditLogRow,
@@ -7,11 +8,13 @@ import {
   knownAuditActions,
   type AuditLogPage as Page,
 } from '../../../domain/audit/auditLog.ts';
+import { paths, withQuery } from '../../paths.ts';
 import { formatDateTime } from '../../ui/format.ts';
 import { ErrorSummary, Field, type FieldErrors, Select } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
+import { Pager } from '../../ui/Pager.tsx';
 import { AdminFrame } from '../admin/AdminPages.tsx';
-import { AUDIT_LOG_CSV_PATH, AUDIT_LOG_PATH, actionWords, detailPairs, wordsForAction } from './words.ts';
+import { actionWords, detailPairs, wordsForAction } from './words.ts';
 
 /** The filter as typed, shown back in the form (also a refused value, so it can be corrected). */
 export type AuditLogValues = { actor: string; member: string; action: string; from: string; to: string };
@@ -19,24 +22,19 @@ export type AuditLogValues = { actor: string; member: string; action: string; fr
 type Props = {
   ctx: PageContext;
   values: AuditLogValues;
-  /** Absent when the filter was refused: the form shows the errors and no events. */
+  /** Absent when the query was refused (a filter, an edited page link): the errors and no events. */
   result?: { filter: AuditLogFilter; page: Page };
   errors?: FieldErrors;
 };
 
-const withQuery = (path: string, query: URLSearchParams) => (query.size > 0 ? `${path}?${query}` : path);
-
-/** A link to another page of the log that keeps the current filter. */
-function pageHref(filter: AuditLogFilter, direction: 'older' | 'newer', cursor: string): string {
-  const query = auditLogFilterQuery(filter);
-  query.set(direction, cursor);
-  return withQuery(AUDIT_LOG_PATH, query);
-}
+/** The log (or its export) for the current filter, optionally from a page position. */
+const logHref = (path: string, filter: AuditLogFilter, position: PagePosition = {}) =>
+  withQuery(path, { ...Object.fromEntries(auditLogFilterQuery(filter)), ...position });
 
 function FilterForm({ values, errors }: { values: AuditLogValues; errors?: FieldErrors }) {
   return (
     <search aria-label="Audit events">
-      <form method="get" action={AUDIT_LOG_PATH} class="card">
+      <form method="get" action={paths.auditLog} class="card">
         <Field
           name="actor"
           label="Actor"
@@ -79,27 +77,16 @@ function FilterForm({ values, errors }: { values: AuditLogValues; errors?: Field
           value={values.to}
           errors={errors}
         />
-        <button type="submit">Search</button> <a href={AUDIT_LOG_PATH}>Clear filters</a>
+        <button type="submit">Search</button> <a href={paths.auditLog}>Clear filters</a>
       </form>
     </search>
-  );
-}
-
-function Pager({ page, filter }: { page: Page; filter: AuditLogFilter }) {
-  if (!page.newer && !page.older) return null;
-  return (
-    <nav aria-label="Pages" class="pager">
-      {page.newer && <a href={pageHref(filter, 'newer', page.newer)}>Newer events</a>}
-      {page.newer && page.older && ' · '}
-      {page.older && <a href={pageHref(filter, 'older', page.older)}>Older events</a>}
-    </nav>
   );
 }
 
 function EmptyState({ filtered }: { filtered: boolean }) {
   return filtered ? (
     <p>
-      No event matches this search. <a href={AUDIT_LOG_PATH}>Show all events</a>
+      No event matches this search. <a href={paths.auditLog}>Show all events</a>
     </p>
   ) : (
     <p>
@@ -113,7 +100,7 @@ function MemberCell({ row }: { row: AuditLogRow }) {
   if (row.member) {
     return (
       <>
-        <a href={`/admin/members/${row.member.id}`}>{row.member.name}</a> ({row.member.memberNumber})
+        <a href={paths.memberProfile(row.member.id)}>{row.member.name}</a> ({row.member.memberNumber})
       </>
     );
   }
@@ -127,7 +114,7 @@ function EventRow({ row }: { row: AuditLogRow }) {
       <td>{formatDateTime(row.at)}</td>
       <td>
         {row.actorMemberId !== null ? (
-          <a href={`/admin/members/${row.actorMemberId}`}>{row.actorLabel}</a>
+          <a href={paths.memberProfile(row.actorMemberId)}>{row.actorLabel}</a>
         ) : (
           row.actorLabel
         )}
@@ -161,7 +148,7 @@ export function AuditLogPage({ ctx, values, result, errors }: Props) {
         ) : (
           <>
             <p>
-              <a href={withQuery(AUDIT_LOG_CSV_PATH, auditLogFilterQuery(result.filter))}>Export CSV</a>
+              <a href={logHref(paths.auditLogCsv, result.filter)}>Export CSV</a>
             </p>
             <table>
               <caption class="muted">Newest first. Times are UTC.</caption>
@@ -181,7 +168,11 @@ export function AuditLogPage({ ctx, values, result, errors }: Props) {
                 ))}
               </tbody>
             </table>
-            <Pager page={result.page} filter={result.filter} />
+            <Pager
+              page={result.page}
+              href={(position) => logHref(paths.auditLog, result.filter, position)}
+              labels={{ prev: 'Newer events', next: 'Older events' }}
+            />
           </>
         ))}
     </AdminFrame>

@@ -1,8 +1,5 @@
 import type { KnownAuditAction } from '../../../domain/audit/auditLog.ts';
 
-export const AUDIT_LOG_PATH = '/admin/audit-log';
-export const AUDIT_LOG_CSV_PATH = '/admin/audit-log.csv';
-
 /** Actions as people say them; a Record, so a new known action cannot be added without its words. */
 export const actionWords: Record<KnownAuditAction, string> = {
   'setup.completed': 'Completed first-run setup',

@@ -1,25 +1,26 @@
 import type { EmailLogFilter, EmailLogPage as Page } from '../../../domain/emailLog/emailLog.ts';
 import { deliveryStates } from '../../../domain/vocabulary.ts';
+import { paths, withQuery } from '../../paths.ts';
 import { formatDateTime } from '../../ui/format.ts';
+import { ErrorSummary, type FieldErrors } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
+import { Pager } from '../../ui/Pager.tsx';
 import { AdminFrame } from '../admin/AdminPages.tsx';
 import { NoSmtpNotice } from './NoSmtpNotice.tsx';
-import { EMAIL_LOG_PATH, kindWords, stateWords } from './words.ts';
+import { kindWords, stateWords } from './words.ts';
 
-type Props = { ctx: PageContext; page: Page; filter: EmailLogFilter; delivers: boolean };
-
-/** A link to another page of the log that keeps the current filter. */
-function pageHref(filter: EmailLogFilter, direction: 'older' | 'newer', cursor: string): string {
-  const query = new URLSearchParams();
-  if (filter.state) query.set('state', filter.state);
-  if (filter.to) query.set('to', filter.to);
-  query.set(direction, cursor);
-  return `${EMAIL_LOG_PATH}?${query}`;
-}
+type Props = {
+  ctx: PageContext;
+  /** Null when the page link was refused (edited, or out of date): the error and no messages. */
+  page: Page | null;
+  filter: EmailLogFilter;
+  delivers: boolean;
+  errors?: FieldErrors;
+};
 
 function FilterForm({ filter }: { filter: EmailLogFilter }) {
   return (
-    <form method="get" action={EMAIL_LOG_PATH} class="card" aria-label="Filter messages">
+    <form method="get" action={paths.emailLog} class="card" aria-label="Filter messages">
       <div class="field">
         <label for="state">State</label>
         <select id="state" name="state">
@@ -43,21 +44,10 @@ function FilterForm({ filter }: { filter: EmailLogFilter }) {
   );
 }
 
-function Pager({ page, filter }: { page: Page; filter: EmailLogFilter }) {
-  if (!page.newer && !page.older) return null;
-  return (
-    <nav aria-label="Pages" class="pager">
-      {page.newer && <a href={pageHref(filter, 'newer', page.newer)}>Newer messages</a>}
-      {page.newer && page.older && ' · '}
-      {page.older && <a href={pageHref(filter, 'older', page.older)}>Older messages</a>}
-    </nav>
-  );
-}
-
 function EmptyState({ filtered }: { filtered: boolean }) {
   return filtered ? (
     <p>
-      No message matches this search. <a href={EMAIL_LOG_PATH}>Show all messages</a>
+      No message matches this search. <a href={paths.emailLog}>Show all messages</a>
     </p>
   ) : (
     <p>
@@ -68,13 +58,14 @@ function EmptyState({ filtered }: { filtered: boolean }) {
 }
 
 /** Admin › Email Log: every message the portal sent or tried to send, newest first. */
-export function EmailLogPage({ ctx, page, filter, delivers }: Props) {
+export function EmailLogPage({ ctx, page, filter, delivers, errors }: Props) {
   const filtered = Boolean(filter.state || filter.to);
   return (
     <AdminFrame ctx={ctx} title="Email Log">
       {!delivers && <NoSmtpNotice />}
+      <ErrorSummary errors={errors} />
       <FilterForm filter={filter} />
-      {page.rows.length === 0 ? (
+      {!page ? null : page.rows.length === 0 ? (
         <EmptyState filtered={filtered} />
       ) : (
         <>
@@ -97,9 +88,7 @@ export function EmailLogPage({ ctx, page, filter, delivers }: Props) {
                   <td>{formatDateTime(m.createdAt)}</td>
                   <td>{m.toAddress}</td>
                   <td>
-                    <a href={`${EMAIL_LOG_PATH}/${m.id}`}>
-                      {m.subject || `Message ${m.id} (not written yet)`}
-                    </a>
+                    <a href={paths.emailMessage(m.id)}>{m.subject || `Message ${m.id} (not written yet)`}</a>
                   </td>
                   <td>{kindWords[m.kind]}</td>
                   <td>{stateWords[m.state]}</td>
@@ -109,7 +98,11 @@ export function EmailLogPage({ ctx, page, filter, delivers }: Props) {
               ))}
             </tbody>
           </table>
-          <Pager page={page} filter={filter} />
+          <Pager
+            page={page}
+            href={(position) => withQuery(paths.emailLog, { ...filter, ...position })}
+            labels={{ prev: 'Newer messages', next: 'Older messages' }}
+          />
         </>
       )}
     </AdminFrame>

@@ -1,11 +1,12 @@
 import type { EmailMessageDetail } from '../../../domain/emailLog/emailLog.ts';
+import { paths } from '../../paths.ts';
 import { formatDateTime } from '../../ui/format.ts';
 import type { PageContext } from '../../ui/Layout.tsx';
 import { AdminFrame } from '../admin/AdminPages.tsx';
 import { LinkedText } from './LinkedText.tsx';
 import { NoSmtpNotice } from './NoSmtpNotice.tsx';
 import { SecretsNotice } from './SecretsNotice.tsx';
-import { EMAIL_LOG_PATH, kindWords, stateWords } from './words.ts';
+import { kindWords, stateWords } from './words.ts';
 
 type Props = { ctx: PageContext; message: EmailMessageDetail; mailFrom: string; delivers: boolean };
 
@@ -27,7 +28,7 @@ function Headers({ message, mailFrom }: { message: EmailMessageDetail; mailFrom:
           <>
             <dt>Member</dt>
             <dd>
-              <a href={`/admin/members/${m.member.id}`}>{m.member.name}</a> ({m.member.memberNumber})
+              <a href={paths.memberProfile(m.member.id)}>{m.member.name}</a> ({m.member.memberNumber})
             </dd>
           </>
         )}
@@ -84,7 +85,7 @@ function HtmlBody({ html }: { html: string }) {
 export function EmailMessagePage({ ctx, message, mailFrom, delivers }: Props) {
   const title = message.subject ?? `Message ${message.id}`;
   return (
-    <AdminFrame ctx={ctx} title={title} crumbs={[{ href: EMAIL_LOG_PATH, label: 'Email Log' }]}>
+    <AdminFrame ctx={ctx} title={title} crumbs={[{ href: paths.emailLog, label: 'Email Log' }]}>
       {!delivers && message.state === 'logged' && <NoSmtpNotice />}
       <SecretsNotice ctx={ctx} message={message} />
       <Headers message={message} mailFrom={mailFrom} />
@@ -104,7 +105,7 @@ export function EmailMessagePage({ ctx, message, mailFrom, delivers }: Props) {
         </>
       )}
       <p>
-        <a href={EMAIL_LOG_PATH}>Back to the Email Log</a>
+        <a href={paths.emailLog}>Back to the Email Log</a>
       </p>
     </AdminFrame>
   );

@@ -1,7 +1,7 @@
 import type { EmailMessageDetail } from '../../../domain/emailLog/emailLog.ts';
+import { paths } from '../../paths.ts';
 import { CsrfField } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
-import { EMAIL_LOG_PATH } from './words.ts';
 
 /**
  * What became of the secrets a message carried: a reset link is never kept; a kept invitation's link and
@@ -34,7 +34,7 @@ export function SecretsNotice({ ctx, message }: { ctx: PageContext; message: Ema
     );
   }
   return (
-    <form class="notice" method="post" action={`${EMAIL_LOG_PATH}/${message.id}/reveal`}>
+    <form class="notice" method="post" action={paths.revealSecrets(message.id)}>
       <CsrfField token={ctx.csrfToken} />
       <p>
         The invitation link and code are hidden. Reveal them only to hand them to the member they are for;

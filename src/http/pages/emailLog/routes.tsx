@@ -1,90 +1,69 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { App } from '../../../app.ts';
 import {
-  type EmailLogFilter,
-  type EmailLogPosition,
+  type EmailLogQuery,
   type EmailMessageDetail,
+  emailLogFilterInput,
+  emailLogQuery,
   emailMessageById,
-  isDeliveryState,
+  emailMessageId,
   listEmailLog,
 } from '../../../domain/emailLog/emailLog.ts';
 import { revealEmailMessage } from '../../../domain/emailLog/revealEmailMessage.ts';
-import { AppError } from '../../../errors.ts';
-import { actorOf } from '../../access.ts';
-import { pageContext, sendPage } from '../../render.ts';
+import type { Refusal } from '../../kit/refusal.ts';
+import { type Req, routeKit } from '../../kit/route.ts';
+import { paths } from '../../paths.ts';
 import { EmailLogPage } from './EmailLogPage.tsx';
 import { EmailMessagePage } from './EmailMessagePage.tsx';
-import { EMAIL_LOG_PATH } from './words.ts';
 
-type ListQuery = { state?: string; to?: string; older?: string; newer?: string };
+type Message = { id: number };
 
-// Longer than any email address (254); a longer search cannot match and is not worth sending to the database.
-const MAX_SEARCH_LENGTH = 320;
+const params = z.object({ id: emailMessageId });
 
-function readFilter(q: ListQuery): EmailLogFilter {
-  const to = typeof q.to === 'string' ? q.to.trim().slice(0, MAX_SEARCH_LENGTH) : '';
-  return {
-    ...(typeof q.state === 'string' && isDeliveryState(q.state) ? { state: q.state } : {}),
-    ...(to ? { to } : {}),
-  };
+/** The log for a search; after a refused page link, the error, the search as asked, and no messages. */
+async function logView(r: Req<unknown>, shown: { query?: EmailLogQuery; refused?: Refusal }) {
+  const { query, refused } = shown;
+  const filter = query?.filter ?? emailLogFilterInput.parse(refused?.values ?? {});
+  const page = query ? await listEmailLog(r.deps, r.actor, query.filter, query.position) : null;
+  const delivers = Boolean(r.deps.config.smtpUrl);
+  return (
+    <EmailLogPage ctx={r.ctx()} page={page} filter={filter} delivers={delivers} errors={refused?.errors} />
+  );
 }
 
-function messageId(raw: string): number {
-  if (!/^\d{1,15}$/.test(raw))
-    throw new AppError('not_found', 'There is no message with this number in the Email Log.');
-  return Number(raw);
-}
+const messageView = (r: Req<Message>, message: EmailMessageDetail) => (
+  <EmailMessagePage
+    ctx={r.ctx()}
+    message={message}
+    mailFrom={r.deps.config.mailFrom}
+    delivers={Boolean(r.deps.config.smtpUrl)}
+  />
+);
 
-function readPosition(q: ListQuery): EmailLogPosition | undefined {
-  if (typeof q.newer === 'string' && q.newer) return { direction: 'newer', cursor: q.newer };
-  if (typeof q.older === 'string' && q.older) return { direction: 'older', cursor: q.older };
-  return undefined;
-}
-
+/** Admin › Email Log: every message, its delivery state and content; kept secrets revealed on request. */
 export function registerEmailLogRoutes(server: FastifyInstance, app: App): void {
-  const delivers = () => Boolean(app.deps.config.smtpUrl);
+  const { page, form } = routeKit(server, app);
+  const access = 'invitations.send';
 
-  server.get<{ Querystring: ListQuery }>(
-    EMAIL_LOG_PATH,
-    { config: { access: 'invitations.send' } },
-    async (request, reply) => {
-      const filter = readFilter(request.query);
-      const page = await listEmailLog(app.deps, actorOf(request), filter, readPosition(request.query));
-      const ctx = pageContext(app, request, reply);
-      return sendPage(reply, <EmailLogPage ctx={ctx} page={page} filter={filter} delivers={delivers()} />);
-    },
-  );
+  page({ path: paths.emailLog, access, query: emailLogQuery, fields: [], view: logView });
 
-  const showMessage = (request: FastifyRequest, reply: FastifyReply, message: EmailMessageDetail) =>
-    sendPage(
-      reply,
-      <EmailMessagePage
-        ctx={pageContext(app, request, reply)}
-        message={message}
-        mailFrom={app.deps.config.mailFrom}
-        delivers={delivers()}
-      />,
-    );
-
-  server.get<{ Params: { id: string } }>(
-    `${EMAIL_LOG_PATH}/:id`,
-    { config: { access: 'invitations.send' } },
-    async (request, reply) =>
-      showMessage(
-        request,
-        reply,
-        await emailMessageById(app.deps, actorOf(request), messageId(request.params.id)),
-      ),
-  );
+  page({
+    path: paths.emailMessage(':id'),
+    access,
+    params,
+    view: async (r: Req<Message>) => messageView(r, await emailMessageById(r.deps, r.actor, r.params.id)),
+  });
 
   // A POST, not a GET: revealing is an action, recorded in the Audit Log, and a GET must change nothing.
-  server.post<{ Params: { id: string } }>(
-    `${EMAIL_LOG_PATH}/:id/reveal`,
-    { config: { access: 'logins.manage' } },
-    async (request, reply) => {
-      reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
-      const message = await revealEmailMessage(app.deps, actorOf(request), messageId(request.params.id));
-      return showMessage(request, reply, message);
+  form({
+    path: paths.revealSecrets(':id'),
+    access: 'logins.manage',
+    params,
+    run: (r) => revealEmailMessage(r.deps, r.actor, r.params.id),
+    done: (r, message) => {
+      r.reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+      return messageView(r, message);
     },
-  );
+  });
 }

@@ -1,8 +1,6 @@
 import type { EmailKind } from '../../../domain/emailLog/emailLog.ts';
 import type { DeliveryState } from '../../../domain/vocabulary.ts';
 
-export const EMAIL_LOG_PATH = '/admin/email-log';
-
 /** Delivery states as people say them; a Record, so a new state cannot be added without its words. */
 export const stateWords: Record<DeliveryState, string> = {
   queued: 'Queued',

@@ -1,22 +1,23 @@
-import type { KeysetPage } from '../../../db/newestFirstKeyset.ts';
+import type { Page } from '../../../db/keyset.ts';
 import { can } from '../../../domain/policy.ts';
 import type { RoundFigures, RoundKind } from '../../../domain/reports/invitationRounds.ts';
 import { LARGE_ROUND } from '../../../domain/reports/recentCounts.ts';
 import type { ResponseCurve } from '../../../domain/reports/responseCurves.ts';
+import { paths } from '../../paths.ts';
 import { LineChart } from '../../ui/charts/LineChart.tsx';
 import { formatDateTime } from '../../ui/format.ts';
 import { ErrorSummary, type FieldErrors } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
+import { Pager } from '../../ui/Pager.tsx';
 import { AdminFrame } from '../admin/AdminPages.tsx';
-import { roundPath } from '../invitationCodes/links.ts';
 import { countWithShare, formatCount, roundKindChoices, roundKindWords, roundsUrl } from './words.ts';
 
 export type InvitationRoundsView = {
   ctx: PageContext;
   kind: RoundKind | '';
   smtpConfigured: boolean;
-  /** Absent when the filter was refused. */
-  page?: KeysetPage<RoundFigures>;
+  /** Absent when the query was refused (a kind, an edited page link). */
+  page?: Page<RoundFigures>;
   /** Only on the first page. */
   curves?: ResponseCurve[];
   errors?: FieldErrors;
@@ -67,7 +68,7 @@ function ResponseChart({ curves }: { curves: ResponseCurve[] }) {
 function RoundRow({ r, linkProgress }: { r: RoundFigures; linkProgress: boolean }) {
   return (
     <tr id={`round-${r.id}`}>
-      <th scope="row">{linkProgress ? <a href={roundPath(r.id)}>#{r.id}</a> : `#${r.id}`}</th>
+      <th scope="row">{linkProgress ? <a href={paths.round(r.id)}>#{r.id}</a> : `#${r.id}`}</th>
       <td>{roundKindWords[r.kind]}</td>
       <td>{r.startedByLabel}</td>
       <td>{formatDateTime(r.startedAt)}</td>
@@ -82,7 +83,7 @@ function RoundRow({ r, linkProgress }: { r: RoundFigures; linkProgress: boolean 
   );
 }
 
-function RoundsTable({ view, page }: { view: InvitationRoundsView; page: KeysetPage<RoundFigures> }) {
+function RoundsTable({ view, page }: { view: InvitationRoundsView; page: Page<RoundFigures> }) {
   if (page.rows.length === 0) {
     return view.kind ? (
       <p>
@@ -91,7 +92,7 @@ function RoundsTable({ view, page }: { view: InvitationRoundsView; page: KeysetP
     ) : (
       <p>
         No invitations have been sent yet. Each Send, Send All and reminder on{' '}
-        <a href="/admin/member-management/invitation-codes">Invitation Codes</a> will appear here as a round.
+        <a href={paths.invitationCodes}>Invitation Codes</a> will appear here as a round.
       </p>
     );
   }
@@ -128,12 +129,11 @@ function RoundsTable({ view, page }: { view: InvitationRoundsView; page: KeysetP
           Rounds of {formatCount(LARGE_ROUND)} members or more are recounted at most every 30 seconds.
         </p>
       )}
-      {(page.newer || page.older) && (
-        <nav aria-label="Pages" class="pager">
-          {page.newer && <a href={roundsUrl(view.kind, { newer: page.newer })}>Newer rounds</a>}
-          {page.older && <a href={roundsUrl(view.kind, { older: page.older })}>Older rounds</a>}
-        </nav>
-      )}
+      <Pager
+        page={page}
+        href={(position) => roundsUrl(view.kind, position)}
+        labels={{ prev: 'Newer rounds', next: 'Older rounds' }}
+      />
     </>
   );
 }
@@ -144,12 +144,12 @@ export function InvitationRoundsPage({ view }: { view: InvitationRoundsView }) {
     <AdminFrame
       ctx={view.ctx}
       title="Invitation Rounds"
-      crumbs={[{ href: '/admin/query-tool', label: 'Query Tool' }]}
+      crumbs={[{ href: paths.queryTool, label: 'Query Tool' }]}
     >
       <p>
         Every Send, Send All and reminder is a round. <strong>Delivered</strong> counts emails that reached
-        the mail server, or were kept in the <a href="/admin/email-log">Email Log</a> because no SMTP server
-        was configured (the portal then counts them as delivered).{' '}
+        the mail server, or were kept in the <a href={paths.emailLog}>Email Log</a> because no SMTP server was
+        configured (the portal then counts them as delivered).{' '}
         {!view.smtpConfigured && (
           <strong>No SMTP server is configured now, so no email leaves the portal.</strong>
         )}{' '}

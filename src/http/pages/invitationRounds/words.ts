@@ -1,6 +1,9 @@
+import type { PagePosition } from '../../../db/keyset.ts';
 import type { RoundKind } from '../../../domain/reports/invitationRounds.ts';
+import { paths, withQuery } from '../../paths.ts';
 
-export const INVITATION_ROUNDS_PATH = '/admin/query-tool/invitation-rounds';
+/** Kept until the dashboard links with `paths.invitationRounds`; use that. */
+export const INVITATION_ROUNDS_PATH = paths.invitationRounds;
 
 /** A round's kind in the words the admin pages use. */
 export const roundKindWords: Record<RoundKind, string> = {
@@ -23,10 +26,6 @@ export const formatCount = (n: number): string => n.toLocaleString('en-GB');
 export const countWithShare = (n: number, share: number | null): string =>
   share === null ? formatCount(n) : `${formatCount(n)} (${share.toLocaleString('en-GB')}%)`;
 
-/** A link to the report, optionally for one kind and from a keyset cursor. */
-export function roundsUrl(kind: RoundKind | '' | undefined, cursor?: { older: string } | { newer: string }) {
-  const p = new URLSearchParams();
-  if (kind) p.set('kind', kind);
-  for (const [k, v] of Object.entries(cursor ?? {})) p.set(k, v);
-  return p.size ? `${INVITATION_ROUNDS_PATH}?${p}` : INVITATION_ROUNDS_PATH;
-}
+/** A link to the report, optionally for one kind and from a page position. */
+export const roundsUrl = (kind: RoundKind | '' | undefined, position: PagePosition = {}) =>
+  withQuery(paths.invitationRounds, { kind, ...position });
