@@ -23,7 +23,8 @@ import pg from 'pg';
 import { type Database, type Db, openPglite, openPostgres, queryRows } from '../src/db/connect.ts';
 import { countPendingMembers, forgetPendingCount } from '../src/domain/invitations/pendingCount.ts';
 import { listPendingMembers } from '../src/domain/invitations/pendingMembers.ts';
-import { encodeCursor, type PendingQuery } from '../src/domain/invitations/pendingQuery.ts';
+import { pendingKeyset } from '../src/domain/invitations/pendingPageSql.ts';
+import type { PendingQuery, PendingSort, SortDir } from '../src/domain/invitations/pendingQuery.ts';
 import { SEARCH_TEXT } from '../src/domain/invitations/pendingSearch.ts';
 import { type Actor, systemActor } from '../src/domain/policy.ts';
 
@@ -171,13 +172,21 @@ async function benchOne(engine: string, database: Database, size: number, explai
     return typeof r.k === 'string' ? (JSON.parse(r.k) as unknown[]) : r.k;
   };
   const nameKeys = await deep('last_name, first_name, id', 'last_name, first_name, id');
-  const nameCursor = encodeCursor('name', 'asc', nameKeys);
-  const lastInvitedKey = `coalesce(last_invited_at, '-infinity'::timestamptz), id`;
-  const lastInvitedCursor = encodeCursor(
-    'lastInvited',
-    'desc',
-    await deep(`coalesce(last_invited_at, '-infinity'::timestamptz) desc, id desc`, lastInvitedKey),
-  );
+  // The engine's own cursor of the row halfway down a sort: a one-row page read at that offset.
+  const deepCursor = async (sort: PendingSort, dir: SortDir) => {
+    const keys = pendingKeyset(sort, dir);
+    const page = await keys.page({}, 1, (_boundary, order, limit) =>
+      queryRows<{ cursor: string }>(
+        database.db,
+        sql`select ${keys.cursor} as cursor from members where not has_login
+            order by ${order} offset ${Math.floor(pending / 2)} limit ${limit}`,
+      ),
+    );
+    if (!page.next) throw new Error('the list is too short for a deep page');
+    return page.next;
+  };
+  const nameCursor = await deepCursor('name', 'asc');
+  const lastInvitedCursor = await deepCursor('lastInvited', 'desc');
   const [someone] = await queryRows<{ member_number: string }>(
     database.db,
     sql`select member_number from members where not has_login order by id offset ${Math.floor(pending / 3)} limit 1`,

@@ -1,4 +1,5 @@
-import { badParam, oneParam } from '../queryParams.ts';
+import { z } from 'zod';
+import { badParam } from '../queryParams.ts';
 
 /** What the Invitation Codes list can be sorted by. */
 export const pendingSorts = ['name', 'memberNumber', 'email', 'lastInvited', 'invitationsSent'] as const;
@@ -16,9 +17,10 @@ export type PendingQuery = {
   deliveryFailed?: boolean;
   sort: PendingSort;
   dir: SortDir;
-  /** Opaque cursors from a previous result: the page after / before that point. */
+  /** Cursors from a previous page (the keyset engine's): the page after / before that point. */
   after?: string;
   before?: string;
+  /** Members per page: the caller's choice (the CLI, tests), never the query string's. */
   limit?: number;
 };
 
@@ -26,130 +28,138 @@ export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
 export const MAX_SEARCH_LENGTH = 100;
 
+const DAY_MESSAGE = 'Enter the date as year-month-day, for example 2026-01-31.';
+const BOTH_WAYS = 'Ask for the page after a point or before it, not both.';
+
 /** YYYY-MM-DD (what a date input sends) as the start of that day, UTC: the portal shows dates in UTC. */
-export function parseDay(value: string, field: string): Date {
+function dayOf(value: string): Date | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   const date = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
-  if (!date || date.toISOString().slice(0, 10) !== value) {
-    throw badParam('Enter the date as year-month-day, for example 2026-01-31.', field);
-  }
+  return date && date.toISOString().slice(0, 10) === value ? date : null;
+}
+
+/** YYYY-MM-DD as the start of that day (UTC), or a refusal naming `field`. */
+export function parseDay(value: string, field: string): Date {
+  const date = dayOf(value);
+  if (!date) throw badParam(DAY_MESSAGE, field);
   return date;
 }
 
 /**
- * The Invitation Codes query from a URL's query string, validated at the edge: each bad value is an
- * AppError naming its field, so the page can show the message next to it.
+ * One query-string value, trimmed; blank is "not given". A repeated parameter (an array) is refused rather
+ * than guessed at, with the same words as every list of the portal.
  */
-export function parsePendingQuery(raw: Record<string, unknown>): PendingQuery {
-  const query: PendingQuery = { sort: 'name', dir: 'asc' };
-  const search = oneParam(raw, 'search');
-  if (search !== undefined) {
-    if (search.length > MAX_SEARCH_LENGTH) {
-      throw badParam(`Search for at most ${MAX_SEARCH_LENGTH} characters.`, 'search');
-    }
-    query.search = search;
-  }
-  const status = oneParam(raw, 'status');
-  if (status !== undefined && status !== 'any') {
-    if (status !== 'current' && status !== 'lapsed')
-      throw badParam('Status must be Any, Current or Lapsed.', 'status');
-    query.status = status;
-  }
-  const invited = oneParam(raw, 'invited');
-  if (invited !== undefined && invited !== 'any') {
-    if (invited !== 'never' && invited !== 'invited') {
-      throw badParam('Invited must be Any, Never invited or Invited.', 'invited');
-    }
-    query.invited = invited;
-  }
-  const sentBefore = oneParam(raw, 'sentBefore');
-  if (sentBefore !== undefined) query.sentBefore = parseDay(sentBefore, 'sentBefore');
-  const failed = oneParam(raw, 'deliveryFailed');
-  if (failed !== undefined) {
-    if (!['1', 'on', 'true'].includes(failed))
-      throw badParam('Delivery failed only is either ticked or not.', 'deliveryFailed');
-    query.deliveryFailed = true;
-  }
-  const sort = oneParam(raw, 'sort');
-  if (sort !== undefined) {
-    if (!(pendingSorts as readonly string[]).includes(sort)) {
-      throw badParam(`Sort by one of: ${pendingSorts.join(', ')}.`, 'sort');
-    }
-    query.sort = sort as PendingSort;
-  }
-  const dir = oneParam(raw, 'dir');
-  if (dir !== undefined) {
-    if (dir !== 'asc' && dir !== 'desc') throw badParam('The sort direction must be asc or desc.', 'dir');
-    query.dir = dir;
-  }
-  const after = oneParam(raw, 'after');
-  const before = oneParam(raw, 'before');
-  if (after && before) throw badParam('Ask for the page after a point or before it, not both.', 'after');
-  if (after) query.after = after;
-  if (before) query.before = before;
-  return query;
+export const param = (name: string) =>
+  z
+    .string({ error: `Give "${name}" only once.` })
+    .optional()
+    .transform((v) => (v?.trim() ? v.trim() : undefined));
+
+/** A value out of a fixed list, `any` (what the form's "Any" sends) being "not given". */
+const oneOf = <T extends string>(name: string, values: readonly [T, ...T[]], message: string) =>
+  param(name)
+    .transform((v) => (v === 'any' ? undefined : v))
+    .pipe(z.enum(values, { error: message }).optional());
+
+export const searchParam = param('search').pipe(
+  z.string().max(MAX_SEARCH_LENGTH, `Search for at most ${MAX_SEARCH_LENGTH} characters.`).optional(),
+);
+
+export const statusParam = oneOf('status', ['current', 'lapsed'], 'Status must be Any, Current or Lapsed.');
+
+/** after / before, both at once refused (on `after`, as readPosition does). */
+export const positionParams = {
+  after: param('after'),
+  before: param('before'),
+};
+export const refuseBothWays = (q: { after?: string; before?: string }, ctx: z.RefinementCtx) => {
+  if (q.after && q.before) ctx.addIssue({ code: 'custom', message: BOTH_WAYS, path: ['after'] });
+};
+
+/**
+ * The Invitation Codes query string (search, filters, sort, page position) → PendingQuery. Each bad
+ * value is an issue on its own field, with the words the page shows next to it.
+ */
+export const pendingQueryInput = z
+  .object({
+    search: searchParam,
+    status: statusParam,
+    invited: oneOf('invited', ['never', 'invited'], 'Invited must be Any, Never invited or Invited.'),
+    sentBefore: param('sentBefore').transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      const day = dayOf(v);
+      if (day) return day;
+      ctx.addIssue({ code: 'custom', message: DAY_MESSAGE, input: v });
+      return z.NEVER;
+    }),
+    deliveryFailed: param('deliveryFailed').pipe(
+      z
+        .enum(['1', 'on', 'true'], { error: 'Delivery failed only is either ticked or not.' })
+        .optional()
+        .transform((v) => (v ? true : undefined)),
+    ),
+    sort: param('sort').pipe(
+      z.enum(pendingSorts, { error: `Sort by one of: ${pendingSorts.join(', ')}.` }).default('name'),
+    ),
+    dir: param('dir').pipe(
+      z.enum(['asc', 'desc'], { error: 'The sort direction must be asc or desc.' }).default('asc'),
+    ),
+    ...positionParams,
+  })
+  .superRefine(refuseBothWays)
+  .transform((q): PendingQuery => {
+    const query: PendingQuery = { sort: q.sort, dir: q.dir };
+    for (const name of [
+      'search',
+      'status',
+      'invited',
+      'sentBefore',
+      'deliveryFailed',
+      'after',
+      'before',
+    ] as const)
+      if (q[name] !== undefined) Object.assign(query, { [name]: q[name] });
+    return query;
+  });
+
+const day = (d: Date) => (Number.isNaN(d.getTime()) ? 'not a date' : d.toISOString().slice(0, 10));
+
+/**
+ * A query as its query string, in a fixed order, defaults left out (links of the page are built on it).
+ * `withSort: false` leaves out the sort; `withPosition: false` the page position.
+ */
+export function pendingQueryParams(
+  query: PendingQuery,
+  { withSort = true, withPosition = true } = {},
+): Record<string, string | undefined> {
+  return {
+    search: query.search,
+    status: query.status,
+    invited: query.invited,
+    sentBefore: query.sentBefore && day(query.sentBefore),
+    deliveryFailed: query.deliveryFailed ? '1' : undefined,
+    sort: withSort && query.sort !== 'name' ? query.sort : undefined,
+    dir: withSort && query.dir !== 'asc' ? query.dir : undefined,
+    after: withPosition ? query.after : undefined,
+    before: withPosition ? query.before : undefined,
+  };
 }
 
-/** The same checks for callers that build a query in code (CLI, API, tests): types alone do not stop them. */
+/**
+ * The same checks for callers that build a query in code (CLI, API, tests), since types alone do not
+ * stop them: the query is written out as its query string and read back by `pendingQueryInput`. The page
+ * size is not part of the query string, so it is checked here.
+ */
 export function checkPendingQuery(query: PendingQuery): void {
-  if (!(pendingSorts as readonly string[]).includes(query.sort)) {
-    throw badParam(`Sort by one of: ${pendingSorts.join(', ')}.`, 'sort');
+  const params = pendingQueryParams(query);
+  // The defaults are left out of the query string; an unknown sort or direction must still be refused.
+  const parsed = pendingQueryInput.safeParse({ ...params, sort: query.sort, dir: query.dir });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw badParam(issue.message, String(issue.path[0] ?? 'search'));
   }
-  if (query.dir !== 'asc' && query.dir !== 'desc')
-    throw badParam('The sort direction must be asc or desc.', 'dir');
-  if (query.sentBefore && Number.isNaN(query.sentBefore.getTime()))
-    throw badParam('That date is not valid.', 'sentBefore');
-  if ((query.search?.length ?? 0) > MAX_SEARCH_LENGTH) {
-    throw badParam(`Search for at most ${MAX_SEARCH_LENGTH} characters.`, 'search');
-  }
-  if (query.after && query.before)
-    throw badParam('Ask for the page after a point or before it, not both.', 'after');
   const limit = query.limit ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
     throw badParam(`Show between 1 and ${MAX_PAGE_SIZE} members per page.`, 'limit');
   }
-}
-
-/** How a sort key travels in a cursor: as it comes out of `json_build_array`, checked before it reaches SQL. */
-export type KeyType = 'text' | 'int' | 'timestamptz';
-
-const TIMESTAMP_JSON = /^(-infinity|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:\d{2})?|Z))$/;
-
-const keyIsValid = (value: unknown, type: KeyType): boolean =>
-  type === 'int'
-    ? Number.isSafeInteger(value)
-    : typeof value === 'string' && (type === 'text' ? value.length <= 1000 : TIMESTAMP_JSON.test(value));
-
-/** A cursor names the sort it belongs to and the sort-key values of the row it points at. */
-type CursorBody = { s: PendingSort; d: SortDir; k: unknown[] };
-
-export const encodeCursor = (sort: PendingSort, dir: SortDir, keys: unknown[]): string =>
-  Buffer.from(JSON.stringify({ s: sort, d: dir, k: keys } satisfies CursorBody)).toString('base64url');
-
-/**
- * The key values of a cursor made for this sort and direction, each of the expected type, or a validation
- * error: a cursor comes back from the browser, so it is input like any other.
- */
-export function decodeCursor(
-  cursor: string,
-  sort: PendingSort,
-  dir: SortDir,
-  types: readonly KeyType[],
-  field: string,
-): (string | number)[] {
-  let body: Partial<CursorBody> | null = null;
-  try {
-    body = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<CursorBody>;
-  } catch {
-    body = null;
-  }
-  const keys = body && typeof body === 'object' && Array.isArray(body.k) ? body.k : null;
-  const valid =
-    keys !== null &&
-    body!.s === sort &&
-    body!.d === dir &&
-    keys.length === types.length &&
-    keys.every((v, i) => keyIsValid(v, types[i]!));
-  if (!valid) throw badParam('That page link is out of date. Start again from the first page.', field);
-  return keys as (string | number)[];
 }

@@ -1,7 +1,17 @@
+import { z } from 'zod';
 import type { Deps } from '../deps.ts';
-import { type Outcome, onceWithinWindow } from '../forms/repeatSafeSubmission.ts';
+import { formKeyOf, type Outcome, onceWithinWindow } from '../forms/repeatSafeSubmission.ts';
 import { type Actor, requirePermission } from '../policy.ts';
 import { queueOneInvitationIn, startSendAllIn } from './queueInvitations.ts';
+
+/**
+ * Send's form (a row of Invitation Codes): only the key it was shown with. formKeyOf checks it and says
+ * what is wrong in its own words, as a refusal naming the field — also where no page shows the form again.
+ */
+export const sendInvitationInput = z.unknown().transform((body) => ({ key: formKeyOf(body) }));
+
+/** Send All's confirmation form: the same, its key. */
+export const startSendAllInput = sendInvitationInput;
 
 /** What a Send or Send All form answered the first time: the round it opened. */
 type RoundAnswer = { roundId: number };

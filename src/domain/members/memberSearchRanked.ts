@@ -1,9 +1,9 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { queryRows } from '../../db/connect.ts';
-import type { DbDeps, RawRow } from '../invitations/pendingPageSql.ts';
+import type { DbDeps } from '../invitations/pendingPageSql.ts';
 import { exactNumberCandidates, SEARCH_TEXT, searchCondition } from '../invitations/pendingSearch.ts';
 import { type MemberSearchQuery, SEARCH_TOP_N } from './memberSearchQuery.ts';
-import { filterConditions, type LoginColumns, type MemberSearchResult, toRow } from './memberSearchRows.ts';
+import { filterConditions, type MemberSearchResult, memberSearchRowOf } from './memberSearchRows.ts';
 
 /**
  * How many trigram candidates each half of a search (members with and without a login) reads before
@@ -11,8 +11,6 @@ import { filterConditions, type LoginColumns, type MemberSearchResult, toRow } f
  */
 const CANDIDATES_PER_PART = 2000;
 const WORD_SIMILARITY_THRESHOLD = '0.5';
-
-type SearchRow = RawRow & LoginColumns;
 
 /** Names are matched with typo tolerance; a term with a digit or an @ is an email, number or username. */
 const isNameLike = (term: string) => !/[\d@]/.test(term);
@@ -49,10 +47,22 @@ export async function rankedSearch(
   }
   const shown = rows.slice(0, limit);
   return {
-    rows: shown.map((r) => toRow(r, r)),
+    rows: shown.map((r) =>
+      memberSearchRowOf(
+        {
+          id: r.id,
+          memberNumber: r.member_number,
+          firstName: r.first_name,
+          lastName: r.last_name,
+          email: r.email,
+          status: r.status,
+        },
+        r,
+      ),
+    ),
     mode: 'search',
-    nextCursor: null,
-    prevCursor: null,
+    next: null,
+    prev: null,
     page,
     hasNextPage: rows.length > limit,
     capped: offset + rows.length >= SEARCH_TOP_N,
@@ -60,7 +70,18 @@ export async function rankedSearch(
   };
 }
 
-type RankedRow = SearchRow & { total: number | string };
+/** A ranked row as the driver hands it over; memberSearchRowOf gives it its one shape. */
+type RankedRow = {
+  id: unknown;
+  member_number: string;
+  first_name: string;
+  last_name: string;
+  email: string;
+  status: 'current' | 'lapsed';
+  username: unknown;
+  last_login_at: unknown;
+  total: unknown;
+};
 
 async function rankedRows(
   deps: DbDeps,

@@ -1,5 +1,4 @@
 import { type SQL, sql } from 'drizzle-orm';
-import type { RawRow } from '../invitations/pendingPageSql.ts';
 import type { MemberSearchQuery } from './memberSearchQuery.ts';
 
 /** One row of Member Search: a roster member and their login, if any. */
@@ -18,9 +17,9 @@ export type MemberSearchResult = {
   rows: MemberSearchRow[];
   /** `list`: every member by name, keyset pages. `search`: the best matches, ranked, in bounded pages. */
   mode: 'list' | 'search';
-  /** list mode: cursors for the pages after and before this one. */
-  nextCursor: string | null;
-  prevCursor: string | null;
+  /** list mode: the keyset engine's cursors for the pages after and before this one. */
+  next: string | null;
+  prev: string | null;
   /** search mode: this page (1-based) and whether another follows within the top matches. */
   page: number;
   hasNextPage: boolean;
@@ -30,19 +29,24 @@ export type MemberSearchResult = {
   rosterEmpty: boolean;
 };
 
-export type LoginColumns = { username: string | null; last_login_at: Date | string | null };
+type Member = Pick<MemberSearchRow, 'memberNumber' | 'firstName' | 'lastName' | 'email' | 'status'> & {
+  id: unknown;
+};
+type Login = { username: unknown; last_login_at: unknown };
 
-const toDate = (v: Date | string | null): Date | null => (v === null ? null : new Date(v));
-
-export const toRow = (r: RawRow, login: LoginColumns | undefined) => ({
-  id: Number(r.id),
-  memberNumber: r.member_number,
-  firstName: r.first_name,
-  lastName: r.last_name,
-  email: r.email,
-  status: r.status,
-  username: login?.username ?? null,
-  lastLoginAt: toDate(login?.last_login_at ?? null),
+/**
+ * The one place a member and their login become a MemberSearchRow. Raw SQL rows differ by driver
+ * (node-postgres gives a bigint as text, PGlite a number; a timestamptz a Date or text): one shape after.
+ */
+export const memberSearchRowOf = (m: Member, login: Login | undefined): MemberSearchRow => ({
+  id: Number(m.id),
+  memberNumber: String(m.memberNumber),
+  firstName: String(m.firstName),
+  lastName: String(m.lastName),
+  email: String(m.email),
+  status: m.status,
+  username: login?.username == null ? null : String(login.username),
+  lastLoginAt: login?.last_login_at == null ? null : new Date(login.last_login_at as Date | string),
 });
 
 /** The filter conditions on `members` (unqualified columns). */

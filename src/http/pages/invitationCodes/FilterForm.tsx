@@ -1,6 +1,7 @@
 import { type PendingSort, pendingSorts, type SortDir } from '../../../domain/invitations/pendingQuery.ts';
+import { paths } from '../../paths.ts';
 import { Field, type FieldErrors, Select, StatusSelect } from '../../ui/forms.tsx';
-import { clearFiltersUrl, INVITATION_CODES_PATH } from './links.ts';
+import { clearFiltersUrl } from './links.ts';
 
 /** What the form shows: the values as the admin typed them (also when one of them was refused). */
 export type FilterValues = {
@@ -17,7 +18,7 @@ export type FilterValues = {
 export function FilterForm({ values, errors }: { values: FilterValues; errors?: FieldErrors }) {
   return (
     <search aria-label="Members without a login">
-      <form method="get" action={INVITATION_CODES_PATH} class="card">
+      <form method="get" action={paths.invitationCodes} class="card">
         <Field
           name="search"
           label="Search"

@@ -3,12 +3,13 @@ import type { PendingQuery } from '../../../domain/invitations/pendingQuery.ts';
 import type { RoundProgress } from '../../../domain/invitations/sendAllProgress.ts';
 import type { LoginClear } from '../../../domain/loginClears/restorableClears.ts';
 import { can } from '../../../domain/policy.ts';
+import { paths } from '../../paths.ts';
 import { ErrorSummary, type FieldErrors, Notice } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
 import { AdminFrame } from '../admin/AdminPages.tsx';
 import { RestorableClears } from '../clearAllUsernames/RestorableClears.tsx';
 import { FilterForm, type FilterValues } from './FilterForm.tsx';
-import { CLEAR_ALL_USERNAMES_PATH, clearFiltersUrl, roundPath, SEND_ALL_PATH } from './links.ts';
+import { clearFiltersUrl } from './links.ts';
 import { PendingTable } from './PendingTable.tsx';
 
 export type InvitationCodesView = {
@@ -70,7 +71,7 @@ function SendAllSection({ pendingCount, round }: { pendingCount: number; round: 
             {round.total.toLocaleString('en-GB')} sent, {round.failed.toLocaleString('en-GB')} failed.
           </p>
           <p>
-            <a href={roundPath(round.roundId)}>View progress</a>
+            <a href={paths.round(round.roundId)}>View progress</a>
           </p>
         </div>
       )}
@@ -78,7 +79,7 @@ function SendAllSection({ pendingCount, round }: { pendingCount: number; round: 
         <>
           <p>Send All re-sends invitations to all {members(pendingCount)} who still have no login.</p>
           <p>
-            <a class="button" href={SEND_ALL_PATH}>
+            <a class="button" href={paths.sendAll}>
               Send All
             </a>
           </p>
@@ -103,7 +104,7 @@ function DangerZone({ ctx, clears }: { ctx: PageContext; clears?: LoginClear[] }
       {allowed ? (
         <>
           <p>
-            <a href={CLEAR_ALL_USERNAMES_PATH}>Clear All Usernames</a>
+            <a href={paths.clearAllUsernames}>Clear All Usernames</a>
           </p>
           {clears && <RestorableClears clears={clears} />}
         </>
@@ -121,7 +122,7 @@ export function InvitationCodesPage({ view }: { view: InvitationCodesView }) {
     <AdminFrame
       ctx={ctx}
       title="Invitation Codes"
-      crumbs={[{ href: '/admin/member-management', label: 'Member Management' }]}
+      crumbs={[{ href: paths.memberManagement, label: 'Member Management' }]}
     >
       {view.sentTo && <Notice>Invitation sent to {view.sentTo}.</Notice>}
       <p>

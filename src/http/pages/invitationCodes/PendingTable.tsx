@@ -1,11 +1,13 @@
 import type { PendingMember, PendingPage } from '../../../domain/invitations/pendingMembers.ts';
 import type { PendingQuery, PendingSort } from '../../../domain/invitations/pendingQuery.ts';
+import { paths } from '../../paths.ts';
 import { deliveryWords } from '../../ui/deliveryWords.ts';
 import { formatDateTime } from '../../ui/format.ts';
 import { CsrfField } from '../../ui/forms.tsx';
+import { Pager } from '../../ui/Pager.tsx';
 import { MemberNameCell, memberNameId } from '../memberSearch/MemberNameCell.tsx';
 import { RepeatSafeField } from '../sendInvitations/RepeatSafeField.tsx';
-import { pageUrl, sendPath, sortUrl } from './links.ts';
+import { pageUrl, sortUrl } from './links.ts';
 
 const sortNames: Record<PendingSort, string> = {
   name: 'name',
@@ -58,7 +60,7 @@ function MemberRow({ m, csrfToken }: { m: PendingMember; csrfToken: string }) {
       <td>{formatDateTime(m.lastInvitedAt, 'Never')}</td>
       <td>{deliveryWords(m)}</td>
       <td>
-        <form method="post" action={sendPath(m.id)} class="inline">
+        <form method="post" action={paths.send(m.id)} class="inline">
           <CsrfField token={csrfToken} />
           <RepeatSafeField />
           {/* The accessible name stays exactly "Send"; the row's name cell is read as its description. */}
@@ -108,15 +110,7 @@ export function PendingTable({
           ))}
         </tbody>
       </table>
-      {(page.prevCursor || page.nextCursor) && (
-        <nav aria-label="Pages" class="pagination">
-          <p>
-            {page.prevCursor && <a href={pageUrl(query, { before: page.prevCursor })}>Previous page</a>}
-            {page.prevCursor && page.nextCursor && ' · '}
-            {page.nextCursor && <a href={pageUrl(query, { after: page.nextCursor })}>Next page</a>}
-          </p>
-        </nav>
-      )}
+      <Pager page={page} href={(position) => pageUrl(query, position)} />
     </>
   );
 }

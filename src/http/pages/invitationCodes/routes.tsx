@@ -2,17 +2,16 @@ import type { FastifyInstance } from 'fastify';
 import type { App } from '../../../app.ts';
 import { countPendingMembers } from '../../../domain/invitations/pendingCount.ts';
 import { listPendingMembers } from '../../../domain/invitations/pendingMembers.ts';
-import { type PendingQuery, parsePendingQuery } from '../../../domain/invitations/pendingQuery.ts';
+import { type PendingQuery, pendingQueryInput } from '../../../domain/invitations/pendingQuery.ts';
 import { activeSendAll, singleSendRecipient } from '../../../domain/invitations/sendAllProgress.ts';
 import { listRestorableClears } from '../../../domain/loginClears/restorableClears.ts';
 import { can } from '../../../domain/policy.ts';
-import { isAppError } from '../../../errors.ts';
-import { actorOf } from '../../access.ts';
-import { pageContext, sendPage } from '../../render.ts';
-import type { FieldErrors } from '../../ui/forms.tsx';
+import type { Refusal } from '../../kit/refusal.ts';
+import { type Req, routeKit } from '../../kit/route.ts';
+import { paths } from '../../paths.ts';
 import type { FilterValues } from './FilterForm.tsx';
-import { InvitationCodesPage, type InvitationCodesView } from './InvitationCodesPage.tsx';
-import { hasFilters, INVITATION_CODES_PATH } from './links.ts';
+import { InvitationCodesPage } from './InvitationCodesPage.tsx';
+import { hasFilters } from './links.ts';
 
 type Raw = Record<string, unknown>;
 
@@ -32,48 +31,43 @@ const valuesOf = (raw: Raw): FilterValues => ({
   dir: text(raw, 'dir'),
 });
 
-const FORM_FIELDS = new Set(['search', 'status', 'invited', 'sentBefore', 'deliveryFailed']);
+/** The filter form's fields; other refusals (sort, an edited page link) are shown over the form. */
+const fields = ['search', 'status', 'invited', 'sentBefore', 'deliveryFailed'];
+
+/** The page: the list when the query was read, only its errors when it was refused. */
+async function view(r: Req<unknown>, shown: { query?: PendingQuery; refused?: Refusal }) {
+  const raw = (r.request.query ?? {}) as Raw;
+  const [pendingCount, sendAll, sentTo, clears] = await Promise.all([
+    countPendingMembers(r.deps, r.actor),
+    activeSendAll(r.deps),
+    singleSendRecipient(r.deps, Number(text(raw, 'sent'))),
+    // The restorable clears are the Security Administrator's; others do not see them.
+    can(r.actor.role, 'logins.clearAll') ? listRestorableClears(r.deps, r.actor) : undefined,
+  ]);
+  const { query } = shown;
+  const result = query && {
+    query,
+    page: await listPendingMembers(r.deps, r.actor, query),
+    filtered: hasFilters(query),
+    paged: Boolean(query.after || query.before),
+  };
+  const errors = shown.refused?.errors;
+  const values = valuesOf(raw);
+  return (
+    <InvitationCodesPage
+      view={{ ctx: r.ctx(), pendingCount, values, result: result ?? null, errors, sentTo, sendAll, clears }}
+    />
+  );
+}
 
 /** Admin > Member Management > Invitation Codes: the members without a login, with Send and Send All. */
 export function registerInvitationCodesRoutes(server: FastifyInstance, app: App): void {
-  server.get<{ Querystring: Raw }>(
-    INVITATION_CODES_PATH,
-    { config: { access: 'invitations.send' } },
-    async (request, reply) => {
-      const actor = actorOf(request);
-      const raw = request.query ?? {};
-      const [pendingCount, sendAll, sentTo, clears] = await Promise.all([
-        countPendingMembers(app.deps, actor),
-        activeSendAll(app.deps),
-        singleSendRecipient(app.deps, Number(text(raw, 'sent'))),
-        // The restorable clears are the Security Administrator's; others do not see them.
-        can(actor.role, 'logins.clearAll') ? listRestorableClears(app.deps, actor) : undefined,
-      ]);
-      const view: InvitationCodesView = {
-        ctx: pageContext(app, request, reply),
-        pendingCount,
-        values: valuesOf(raw),
-        result: null,
-        sentTo,
-        sendAll,
-        clears,
-      };
-      try {
-        const query: PendingQuery = parsePendingQuery(raw);
-        const page = await listPendingMembers(app.deps, actor, query);
-        view.result = {
-          query,
-          page,
-          filtered: hasFilters(query),
-          paged: Boolean(query.after || query.before),
-        };
-      } catch (error) {
-        if (!isAppError(error) || error.code !== 'validation') throw error;
-        const field = error.field && FORM_FIELDS.has(error.field) ? error.field : '_form';
-        view.errors = { [field]: error.message } satisfies FieldErrors;
-        return sendPage(reply, <InvitationCodesPage view={view} />, 400);
-      }
-      return sendPage(reply, <InvitationCodesPage view={view} />);
-    },
-  );
+  const { page } = routeKit(server, app);
+  page({
+    path: paths.invitationCodes,
+    access: 'invitations.send',
+    query: pendingQueryInput,
+    fields,
+    view,
+  });
 }

@@ -1,4 +1,4 @@
-import { memberProfilePath } from './links.ts';
+import { paths } from '../../paths.ts';
 
 /** The id a row's buttons point at (aria-describedby), so "Send" is announced with whose row it is. */
 export const memberNameId = (memberId: number) => `member-${memberId}-name`;
@@ -13,7 +13,7 @@ export function MemberNameCell({
 }) {
   return (
     <th scope="row" id={describesRow ? memberNameId(member.id) : undefined}>
-      <a href={memberProfilePath(member.id)}>
+      <a href={paths.memberProfile(member.id)}>
         {member.lastName}, {member.firstName}
       </a>
     </th>

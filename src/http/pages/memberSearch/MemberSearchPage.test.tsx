@@ -6,8 +6,8 @@ import { MemberSearchPage, type MemberSearchView } from './MemberSearchPage.tsx'
 const found = (over: Partial<MemberSearchResult> = {}): MemberSearchResult => ({
   rows: [],
   mode: 'list',
-  nextCursor: null,
-  prevCursor: null,
+  next: null,
+  prev: null,
   page: 1,
   hasNextPage: false,
   capped: false,

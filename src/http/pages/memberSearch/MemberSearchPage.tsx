@@ -1,11 +1,13 @@
 import type { MemberSearchQuery } from '../../../domain/members/memberSearchQuery.ts';
 import { SEARCH_TOP_N } from '../../../domain/members/memberSearchQuery.ts';
 import type { MemberSearchResult, MemberSearchRow } from '../../../domain/members/searchMembers.ts';
+import { paths } from '../../paths.ts';
 import { formatDateTime } from '../../ui/format.ts';
 import { ErrorSummary, type FieldErrors } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
+import { Pager } from '../../ui/Pager.tsx';
 import { AdminFrame } from '../admin/AdminPages.tsx';
-import { hasFilters, MEMBER_SEARCH_PATH, memberProfilePath, pageUrl } from './links.ts';
+import { hasFilters, pageUrl } from './links.ts';
 import { SearchForm, type SearchValues } from './SearchForm.tsx';
 
 export type MemberSearchView = {
@@ -22,7 +24,7 @@ function MemberRow({ m }: { m: MemberSearchRow }) {
     <tr>
       <td>{m.memberNumber}</td>
       <th scope="row">
-        <a href={memberProfilePath(m.id)}>{name}</a>
+        <a href={paths.memberProfile(m.id)}>{name}</a>
       </th>
       <td>{m.email}</td>
       <td>{m.status === 'current' ? 'Current' : 'Lapsed'}</td>
@@ -32,24 +34,21 @@ function MemberRow({ m }: { m: MemberSearchRow }) {
   );
 }
 
+/**
+ * The pages of the results: keyset cursors when listing by name; when searching, the page numbers of the
+ * bounded top matches, which travel through the Pager as the position it links to.
+ */
 function Pagination({ query, found }: { query: MemberSearchQuery; found: MemberSearchResult }) {
-  const prev =
-    found.mode === 'search'
-      ? found.page > 1 && pageUrl(query, { page: found.page - 1 })
-      : found.prevCursor && pageUrl(query, { before: found.prevCursor });
-  const next =
-    found.mode === 'search'
-      ? found.hasNextPage && pageUrl(query, { page: found.page + 1 })
-      : found.nextCursor && pageUrl(query, { after: found.nextCursor });
-  if (!prev && !next) return null;
+  if (found.mode === 'list') return <Pager page={found} href={(position) => pageUrl(query, position)} />;
+  const numbered = {
+    prev: found.page > 1 ? String(found.page - 1) : null,
+    next: found.hasNextPage ? String(found.page + 1) : null,
+  };
   return (
-    <nav aria-label="Pages" class="pagination">
-      <p>
-        {prev && <a href={prev}>Previous page</a>}
-        {prev && next && ' · '}
-        {next && <a href={next}>Next page</a>}
-      </p>
-    </nav>
+    <Pager
+      page={numbered}
+      href={(position) => pageUrl(query, { page: Number(position.after ?? position.before) })}
+    />
   );
 }
 
@@ -60,7 +59,7 @@ function Results({ result }: { result: NonNullable<MemberSearchView['result']> }
       <div class="card">
         <p>
           <strong>The roster is empty.</strong> Import members under{' '}
-          <a href="/admin/member-management">Member Management</a> › Import members.
+          <a href={paths.memberManagement}>Member Management</a> › Import members.
         </p>
       </div>
     );
@@ -77,7 +76,7 @@ function Results({ result }: { result: NonNullable<MemberSearchView['result']> }
           </strong>
         </p>
         <p>
-          <a href={MEMBER_SEARCH_PATH}>{hasFilters(query) ? 'Clear the search' : 'Go to the first page'}</a>
+          <a href={paths.memberSearch}>{hasFilters(query) ? 'Clear the search' : 'Go to the first page'}</a>
         </p>
       </div>
     );

@@ -1,5 +1,5 @@
+import { paths } from '../../paths.ts';
 import { Field, type FieldErrors, Select, StatusSelect } from '../../ui/forms.tsx';
-import { MEMBER_SEARCH_PATH } from './links.ts';
 
 /** What the form shows: the values as the admin typed them (also when one of them was refused). */
 export type SearchValues = { search: string; status: string; login: string };
@@ -8,7 +8,7 @@ export type SearchValues = { search: string; status: string; login: string };
 export function SearchForm({ values, errors }: { values: SearchValues; errors?: FieldErrors }) {
   return (
     <search aria-label="Members">
-      <form method="get" action={MEMBER_SEARCH_PATH} class="card">
+      <form method="get" action={paths.memberSearch} class="card">
         <Field
           name="search"
           label="Search"
@@ -29,7 +29,7 @@ export function SearchForm({ values, errors }: { values: SearchValues; errors?: 
           ]}
           errors={errors}
         />
-        <button type="submit">Search</button> <a href={MEMBER_SEARCH_PATH}>Clear</a>
+        <button type="submit">Search</button> <a href={paths.memberSearch}>Clear</a>
       </form>
     </search>
   );

@@ -1,12 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../../app.ts';
-import { parseMemberSearchQuery } from '../../../domain/members/memberSearchQuery.ts';
+import { type MemberSearchQuery, memberSearchInput } from '../../../domain/members/memberSearchQuery.ts';
 import { searchMembers } from '../../../domain/members/searchMembers.ts';
-import { isAppError } from '../../../errors.ts';
-import { actorOf } from '../../access.ts';
-import { pageContext, sendPage } from '../../render.ts';
-import { MEMBER_SEARCH_PATH } from './links.ts';
-import { MemberSearchPage, type MemberSearchView } from './MemberSearchPage.tsx';
+import type { Refusal } from '../../kit/refusal.ts';
+import { type Req, routeKit } from '../../kit/route.ts';
+import { paths } from '../../paths.ts';
+import { MemberSearchPage } from './MemberSearchPage.tsx';
 
 type Raw = Record<string, unknown>;
 
@@ -15,31 +14,21 @@ const text = (raw: Raw, name: string): string => {
   return typeof v === 'string' ? v : '';
 };
 
-const FORM_FIELDS = new Set(['search', 'status', 'login']);
+/** The search form's fields; other refusals (an edited page link) are shown over the form. */
+const fields = ['search', 'status', 'login'];
+
+/** The page: the results when the query was read, only its errors when it was refused. */
+async function view(r: Req<unknown>, shown: { query?: MemberSearchQuery; refused?: Refusal }) {
+  const raw = (r.request.query ?? {}) as Raw;
+  // The form shows what was asked for, even a value that was refused, so it can be corrected.
+  const values = { search: text(raw, 'search'), status: text(raw, 'status'), login: text(raw, 'login') };
+  const { query } = shown;
+  const result = query ? { query, found: await searchMembers(r.deps, r.actor, query) } : null;
+  return <MemberSearchPage view={{ ctx: r.ctx(), values, result, errors: shown.refused?.errors }} />;
+}
 
 /** Admin > Member Search: find a member by name, email, member number or username, and open their profile. */
 export function registerMemberSearchRoutes(server: FastifyInstance, app: App): void {
-  server.get<{ Querystring: Raw }>(
-    MEMBER_SEARCH_PATH,
-    { config: { access: 'members.read' } },
-    async (request, reply) => {
-      const raw = request.query ?? {};
-      const view: MemberSearchView = {
-        ctx: pageContext(app, request, reply),
-        values: { search: text(raw, 'search'), status: text(raw, 'status'), login: text(raw, 'login') },
-        result: null,
-      };
-      try {
-        const query = parseMemberSearchQuery(raw);
-        const found = await searchMembers(app.deps, actorOf(request), query);
-        view.result = { query, found };
-      } catch (error) {
-        if (!isAppError(error) || error.code !== 'validation') throw error;
-        const field = error.field && FORM_FIELDS.has(error.field) ? error.field : '_form';
-        view.errors = { [field]: error.message };
-        return sendPage(reply, <MemberSearchPage view={view} />, 400);
-      }
-      return sendPage(reply, <MemberSearchPage view={view} />);
-    },
-  );
+  const { page } = routeKit(server, app);
+  page({ path: paths.memberSearch, access: 'members.read', query: memberSearchInput, fields, view });
 }

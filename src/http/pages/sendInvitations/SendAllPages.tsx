@@ -1,4 +1,5 @@
 import type { RoundProgress } from '../../../domain/invitations/sendAllProgress.ts';
+import { paths } from '../../paths.ts';
 import { formatDateTime } from '../../ui/format.ts';
 import { CsrfField, ErrorSummary } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
@@ -6,8 +7,8 @@ import { AdminFrame } from '../admin/AdminPages.tsx';
 import { RepeatSafeField } from './RepeatSafeField.tsx';
 
 export const invitationCodesCrumbs = [
-  { href: '/admin/member-management', label: 'Member Management' },
-  { href: '/admin/member-management/invitation-codes', label: 'Invitation Codes' },
+  { href: paths.memberManagement, label: 'Member Management' },
+  { href: paths.invitationCodes, label: 'Invitation Codes' },
 ];
 
 const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
@@ -25,7 +26,7 @@ export function SendAllConfirmPage({ ctx, count, running, error }: ConfirmProps)
             A Send All is already running: {running.sent.toLocaleString('en')} of{' '}
             {running.total.toLocaleString('en')} sent.
           </p>
-          <a class="button" href={`/admin/member-management/invitation-codes/rounds/${running.roundId}`}>
+          <a class="button" href={paths.round(running.roundId)}>
             View progress
           </a>
         </div>
@@ -34,7 +35,7 @@ export function SendAllConfirmPage({ ctx, count, running, error }: ConfirmProps)
           <p>Everyone on the roster has created a login, so there is nobody to invite.</p>
         </div>
       ) : (
-        <form method="post" action="/admin/member-management/invitation-codes/send-all" class="card">
+        <form method="post" action={paths.sendAll} class="card">
           <CsrfField token={ctx.csrfToken} />
           <RepeatSafeField />
           <p>
@@ -44,7 +45,7 @@ export function SendAllConfirmPage({ ctx, count, running, error }: ConfirmProps)
           <p>It runs in the background: you can leave this page, and come back to see its progress.</p>
           <div class="actions">
             <button type="submit">Send {plural(count, 'invitation', 'invitations')}</button>
-            <a href="/admin/member-management/invitation-codes">Cancel</a>
+            <a href={paths.invitationCodes}>Cancel</a>
           </div>
         </form>
       )}
@@ -96,8 +97,7 @@ export function RoundProgressPage({ ctx, progress }: { ctx: PageContext; progres
         )}
       </ul>
       <p>
-        <a href="/admin/member-management/invitation-codes">Back to Invitation Codes</a> ·{' '}
-        <a href="/admin/email-log">Email Log</a>
+        <a href={paths.invitationCodes}>Back to Invitation Codes</a> · <a href={paths.emailLog}>Email Log</a>
       </p>
     </AdminFrame>
   );

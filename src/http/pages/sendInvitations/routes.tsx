@@ -1,64 +1,87 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { App } from '../../../app.ts';
-import { formKeyOf } from '../../../domain/forms/repeatSafeSubmission.ts';
+import { id } from '../../../domain/input.ts';
 import { sendAllCount } from '../../../domain/invitations/queueInvitations.ts';
-import { sendInvitationOnce, startSendAllOnce } from '../../../domain/invitations/repeatSafeSend.ts';
+import {
+  sendInvitationInput,
+  sendInvitationOnce,
+  startSendAllInput,
+  startSendAllOnce,
+} from '../../../domain/invitations/repeatSafeSend.ts';
 import { activeSendAll, roundProgress } from '../../../domain/invitations/sendAllProgress.ts';
 import { AppError, isAppError } from '../../../errors.ts';
-import { actorOf } from '../../access.ts';
-import { pageContext, sendPage } from '../../render.ts';
+import type { Refusal } from '../../kit/refusal.ts';
+import { type Req, routeKit } from '../../kit/route.ts';
+import { paths, withQuery } from '../../paths.ts';
 import { RoundProgressPage, SendAllConfirmPage } from './SendAllPages.tsx';
 
-const BASE = '/admin/member-management/invitation-codes';
-const send = { config: { access: 'invitations.send' as const } };
+const access = 'invitations.send';
+const memberParams = z.object({ memberId: id('member') });
+const roundParams = z.object({ roundId: id('round') });
 
-const idParam = (raw: string) => {
-  const id = Number(raw);
-  if (!Number.isSafeInteger(id) || id < 1) throw new AppError('not_found', 'There is no such record.');
-  return id;
+/** Send All's confirmation, with the number it is about to email; after a refusal, with its message. */
+async function confirmView(r: Req<unknown>, refused?: Refusal) {
+  const [count, running] = await Promise.all([sendAllCount(r.deps), activeSendAll(r.deps)]);
+  return <SendAllConfirmPage ctx={r.ctx()} count={count} running={running} error={refused?.errors._form} />;
+}
+
+/**
+ * "A Send All is already running" names no field; it is said over the confirmation form, with its 409,
+ * as a refusal of that form (the kit shows a refusal without a field only for validation errors).
+ */
+const overTheForm = <T,>(work: Promise<T>): Promise<T> =>
+  work.catch((error: unknown) => {
+    if (!isAppError(error) || error.code !== 'conflict' || error.field) throw error;
+    throw new AppError('conflict', error.message, '_form', error.details);
+  });
+
+/** A repeat acted on nothing and wrote no audit event; the debug line is for tracing a double press. */
+const noteRepeat = (
+  r: Req<unknown>,
+  outcome: { repeated: boolean; result: { roundId: number } },
+  what: string,
+) => {
+  if (outcome.repeated) r.request.log.debug({ roundId: outcome.result.roundId }, `repeated ${what}`);
 };
 
 /** Send on a row, Send All (confirm, start) and the progress of a round. */
 export function registerSendInvitationRoutes(server: FastifyInstance, app: App): void {
-  server.post<{ Params: { memberId: string } }>(`${BASE}/:memberId/send`, send, async (request, reply) => {
-    const memberId = idParam(request.params.memberId);
-    const key = formKeyOf(request.body);
-    const { result, repeated } = await sendInvitationOnce(app.deps, actorOf(request), memberId, key);
-    const { roundId } = result;
-    // The repeat acted on nothing and wrote no audit event; the debug line is for tracing a double press.
-    if (repeated) request.log.debug({ roundId }, 'repeated Send answered with its first result');
-    return reply.redirect(`${BASE}?sent=${roundId}`, 303);
+  const { page, form } = routeKit(server, app);
+
+  form({
+    path: paths.send(':memberId'),
+    access,
+    params: memberParams,
+    body: sendInvitationInput,
+    run: (r, input) => sendInvitationOnce(r.deps, r.actor, r.params.memberId, input.key),
+    done: (r, outcome) => {
+      noteRepeat(r, outcome, 'Send answered with its first result');
+      return withQuery(paths.invitationCodes, { sent: String(outcome.result.roundId) });
+    },
   });
 
-  server.get(`${BASE}/send-all`, send, async (request, reply) => {
-    const [count, running] = await Promise.all([sendAllCount(app.deps), activeSendAll(app.deps)]);
-    return sendPage(
-      reply,
-      <SendAllConfirmPage ctx={pageContext(app, request, reply)} count={count} running={running} />,
-    );
+  page({ path: paths.sendAll, access, view: (r) => confirmView(r) });
+
+  form({
+    path: paths.sendAll,
+    access,
+    fields: [],
+    body: startSendAllInput,
+    run: (r, input) => overTheForm(startSendAllOnce(r.deps, r.actor, input.key)),
+    done: (r, outcome) => {
+      noteRepeat(r, outcome, 'Send All answered with its first round');
+      return paths.round(outcome.result.roundId);
+    },
+    view: confirmView,
   });
 
-  server.post(`${BASE}/send-all`, send, async (request, reply) => {
-    const key = formKeyOf(request.body);
-    try {
-      const { result, repeated } = await startSendAllOnce(app.deps, actorOf(request), key);
-      const { roundId } = result;
-      if (repeated) request.log.debug({ roundId }, 'repeated Send All answered with its first round');
-      return reply.redirect(`${BASE}/rounds/${roundId}`, 303);
-    } catch (e) {
-      if (!isAppError(e) || e.code !== 'conflict') throw e;
-      const [count, running] = await Promise.all([sendAllCount(app.deps), activeSendAll(app.deps)]);
-      const ctx = pageContext(app, request, reply);
-      return sendPage(
-        reply,
-        <SendAllConfirmPage ctx={ctx} count={count} running={running} error={e.message} />,
-        409,
-      );
-    }
-  });
-
-  server.get<{ Params: { roundId: string } }>(`${BASE}/rounds/:roundId`, send, async (request, reply) => {
-    const progress = await roundProgress(app.deps, idParam(request.params.roundId));
-    return sendPage(reply, <RoundProgressPage ctx={pageContext(app, request, reply)} progress={progress} />);
+  page({
+    path: paths.round(':roundId'),
+    access,
+    params: roundParams,
+    view: async (r) => (
+      <RoundProgressPage ctx={r.ctx()} progress={await roundProgress(r.deps, r.params.roundId)} />
+    ),
   });
 }
