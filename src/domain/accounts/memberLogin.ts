@@ -1,7 +1,7 @@
-import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/connect.ts';
-import { accounts, members, type Role } from '../../db/schema.ts';
+import type { Role } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
+import { lockMemberRow } from '../members/lockMemberRow.ts';
 import type { Actor } from '../policy.ts';
 
 export type MemberLogin = {
@@ -16,30 +16,22 @@ export type MemberLogin = {
 };
 
 /**
- * The login of a member, read under a lock on the member's row (the lock acceptInvitation and
- * reenableInviteLink take too), so that two repairs of one login run one after the other.
+ * The login of a member, read under a lock on the member's row (lockMemberRow), so that two repairs of
+ * one login run one after the other.
  */
 export async function lockMemberLogin(tx: DbOrTx, memberId: number): Promise<MemberLogin> {
-  const [row] = await tx
-    .select({
-      accountId: accounts.id,
-      memberId: members.id,
-      username: accounts.username,
-      usernameLower: accounts.usernameLower,
-      role: accounts.role,
-      firstName: members.firstName,
-      lastName: members.lastName,
-      email: members.email,
-    })
-    .from(members)
-    .leftJoin(accounts, eq(accounts.memberId, members.id))
-    .where(eq(members.id, memberId))
-    .for('update', { of: members });
-  if (!row) throw new AppError('not_found', 'There is no member with that id.');
-  if (row.accountId === null) {
-    throw new AppError('conflict', `${row.firstName} ${row.lastName} has no login yet.`);
-  }
-  return row as MemberLogin;
+  const { member, login } = await lockMemberRow(tx, memberId);
+  if (!login) throw new AppError('conflict', `${member.firstName} ${member.lastName} has no login yet.`);
+  return {
+    accountId: login.accountId,
+    memberId: member.id,
+    username: login.username,
+    usernameLower: login.usernameLower,
+    role: login.role,
+    firstName: member.firstName,
+    lastName: member.lastName,
+    email: member.email,
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { queryRows } from '../../db/connect.ts';
+import { queryRows, type RowOf } from '../../db/rows.ts';
 import type { IssuedReset } from '../accounts/passwordResets.ts';
 import type { Deps } from '../deps.ts';
 import { type IssuedInvitation, issueInvitations } from '../invitations/issueInvitations.ts';
@@ -23,22 +23,23 @@ export type ClaimedMessage = {
   passwordReset: IssuedReset | null;
 };
 
-type ClaimedRow = {
-  id: number;
-  kind: string;
-  member_id: number | null;
-  round_id: number | null;
-  to_address: string;
-  attempts: number;
-  first_name: string | null;
-  started_by_label: string | null;
-  round_kind: string | null;
-  account_id: number | null;
-  username: string | null;
+const claimedRow = {
+  id: 'number',
+  kind: 'text',
+  member_id: 'number?',
+  round_id: 'number?',
+  to_address: 'text',
+  attempts: 'number',
+  first_name: 'text?',
+  started_by_label: 'text?',
+  round_kind: 'text?',
+  account_id: 'number?',
+  username: 'text?',
   // An invitation is pointless once the member has used their login; an unused one may be replaced.
-  skip: boolean;
-  replaces_login: boolean;
-};
+  skip: 'boolean',
+  replaces_login: 'boolean',
+} as const;
+export type ClaimedRow = RowOf<typeof claimedRow>;
 
 /**
  * Takes up to `limit` due messages for this worker, in one transaction: each is marked `claimed` with a
@@ -55,7 +56,7 @@ export async function claimDueMessages(
   const now = deps.clock.now();
   const leaseUntil = new Date(now.getTime() + deps.config.deliveryLeaseMs);
   return deps.db.transaction(async (tx) => {
-    const rows = await queryRows<ClaimedRow>(
+    const rows: ClaimedRow[] = await queryRows(
       tx,
       sql`
         with due as (
@@ -68,8 +69,8 @@ export async function claimDueMessages(
           set state = 'claimed', next_attempt_at = ${leaseUntil}, lease_token = ${leaseToken}, updated_at = ${now}
           from due where e.id = due.id
           returning e.id, e.kind, e.member_id, e.round_id, e.to_address, e.attempts)
-        select c.id::int as id, c.kind, c.member_id::int as member_id, c.round_id::int as round_id, c.to_address,
-               c.attempts, m.first_name, r.started_by_label, r.kind as round_kind, a.id::int as account_id, a.username,
+        select c.id, c.kind, c.member_id, c.round_id, c.to_address,
+               c.attempts, m.first_name, r.started_by_label, r.kind as round_kind, a.id as account_id, a.username,
                (a.id is not null and (a.last_login_at is not null or r.kind <> 'single')) as skip,
                (a.id is not null) as replaces_login
         from claimed c
@@ -77,6 +78,7 @@ export async function claimDueMessages(
         left join accounts a on a.member_id = c.member_id
         left join invitation_rounds r on r.id = c.round_id
         order by c.id`,
+      claimedRow,
     );
     const skipped = rows
       .filter((r) => r.kind === 'invitation' && (r.skip || r.member_id === null))

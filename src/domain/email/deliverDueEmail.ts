@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { queryRows } from '../../db/connect.ts';
+import { queryRows } from '../../db/rows.ts';
 import type { Mailer, SendOutcome } from '../../email/mailer.ts';
 import type { Deps } from '../deps.ts';
 import { type ClaimedMessage, claimDueMessages } from './claimDueMessages.ts';
@@ -129,9 +129,10 @@ async function handOverPaced(
 
 /** When the soonest retry is due, so a job can wake a worker for it. */
 async function nextRetryAt(deps: Deps): Promise<Date | undefined> {
-  const [row] = await queryRows<{ at: Date | string | null }>(
+  const [row] = await queryRows(
     deps.db,
     sql`select min(next_attempt_at) as at from email_messages where state = 'deferred'`,
+    { at: 'date?' },
   );
-  return row?.at ? new Date(row.at) : undefined;
+  return row!.at ?? undefined;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type SQL, sql } from 'drizzle-orm';
-import { type DbOrTx, queryRows } from '../../db/connect.ts';
+import type { DbOrTx } from '../../db/connect.ts';
+import { queryRows } from '../../db/rows.ts';
 import type { Deps } from '../deps.ts';
 import type { ClaimedMessage } from './claimDueMessages.ts';
 
@@ -42,15 +43,16 @@ export async function markHandedOver(
   token: string,
   group: ClaimedMessage[],
 ): Promise<ClaimedMessage[]> {
-  const taken = await queryRows<{ id: number }>(
+  const taken = await queryRows(
     deps.db,
     sql`
       update email_messages set state = 'sending', attempts = attempts + 1, next_attempt_at = ${leaseUntil(deps)},
         updated_at = ${deps.clock.now()}
       where id = any(${sql.param(group.map((m) => m.id))}::bigint[]) and state = 'claimed' and lease_token = ${token}
-      returning id::int as id`,
+      returning id`,
+    { id: 'number' },
   );
-  const ids = new Set(taken.map((r) => Number(r.id)));
+  const ids = new Set(taken.map((r) => r.id));
   const mine = group.filter((m) => ids.has(m.id));
   for (const m of mine) m.attempts += 1;
   return mine;

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { queryRows } from '../../db/connect.ts';
+import { queryRows } from '../../db/rows.ts';
 import type { Deps } from '../deps.ts';
 import { requeueClaimed } from './deliveryLease.ts';
 import { finishCompletedRounds } from './recordOutcome.ts';
@@ -30,7 +30,7 @@ export async function interruptAbandonedSends(
     await requeueClaimed(tx, now, abandoned);
     // The token stays on an interrupted message: should its holder turn out alive after all (a long pause),
     // it still records what the mail server answered (recordOutcomes).
-    const interrupted = await queryRows<{ member_id: number | null }>(
+    const [interrupted] = await queryRows(
       tx,
       sql`
         with interrupted as (
@@ -43,9 +43,10 @@ export async function interruptAbandonedSends(
           from interrupted i where i.kind = 'invitation' and m.id = i.member_id
           returning m.id
         )
-        select member_id from interrupted`,
+        select count(*) as n from interrupted`,
+      { n: 'number' },
     );
     await finishCompletedRounds(tx, now);
-    return interrupted.length;
+    return interrupted!.n;
   });
 }

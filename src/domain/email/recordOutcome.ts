@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { type DbOrTx, queryRows } from '../../db/connect.ts';
+import type { DbOrTx } from '../../db/connect.ts';
+import { queryRows } from '../../db/rows.ts';
 import type { DeliveryState } from '../../db/schema.ts';
 import type { SendOutcome } from '../../email/mailer.ts';
 import type { Deps } from '../deps.ts';
@@ -57,7 +58,7 @@ export async function recordOutcomes(
   const now = deps.clock.now();
   const settled = deliveries.map((d) => settle(d, now, deps.config.emailRetryDelaysMs));
   const column = <T>(pick: (d: Delivery, i: number) => T) => sql.param(deliveries.map(pick));
-  const written = await queryRows<{ id: number }>(
+  const written = await queryRows(
     deps.db,
     sql`
     with o as (
@@ -94,9 +95,10 @@ export async function recordOutcomes(
     revoked as (
       update invitations i set revoked_at = ${now}
       from o where i.id = o.revoke_id and o.id in (select id from message))
-    select id::int as id from message`,
+    select id from message`,
+    { id: 'number' },
   );
-  const mine = new Set(written.map((r) => Number(r.id)));
+  const mine = new Set(written.map((r) => r.id));
   return settled.map((s, i) => (mine.has(deliveries[i]!.message.id) ? s.state : null));
 }
 

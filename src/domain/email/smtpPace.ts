@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
-import { type DbOrTx, queryRows } from '../../db/connect.ts';
+import type { DbOrTx } from '../../db/connect.ts';
+import { queryRows } from '../../db/rows.ts';
 
 /**
  * SMTP_RATE_LIMIT for the whole portal (decision 0017). Mail providers count messages per account, not
@@ -30,7 +31,7 @@ export async function tryTakeSmtpSlot(
   const step = sql`(${1000 / messagesPerSecond}::double precision * interval '1 millisecond')`;
   // The outer select reads the row as it was before this statement: when the slot was not free, that
   // is the moment it frees up (or, if another taker changed it meanwhile, earlier: the caller just asks again).
-  const [row] = await queryRows<{ taken: boolean; wait_ms: number | string | null }>(
+  const [row] = await queryRows(
     db,
     sql`
       with taken as (
@@ -41,8 +42,9 @@ export async function tryTakeSmtpSlot(
       select exists (select 1 from taken) as taken,
              extract(epoch from ((select next_slot_at from smtp_pace where id = 1) - clock_timestamp())) * 1000
                as wait_ms`,
+    { taken: 'boolean', wait_ms: 'number?' },
   );
-  return { taken: row?.taken === true, waitMs: Math.max(0, Number(row?.wait_ms ?? 0)) };
+  return { taken: row!.taken, waitMs: Math.max(0, row!.wait_ms ?? 0) };
 }
 
 /**

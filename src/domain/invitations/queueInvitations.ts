@@ -1,9 +1,11 @@
 import { eq, sql } from 'drizzle-orm';
-import { queryRows, type Tx } from '../../db/connect.ts';
+import type { Tx } from '../../db/connect.ts';
+import { queryRows } from '../../db/rows.ts';
 import { accounts, invitationRounds, members } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { recordAudit } from '../audit/recordAudit.ts';
 import type { Deps } from '../deps.ts';
+import { lockMemberRow } from '../members/lockMemberRow.ts';
 import { type Actor, type Permission, requirePermission } from '../policy.ts';
 import { lockBulkRounds } from './bulkRoundLock.ts';
 
@@ -59,22 +61,9 @@ export async function queueOneInvitationIn(
   action: string,
   now: Date,
 ) {
-  const [member] = await tx
-    .select({
-      id: members.id,
-      firstName: members.firstName,
-      lastName: members.lastName,
-      email: members.email,
-      accountId: accounts.id,
-      lastLoginAt: accounts.lastLoginAt,
-    })
-    .from(members)
-    .leftJoin(accounts, eq(accounts.memberId, members.id))
-    .where(eq(members.id, memberId))
-    .for('update', { of: members });
-  if (!member) throw new AppError('not_found', 'There is no member with that id.');
+  const { member, login } = await lockMemberRow(tx, memberId);
   const name = `${member.firstName} ${member.lastName}`;
-  if (member.accountId !== null && member.lastLoginAt !== null) {
+  if (login?.lastLoginAt) {
     throw new AppError('conflict', `${name} has already logged in, so no invitation is needed.`);
   }
   const roundId = await openRound(tx, deps, actor, 'single', 1, now);
@@ -98,11 +87,10 @@ export const resendSetupEmail = withPermission('logins.manage', 'invitation.rese
 
 /** How many members a Send All would email right now. */
 export async function sendAllCount(deps: Deps): Promise<number> {
-  const [row] = await queryRows<{ n: number }>(
-    deps.db,
-    sql`select count(*)::int as n from members where not has_login`,
-  );
-  return row?.n ?? 0;
+  const [row] = await queryRows(deps.db, sql`select count(*) as n from members where not has_login`, {
+    n: 'number',
+  });
+  return row!.n;
 }
 
 /**
@@ -132,7 +120,7 @@ export async function startSendAllIn(tx: Tx, deps: Deps, actor: Actor, now: Date
     });
   }
   const roundId = await openRound(tx, deps, actor, 'send_all', 0, now);
-  const [queued] = await queryRows<{ n: number }>(
+  const [queued] = await queryRows(
     tx,
     sql`
       with queued as (
@@ -140,9 +128,10 @@ export async function startSendAllIn(tx: Tx, deps: Deps, actor: Actor, now: Date
         select 'invitation', m.id, ${roundId}, m.email, 'queued', ${now}, ${now}
         from members m where not m.has_login
         returning 1)
-      select count(*)::int as n from queued`,
+      select count(*) as n from queued`,
+    { n: 'number' },
   );
-  const total = queued?.n ?? 0;
+  const total = queued!.n;
   await tx
     .update(invitationRounds)
     .set({ total, ...(total === 0 ? { finishedAt: now } : {}) })

@@ -1,28 +1,16 @@
 import { desc, eq } from 'drizzle-orm';
-import { accounts, emailMessages, invitations, members } from '../../db/schema.ts';
-import { AppError } from '../../errors.ts';
+import { emailMessages, invitations } from '../../db/schema.ts';
 import { loginLock } from '../auth/loginThrottle.ts';
 import type { Deps } from '../deps.ts';
 import { type Actor, requirePermission } from '../policy.ts';
+import { readMemberRow } from './lockMemberRow.ts';
 
 const HISTORY_LIMIT = 20;
 
 /** A member as an administrator sees them: roster details, login, and invitation history. */
 export async function memberProfile(deps: Deps, actor: Actor, memberId: number) {
   requirePermission(actor, 'members.read');
-  const [member] = await deps.db.select().from(members).where(eq(members.id, memberId));
-  if (!member) throw new AppError('not_found', 'There is no member with that id.');
-  const [login] = await deps.db
-    .select({
-      username: accounts.username,
-      usernameLower: accounts.usernameLower,
-      role: accounts.role,
-      mustChangePassword: accounts.mustChangePassword,
-      createdAt: accounts.createdAt,
-      lastLoginAt: accounts.lastLoginAt,
-    })
-    .from(accounts)
-    .where(eq(accounts.memberId, memberId));
+  const { member, login } = await readMemberRow(deps.db, memberId);
   const history = await deps.db
     .select({
       id: emailMessages.id,
@@ -41,7 +29,7 @@ export async function memberProfile(deps: Deps, actor: Actor, memberId: number) 
     .orderBy(desc(emailMessages.id))
     .limit(HISTORY_LIMIT);
   const loginState = await stateOf(deps, member.invitationsSent, login);
-  return { member, login: login ?? null, loginState, history };
+  return { member, login, loginState, history };
 }
 /** The Login section's state: no login, invited, active, or locked after repeated failed logins. */
 export type LoginState =
@@ -51,7 +39,7 @@ export type LoginState =
 async function stateOf(
   deps: Deps,
   invitationsSent: number,
-  login: { usernameLower: string } | undefined,
+  login: { usernameLower: string } | null,
 ): Promise<LoginState> {
   if (!login) return { kind: invitationsSent > 0 ? 'invited' : 'none' };
   // The same rules and arithmetic logIn applies. Locked: refused everywhere (the login's total is used
