@@ -6,6 +6,7 @@ import { forgetResponseCurves, responseCurves } from '../../src/domain/reports/r
 import { forgetRoundFigures } from '../../src/domain/reports/roundFigures.ts';
 import { browser, buildLogin, buildMember } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
+import { type Page, readPage } from '../page.ts';
 
 const app = useTestApp();
 const REPORT = '/admin/query-tool/invitation-rounds';
@@ -118,11 +119,12 @@ async function signedIn(role: 'admin' | 'security_admin' | 'member' = 'admin') {
   return { b, login };
 }
 
+/** The rows of the rounds table (captioned "Newest first…"), in page order, as the texts of their cells. */
+const roundRows = (page: Page) => page.tableRows(/^Newest first/);
+/** The rounds the page lists, in page order (the first cell reads "#<id>"). */
+const shownRounds = (page: Page) => roundRows(page).map((cells) => Number(cells[0]!.slice(1)));
 /** The cells of one round's row on the report page. */
-function rowCells(html: string, roundId: number): string[] {
-  const row = new RegExp(`<tr id="round-${roundId}">([\\s\\S]*?)</tr>`).exec(html)?.[1] ?? '';
-  return [...row.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, ''));
-}
+const rowCells = (page: Page, roundId: number) => roundRows(page).find((cells) => cells[0] === `#${roundId}`);
 
 describe('Invitation Rounds report', () => {
   it('counts each round from its messages and logins, matching an independent count', async () => {
@@ -156,8 +158,9 @@ describe('Invitation Rounds report', () => {
     const { b } = await signedIn();
     const res = await b.get(REPORT);
     expect(res.statusCode).toBe(200);
-    expect(res.body.indexOf(`round-${singleId}`)).toBeLessThan(res.body.indexOf(`round-${sendAllId}`));
-    expect(rowCells(res.body, sendAllId!)).toEqual([
+    const page = readPage(res.body);
+    expect(shownRounds(page)).toEqual([singleId, reminderId, sendAllId]);
+    expect(rowCells(page, sendAllId!)).toEqual([
       `#${sendAllId}`,
       'Send All',
       'Ada Admin',
@@ -170,10 +173,12 @@ describe('Invitation Rounds report', () => {
       '1',
       '3 (50%)',
     ]);
-    expect(rowCells(res.body, reminderId!).slice(1, 2)).toEqual(['Reminder']);
-    expect(rowCells(res.body, reminderId!).at(-1)).toBe('1 (33.3%)');
-    expect(rowCells(res.body, singleId!).slice(1, 2)).toEqual(['Single send']);
-    const text = res.body.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ');
+    expect(rowCells(page, reminderId!)!.slice(1, 2)).toEqual(['Reminder']);
+    expect(rowCells(page, reminderId!)!.at(-1)).toBe('1 (33.3%)');
+    expect(rowCells(page, singleId!)!.slice(1, 2)).toEqual(['Single send']);
+    // Each round links to its progress page for those who send invitations.
+    expect(page.link(`#${sendAllId}`)).toBe(`/admin/member-management/invitation-codes/rounds/${sendAllId}`);
+    const { text } = page;
     expect(text).toContain(
       'or were kept in the Email Log because no SMTP server was configured (the portal then counts them as delivered).',
     );
@@ -201,22 +206,13 @@ describe('Invitation Rounds report', () => {
     expect(curve.points.map((p) => p.y)).toEqual([0, ...wantDays.map(shareBy)]);
     expect(curve.points.map((p) => p.y)).toEqual([0, 16.7, 33.3, 33.3, 50, 50]);
 
-    const html = (await b.get(REPORT)).body;
-    expect(html).toMatch(/<svg[^>]*role="img"[^>]*aria-labelledby="[^"]+"/);
-    expect(html).toContain(
-      '<title id="chart-logins-created-after-recent-send-all-and-reminder-rounds-title">',
-    );
-    expect(html).toContain(`<caption>Send All #${sendAllId}, 10 Jan 2026</caption>`);
-    expect(html).toContain(`<caption>Reminder #${reminderId}, 12 Jan 2026</caption>`);
-    const table = /<caption>Send All[\s\S]*?<\/table>/.exec(html)![0];
-    expect([...table.matchAll(/<td>([^<]*)<\/td>/g)].map((m) => m[1]).filter((_, i) => i % 2)).toEqual([
-      '0%',
-      '16.7%',
-      '33.3%',
-      '33.3%',
-      '50%',
-      '50%',
-    ]);
+    const page = readPage((await b.get(REPORT)).body);
+    // The chart is one image, named by its title (aria-labelledby), with the numbers as tables beside it.
+    const chart = page.getByRole('img', { name: 'Logins created after recent Send All and reminder rounds' });
+    expect(chart.tagName.toLowerCase()).toBe('svg');
+    page.getByRole('table', { name: `Reminder #${reminderId}, 12 Jan 2026` });
+    const sendAllTable = page.tableRows(`Send All #${sendAllId}, 10 Jan 2026`);
+    expect(sendAllTable.map((cells) => cells[1])).toEqual(['0%', '16.7%', '33.3%', '33.3%', '50%', '50%']);
   });
 
   it('pages through many rounds newest first and filters by kind', async () => {
@@ -229,30 +225,59 @@ describe('Invitation Rounds report', () => {
       })),
     );
     const { b } = await signedIn();
-    const first = (await b.get(`${REPORT}?kind=single`)).body;
-    const shown = (html: string) => [...html.matchAll(/<tr id="round-(\d+)"/g)].map((m) => Number(m[1]));
-    expect(shown(first)).toEqual([...singles].reverse().slice(0, 25));
-    expect(first).toMatch(/<a href="[^"]*kind=single"[^>]*aria-current="page"/);
-    const older = /<a href="([^"]+)">Older rounds<\/a>/.exec(first)![1]!.replaceAll('&amp;', '&');
-    const second = (await b.get(older)).body;
-    expect(shown(second)).toEqual([...singles].reverse().slice(25));
-    expect(second).toContain('Newer rounds');
-    expect(second).not.toContain('Older rounds');
+    const first = readPage((await b.get(`${REPORT}?kind=single`)).body);
+    expect(shownRounds(first)).toEqual([...singles].reverse().slice(0, 25));
+    const kinds = first.inside(first.getByRole('navigation', { name: 'Kind of round' }));
+    expect(kinds.getByRole('link', { current: 'page' }).textContent).toBe('Single sends');
+    expect(kinds.link('Single sends')).toBe(`${REPORT}?kind=single`);
+    expect(first.link('Newer rounds')).toBeNull();
+    const older = first.link('Older rounds')!;
+    expect(new URL(older, 'http://portal.test').searchParams.get('kind')).toBe('single');
+    const second = readPage((await b.get(older)).body);
+    expect(shownRounds(second)).toEqual([...singles].reverse().slice(25));
+    expect(second.link('Older rounds')).toBeNull();
+    // Back to the first page, response curves and all.
+    const back = readPage((await b.get(second.link('Newer rounds')!)).body);
+    expect(shownRounds(back)).toEqual(shownRounds(first));
+    expect(back.link('Newer rounds')).toBeNull();
+    back.getByRole('heading', { name: 'Response curve' });
 
-    const onlySendAll = (await b.get(`${REPORT}?kind=send_all`)).body;
-    expect(shown(onlySendAll)).toHaveLength(1);
-    expect((await b.get(`${REPORT}?kind=reminder`)).body).toContain('There is no round of this kind yet.');
+    const onlySendAll = readPage((await b.get(`${REPORT}?kind=send_all`)).body);
+    expect(shownRounds(onlySendAll)).toHaveLength(1);
+    expect(readPage((await b.get(`${REPORT}?kind=reminder`)).body).text).toContain(
+      'There is no round of this kind yet.',
+    );
     const refused = await b.get(`${REPORT}?kind=bogus`);
     expect(refused.statusCode).toBe(400);
-    expect(refused.body).toContain('Choose one of the kinds of round listed.');
+    expect(readPage(refused.body).alert()).toContain('Choose one of the kinds of round listed.');
+  });
+
+  it('refuses an edited page link on the page', async () => {
+    await insertRounds([sendAll, reminder, single]);
+    const { b } = await signedIn();
+    const cursor = (body: unknown) => Buffer.from(JSON.stringify(body)).toString('base64url');
+    for (const position of [
+      'after=bogus',
+      `before=${cursor({ s: '', k: ['2026-02-30T00:00:00.000000Z', 1] })}`,
+      `after=${cursor({ s: 'name', k: ['2026-01-10T09:00:00.000000Z', 1] })}`,
+    ]) {
+      const res = await b.get(`${REPORT}?kind=send_all&${position}`);
+      expect(res.statusCode, position).toBe(400);
+      const page = readPage(res.body);
+      expect(page.alert(), position).toContain(
+        'That page link is out of date. Start again from the first page.',
+      );
+      expect(page.queryByRole('table', { name: /^Newest first/ })).toBeNull();
+    }
   });
 
   it('says so when nothing has been sent yet', async () => {
     const { b } = await signedIn();
-    const html = (await b.get(REPORT)).body;
-    expect(html).toContain('No invitations have been sent yet.');
-    expect(html).toContain('No Send All or reminder round has been sent yet');
-    expect(html).not.toContain('<svg');
+    const page = readPage((await b.get(REPORT)).body);
+    expect(page.text).toContain('No invitations have been sent yet.');
+    expect(page.text).toContain('No Send All or reminder round has been sent yet');
+    expect(page.queryByRole('img')).toBeNull();
+    expect(page.container.querySelector('svg')).toBeNull();
   });
 
   it('recounts a round of 20,000 members at most every 30 seconds, and says so', async () => {
@@ -280,7 +305,7 @@ describe('Invitation Rounds report', () => {
       select member_id, 'late', 'late', 'x', '2026-01-15T08:00:00Z' from email_messages
       where round_id = ${round!.id} limit 1`);
     expect(await figures()).toMatchObject({ loginsSince: 0 });
-    expect((await b.get(REPORT)).body).toContain(
+    expect(readPage((await b.get(REPORT)).body).text).toContain(
       'Rounds of 20,000 members or more are recounted at most every 30 seconds.',
     );
     forgetRoundFigures(app.deps.db);

@@ -7,6 +7,7 @@ import { sendInvitation } from '../../src/domain/invitations/queueInvitations.ts
 import { createMailer } from '../../src/email/mailer.ts';
 import { browser, buildLogin, buildMember, csrfFrom } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
+import { readPage } from '../page.ts';
 import { runQueuedSelfServiceJobs } from '../selfServiceJobs.ts';
 
 // No SMTP_URL: every message is kept in the Email Log instead of being sent.
@@ -18,6 +19,13 @@ const resetPathIn = (text: string) => /\/reset-password\/([\w-]{20,})/.exec(text
 const invitePathIn = (text: string) => /\/invite\/([\w-]{20,})/.exec(text)?.[0];
 const codeIn = (text: string) => /\b([A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4})\b/.exec(text)?.[1];
 const HIDDEN = 'link hidden — only a Security Administrator can reveal it';
+/** Where the page's links go. */
+const hrefsOf = (html: string) =>
+  readPage(html)
+    .queryAllByRole('link')
+    .map((a) => a.getAttribute('href'));
+/** The visible text of a page, as one line. */
+const textOf = (html: string) => readPage(html).text;
 
 async function signedIn(role: 'admin' | 'security_admin') {
   const login = await buildLogin(app, { role });
@@ -48,7 +56,7 @@ describe('Email Log without SMTP: password reset links', () => {
 
     const { b: admin } = await signedIn('admin');
     const list = await admin.get(LOG);
-    expect(list.body).toContain(`${LOG}/${message.id}`);
+    expect(hrefsOf(list.body)).toContain(`${LOG}/${message.id}`);
     const page = await admin.get(`${LOG}/${message.id}`);
     expect(page.statusCode).toBe(200);
     const path = resetPathIn(page.body);
@@ -60,13 +68,14 @@ describe('Email Log without SMTP: password reset links', () => {
     expect(path).toBeUndefined();
     // Nor is the link anywhere in the database, where a later reader (or a backup) could find it.
     expect(resetPathIn(`${message.textBody}${message.htmlBody}`)).toBeUndefined();
-    expect(page.body).toContain('only the member’s own mailbox may hold it');
+    expect(textOf(page.body)).toContain('only the member’s own mailbox may hold it');
 
     // A Security Administrator cannot reveal it either: a reset link is only ever for the mailbox owner.
     const { b: security } = await signedIn('security_admin');
     const asSecurity = await security.get(`${LOG}/${message.id}`);
     expect(resetPathIn(asSecurity.body)).toBeUndefined();
     expect(asSecurity.body).not.toContain('Reveal');
+    expect(readPage(asSecurity.body).queryByRole('button', { name: /reveal/i })).toBeNull();
     const reveal = await security.submit(`${LOG}/${message.id}`, `${LOG}/${message.id}/reveal`, {});
     expect(reveal.statusCode).toBe(409);
     expect(resetPathIn(reveal.body)).toBeUndefined();
@@ -76,15 +85,17 @@ describe('Email Log without SMTP: password reset links', () => {
 describe('Forgot password without SMTP', () => {
   it('says no link can arrive and that a Security Administrator sets a temporary password', async () => {
     const b = browser(await app.server());
-    const page = await b.get('/forgot-password');
-    expect(page.body).toContain('This portal does not send email at the moment');
-    expect(page.body).toContain('Ask a Security Administrator of Gatehouse to set a temporary password');
-    const asked = await b.submit('/forgot-password', '/forgot-password', { identifier: 'anyone' });
-    expect(asked.body).toContain('This portal does not send email at the moment');
-    expect(asked.body).not.toContain('we have emailed');
+    const page = textOf((await b.get('/forgot-password')).body);
+    expect(page).toContain('This portal does not send email at the moment');
+    expect(page).toContain('Ask a Security Administrator of Gatehouse to set a temporary password');
+    const asked = textOf(
+      (await b.submit('/forgot-password', '/forgot-password', { identifier: 'anyone' })).body,
+    );
+    expect(asked).toContain('This portal does not send email at the moment');
+    expect(asked).not.toContain('we have emailed');
     app.config.smtpUrl = 'smtp://127.0.0.1:2525';
     try {
-      expect((await b.get('/forgot-password')).body).not.toContain('does not send email');
+      expect(textOf((await b.get('/forgot-password')).body)).not.toContain('does not send email');
     } finally {
       app.config.smtpUrl = undefined;
     }
@@ -135,8 +146,13 @@ describe('Email Log without SMTP: invitation links and codes', () => {
     expect(page.statusCode).toBe(200);
     expect(invitePathIn(page.body)).toBeUndefined();
     expect(codeIn(page.body)).toBeUndefined();
-    expect(page.body).toContain(HIDDEN);
-    expect(page.body).toContain('code hidden — only a Security Administrator can reveal it');
+    const shown = readPage(page.body);
+    expect(shown.text).toContain(HIDDEN);
+    expect(shown.text).toContain('code hidden — only a Security Administrator can reveal it');
+    expect(shown.text).toContain(
+      'The invitation link and code are hidden: only a Security Administrator can reveal them.',
+    );
+    expect(shown.queryByRole('button', { name: 'Reveal link and code' })).toBeNull();
     expect(page.body).not.toContain('Reveal link and code');
     // The stored copy holds neither: only the separate column the reveal reads.
     expect(invitePathIn(`${message.textBody}${message.htmlBody}`)).toBeUndefined();
@@ -159,7 +175,12 @@ describe('Email Log without SMTP: invitation links and codes', () => {
     const { b: security, login } = await signedIn('security_admin');
     const page = await security.get(`${LOG}/${message.id}`);
     expect(invitePathIn(page.body)).toBeUndefined();
-    expect(page.body).toContain('Reveal link and code');
+    const button = readPage(page.body).getByRole('button', { name: 'Reveal link and code' });
+    const form = button.closest('form')!;
+    expect([form.getAttribute('method'), form.getAttribute('action')]).toEqual([
+      'post',
+      `${LOG}/${message.id}/reveal`,
+    ]);
     expect(
       await app.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'email_log.secret_revealed')),
     ).toHaveLength(0);
@@ -170,10 +191,19 @@ describe('Email Log without SMTP: invitation links and codes', () => {
     expect(path).toBeDefined();
     expect(codeIn(revealed.body)).toBeDefined();
     expect(revealed.body).not.toContain(HIDDEN);
-    // The plain-text link is a real link, opened away from the portal page.
-    expect(revealed.body).toContain(
-      `<a href="http://portal.test${path}" target="_blank" rel="noopener noreferrer">http://portal.test${path}</a>`,
+    expect(revealed.headers['cache-control']).toBe('no-store');
+    expect(revealed.headers['referrer-policy']).toBe('no-referrer');
+    const revealedPage = readPage(revealed.body);
+    expect(revealedPage.text).toContain(
+      'The link and code are revealed for you, and this is recorded in the Audit Log.',
     );
+    // The plain-text link is a real link, opened away from the portal page.
+    const link = revealedPage.getByRole('link', { name: `http://portal.test${path}` });
+    expect([link.getAttribute('href'), link.getAttribute('target'), link.getAttribute('rel')]).toEqual([
+      `http://portal.test${path}`,
+      '_blank',
+      'noopener noreferrer',
+    ]);
     const events = await app.deps.db
       .select()
       .from(auditEvents)
@@ -184,7 +214,7 @@ describe('Email Log without SMTP: invitation links and codes', () => {
 
     const welcome = await browser(await app.server()).get(path);
     expect(welcome.statusCode).toBe(200);
-    expect(welcome.body).toContain('Welcome, Grace');
+    expect(textOf(welcome.body)).toContain('Welcome, Grace');
 
     // Looking again (a GET) hides it again: every reveal is its own recorded action.
     expect(invitePathIn((await security.get(`${LOG}/${message.id}`)).body)).toBeUndefined();
@@ -203,7 +233,9 @@ describe('Email Log without SMTP: invitation links and codes', () => {
     });
     const [message] = await app.deps.db.select().from(emailMessages);
     const { b: security } = await signedIn('security_admin');
-    expect((await security.get(`${LOG}/${message!.id}`)).body).not.toContain('Reveal link and code');
+    const page = (await security.get(`${LOG}/${message!.id}`)).body;
+    expect(page).not.toContain('Reveal link and code');
+    expect(readPage(page).queryByRole('button', { name: 'Reveal link and code' })).toBeNull();
     const reveal = await security.submit(`${LOG}/${message!.id}`, `${LOG}/${message!.id}/reveal`, {});
     expect(reveal.statusCode).toBe(409);
   });
