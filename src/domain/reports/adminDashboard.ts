@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { type Db, queryRows } from '../../db/connect.ts';
+import type { Db } from '../../db/connect.ts';
+import { queryRows } from '../../db/rows.ts';
 import type { Deps } from '../deps.ts';
 import { COUNT_CACHE_MS, countPendingMembers, EXACT_COUNT_BELOW } from '../invitations/pendingCount.ts';
 import { type Actor, can, requirePermission } from '../policy.ts';
@@ -32,13 +33,7 @@ const cache = new WeakMap<Db, Cached>();
 
 async function countSnapshot(deps: Deps): Promise<Snapshot> {
   // One pass over members for all four counts.
-  const [counts] = await queryRows<{
-    roster: number;
-    admins: number;
-    current: number;
-    joined: number;
-    failed: number;
-  }>(
+  const [counts] = await queryRows(
     deps.db,
     sql`select count(*)::int as roster,
                (select count(*)::int from accounts where role <> 'member') as admins,
@@ -46,6 +41,7 @@ async function countSnapshot(deps: Deps): Promise<Snapshot> {
                count(*) filter (where status = 'current' and has_login)::int as joined,
                count(*) filter (where not has_login and delivery_state = 'failed')::int as failed
         from members`,
+    { roster: 'number', admins: 'number', current: 'number', joined: 'number', failed: 'number' },
   );
   const [lastRound, onboarding] = await Promise.all([latestRound(deps), onboardingProgress(deps)]);
   const currentMembers = counts?.current ?? 0;

@@ -1,7 +1,7 @@
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { queryRows } from '../../db/connect.ts';
 import { type Key, keyset, type Page, type PagePosition, readPosition } from '../../db/keyset.ts';
+import { queryRows } from '../../db/rows.ts';
 import { accounts, members, type Role } from '../../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { optionalText } from '../input.ts';
@@ -41,29 +41,31 @@ export async function loginsPerDay(deps: Pick<Deps, 'db' | 'clock'>, actor: Acto
     // One small count per day (an index range on login_history_at_idx, its distinct sorted in memory)
     // rather than one group by over the whole period, whose distinct count sorted ~330k rows on disk at
     // 2M logins (180 ms; this way ~60 ms, see docs/benchmarks.md).
-    queryRows<{ day: number | string; logins: number | string; members: number | string }>(
+    queryRows(
       deps.db,
       sql`select d as day, c.logins, c.members
           from generate_series(${from.getTime() / DAY_MS}::int, ${today / DAY_MS}::int) d
           cross join lateral (
             select count(*) as logins, count(distinct account_id) as members from login_history
             where at >= to_timestamp(d * 86400) and at < to_timestamp((d + 1) * 86400)) c`,
+      { day: 'number', logins: 'number', members: 'number' },
     ),
-    queryRows<{ members: number | string }>(
+    queryRows(
       deps.db,
       sql`select count(*) as members from accounts
           where last_login_at >= ${from} and last_login_at < ${until} and last_login_at > created_at`,
+      { members: 'number' },
     ),
   ]);
-  const byDay = new Map(counted.map((r) => [Number(r.day) * DAY_MS, r]));
+  const byDay = new Map(counted.map((r) => [r.day * DAY_MS, r]));
   const days = Array.from({ length: ACTIVITY_DAYS }, (_, i) => {
     const start = from.getTime() + i * DAY_MS;
     const row = byDay.get(start);
     const day = new Date(start).toISOString().slice(0, 10);
-    return { day, logins: Number(row?.logins ?? 0), members: Number(row?.members ?? 0) };
+    return { day, logins: row?.logins ?? 0, members: row?.members ?? 0 };
   });
   const totalLogins = days.reduce((sum, d) => sum + d.logins, 0);
-  return { days, totalLogins, activeMembers: Number(active?.members ?? 0) };
+  return { days, totalLogins, activeMembers: active?.members ?? 0 };
 }
 
 /** A login that has not been used since it was made. */

@@ -14,7 +14,9 @@ import {
   type DbDeps,
   fetchSegment,
   filterConditions,
+  type KeyedRow,
   type RawRow,
+  readRosterRow,
   segmentsOf,
   wholeReportQuery,
 } from './memberRosterSql.ts';
@@ -38,10 +40,10 @@ export type RosterMember = {
 /** A page of the report, as every keyset list gives one: its rows and the cursors next to it. */
 export type RosterPage = Page<RosterMember>;
 
-const date = (v: Date | string | null) => (v === null ? null : new Date(v));
+const date = (v: string | null) => (v === null ? null : new Date(v));
 
 export const toRosterMember = (r: RawRow): RosterMember => ({
-  id: Number(r.id),
+  id: r.id,
   memberNumber: r.member_number,
   firstName: r.first_name,
   lastName: r.last_name,
@@ -49,18 +51,16 @@ export const toRosterMember = (r: RawRow): RosterMember => ({
   username: r.username,
   loginCreatedAt: date(r.login_created_at),
   lastLoginAt: date(r.last_login_at),
-  invitationsSent: Number(r.invitations_sent),
+  invitationsSent: r.invitations_sent,
   lastInvitedAt: date(r.last_invited_at),
   deliveryState: r.delivery_state,
   deliveryDetail: r.delivery_detail,
 });
 
-type Tagged = RawRow & { segment: number };
+type Tagged = KeyedRow & { segment: number };
 type Position = { segment: number; keys: (string | number)[] } | null;
 
 const flip = (dir: SortDir): SortDir => (dir === 'asc' ? 'desc' : 'asc');
-const keysOf = (r: RawRow): unknown[] =>
-  typeof r.sort_key === 'string' ? (JSON.parse(r.sort_key) as unknown[]) : r.sort_key;
 
 /**
  * A reader over the report's whole order for one query: `walk` returns up to `limit` rows from a position
@@ -71,7 +71,7 @@ function rosterReader(deps: DbDeps, query: RosterQuery) {
   const shared: SQL[] = filterConditions(query);
   return {
     castsOf: (g: number) => segments[g]?.casts,
-    cursorOf: (r: Tagged) => encodeCursor(query.sort, query.dir, r.segment, keysOf(r)),
+    cursorOf: (r: Tagged) => encodeCursor(query.sort, query.dir, r.segment, r.sort_key),
     async walk(from: Position, backwards: boolean, limit: number): Promise<Tagged[]> {
       const rows: Tagged[] = [];
       const dir = backwards ? flip(query.dir) : query.dir;
@@ -158,7 +158,10 @@ export async function* rosterRowBatches(
   checkRosterQuery(whole);
   if (deps.db.cursorBatches) {
     const statement = wholeReportQuery(segmentsOf(whole.sort, whole), filterConditions(whole), whole.dir);
-    if (statement) yield* deps.db.cursorBatches<RawRow>(statement, batchSize ?? ROSTER_EXPORT_BATCH_SIZE);
+    if (!statement) return;
+    for await (const batch of deps.db.cursorBatches(statement, batchSize ?? ROSTER_EXPORT_BATCH_SIZE)) {
+      yield batch.map(readRosterRow);
+    }
     return;
   }
   const reader = rosterReader(deps, whole);
@@ -170,7 +173,7 @@ export async function* rosterRowBatches(
     yield batch;
     if (batch.length < size) return;
     const last = batch.at(-1)!;
-    from = { segment: last.segment, keys: keysOf(last) as (string | number)[] };
+    from = { segment: last.segment, keys: last.sort_key as (string | number)[] };
   }
 }
 

@@ -50,12 +50,11 @@ export async function* rosterCsvChunks(batches: AsyncIterable<RosterMember[]>): 
 const PG_UTC = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.(\d+))?\+00$/;
 
 /**
- * A time as the raw row has it (PostgreSQL's text, or a Date) in ISO 8601 UTC, exactly as
+ * A time as the raw row has it (PostgreSQL's text) in ISO 8601 UTC, exactly as
  * `new Date(value).toISOString()` writes it (milliseconds, the rest cut off), without making the Date.
  */
-export function isoOfRaw(value: Date | string | null): string {
+export function isoOfRaw(value: string | null): string {
   if (value === null) return '';
-  if (typeof value !== 'string') return value.toISOString();
   const m = PG_UTC.exec(value);
   if (!m) return new Date(value).toISOString(); // another zone or form: the slow, general way
   return `${m[1]}T${m[2]}.${m[3] === undefined ? '000' : `${m[3]}00`.slice(0, 3)}Z`;
@@ -66,7 +65,7 @@ export function rosterCsvRecordOfRaw(r: RawRow): string {
   return (
     `${csvCell(r.member_number)},${csvCell(r.first_name)},${csvCell(r.last_name)},${csvCell(r.email)},` +
     `${csvCell(r.username ?? '')},${csvCell(isoOfRaw(r.login_created_at))},${csvCell(isoOfRaw(r.last_login_at))},` +
-    `${csvCell(String(Number(r.invitations_sent)))},${csvCell(isoOfRaw(r.last_invited_at))},` +
+    `${csvCell(String(r.invitations_sent))},${csvCell(isoOfRaw(r.last_invited_at))},` +
     `${csvCell(r.delivery_state ?? '')},${csvCell(r.delivery_detail ?? '')}\r\n`
   );
 }

@@ -1,5 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { queryRows } from '../../db/connect.ts';
+import { type Column, queryRows, type RowOf, readRow } from '../../db/rows.ts';
 import type { DeliveryState } from '../../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import type { KeyCast, RosterFilter, RosterSort, SortDir } from './memberRosterQuery.ts';
@@ -23,21 +23,35 @@ type Branch = { from: string; where: string[]; keys: string[]; sameAs?: string[]
  */
 export type Segment = { casts: readonly KeyCast[]; branches: Branch[] };
 
-export type RawRow = {
-  id: number | string;
-  member_number: string;
-  first_name: string;
-  last_name: string;
-  email: string;
-  username: string | null;
-  login_created_at: Date | string | null;
-  last_login_at: Date | string | null;
-  invitations_sent: number | string;
-  last_invited_at: Date | string | null;
+/**
+ * The report's columns as every query of it reads them, on either engine and either path (keyset pages,
+ * the server-side cursor). Times stay PostgreSQL's text ("2026-01-10 10:00:00.123456+00"): the export
+ * writes them from it without making a Date (see isoOfRaw), the pages make the Date (toRosterMember).
+ */
+const ROSTER_SHAPE = {
+  id: 'number',
+  member_number: 'text',
+  first_name: 'text',
+  last_name: 'text',
+  email: 'text',
+  username: 'text?',
+  login_created_at: 'text?',
+  last_login_at: 'text?',
+  invitations_sent: 'number',
+  last_invited_at: 'text?',
+  delivery_state: 'text?',
+  delivery_detail: 'text?',
+} as const satisfies Record<string, Column>;
+
+/** One row of the report as read from the database. */
+export type RawRow = Omit<RowOf<typeof ROSTER_SHAPE>, 'delivery_state'> & {
   delivery_state: DeliveryState | null;
-  delivery_detail: string | null;
-  sort_key: unknown[] | string;
 };
+/** A row of a keyset page: the report's columns and the sort-key values of its segment (as `sort_key`). */
+export type KeyedRow = RawRow & { sort_key: unknown[] };
+
+/** A row of the whole-report statement (its key columns are not selected), read as the report's columns. */
+export const readRosterRow = (row: Record<string, unknown>): RawRow => readRow(row, ROSTER_SHAPE) as RawRow;
 
 const COLUMNS = `m.id, m.member_number, m.first_name, m.last_name, m.email, a.username,
   a.created_at as login_created_at, a.last_login_at, m.invitations_sent, m.last_invited_at,
@@ -138,17 +152,27 @@ function branchQuery(b: Branch, seg: Segment, shared: SQL[], f: Fetch): SQL {
 }
 
 /** Up to `limit` rows of one segment in `dir` order, strictly past `cursor`. */
-export async function fetchSegment(deps: DbDeps, seg: Segment, shared: SQL[], f: Fetch): Promise<RawRow[]> {
+export async function fetchSegment(deps: DbDeps, seg: Segment, shared: SQL[], f: Fetch): Promise<KeyedRow[]> {
   if (seg.branches.length === 0) return [];
-  if (seg.branches.length === 1)
-    return queryRows<RawRow>(deps.db, branchQuery(seg.branches[0]!, seg, shared, f));
+  const shape = {
+    ...ROSTER_SHAPE,
+    sort_key: 'json',
+    ...Object.fromEntries(seg.casts.map((cast, i) => [`k${i}`, cast === 'bigint' ? 'number' : 'text'])),
+  } as const satisfies Record<string, Column>;
+  const read = async (statement: SQL) =>
+    (await queryRows(deps.db, statement, shape)).map(({ sort_key, ...row }) => ({
+      ...(row as unknown as RawRow),
+      // node-postgres parses json; PGlite through raw SQL may hand over its text.
+      sort_key: (typeof sort_key === 'string' ? JSON.parse(sort_key) : sort_key) as unknown[],
+    }));
+  if (seg.branches.length === 1) return read(branchQuery(seg.branches[0]!, seg, shared, f));
   // Each branch reads at most `limit` rows down its own index; the merge sorts only those.
   const parts = sql.join(
     seg.branches.map((b) => sql`(${branchQuery(b, seg, shared, f)})`),
     sql` union all `,
   );
   const order = sql.raw(seg.casts.map((_, i) => `k${i} ${f.dir}`).join(', '));
-  return queryRows<RawRow>(deps.db, sql`select * from (${parts}) u order by ${order} limit ${f.limit}`);
+  return read(sql`select * from (${parts}) u order by ${order} limit ${f.limit}`);
 }
 
 /**
@@ -175,5 +199,6 @@ export function wholeReportQuery(segments: Segment[], shared: SQL[], dir: SortDi
   });
   if (parts.length === 0) return null;
   const order = sql.raw(['seg', ...keyColumns.map((k) => `${k.name} ${dir}`)].join(', '));
-  return sql`select * from (${sql.join(parts, sql` union all `)}) u order by ${order}`;
+  const columns = sql.raw(Object.keys(ROSTER_SHAPE).join(', '));
+  return sql`select ${columns} from (${sql.join(parts, sql` union all `)}) u order by ${order}`;
 }

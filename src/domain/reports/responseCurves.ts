@@ -1,5 +1,6 @@
 import { desc, inArray, sql } from 'drizzle-orm';
-import { type Db, queryRows } from '../../db/connect.ts';
+import type { Db } from '../../db/connect.ts';
+import { queryRows } from '../../db/rows.ts';
 import { invitationRounds } from '../../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { type Actor, requirePermission } from '../policy.ts';
@@ -24,7 +25,7 @@ export type ResponseCurve = {
   points: { x: Date; y: number }[];
 };
 
-type PerDay = { round_id: number | string; day: number; n: number }[];
+type PerDay = { round_id: number; day: number; n: number }[];
 const cache = recentCounts<PerDay>();
 
 /** Per round and per day since its start, how many of its members created their login that day. */
@@ -38,7 +39,7 @@ async function loginsPerDay(db: Db, rounds: { id: number; startedAt: Date; total
     rounds.map((r) => sql`${r.id}`),
     sql`, `,
   );
-  const perDay = await queryRows<PerDay[number]>(
+  const perDay: PerDay = await queryRows(
     db,
     sql`select e.round_id,
                floor(extract(epoch from (a.created_at - r.started_at)) / 86400)::int as day,
@@ -49,6 +50,7 @@ async function loginsPerDay(db: Db, rounds: { id: number; startedAt: Date; total
         where e.round_id in (${ids}) and a.created_at > r.started_at
           and a.created_at < r.started_at + make_interval(days => ${days})
         group by 1, 2`,
+    { round_id: 'number', day: 'number', n: 'number' },
   );
   if (large) cache.set(db, key, perDay);
   return perDay;

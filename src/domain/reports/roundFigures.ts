@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { type Db, queryRows } from '../../db/connect.ts';
+import type { Db } from '../../db/connect.ts';
+import { queryRows } from '../../db/rows.ts';
 import type { Deps } from '../deps.ts';
 import { LARGE_ROUND, recentCounts } from './recentCounts.ts';
 
@@ -48,12 +49,13 @@ async function countRounds(db: Db, rounds: RoundRow[]): Promise<Map<number, Coun
     sql`, `,
   );
   const [states, logins] = await Promise.all([
-    queryRows<{ round_id: number | string; state: string; n: number }>(
+    queryRows(
       db,
       sql`select round_id, state, count(*)::int as n from email_messages
           where round_id in (${ids}) group by round_id, state`,
+      { round_id: 'number', state: 'text', n: 'number' },
     ),
-    queryRows<{ round_id: number | string; n: number }>(
+    queryRows(
       db,
       sql`select e.round_id, count(*)::int as n
           from email_messages e
@@ -61,20 +63,21 @@ async function countRounds(db: Db, rounds: RoundRow[]): Promise<Map<number, Coun
           join accounts a on a.member_id = e.member_id
           where e.round_id in (${ids}) and a.created_at > r.started_at
           group by e.round_id`,
+      { round_id: 'number', n: 'number' },
     ),
   ]);
   return new Map(
     rounds.map((r) => {
       const count = (...wanted: string[]) =>
         states
-          .filter((s) => Number(s.round_id) === r.id && wanted.includes(s.state))
+          .filter((s) => s.round_id === r.id && wanted.includes(s.state))
           .reduce((sum, s) => sum + s.n, 0);
       const counted: Counted = {
         delivered: count('sent', 'logged'),
         failed: count('failed'),
         pending: count('queued', 'claimed', 'sending', 'deferred'),
         notSent: count('skipped', 'interrupted'),
-        loginsSince: logins.find((l) => Number(l.round_id) === r.id)?.n ?? 0,
+        loginsSince: logins.find((l) => l.round_id === r.id)?.n ?? 0,
       };
       return [r.id, counted];
     }),
