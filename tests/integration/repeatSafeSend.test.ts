@@ -10,8 +10,9 @@ import {
 } from '../../src/domain/forms/repeatSafeSubmission.ts';
 import { queueOneInvitationIn } from '../../src/domain/invitations/queueInvitations.ts';
 import { sendInvitationOnce } from '../../src/domain/invitations/repeatSafeSend.ts';
-import { browser, buildLogin, buildMember, csrfFrom } from '../factories.ts';
+import { browser, buildLogin, buildMember } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
+import { readPage } from '../page.ts';
 import { useSmtpSink } from '../smtpSink.ts';
 
 const app = useTestApp();
@@ -26,22 +27,36 @@ async function signedInAdmin() {
   return { b, login };
 }
 
-/** The CSRF token and the key of one row's Send form, as the Invitation Codes page showed them. */
-async function rowForm(b: ReturnType<typeof browser>, memberId: number) {
-  const html = (await b.get(PAGE)).body;
-  const key = new RegExp(
-    `action="${PAGE}/${memberId}/send" class="inline"><input type="hidden" name="_csrf" value="[^"]+"/>` +
-      '<input type="hidden" name="idempotency_key" value="([^"]+)"/>',
-  ).exec(html)?.[1];
-  expect(key).toMatch(/^[0-9a-f-]{36}$/);
-  return { _csrf: csrfFrom(html), idempotency_key: key! };
+/** The hidden fields a form sends back: its CSRF token and its repeat-safe key. */
+function hiddenFields(form: HTMLFormElement) {
+  const hidden = (name: string) =>
+    form.querySelector<HTMLInputElement>(`input[type=hidden][name=${name}]`)?.value;
+  return { _csrf: hidden('_csrf') ?? '', idempotency_key: hidden('idempotency_key') };
 }
 
+/** The fields of one row's Send form (the Send button of that row), as the Invitation Codes page showed them. */
+async function rowForm(b: ReturnType<typeof browser>, memberId: number) {
+  const page = readPage((await b.get(PAGE)).body);
+  const forms = page
+    .getAllByRole('button', { name: 'Send' })
+    .map((button) => button.closest('form')!)
+    .filter((form) => form.getAttribute('action') === `${PAGE}/${memberId}/send`);
+  expect(forms).toHaveLength(1);
+  expect(forms[0]!.getAttribute('method')).toBe('post');
+  const fields = hiddenFields(forms[0]!);
+  expect(fields._csrf).toBeTruthy();
+  expect(fields.idempotency_key).toMatch(/^[0-9a-f-]{36}$/);
+  return fields as { _csrf: string; idempotency_key: string };
+}
+
+/** The fields of the Send All confirmation form (its Send button). */
 async function sendAllForm(b: ReturnType<typeof browser>) {
-  const html = (await b.get(SEND_ALL)).body;
-  const key = /name="idempotency_key" value="([^"]+)"/.exec(html)?.[1];
-  expect(key).toBeDefined();
-  return { _csrf: csrfFrom(html), idempotency_key: key! };
+  const page = readPage((await b.get(SEND_ALL)).body);
+  const form = page.getByRole('button', { name: /^Send \d+ invitations?$/ }).closest('form')!;
+  expect([form.getAttribute('method'), form.getAttribute('action')]).toEqual(['post', SEND_ALL]);
+  const fields = hiddenFields(form);
+  expect(fields.idempotency_key).toBeDefined();
+  return fields as { _csrf: string; idempotency_key: string };
 }
 
 /** POSTs exactly these fields (no fresh page in between), as a browser re-sending the same form would. */
@@ -72,7 +87,9 @@ describe('repeat-safe Send and Send All', () => {
     expect(first.statusCode).toBe(303);
     expect(again.statusCode).toBe(303);
     expect(again.headers.location).toBe(first.headers.location);
-    expect((await b.get(again.headers.location as string)).body).toContain('Invitation sent to Ada Twice.');
+    expect(readPage((await b.get(again.headers.location as string)).body).status()).toBe(
+      'Invitation sent to Ada Twice.',
+    );
     expect(await invitationEmails(member.id)).toBe(1);
     expect(await auditCount('invitation.send')).toBe(1);
     expect(await count(sql`select count(*)::int as n from invitation_rounds`)).toBe(1);
@@ -154,10 +171,13 @@ describe('repeat-safe Send and Send All', () => {
     expect(await auditCount('invitation.send_all')).toBe(1);
 
     // While it runs the page shows no form; a different key (another form) is refused as before.
-    expect((await b.get(SEND_ALL)).body).not.toContain('idempotency_key');
+    const running = readPage((await b.get(SEND_ALL)).body);
+    expect(running.queryByRole('button', { name: /^Send/ })).toBeNull();
+    expect(running.container.querySelector('input[name=idempotency_key]')).toBeNull();
+    expect(running.text).toContain('A Send All is already running: ');
     const refused = await post(b, SEND_ALL, { ...form, idempotency_key: randomUUID() });
     expect(refused.statusCode).toBe(409);
-    expect(refused.body).toContain('A Send All is already running');
+    expect(readPage(refused.body).alert()).toContain('A Send All is already running. Wait for it to finish.');
 
     await deliverDueEmail(app.deps, smtp.mailer);
     for (const m of members) expect(smtp.sink.byRecipient().get(m.email)).toBe(1);
@@ -180,12 +200,13 @@ describe('repeat-safe Send and Send All', () => {
     const { _csrf } = await rowForm(b, member.id);
     const missing = await post(b, `${PAGE}/${member.id}/send`, { _csrf });
     expect(missing.statusCode).toBe(400);
-    expect(missing.body).toContain('idempotency_key');
+    expect(readPage(missing.body).text).toContain('The form arrived without its idempotency_key');
     const malformed = await post(b, `${PAGE}/${member.id}/send`, { _csrf, idempotency_key: 'a b<c>' });
     expect(malformed.statusCode).toBe(400);
-    expect(malformed.body).toContain('idempotency_key');
+    expect(readPage(malformed.body).text).toContain("The form's idempotency_key is not one the portal made");
     const sendAll = await post(b, SEND_ALL, { _csrf: (await sendAllForm(b))._csrf });
     expect(sendAll.statusCode).toBe(400);
+    expect(readPage(sendAll.body).text).toContain('The form arrived without its idempotency_key');
     expect(await invitationEmails(member.id)).toBe(0);
     expect(await count(sql`select count(*)::int as n from invitation_rounds`)).toBe(0);
   });
@@ -213,7 +234,7 @@ describe('repeat-safe Send and Send All', () => {
     expect((await post(b, `${PAGE}/${one.id}/send`, form)).statusCode).toBe(303);
     const crossed = await post(b, `${PAGE}/${other.id}/send`, form);
     expect(crossed.statusCode).toBe(409);
-    expect(crossed.body).toContain('This form was already used for something else');
+    expect(readPage(crossed.body).text).toContain('This form was already used for something else');
     expect(await invitationEmails(other.id)).toBe(0);
   });
 

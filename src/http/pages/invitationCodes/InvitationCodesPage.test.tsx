@@ -1,5 +1,6 @@
 import { renderToString } from 'preact-render-to-string';
 import { describe, expect, it } from 'vitest';
+import { readPage } from '../../../../tests/page.ts';
 import { deliveryStates } from '../../../domain/vocabulary.ts';
 import { deliveryWords } from '../../ui/deliveryWords.ts';
 import { InvitationCodesPage, type InvitationCodesView } from './InvitationCodesPage.tsx';
@@ -21,31 +22,39 @@ const view = (over: Partial<InvitationCodesView> = {}): InvitationCodesView => (
 
 describe('Invitation Codes view', () => {
   it('shows a running Send All with its progress and a link to it', () => {
-    const html = renderToString(
-      <InvitationCodesPage
-        view={view({
-          sendAll: {
-            roundId: 7,
-            kind: 'send_all',
-            startedAt: new Date('2026-01-15T09:00:00Z'),
-            startedByLabel: 'admin',
-            total: 1234,
-            sent: 1000,
-            failed: 3,
-            notSent: 0,
-            remaining: 231,
-            finishedAt: null,
-          },
-        })}
-      />,
+    const page = readPage(
+      renderToString(
+        <InvitationCodesPage
+          view={view({
+            sendAll: {
+              roundId: 7,
+              kind: 'send_all',
+              startedAt: new Date('2026-01-15T09:00:00Z'),
+              startedByLabel: 'admin',
+              total: 1234,
+              sent: 1000,
+              failed: 3,
+              notSent: 0,
+              remaining: 231,
+              finishedAt: null,
+            },
+          })}
+        />,
+      ),
     );
-    expect(html).toContain('A Send All is running: 1,000 of 1,234 sent, 3 failed.');
-    expect(html).toContain('<a href="/admin/member-management/invitation-codes/rounds/7">View progress</a>');
-    expect(html).toContain('Send All re-sends invitations to all 1,234 members who still have no login.');
+    // The status box: the counts, then the link (in a paragraph of its own).
+    expect(page.status()).toBe('A Send All is running: 1,000 of 1,234 sent, 3 failed.View progress');
+    expect(page.link('View progress')).toBe('/admin/member-management/invitation-codes/rounds/7');
+    expect(page.text).toContain(
+      'Send All re-sends invitations to all 1,234 members who still have no login.',
+    );
   });
 
   it('shows no progress box when no Send All is running', () => {
-    expect(renderToString(<InvitationCodesPage view={view()} />)).not.toContain('is running');
+    const page = readPage(renderToString(<InvitationCodesPage view={view()} />));
+    expect(page.status()).toBeNull();
+    expect(page.text).not.toContain('is running');
+    expect(page.link('View progress')).toBeNull();
   });
 
   it('puts every delivery state into words, a failure with the mail server answer', () => {

@@ -1,5 +1,6 @@
 import { renderToString } from 'preact-render-to-string';
 import { describe, expect, it } from 'vitest';
+import { readPage } from '../../../../tests/page.ts';
 import type { MemberSearchResult } from '../../../domain/members/searchMembers.ts';
 import { MemberSearchPage, type MemberSearchView } from './MemberSearchPage.tsx';
 
@@ -30,53 +31,64 @@ const view = (over: Partial<MemberSearchView> = {}): MemberSearchView => ({
 
 describe('Member Search view', () => {
   it('says where to import members when the roster is empty', () => {
-    const html = renderToString(
-      <MemberSearchPage view={view({ result: { query: {}, found: found({ rosterEmpty: true }) } })} />,
+    const page = readPage(
+      renderToString(
+        <MemberSearchPage view={view({ result: { query: {}, found: found({ rosterEmpty: true }) } })} />,
+      ),
     );
-    expect(html).toContain('<strong>The roster is empty.</strong> Import members under');
-    expect(html).toContain('Member Management</a> › Import members.');
+    expect(page.text).toContain(
+      'The roster is empty. Import members under Member Management › Import members.',
+    );
+    expect(page.getByText('The roster is empty.').tagName).toBe('STRONG');
+    expect(page.inside(page.getByRole('main')).link('Member Management')).toBe('/admin/member-management');
   });
 
   it('says when nothing matches, with a way back', () => {
-    const html = renderToString(
-      <MemberSearchPage
-        view={view({ result: { query: { search: 'zz' }, found: found({ mode: 'search' }) } })}
-      />,
+    const page = readPage(
+      renderToString(
+        <MemberSearchPage
+          view={view({ result: { query: { search: 'zz' }, found: found({ mode: 'search' }) } })}
+        />,
+      ),
     );
-    expect(html).toContain('No members match your search and filters.');
-    expect(html).toContain('<a href="/admin/members">Clear the search</a>');
+    expect(page.text).toContain('No members match your search and filters.');
+    expect(page.link('Clear the search')).toBe('/admin/members');
   });
 
   it('shows a row per member: name linked to the profile, username or a dash, Last Login', () => {
-    const html = renderToString(
-      <MemberSearchPage
-        view={view({
-          result: {
-            query: { search: 'smith' },
-            found: found({
-              mode: 'search',
-              hasNextPage: true,
-              rows: [
-                {
-                  id: 7,
-                  memberNumber: 'M7',
-                  firstName: 'John',
-                  lastName: 'Smith',
-                  email: 'js@example.org',
-                  status: 'lapsed',
-                  username: null,
-                  lastLoginAt: null,
-                },
-              ],
-            }),
-          },
-        })}
-      />,
+    const page = readPage(
+      renderToString(
+        <MemberSearchPage
+          view={view({
+            result: {
+              query: { search: 'smith' },
+              found: found({
+                mode: 'search',
+                hasNextPage: true,
+                rows: [
+                  {
+                    id: 7,
+                    memberNumber: 'M7',
+                    firstName: 'John',
+                    lastName: 'Smith',
+                    email: 'js@example.org',
+                    status: 'lapsed',
+                    username: null,
+                    lastLoginAt: null,
+                  },
+                ],
+              }),
+            },
+          })}
+        />,
+      ),
     );
-    expect(html).toContain('<a href="/admin/members/7">John Smith</a>');
-    expect(html).toContain('<th scope="col">Last Login</th>');
-    expect(html).toContain('<td>Lapsed</td><td>—</td><td>—</td>');
-    expect(html).toContain('Showing the 1 best matches');
-    expect(html).toContain('<a href="/admin/members?search=smith&amp;page=2">Next page</a>');
+    page.getByRole('rowheader', { name: 'John Smith' });
+    expect(page.link('John Smith')).toBe('/admin/members/7');
+    page.getByRole('columnheader', { name: 'Last Login' });
+    expect(page.tableRows()).toEqual([['M7', 'John Smith', 'js@example.org', 'Lapsed', '—', '—']]);
+    expect(page.text).toContain('Showing the 1 best matches');
+    expect(page.link('Previous page')).toBeNull();
+    expect(page.link('Next page')).toBe('/admin/members?search=smith&page=2');
   });
 });
