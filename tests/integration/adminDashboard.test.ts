@@ -10,6 +10,7 @@ import { forgetRoundFigures } from '../../src/domain/reports/roundFigures.ts';
 import { Dashboard } from '../../src/http/pages/admin/Dashboard.tsx';
 import { browser, buildLogin, buildMember } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
+import { readPage } from '../page.ts';
 
 const app = useTestApp();
 const at = (iso: string) => new Date(iso);
@@ -41,12 +42,8 @@ async function signedIn(role: 'admin' | 'security_admin' | 'member' = 'admin') {
   return { b, login };
 }
 
-/** The text of the page, tags removed and whitespace squeezed, for reading sentences. */
-const textOf = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
+/** The text of the page as a reader hears it, for reading sentences. */
+const textOf = (html: string) => readPage(html).text;
 
 const ctx = {
   orgName: 'Test Org',
@@ -63,14 +60,17 @@ describe('Admin home dashboard', () => {
     const { b } = await signedIn('security_admin');
     const res = await b.get('/admin');
     expect(res.statusCode).toBe(200);
-    expect(res.body).toContain('No members have been imported yet.');
-    expect(res.body).toMatch(
-      /<a class="button" href="\/admin\/member-management\/import">Import your roster<\/a>/,
-    );
+    const page = readPage(res.body);
+    expect(page.text).toContain('No members have been imported yet.');
+    expect(page.link('Import your roster')).toBe('/admin/member-management/import');
+    const nav = page.inside(page.getByRole('navigation', { name: 'Admin' }));
     for (const name of [...NAV, 'Reminder Rounds']) {
-      expect(res.body).toMatch(new RegExp(`<a href="[^"]+" aria-describedby="[^"]+">${name}</a>`));
+      // Each entry of the navigation is a link described by the sentence under it.
+      const link = nav.getByRole('link', { name });
+      expect(link.getAttribute('href')).toBeTruthy();
+      expect(nav.getByRole('link', { name, description: /\w/ })).toBe(link);
     }
-    expect(res.body).toContain('href="/admin/settings/reminder-rounds"');
+    expect(nav.link('Reminder Rounds')).toBe('/admin/settings/reminder-rounds');
   });
 
   it('shows who has joined, who has not, failed deliveries, the last round and the onboarding curve', async () => {
@@ -137,36 +137,33 @@ describe('Admin home dashboard', () => {
       ['2026-01-15', 5],
     ]);
 
-    const html = (await b.get('/admin')).body;
-    const text = textOf(html);
+    const page = readPage((await b.get('/admin')).body);
+    const text = page.text;
     expect(text).toContain('4 of 7 current members have a portal login (57.1%)');
     expect(text).toContain('4 members without a login');
     expect(text).toContain('2 failed deliveries need attention');
-    expect(html).toContain(
-      '<a href="/admin/member-management/invitation-codes?deliveryFailed=1">Show members whose invitation failed</a>',
+    expect(page.link('Show members whose invitation failed')).toBe(
+      '/admin/member-management/invitation-codes?deliveryFailed=1',
     );
     expect(text).toContain(
       'Last round: Send All to 3 members, started 12 Jan 2026, 09:00 UTC by Ada Admin: 1 delivered, 1 failed, 1 still to send; logins created since: 3 (100%).',
     );
-    expect(html).toContain('<a href="/admin/query-tool/invitation-rounds">See every invitation round</a>');
+    expect(page.link('See every invitation round')).toBe('/admin/query-tool/invitation-rounds');
     // The chart, named and described, and its numbers as text.
-    expect(html).toContain('<title id="chart-onboarding-progress-title">Onboarding progress</title>');
-    expect(html).toMatch(/<desc id="chart-onboarding-progress-desc">[^<]*per day/);
-    const table = /<caption>Logins created<\/caption>[\s\S]*?<\/table>/.exec(html)![0];
-    expect([...table.matchAll(/<td>([^<]*)<\/td>/g)].map((m) => m[1])).toEqual([
-      '12 Jan 2026',
-      '2',
-      '13 Jan 2026',
-      '3',
-      '14 Jan 2026',
-      '4',
-      '15 Jan 2026',
-      '5',
+    const chart = page.getByRole('img', { name: 'Onboarding progress' });
+    expect(page.getByRole('img', { name: 'Onboarding progress', description: /per day/ })).toBe(chart);
+    expect(page.tableRows('Logins created')).toEqual([
+      ['12 Jan 2026', '2'],
+      ['13 Jan 2026', '3'],
+      ['14 Jan 2026', '4'],
+      ['15 Jan 2026', '5'],
     ]);
     // The navigation is still there, below the figures; no Reminder Rounds for an Administrator.
-    for (const name of NAV) expect(html).toContain(`">${name}</a>`);
-    expect(html.indexOf('dashboard-heading')).toBeLessThan(html.indexOf('aria-label="Admin"'));
-    expect(html).not.toContain('Reminder Rounds');
+    const nav = page.getByRole('navigation', { name: 'Admin' });
+    for (const name of NAV) page.inside(nav).getByRole('link', { name });
+    const figures = page.getByRole('heading', { name: 'Your portal' });
+    expect(figures.compareDocumentPosition(nav) & 4).toBe(4); // 4: DOCUMENT_POSITION_FOLLOWING
+    expect(page.text).not.toContain('Reminder Rounds');
   });
 
   it('says when nothing has been sent and nobody has a login yet', async () => {
@@ -179,9 +176,11 @@ describe('Admin home dashboard', () => {
     await app.deps.db.delete(accounts);
     const data = await adminDashboard(app.deps, systemActor());
     const html = renderToString(h(Dashboard, { ctx: { ...ctx, user: null }, data }));
-    expect(textOf(html)).toContain('0 of 2 current members have a portal login (0%)');
-    expect(html).toContain('Nobody has created a portal login yet.');
-    expect(html).not.toContain('<svg');
+    const shown = readPage(html);
+    expect(shown.text).toContain('0 of 2 current members have a portal login (0%)');
+    expect(shown.text).toContain('Nobody has created a portal login yet.');
+    expect(shown.queryByRole('img')).toBeNull();
+    expect(shown.container.querySelector('svg')).toBeNull();
   });
 
   it('is refused to a Member (403) and served to an Administrator', async () => {

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { can, type Permission } from '../../../domain/policy.ts';
 import type { AdminDashboard } from '../../../domain/reports/adminDashboard.ts';
+import { paths } from '../../paths.ts';
 import { Notice } from '../../ui/forms.tsx';
 import { Layout, type PageContext } from '../../ui/Layout.tsx';
 import { Dashboard } from './Dashboard.tsx';
@@ -9,30 +10,30 @@ type NavItem = { href: string; label: string; description: string; permission?: 
 
 const adminNav: NavItem[] = [
   {
-    href: '/admin/member-management',
+    href: paths.memberManagement,
     label: 'Member Management',
     description: 'Import the roster and manage invitations.',
   },
   {
-    href: '/admin/member-management/invitation-codes',
+    href: paths.invitationCodes,
     label: 'Invitation Codes',
     description: 'Invite members who have no login yet.',
   },
   {
-    href: '/admin/settings/reminder-rounds',
+    href: paths.reminderRounds,
     label: 'Reminder Rounds',
     description: 'Remind members who have not created a login yet, on a schedule.',
     permission: 'settings.manage',
   },
-  { href: '/admin/members', label: 'Member Search', description: 'Find a member and open their profile.' },
-  { href: '/admin/query-tool', label: 'Query Tool', description: 'Reports such as Member Roster - Current.' },
+  { href: paths.memberSearch, label: 'Member Search', description: 'Find a member and open their profile.' },
+  { href: paths.queryTool, label: 'Query Tool', description: 'Reports such as Member Roster - Current.' },
   {
-    href: '/admin/email-log',
+    href: paths.emailLog,
     label: 'Email Log',
     description: 'Every email the portal sent, its delivery state and content.',
   },
   {
-    href: '/admin/audit-log',
+    href: paths.auditLog,
     label: 'Audit Log',
     description: 'Who did what to whom, and when.',
     permission: 'audit.read',
@@ -55,7 +56,7 @@ export function AdminFrame({
   return (
     <Layout ctx={ctx} title={title} refreshSeconds={refreshSeconds}>
       <nav aria-label="Breadcrumb" class="breadcrumbs">
-        <a href="/admin">Admin</a>
+        <a href={paths.admin}>Admin</a>
         {crumbs.map((c) => (
           <span key={c.href}>
             {' › '}
@@ -100,7 +101,7 @@ export function AdminHomePage({
       {welcome && (
         <Notice>
           The portal is set up and you are signed in as its first Security Administrator. Next: import your
-          roster under <a href="/admin/member-management/import">Member Management › Import members</a>.
+          roster under <a href={paths.import}>Member Management › Import members</a>.
         </Notice>
       )}
       <Dashboard ctx={ctx} data={dashboard} />
@@ -128,12 +129,12 @@ export function MemberManagementPage({ ctx }: { ctx: PageContext }) {
         <NavList
           items={[
             {
-              href: '/admin/member-management/invitation-codes',
+              href: paths.invitationCodes,
               label: 'Invitation Codes',
               description: 'Send invitations to members who have not created a login.',
             },
             {
-              href: '/admin/member-management/import',
+              href: paths.import,
               label: 'Import members',
               description: 'Add and update members from a CSV file.',
             },

@@ -2,21 +2,17 @@ import { EXACT_COUNT_BELOW } from '../../../domain/invitations/pendingCount.ts';
 import { can } from '../../../domain/policy.ts';
 import type { AdminDashboard } from '../../../domain/reports/adminDashboard.ts';
 import type { RoundFigures } from '../../../domain/reports/invitationRounds.ts';
+import { paths, withQuery } from '../../paths.ts';
 import { LineChart } from '../../ui/charts/LineChart.tsx';
 import { formatDateTime } from '../../ui/format.ts';
 import type { PageContext } from '../../ui/Layout.tsx';
-import {
-  countWithShare,
-  formatCount,
-  INVITATION_ROUNDS_PATH,
-  roundKindWords,
-} from '../invitationRounds/words.ts';
+import { countWithShare, formatCount, roundKindWords } from '../invitationRounds/words.ts';
 
 // Link texts here avoid the navigation's names ("Invitation Codes", "Query Tool" …): people and tests
 // find those links by name, and a second link containing the same words would make the name ambiguous.
-const PENDING_LIST = '/admin/member-management/invitation-codes';
-const FAILED_LIST = `${PENDING_LIST}?deliveryFailed=1`;
-const IMPORT = '/admin/member-management/import';
+const PENDING_LIST = paths.invitationCodes;
+const FAILED_LIST = withQuery(paths.invitationCodes, { deliveryFailed: '1' });
+const IMPORT = paths.import;
 
 const bucketWords = { day: 'day', week: 'week (from Monday)', month: 'month' } as const;
 
@@ -38,7 +34,7 @@ function LastRound({ round, linkReport }: { round: RoundFigures | null; linkRepo
       {linkReport && (
         <>
           {' '}
-          <a href={INVITATION_ROUNDS_PATH}>See every invitation round</a>
+          <a href={paths.invitationRounds}>See every invitation round</a>
         </>
       )}
     </p>
