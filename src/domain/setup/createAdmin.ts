@@ -6,11 +6,13 @@ import type { Deps } from '../deps.ts';
 import { type Actor, requirePermission } from '../policy.ts';
 import { adminLoginFields, createAdminLogin } from './createAdminLogin.ts';
 
-/** `gatehouse admin create`'s arguments (nothing else: whatever reaches the control socket is input). */
-export const createAdminInput = z.strictObject({
-  ...adminLoginFields,
-  role: z.enum(['admin', 'security_admin']),
-});
+/**
+ * `gatehouse admin create`'s arguments: every field given, nothing else (whatever reaches the control
+ * socket is input). The values are checked by createAdminLogin, with the setup form's words.
+ */
+export const createAdminInput = z
+  .strictObject({ ...adminLoginFields, role: z.enum(['admin', 'security_admin']) })
+  .required();
 
 /** `gatehouse admin create`: an administrator login (and its member record), audited. */
 export async function createAdmin(deps: Deps, actor: Actor, input: z.infer<typeof createAdminInput>) {
