@@ -6,6 +6,7 @@ import { sendInvitation } from '../../src/domain/invitations/queueInvitations.ts
 import { reenableInviteLink } from '../../src/domain/invitations/reenableInviteLink.ts';
 import { browser, buildLogin, buildMember, GOOD_PASSWORD } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
+import { readPage } from '../page.ts';
 import { useSmtpSink } from '../smtpSink.ts';
 
 const app = useTestApp();
@@ -35,16 +36,18 @@ describe('Login from invite link', () => {
     const server = await app.server();
     // Mail scanners open links: GET and HEAD must not use up the invitation.
     expect((await server.inject({ method: 'HEAD', url: `/invite/${token}` })).statusCode).toBe(200);
-    const page = await b.get(`/invite/${token}`);
-    expect(page.body).toContain('Welcome, Grace');
-    expect(page.body).toContain('Create login');
+    const page = readPage((await b.get(`/invite/${token}`)).body);
+    page.getByRole('heading', { level: 1, name: 'Welcome, Grace' });
+    const form = page.getByRole('button', { name: 'Create login' }).closest('form')!;
+    expect([form.getAttribute('method'), form.getAttribute('action')]).toEqual(['post', `/invite/${token}`]);
+    expect(page.valueOf('Username')).toBe('');
 
     const res = await b.submit(`/invite/${token}`, `/invite/${token}`, {
       username: 'grace',
       password: GOOD_PASSWORD,
     });
     expect(res.statusCode).toBe(303);
-    expect((await b.get('/home')).body).toContain('Welcome, Grace');
+    expect(readPage((await b.get('/home')).body).text).toContain('Welcome, Grace');
     const [row] = await app.deps.db.select().from(members).where(eq(members.id, member.id));
     expect(row?.hasLogin).toBe(true);
     expect(row?.invitationsSent).toBe(1);
@@ -57,7 +60,7 @@ describe('Login from invite link', () => {
     // The link is now used: it says so before asking for anything.
     const again = await browser(server).get(`/invite/${token}`);
     expect(again.statusCode).toBe(410);
-    expect(again.body).toContain('already been used');
+    readPage(again.body).getByRole('heading', { level: 1, name: 'This invitation has already been used' });
   });
 
   it('keeps no secret in the Email Log once mail went to a real server', async () => {
@@ -102,14 +105,16 @@ describe('Login from invite link', () => {
       password: GOOD_PASSWORD,
     });
     expect(taken.statusCode).toBe(400);
-    expect(taken.body).toContain('That username is taken');
-    expect(taken.body).toContain('value="TAKEN"');
-    expect(taken.body).toContain(`action="/invite/${token}"`);
+    const refused = readPage(taken.body);
+    expect(refused.errorFor('Username')).toMatch(/^That username is taken/);
+    expect(refused.valueOf('Username')).toBe('TAKEN');
+    const form = refused.getByRole('button', { name: 'Create login' }).closest('form')!;
+    expect(form.getAttribute('action')).toBe(`/invite/${token}`);
     const weak = await b.submit(`/invite/${token}`, `/invite/${token}`, {
       username: 'fine',
       password: 'password1234',
     });
-    expect(weak.body).toContain('id="password-error"');
+    expect(readPage(weak.body).errorFor('Password')).toBeTruthy();
     expect(await app.deps.db.select().from(accounts).where(eq(accounts.memberId, member.id))).toHaveLength(0);
   });
 
@@ -135,12 +140,14 @@ describe('Login from invite link', () => {
     const b = browser(await app.server());
     const page = await b.get(`/invite/${token}`);
     expect(page.statusCode).toBe(410);
-    expect(page.body).toContain('This invitation has expired');
-    expect(page.body).not.toContain('name="password"');
+    const expired = readPage(page.body);
+    expired.getByRole('heading', { level: 1, name: 'This invitation has expired' });
+    expect(expired.queryByLabelText('Password')).toBeNull();
+    expect(expired.container.querySelector('input[name=password]')).toBeNull();
 
     const before = smtp.sink.messages.length;
     const fresh = await b.submit(`/invite/${token}`, `/invite/${token}/fresh`, {});
-    expect(fresh.body).toContain('Check your email');
+    readPage(fresh.body).getByRole('heading', { level: 1, name: 'Check your email' });
     await deliverDueEmail(app.deps, smtp.mailer);
     const [mail] = (await smtp.sink.waitForMessages(before + 1)).slice(before);
     expect(mail?.to).toEqual([member.email]);
@@ -151,7 +158,7 @@ describe('Login from invite link', () => {
     expect(smtp.sink.messages.length).toBe(before + 1);
     // An unknown token gets the same answer and sends nothing.
     const unknown = await b.submit('/invite', '/invite/not-a-real-token/fresh', {});
-    expect(unknown.body).toContain('Check your email');
+    readPage(unknown.body).getByRole('heading', { level: 1, name: 'Check your email' });
   });
 
   it('accepts the typed code with the member number or email, and rate limits wrong codes', async () => {
@@ -163,12 +170,12 @@ describe('Login from invite link', () => {
       identifier: member.memberNumber,
     });
     expect(wrong.statusCode).toBe(400);
-    expect(wrong.body).toContain('That code does not match');
+    expect(readPage(wrong.body).errorFor('Invitation code')).toMatch(/^That code does not match/);
     const right = await b.submit('/invite', '/invite', {
       code: code.toLowerCase(),
       identifier: member.email.toUpperCase(),
     });
-    expect(right.body).toContain('Welcome, Typed');
+    readPage(right.body).getByRole('heading', { level: 1, name: 'Welcome, Typed' });
     const created = await b.submit('/invite', '/invite/code', {
       code,
       identifier: member.memberNumber,
@@ -195,9 +202,9 @@ describe('Re-enable Invite Link', () => {
     expect(result.replacesLogin).toBe(false);
     const b = browser(await app.server());
     const oldPage = await b.get(`/invite/${old}`);
-    expect(oldPage.body).toContain('This invitation has been replaced');
+    readPage(oldPage.body).getByRole('heading', { level: 1, name: 'This invitation has been replaced' });
     const fresh = result.link.replace('http://portal.test', '');
-    expect((await b.get(fresh)).body).toContain('Welcome,');
+    readPage((await b.get(fresh)).body).getByRole('heading', { level: 1, name: /^Welcome, / });
     await expect(
       reenableInviteLink(app.deps, (await buildLogin(app, { role: 'admin' })).actor, member.id),
     ).rejects.toThrow('Security Administrator');
@@ -211,7 +218,9 @@ describe('Re-enable Invite Link', () => {
     expect((await browser(server).logIn('oldname', member.password)).statusCode).toBe(303);
     const path = link.replace('http://portal.test', '');
     const b = browser(server);
-    expect((await b.get(path)).body).toContain('replaces your current username and password');
+    expect(readPage((await b.get(path)).body).text).toContain(
+      'You already have a login. Completing this form replaces your current username and password.',
+    );
     await b.submit(path, path, { username: 'newname', password: 'brand new passphrase 9' });
     expect((await browser(server).logIn('oldname', member.password)).statusCode).toBe(401);
     expect((await browser(server).logIn('newname', 'brand new passphrase 9')).statusCode).toBe(303);
