@@ -25,7 +25,7 @@ export async function countPendingMembers(deps: Pick<Deps, 'db'>, actor: Actor):
   if (cached && cached.value >= EXACT_COUNT_BELOW && now - cached.countedAt < COUNT_CACHE_MS) {
     return cached.value;
   }
-  const [row] = await queryRows<{ n: number | string }>(
+  const [row] = await queryRows<{ n: unknown }>(
     deps.db,
     sql`select count(*) as n from members where not has_login`,
   );
