@@ -32,7 +32,14 @@ export type DbCapabilities = {
     statement: SQL,
     batchSize: number,
   ) => AsyncGenerator<Row[]>;
+  /**
+   * This process's connection pool as it is now: connections open (`total`), idle among them, and queries
+   * waiting for one. Absent on PGlite, which has one connection and no pool.
+   */
+  readonly poolStatistics?: () => PoolStatistics;
 };
+
+export type PoolStatistics = { total: number; idle: number; waiting: number };
 /** A transaction handle has the same query API as the database itself. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type DbOrTx = Db | Tx;
@@ -79,6 +86,11 @@ export function openPostgres(url: string, poolSize = 10): Database {
   const db: Db = Object.assign(withConcurrencyConflicts(drizzleNodePg(pool, { schema }) as unknown as Db), {
     cursorBatches: <Row extends Record<string, unknown>>(statement: SQL, batchSize: number) =>
       cursorBatches<Row>(pool, statement, batchSize),
+    poolStatistics: (): PoolStatistics => ({
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+    }),
   });
   // A session lock on a connection of its own; the work itself runs on other pool connections.
   const exclusively = async <T>(lockId: number, work: () => Promise<T>): Promise<T> => {

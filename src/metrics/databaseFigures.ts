@@ -1,4 +1,5 @@
 import type { Database } from '../db/connect.ts';
+import { readRow, type Shape } from '../db/rows.ts';
 import { THROTTLE_RULES } from '../domain/auth/throttleRules.ts';
 import { deliveryStates } from '../domain/vocabulary.ts';
 
@@ -16,42 +17,47 @@ const RULE_LIMITS = Object.entries(THROTTLE_RULES)
   .map(([rule, { limit, windowMs }]) => `('${rule}', ${limit}, ${windowMs})`)
   .join(', ');
 
-async function rows<T>(database: Database, text: string): Promise<T[]> {
-  return (await database.executeSql(text)).rows as T[];
-}
+// Each statement read as its row shape: the drivers give counts as numbers or as strings.
+const rows = async <S extends Shape>(database: Database, text: string, shape: S) =>
+  (await database.executeSql(text)).rows.map((row) => readRow(row as Record<string, unknown>, shape));
 
 export async function readDatabaseFigures(database: Database): Promise<DatabaseFigures> {
-  const messages = await rows<{ state: string; count: number | string }>(
+  const messages = await rows(
     database,
     'select state, count(*) as count from email_messages group by state',
+    {
+      state: 'text',
+      count: 'number',
+    },
   );
   const messagesByState = new Map<string, number>(deliveryStates.map((s) => [s, 0]));
-  for (const m of messages) messagesByState.set(m.state, Number(m.count));
+  for (const m of messages) messagesByState.set(m.state, m.count);
 
   // pg-boss creates its schema on first use, which may come after the first scrape.
-  const [boss] = await rows<{ installed: boolean }>(
-    database,
-    "select to_regclass('pgboss.job') is not null as installed",
-  );
-  const jobs = boss?.installed
-    ? await rows<{ queue: string; state: string; count: number | string }>(
+  const [boss] = await rows(database, "select to_regclass('pgboss.job') is not null as installed", {
+    installed: 'boolean',
+  });
+  const jobs = boss!.installed
+    ? await rows(
         database,
         'select name as queue, state::text as state, count(*) as count from pgboss.job group by name, state',
+        { queue: 'text', state: 'text', count: 'number' },
       )
     : [];
 
-  const blocked = await rows<{ rule: string; count: number | string }>(
+  const blocked = await rows(
     database,
     `select r.rule, count(t.key) as count
        from (values ${RULE_LIMITS}) as r(rule, lim, window_ms)
        left join login_throttle t on split_part(t.key, ':', 1) = r.rule and t.failures >= r.lim
         and t.window_start > now() - r.window_ms * interval '1 millisecond'
       group by r.rule`,
+    { rule: 'text', count: 'number' },
   );
   return {
     messagesByState,
-    jobsByQueueAndState: jobs.map((j) => ({ queue: j.queue, state: j.state, count: Number(j.count) })),
-    blockedKeysByRule: new Map(blocked.map((b) => [b.rule, Number(b.count)])),
+    jobsByQueueAndState: jobs,
+    blockedKeysByRule: new Map(blocked.map((b) => [b.rule, b.count])),
   };
 }
 

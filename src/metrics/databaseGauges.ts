@@ -1,4 +1,3 @@
-import pg from 'pg';
 import { Gauge } from 'prom-client';
 import type { Database } from '../db/connect.ts';
 import { cachedDatabaseFigures } from './databaseFigures.ts';
@@ -60,11 +59,10 @@ export function registerDatabaseGauges(metrics: Metrics, database: Database): vo
   registerPoolGauges(metrics, database);
 }
 
-/** PostgreSQL's connection pool as this process sees it (the embedded database has no pool). */
+/** The database's connection pool as this process sees it (a database without a pool has no such gauges). */
 function registerPoolGauges(metrics: Metrics, database: Database): void {
-  // Drizzle keeps the driver's client; for PostgreSQL that is the pg Pool openPostgres created.
-  const pool = (database.db as unknown as { $client?: unknown }).$client;
-  if (!(pool instanceof pg.Pool)) return;
+  const poolStatistics = database.db.poolStatistics;
+  if (!poolStatistics) return;
   const registers = [metrics.registry];
   new Gauge({
     name: 'gatehouse_db_pool_connections',
@@ -72,8 +70,9 @@ function registerPoolGauges(metrics: Metrics, database: Database): void {
     labelNames: ['state'],
     registers,
     collect() {
-      this.set({ state: 'total' }, pool.totalCount);
-      this.set({ state: 'idle' }, pool.idleCount);
+      const { total, idle } = poolStatistics();
+      this.set({ state: 'total' }, total);
+      this.set({ state: 'idle' }, idle);
     },
   });
   new Gauge({
@@ -81,7 +80,7 @@ function registerPoolGauges(metrics: Metrics, database: Database): void {
     help: 'Queries of this process waiting for a free PostgreSQL pool connection',
     registers,
     collect() {
-      this.set(pool.waitingCount);
+      this.set(poolStatistics().waiting);
     },
   });
 }
