@@ -5,6 +5,7 @@ import { accounts, invitations } from '../../src/db/schema.ts';
 import { newInvitationSecret } from '../../src/domain/invitations/invitationSecrets.ts';
 import { browser, buildLogin } from '../factories.ts';
 import type { TestApp } from '../harness.ts';
+import { readPage } from '../page.ts';
 
 export const DAY = 24 * 60 * 60 * 1000;
 
@@ -50,12 +51,16 @@ export async function invite(
   return { ...row!, token: secret.token };
 }
 
-/** Member ids in the order a report page shows them (each row names its member with this id). */
+/** Member ids in the order a report page shows them: each row's name links to the member's profile. */
 export const shownMemberIds = (html: string) =>
-  [...html.matchAll(/id="member-(\d+)-name"/g)].map((m) => Number(m[1]));
+  readPage(html)
+    .queryAllByRole('link')
+    .map((a) => /^\/admin\/members\/(\d+)$/.exec(a.getAttribute('href') ?? '')?.[1])
+    .filter((id) => id !== undefined)
+    .map(Number);
 
-export const linkHref = (html: string, text: string) =>
-  new RegExp(`<a href="([^"]+)">${text}</a>`).exec(html)?.[1]?.replaceAll('&amp;', '&');
+/** Where the link named `text` goes, or undefined when the page has none. */
+export const linkHref = (html: string, text: string) => readPage(html).link(text) ?? undefined;
 
 /**
  * Walks a report forwards to its last page, then backwards to its first, and returns the ids of both walks

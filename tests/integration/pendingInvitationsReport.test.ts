@@ -6,6 +6,7 @@ import { listPendingInvitations } from '../../src/domain/reports/pendingInvitati
 import { createMailer } from '../../src/email/mailer.ts';
 import { browser, buildLogin, buildMember } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
+import { readPage } from '../page.ts';
 import { DAY, invite, shownMemberIds, signedIn, walkBothWays } from './activityReports.helpers.ts';
 
 const app = useTestApp();
@@ -76,15 +77,25 @@ describe('Pending Invitations report', () => {
     const res = await b.get(REPORT);
     expect(res.statusCode).toBe(200);
     expect(shownMemberIds(res.body)).toEqual(expected);
-    expect(res.body).toContain('<nav aria-label="Breadcrumb" class="breadcrumbs"><a href="/admin">Admin</a>');
-    expect(res.body).toContain('<a href="/admin/query-tool">Query Tool</a>');
-    expect(res.body).toContain('<h1>Pending Invitations</h1>');
-    expect(res.body).toContain('Expires in less than a day');
-    expect(res.body).toContain('Expires in 2 days');
-    expect(res.body).toContain('Expires in 12 days');
-    expect(res.body).toContain(`<a href="/admin/members/${twoDays.id}">Days, Two</a>`);
-    expect(res.body).toContain(`/admin/member-management/invitation-codes?search=${twoDays.memberNumber}`);
-    expect(res.body).toContain('press <strong>Send</strong>');
+    const page = readPage(res.body);
+    const crumbs = page.inside(page.getByRole('navigation', { name: 'Breadcrumb' }));
+    expect(crumbs.getAllByRole('link').map((a) => a.textContent)).toEqual(['Admin', 'Query Tool']);
+    expect(crumbs.link('Admin')).toBe('/admin');
+    expect(crumbs.link('Query Tool')).toBe('/admin/query-tool');
+    page.getByRole('heading', { level: 1, name: 'Pending Invitations' });
+    // The Expires column: the words, then the instant on a line of its own.
+    expect(page.tableRows().map((r) => r[4]?.split('\n')[0])).toEqual([
+      'Expires in less than a day',
+      'Expires in 2 days',
+      'Expires in 10 days',
+      'Expires in 12 days',
+    ]);
+    expect(page.link('Days, Two')).toBe(`/admin/members/${twoDays.id}`);
+    const find = page.getByRole('link', { name: 'Find in Invitation Codes', description: 'Days, Two' });
+    expect(find.getAttribute('href')).toBe(
+      `/admin/member-management/invitation-codes?search=${twoDays.memberNumber}`,
+    );
+    expect(page.text).toContain('find them in Invitation Codes and press Send.');
   });
 
   it('filters by Expiring within 1, 3 or 7 days', async () => {
@@ -94,7 +105,7 @@ describe('Pending Invitations report', () => {
       const res = await b.get(`${REPORT}?within=${days}`);
       expect(res.statusCode).toBe(200);
       expect(shownMemberIds(res.body), `${days} days`).toEqual(await expectedMemberIds(days));
-      expect(res.body).toContain(`<option value="${days}" selected>`);
+      expect(readPage(res.body).valueOf('Expiring within')).toBe(String(days));
     }
     expect(await expectedMemberIds(1)).toHaveLength(1);
     expect(shownMemberIds((await b.get(`${REPORT}?within=all`)).body)).toEqual(await expectedMemberIds());
@@ -104,11 +115,14 @@ describe('Pending Invitations report', () => {
     const { b } = await signedIn(app);
     const res = await b.get(`${REPORT}?within=5`);
     expect(res.statusCode).toBe(400);
-    expect(res.body).toContain('<a href="#within">Choose 1, 3 or 7 days, or All.</a>');
-    expect(res.body).toContain('id="within-error"');
+    const page = readPage(res.body);
+    expect(page.alert()).toContain('Choose 1, 3 or 7 days, or All.');
+    expect(page.link('Choose 1, 3 or 7 days, or All.')).toBe('#within');
+    expect(page.errorFor('Expiring within')).toBe('Choose 1, 3 or 7 days, or All.');
+    expect(page.queryByRole('table')).toBeNull();
     const stale = await b.get(`${REPORT}?after=not-a-cursor`);
     expect(stale.statusCode).toBe(400);
-    expect(stale.body).toContain('That page link is out of date');
+    expect(readPage(stale.body).alert()).toContain('That page link is out of date');
   });
 
   it('pages through every row exactly once, forwards and back, ties on expiry included', async () => {
@@ -132,9 +146,12 @@ describe('Pending Invitations report', () => {
   it('shows an invitation sent the real way, and an empty state', async () => {
     const { b, login } = await signedIn(app);
     const empty = await b.get(REPORT);
-    expect(empty.body).toContain('No member is waiting on an invitation link right now.');
-    expect(empty.body).not.toContain('<table');
-    expect((await b.get(`${REPORT}?within=1`)).body).toContain('No open invitation expires within 1 day.');
+    const emptyPage = readPage(empty.body);
+    expect(emptyPage.text).toContain('No member is waiting on an invitation link right now.');
+    expect(emptyPage.queryByRole('table')).toBeNull();
+    expect(readPage((await b.get(`${REPORT}?within=1`)).body).text).toContain(
+      'No open invitation expires within 1 day.',
+    );
 
     const member = await buildMember(app);
     await sendInvitation(app.deps, login.actor, member.id);
@@ -143,7 +160,7 @@ describe('Pending Invitations report', () => {
     expect(shownMemberIds(res.body)).toEqual([member.id]);
     const [row] = await app.deps.db.select().from(invitations);
     const days = Math.floor((+row!.expiresAt - +app.clock.now()) / DAY);
-    expect(res.body).toContain(`Expires in ${days} days`);
+    expect(readPage(res.body).tableRows()[0]?.[4]).toMatch(new RegExp(`^Expires in ${days} days\n`));
   });
 
   it('is for Administrators and Security Administrators, not Members', async () => {
@@ -154,7 +171,7 @@ describe('Pending Invitations report', () => {
     const { b } = await signedIn(app, 'member');
     const res = await b.get(REPORT);
     expect(res.statusCode).toBe(403);
-    expect(res.body).toContain('access level');
+    expect(readPage(res.body).text).toContain('access level');
     const member = await buildLogin(app, { role: 'member' });
     await expect(listPendingInvitations(app.deps, member.actor, { position: {} })).rejects.toThrow(
       'access level',
