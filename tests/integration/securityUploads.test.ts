@@ -6,6 +6,7 @@ import os from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { browser, buildLogin, csrfFrom } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
+import { readPage } from '../page.ts';
 
 // A 1 MB limit keeps the too-large case quick; the mechanism is the same at 100 MB.
 const app = useTestApp({ UPLOAD_LIMIT_MB: '1' });
@@ -134,8 +135,9 @@ describe('multipart uploads', () => {
       payload: body.payload,
     });
     expect(res.statusCode).toBe(413);
-    expect(res.body).toContain('larger than the limit of 1 MB');
-    expect(res.body).toContain('<label for="file">Roster file (CSV)</label>');
+    const page = readPage(res.body);
+    expect(page.errorFor('Roster file (CSV)')).toContain('larger than the limit of 1 MB');
+    expect(page.field('Roster file (CSV)')).toHaveProperty('type', 'file');
     const after = (await readdir(os.tmpdir())).filter((n) => n.startsWith('gatehouse-upload-'));
     expect(after.filter((n) => !before.includes(n))).toEqual([]);
   });

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { DbOrTx } from '../../db/connect.ts';
 import { recordAudit } from '../audit/recordAudit.ts';
 import type { Deps } from '../deps.ts';
@@ -48,6 +49,14 @@ export type ImportInput = {
   /** Apply the valid rows even when some rows are invalid. */
   validRowsOnly: boolean;
 };
+
+/** The preview's Apply form: the box "Import valid rows only" (ticked sends "yes"). */
+export const importApplyInput = z.object({
+  validRowsOnly: z
+    .string()
+    .optional()
+    .transform((value) => value === 'yes'),
+});
 
 // Rows per statement. Small enough that one statement on the embedded database (which runs on the server's
 // own thread) holds it for milliseconds, not seconds; big enough that per-statement overhead stays small.

@@ -1,8 +1,9 @@
 import type { ImportReport, RosterProblem } from '../../../domain/members/importRoster.ts';
+import { paths } from '../../paths.ts';
 import { CsrfField } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
 import { AdminFrame } from '../admin/AdminPages.tsx';
-import { IMPORT_PATH, memberManagementCrumb } from './ImportUploadPage.tsx';
+import { memberManagementCrumb } from './ImportUploadPage.tsx';
 
 // Enough to see what kind of mistake the file has; the rest are usually more of the same.
 export const PROBLEMS_SHOWN = 200;
@@ -65,12 +66,12 @@ function ApplyForm({ ctx, uploadId, report }: { ctx: PageContext; uploadId: stri
   if (validRows(report) === 0) {
     return (
       <p>
-        No row of this file can be imported. Fix the file and <a href={IMPORT_PATH}>upload it again</a>.
+        No row of this file can be imported. Fix the file and <a href={paths.import}>upload it again</a>.
       </p>
     );
   }
   return (
-    <form method="post" action={`${IMPORT_PATH}/${uploadId}/apply`}>
+    <form method="post" action={`${paths.import}/${uploadId}/apply`}>
       <CsrfField token={ctx.csrfToken} />
       {hasProblems && (
         <div class="field checkbox">
@@ -81,7 +82,7 @@ function ApplyForm({ ctx, uploadId, report }: { ctx: PageContext; uploadId: stri
           </p>
         </div>
       )}
-      <button type="submit">Apply import</button> <a href={IMPORT_PATH}>Upload a different file</a>
+      <button type="submit">Apply import</button> <a href={paths.import}>Upload a different file</a>
     </form>
   );
 }
@@ -95,7 +96,7 @@ export function ImportPreviewPage({ ctx, uploadId, report, error }: Props) {
     <AdminFrame
       ctx={ctx}
       title="Check the import"
-      crumbs={[memberManagementCrumb, { href: IMPORT_PATH, label: 'Import members' }]}
+      crumbs={[memberManagementCrumb, { href: paths.import, label: 'Import members' }]}
     >
       {error && (
         <div class="error-summary" role="alert">

@@ -1,9 +1,9 @@
+import { paths } from '../../paths.ts';
 import { CsrfField, ErrorSummary, type FieldErrors, Notice } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
 import { AdminFrame } from '../admin/AdminPages.tsx';
 
-export const IMPORT_PATH = '/admin/member-management/import';
-export const memberManagementCrumb = { href: '/admin/member-management', label: 'Member Management' };
+export const memberManagementCrumb = { href: paths.memberManagement, label: 'Member Management' };
 
 export type ImportResult = { added: number; updated: number; unchanged: number; skipped: number };
 
@@ -78,7 +78,7 @@ export function ImportUploadPage({ ctx, errors, result }: Props) {
       <ErrorSummary errors={errors} />
       <section class="card" aria-labelledby="upload-heading">
         <h2 id="upload-heading">Upload the roster</h2>
-        <form method="post" action={IMPORT_PATH} enctype="multipart/form-data" novalidate>
+        <form method="post" action={paths.import} enctype="multipart/form-data" novalidate>
           <CsrfField token={ctx.csrfToken} />
           <div class={`field${error ? ' field-error' : ''}`}>
             <label for="file">Roster file (CSV)</label>

@@ -1,65 +1,122 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { App } from '../../../app.ts';
 import { decodeRosterFile } from '../../../domain/members/decodeRosterFile.ts';
-import { type ImportReport, importRoster } from '../../../domain/members/importRoster.ts';
+import { type ImportReport, importApplyInput, importRoster } from '../../../domain/members/importRoster.ts';
 import {
   deleteRosterUpload,
   loadRosterUpload,
   saveRosterUpload,
 } from '../../../domain/members/rosterUploads.ts';
-import { isAppError } from '../../../errors.ts';
+import { isAppError, ValidationErrors } from '../../../errors.ts';
 import { actorOf } from '../../access.ts';
-import { field, pageContext, sendPage } from '../../render.ts';
+import { type Req, routeKit } from '../../kit/route.ts';
+import { paths, withQuery } from '../../paths.ts';
+import { pageContext, sendPage } from '../../render.ts';
 import { ImportPreviewPage } from './ImportPreviewPage.tsx';
-import { IMPORT_PATH, type ImportResult, ImportUploadPage } from './ImportUploadPage.tsx';
+import { type ImportResult, ImportUploadPage } from './ImportUploadPage.tsx';
 import { receiveRosterUpload, UploadTooLarge } from './receiveUpload.ts';
 
 // The file's own name is not kept: it is the admin's to know, and nothing on the pages needs it.
 const UPLOADED_FILE_NAME = 'uploaded file';
 
-type UploadParams = { Params: { uploadId: string } };
+const NOT_APPLIED =
+  'Nothing was imported: some rows have problems. Fix the file and upload it again, or tick "Import valid rows only".';
+
+type Upload = { uploadId: string };
+const params = z.object({ uploadId: z.string() });
+
+// The counts of an applied import, carried to the upload page in its address.
+const counted = z.string().optional();
+const query = z.object({ added: counted, updated: counted, unchanged: counted, skipped: counted });
 
 const megabytes = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
-
 const count = (value: string | undefined) => Math.max(0, Number.parseInt(value ?? '', 10) || 0);
 
-function resultFrom(query: Record<string, string | undefined>): ImportResult | undefined {
-  if (query.added === undefined) return undefined;
+function resultFrom(shown: z.infer<typeof query> = {}): ImportResult | undefined {
+  if (shown.added === undefined) return undefined;
   return {
-    added: count(query.added),
-    updated: count(query.updated),
-    unchanged: count(query.unchanged),
-    skipped: count(query.skipped),
+    added: count(shown.added),
+    updated: count(shown.updated),
+    unchanged: count(shown.unchanged),
+    skipped: count(shown.skipped),
   };
 }
 
+const uploaderOf = (request: FastifyRequest) => request.signedIn!.accountId;
+
+/** The uploaded file, run through the import as given (a dry run is the preview). */
+async function runImport(r: Req<Upload>, run: { dryRun: boolean; validRowsOnly: boolean }) {
+  const upload = await loadRosterUpload(r.deps, r.params.uploadId, uploaderOf(r.request));
+  return importRoster(r.deps, r.actor, { csv: upload.text(), source: upload.fileName, ...run });
+}
+
+// A refused Apply shows its own report (the preview's counts, nothing written), not a second dry run.
+const refusedReports = new WeakMap<FastifyRequest, ImportReport>();
+
+/** Apply: imports the upload, or refuses when rows have problems and "valid rows only" is not ticked. */
+async function applyUpload(r: Req<Upload>, input: z.infer<typeof importApplyInput>) {
+  const report = await runImport(r, { dryRun: false, validRowsOnly: input.validRowsOnly });
+  if (!report.applied) {
+    refusedReports.set(r.request, report);
+    throw new ValidationErrors({ _form: NOT_APPLIED });
+  }
+  await deleteRosterUpload(r.deps, r.params.uploadId);
+  return report;
+}
+
+const preview = (r: Req<Upload>, report: ImportReport, error?: string) => (
+  <ImportPreviewPage ctx={r.ctx()} uploadId={r.params.uploadId} report={report} error={error} />
+);
+
 /** Admin > Member Management > Import members: upload a CSV, preview what it would do, apply it. */
 export function registerImportRoutes(server: FastifyInstance, app: App): void {
-  const access = { config: { access: 'members.import' as const } };
-  const uploader = (request: FastifyRequest) => request.signedIn!.accountId;
+  const { page, form } = routeKit(server, app);
+  const access = 'members.import';
 
-  const showPreview = (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    uploadId: string,
-    report: ImportReport,
-    error?: string,
-  ) => {
-    const ctx = pageContext(app, request, reply);
-    const page = <ImportPreviewPage ctx={ctx} uploadId={uploadId} report={report} error={error} />;
-    return sendPage(reply, page, error ? 400 : 200);
-  };
+  page({
+    path: paths.import,
+    access,
+    query,
+    view: (r, shown) => <ImportUploadPage ctx={r.ctx()} result={resultFrom(shown.query)} />,
+  });
 
-  server.get<{ Querystring: Record<string, string | undefined> }>(IMPORT_PATH, access, (request, reply) =>
-    sendPage(
-      reply,
-      <ImportUploadPage ctx={pageContext(app, request, reply)} result={resultFrom(request.query)} />,
-    ),
-  );
+  registerUpload(server, app);
 
-  // The form token is checked by receiveRosterUpload, as the first part of the stream (see there).
+  page({
+    path: paths.importUpload(':uploadId'),
+    access,
+    params,
+    view: async (r) => preview(r, await runImport(r, { dryRun: true, validRowsOnly: false })),
+  });
+
+  form({
+    path: paths.importApply(':uploadId'),
+    access,
+    params,
+    fields: [],
+    body: importApplyInput,
+    run: applyUpload,
+    done: (_r, report) =>
+      withQuery(paths.import, {
+        added: String(report.added),
+        updated: String(report.updated),
+        unchanged: String(report.unchanged),
+        skipped: String(report.problems.length),
+      }),
+    view: (r, refused) => preview(r, refusedReports.get(r.request)!, refused.errors._form),
+  });
+}
+
+/**
+ * The upload itself. A plain route, not a kit form: the body is a multipart stream whose first part is
+ * the CSRF token (config csrf: 'in-handler'), read before a byte of the file, within the upload limit.
+ */
+function registerUpload(server: FastifyInstance, app: App): void {
   const uploadRoute = { config: { access: 'members.import' as const, csrf: 'in-handler' as const } };
-  server.post(IMPORT_PATH, uploadRoute, async (request, reply) => {
+  server.post(paths.import, uploadRoute, async (request, reply) => {
+    const refuse = (errors: Record<string, string>, status: number) =>
+      sendPage(reply, <ImportUploadPage ctx={pageContext(app, request, reply)} errors={errors} />, status);
     try {
       const limit = app.deps.config.uploadLimitBytes;
       let bytes: Buffer;
@@ -67,61 +124,18 @@ export function registerImportRoutes(server: FastifyInstance, app: App): void {
         bytes = await receiveRosterUpload(request, limit);
       } catch (e) {
         if (!(e instanceof UploadTooLarge)) throw e;
-        const ctx = pageContext(app, request, reply);
         const message = `The file is larger than the limit of ${megabytes(limit)}. Split the roster into smaller files and upload each.`;
-        return sendPage(reply, <ImportUploadPage ctx={ctx} errors={{ file: message }} />, 413);
+        return refuse({ file: message }, 413);
       }
       // Decoded twice (to check it, then to keep it) rather than held as one 99 MB string.
       const uploadId = await saveRosterUpload(app.deps, actorOf(request), {
         fileName: UPLOADED_FILE_NAME,
         text: () => decodeRosterFile(bytes),
       });
-      return reply.redirect(`${IMPORT_PATH}/${uploadId}`, 303);
+      return reply.redirect(paths.importUpload(uploadId), 303);
     } catch (e) {
       if (!isAppError(e) || e.code !== 'validation') throw e;
-      const ctx = pageContext(app, request, reply);
-      return sendPage(reply, <ImportUploadPage ctx={ctx} errors={{ [e.field ?? 'file']: e.message }} />, 400);
+      return refuse({ [e.field ?? 'file']: e.message }, 400);
     }
-  });
-
-  server.get<UploadParams>(`${IMPORT_PATH}/:uploadId`, access, async (request, reply) => {
-    const { uploadId } = request.params;
-    const upload = await loadRosterUpload(app.deps, uploadId, uploader(request));
-    const report = await importRoster(app.deps, actorOf(request), {
-      csv: upload.text(),
-      source: upload.fileName,
-      dryRun: true,
-      validRowsOnly: false,
-    });
-    return showPreview(request, reply, uploadId, report);
-  });
-
-  server.post<UploadParams>(`${IMPORT_PATH}/:uploadId/apply`, access, async (request, reply) => {
-    const { uploadId } = request.params;
-    const upload = await loadRosterUpload(app.deps, uploadId, uploader(request));
-    const report = await importRoster(app.deps, actorOf(request), {
-      csv: upload.text(),
-      source: upload.fileName,
-      dryRun: false,
-      validRowsOnly: field(request.body, 'validRowsOnly') === 'yes',
-    });
-    if (!report.applied) {
-      // The report of a refused import is the preview itself: the same counts, nothing written.
-      return showPreview(
-        request,
-        reply,
-        uploadId,
-        report,
-        'Nothing was imported: some rows have problems. Fix the file and upload it again, or tick "Import valid rows only".',
-      );
-    }
-    await deleteRosterUpload(app.deps, uploadId);
-    const result = new URLSearchParams({
-      added: String(report.added),
-      updated: String(report.updated),
-      unchanged: String(report.unchanged),
-      skipped: String(report.problems.length),
-    });
-    return reply.redirect(`${IMPORT_PATH}?${result}`, 303);
   });
 }
