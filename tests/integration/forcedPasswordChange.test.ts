@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { accounts, auditEvents } from '../../src/db/schema.ts';
 import { browser, buildLogin } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
+import { readPage } from '../page.ts';
 
 const app = useTestApp();
 const TEMPORARY = 'temporary river otter 55';
@@ -33,9 +34,10 @@ describe('choosing a new password after a temporary one', () => {
     }
     const page = await b.get('/home/choose-password?next=%2Fhome');
     expect(page.statusCode).toBe(200);
-    expect(page.body).toContain('<h1>Choose a new password</h1>');
-    expect(page.body).toContain('>New password</label>');
-    expect(page.body).toContain('>Save new password</button>');
+    const choose = readPage(page.body);
+    choose.getByRole('heading', { level: 1, name: 'Choose a new password' });
+    choose.field('New password');
+    choose.getByRole('button', { name: 'Save new password' });
     const otherPost = await b.submit('/home/choose-password', '/home/password', {
       currentPassword: TEMPORARY,
       newPassword: OWN,
@@ -56,11 +58,11 @@ describe('choosing a new password after a temporary one', () => {
     await b.logIn(member.username, TEMPORARY);
     const same = await b.submit('/home/choose-password', '/home/choose-password', { newPassword: TEMPORARY });
     expect(same.statusCode).toBe(400);
-    expect(same.body).toContain('different from the temporary one');
+    expect(readPage(same.body).errorFor('New password')).toContain('different from the temporary one');
     const weak = await b.submit('/home/choose-password', '/home/choose-password', {
       newPassword: 'password1234',
     });
-    expect(weak.body).toContain('id="newPassword-error"');
+    expect(readPage(weak.body).errorFor('New password')).toBeTruthy();
 
     const ok = await b.submit('/home/choose-password?next=%2Fhome', '/home/choose-password', {
       newPassword: OWN,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { WRONG_CREDENTIALS } from '../../src/domain/auth/logIn.ts';
 import { browser, buildLogin } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
+import { readPage } from '../page.ts';
 
 const app = useTestApp();
 
@@ -13,7 +14,7 @@ describe('logging in and out', () => {
     expect(res.statusCode).toBe(303);
     const home = await b.get('/home');
     expect(home.statusCode).toBe(200);
-    expect(home.body).toContain(`Welcome, ${'First'}`);
+    readPage(home.body).getByRole('heading', { level: 1, name: /^Welcome, First\d+$/ });
     const logout = await b.submit('/home', '/logout', {});
     expect(logout.headers.location).toBe('/login?loggedOut=1');
     expect((await b.get('/home')).statusCode).toBe(302);
@@ -26,8 +27,8 @@ describe('logging in and out', () => {
     const unknownUser = await b.logIn('nobody-here', 'not the password at all');
     expect(wrongPassword.statusCode).toBe(401);
     expect(unknownUser.statusCode).toBe(401);
-    const message = (body: string) => /<p class="error" id="username-error">([^<]+)</.exec(body)?.[1];
-    expect(message(wrongPassword.body)).toBe(WRONG_CREDENTIALS.replace(/'/g, '&#39;'));
+    const message = (body: string) => readPage(body).errorFor('Username');
+    expect(message(wrongPassword.body)).toBe(WRONG_CREDENTIALS);
     expect(message(unknownUser.body)).toBe(message(wrongPassword.body));
   });
 
@@ -38,7 +39,7 @@ describe('logging in and out', () => {
       for (let i = 0; i < 5; i++) expect((await b.logIn(username, `wrong ${i}`)).statusCode).toBe(401);
       const blocked = await b.logIn(username, username === 'ghost' ? 'x' : member.password);
       expect(blocked.statusCode).toBe(429);
-      expect(blocked.body).toContain('Too many failed attempts');
+      expect(readPage(blocked.body).errorFor('Username')).toContain('Too many failed attempts');
     }
     app.clock.advance(16 * 60_000);
     const b = browser(await app.server());
@@ -67,6 +68,6 @@ describe('logging in and out', () => {
       payload: { username: 'a', password: 'b' },
     });
     expect(res.statusCode).toBe(403);
-    expect(res.body).toContain('This form has expired');
+    readPage(res.body).getByRole('heading', { level: 1, name: 'This form has expired' });
   });
 });

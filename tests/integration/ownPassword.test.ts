@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { browser, buildLogin } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
+import { readPage } from '../page.ts';
 
 const app = useTestApp();
 const NEW_PASSWORD = 'marble kettle orchard 77';
@@ -19,19 +20,21 @@ describe('a member changes their own password', () => {
       newPassword: NEW_PASSWORD,
     });
     expect(wrongCurrent.statusCode).toBe(400);
-    expect(wrongCurrent.body).toContain('id="currentPassword-error"');
+    expect(readPage(wrongCurrent.body).errorFor('Current password')).toBe(
+      'That is not your current password.',
+    );
 
     const tooShort = await here.submit('/home', '/home/password', {
       currentPassword: member.password,
       newPassword: 'short',
     });
-    expect(tooShort.body).toContain('at least 12 characters');
+    expect(readPage(tooShort.body).errorFor('New password')).toContain('at least 12 characters');
     const common = await here.submit('/home', '/home/password', {
       currentPassword: member.password,
       newPassword: 'password12345',
     });
     expect(common.statusCode).toBe(400);
-    expect(common.body).toContain('too easy to guess');
+    expect(readPage(common.body).errorFor('New password')).toContain('too easy to guess');
 
     const ok = await here.submit('/home', '/home/password', {
       currentPassword: member.password,
@@ -54,6 +57,8 @@ describe('a member changes their own password', () => {
       currentPassword: strict.password,
       newPassword: 'x'.repeat(app.config.passwordMinLength - 1),
     });
-    expect(res.body).toContain(`at least ${app.config.passwordMinLength} characters`);
+    expect(readPage(res.body).errorFor('New password')).toContain(
+      `at least ${app.config.passwordMinLength} characters`,
+    );
   });
 });

@@ -5,6 +5,7 @@ import { sendInvitation } from '../../src/domain/invitations/queueInvitations.ts
 import { isAppError } from '../../src/errors.ts';
 import { browser, buildLogin, buildMember, csrfFrom, GOOD_PASSWORD } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
+import { readPage } from '../page.ts';
 import { useSmtpSink } from '../smtpSink.ts';
 
 // The in-memory flood limit on public forms is raised: these tests are about the database throttles.
@@ -57,7 +58,7 @@ describe('the typed invitation code', () => {
     expect(compared.length).toBeLessThanOrEqual(5);
     expect(answers[100]!.statusCode).not.toBe(303);
     const refused = await post(code, 999);
-    expect(refused.body).toContain('Too many tries');
+    expect(readPage(refused.body).alert()).toContain('Too many tries');
     expect(refused.statusCode).toBe(429);
   });
 

@@ -4,6 +4,7 @@ import { accounts, auditEvents } from '../../src/db/schema.ts';
 import { issueSetupToken } from '../../src/domain/setup/firstRunSetup.ts';
 import { browser, GOOD_PASSWORD } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
+import { readPage } from '../page.ts';
 
 const app = useTestApp();
 
@@ -14,7 +15,7 @@ describe('first-run setup', () => {
     const token = (await issueSetupToken(app.deps))!;
     const b = browser(await app.server());
     const url = `/setup?token=${token}`;
-    expect((await b.get(url)).body).toContain('Create Security Administrator');
+    readPage((await b.get(url)).body).getByRole('button', { name: 'Create Security Administrator' });
     const res = await b.submit(url, '/setup', { token, ...admin, password: GOOD_PASSWORD });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/admin?welcome=1');
@@ -41,11 +42,14 @@ describe('first-run setup', () => {
       password: GOOD_PASSWORD,
     });
     expect(res.statusCode).toBe(400);
-    expect(res.body).toContain('id="email-error"');
-    expect(res.body).toContain('value="Lovelace"');
+    const refused = readPage(res.body);
+    expect(refused.errorFor('Email')).toBeTruthy();
+    expect(refused.valueOf('Last name')).toBe('Lovelace');
+    expect(refused.valueOf('Email')).toBe('not-an-email');
+    expect(refused.errorFor('Password')).toBeNull();
     const weak = await b.submit(url, '/setup', { token, ...admin, password: 'password1234' });
     expect(weak.statusCode).toBe(400);
-    expect(weak.body).toContain('id="password-error"');
+    expect(readPage(weak.body).errorFor('Password')).toBeTruthy();
     expect(await app.deps.db.select().from(accounts)).toHaveLength(0);
   });
 
