@@ -149,9 +149,24 @@ describe('Member Search page', () => {
     const res = await b.get(search({ status: 'gone' }));
     expect(res.statusCode).toBe(400);
     expect(readPage(res.body).errorFor('Status')).toBe('Status must be Any, Current or Lapsed.');
-    expect((await b.get(search({ search: 'x'.repeat(101) }))).statusCode).toBe(400);
-    expect((await b.get(search({ after: 'garbage' }))).statusCode).toBe(400);
-    expect((await b.get(search({ search: 'bulk', page: '9' }))).statusCode).toBe(400);
+    const long = await b.get(search({ search: 'x'.repeat(101) }));
+    expect(long.statusCode).toBe(400);
+    expect(readPage(long.body).errorFor('Search')).toBe('Search for at most 100 characters.');
+    const twice = await b.get(`${PAGE}?login=yes&login=no`);
+    expect(twice.statusCode).toBe(400);
+    // An edited page link names no field of the form: it is said over the form.
+    const edited = await b.get(search({ after: 'garbage' }));
+    expect(edited.statusCode).toBe(400);
+    expect(readPage(edited.body).alert()).toContain(
+      'That page link is out of date. Start again from the first page.',
+    );
+    const far = await b.get(search({ search: 'bulk', page: '9' }));
+    expect(far.statusCode).toBe(400);
+    expect(readPage(far.body).alert()).toContain(
+      'Search results have at most 4 pages; refine the search to see others.',
+    );
+    const both = await b.get(search({ after: 'a', before: 'b' }));
+    expect(readPage(both.body).alert()).toContain('Ask for the page after a point or before it, not both.');
   });
 
   it('is refused to a member', async () => {
@@ -170,6 +185,25 @@ describe('searchMembers', () => {
     const found = await searchMembers(app.deps, actor, { search: 'nobody-matches-this' });
     expect(found.rows).toEqual([]);
     expect(found.rosterEmpty).toBe(false);
+  });
+
+  it('checks a query built in code with the same rules, and the page size', async () => {
+    const refused = (query: Parameters<typeof searchMembers>[2]) =>
+      searchMembers(app.deps, actor, query).catch((e: unknown) => e);
+    expect(await refused({ limit: 0 })).toMatchObject({ code: 'validation', field: 'limit' });
+    expect(await refused({ status: 'gone' as 'current' })).toMatchObject({
+      field: 'status',
+      message: 'Status must be Any, Current or Lapsed.',
+    });
+    expect(await refused({ page: 2 })).toMatchObject({
+      field: 'page',
+      message: 'That page link is out of date. Start again from the first page.',
+    });
+    expect(await refused({ search: 'smith', page: 3, limit: 100 })).toMatchObject({
+      field: 'page',
+      message: 'Search results have at most 2 pages; refine the search to see others.',
+    });
+    expect(await refused({ search: 'smith', after: 'x' })).toMatchObject({ field: 'after' });
   });
 
   it('needs members.read', async () => {

@@ -38,12 +38,9 @@ function dayOf(value: string): Date | null {
   return date && date.toISOString().slice(0, 10) === value ? date : null;
 }
 
-/** YYYY-MM-DD as the start of that day (UTC), or a refusal naming `field`. */
-export function parseDay(value: string, field: string): Date {
-  const date = dayOf(value);
-  if (!date) throw badParam(DAY_MESSAGE, field);
-  return date;
-}
+/** The object without its absent values: a parsed query holds only what was asked for. */
+export const given = <T extends object>(o: T): T =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 /**
  * One query-string value, trimmed; blank is "not given". A repeated parameter (an array) is refused rather
@@ -107,20 +104,7 @@ export const pendingQueryInput = z
     ...positionParams,
   })
   .superRefine(refuseBothWays)
-  .transform((q): PendingQuery => {
-    const query: PendingQuery = { sort: q.sort, dir: q.dir };
-    for (const name of [
-      'search',
-      'status',
-      'invited',
-      'sentBefore',
-      'deliveryFailed',
-      'after',
-      'before',
-    ] as const)
-      if (q[name] !== undefined) Object.assign(query, { [name]: q[name] });
-    return query;
-  });
+  .transform((q): PendingQuery => given(q));
 
 const day = (d: Date) => (Number.isNaN(d.getTime()) ? 'not a date' : d.toISOString().slice(0, 10));
 

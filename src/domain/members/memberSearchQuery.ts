@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  given,
   param,
   positionParams,
   refuseBothWays,
@@ -65,12 +66,7 @@ export const memberSearchInputFor = (limit: number) =>
       if (searching && (q.after || q.before)) return refuse(OUT_OF_DATE, 'after');
       if (!searching && q.page !== undefined && q.page !== 1) return refuse(OUT_OF_DATE, 'page');
     })
-    .transform((q): MemberSearchQuery => {
-      const query: MemberSearchQuery = {};
-      for (const name of ['search', 'status', 'login', 'after', 'before', 'page'] as const)
-        if (q[name] !== undefined) Object.assign(query, { [name]: q[name] });
-      return query;
-    });
+    .transform((q): MemberSearchQuery => given(q));
 
 /** The Member Search query string → MemberSearchQuery; each bad value is an issue on its own field. */
 export const memberSearchInput = memberSearchInputFor(MEMBER_PAGE_SIZE);
