@@ -12,6 +12,7 @@ import {
 } from '../../src/domain/reports/memberRosterQuery.ts';
 import { browser, buildLogin } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
+import { readPage } from '../page.ts';
 import { expectedOrder, login, roster, seed } from './memberRosterSeed.ts';
 
 const app = useTestApp();
@@ -177,31 +178,37 @@ describe('Member Roster - Current page', () => {
     const client = await asAdmin();
     const tool = await client.get('/admin/query-tool');
     expect(tool.statusCode).toBe(200);
-    expect(tool.body).toContain(`href="${PAGE}"`);
-    expect(tool.body).toContain('>Member Roster - Current</a>');
+    expect(readPage(tool.body).link('Member Roster - Current')).toBe(PAGE);
 
     const res = await client.get(`${PAGE}?sort=lastLogin&dir=desc&login=has`);
     expect(res.statusCode).toBe(200);
-    expect(res.body).toMatch(
-      /<th scope="col" aria-sort="descending"><a href="[^"]*sort=lastLogin[^"]*">Last Login/,
-    );
+    const page = readPage(res.body);
+    const sorted = page.getByRole('columnheader', { name: /^Last Login/ });
+    expect(sorted.getAttribute('aria-sort')).toBe('descending');
+    expect(page.getByRole('columnheader', { name: /^Name/ }).getAttribute('aria-sort')).toBeNull();
     // Clicking the sorted header again reverses it, keeping the filter.
-    expect(res.body).toContain(`href="${PAGE}?login=has&amp;sort=lastLogin"`);
-    expect(res.body).toContain(`href="${PAGE}.csv?login=has&amp;sort=lastLogin&amp;dir=desc"`);
-    expect(res.body).toContain('>Export CSV</a>');
+    expect(page.link(/^Last Login/)).toBe(`${PAGE}?login=has&sort=lastLogin`);
+    expect(page.link('Export CSV')).toBe(`${PAGE}.csv?login=has&sort=lastLogin&dir=desc`);
     const grace = all.find((m) => m.number === 'M04')!;
-    expect(res.body).toContain(`href="/admin/members/${grace.id}"`);
-    expect(res.body.indexOf('Hopper')).toBeLessThan(res.body.indexOf('Dijkstra'));
+    const names = page.tableRows().map((cells) => cells[1]);
+    expect(page.link(names.find((n) => n?.startsWith('Hopper'))!)).toBe(`/admin/members/${grace.id}`);
+    const at = (last: string) => names.findIndex((n) => n?.startsWith(last));
+    expect(at('Hopper')).toBeGreaterThanOrEqual(0);
+    expect(at('Hopper')).toBeLessThan(at('Dijkstra'));
   });
 
   it('shows field errors next to bad dates and keeps what was typed', async () => {
     const client = await asAdmin();
     const res = await client.get(`${PAGE}?lastLoginAfter=2026-02-30&lastLoginBefore=tomorrow&login=has`);
     expect(res.statusCode).toBe(400);
-    expect(res.body).toContain('id="lastLoginAfter-error"');
-    expect(res.body).toContain('id="lastLoginBefore-error"');
-    expect(res.body).toContain('value="2026-02-30"');
-    expect(res.body).toContain('value="tomorrow"');
+    const page = readPage(res.body);
+    const DATE = 'Enter the date as year-month-day, for example 2026-01-31.';
+    expect(page.errorFor('Last login after')).toBe(DATE);
+    expect(page.errorFor('Last login before')).toBe(DATE);
+    expect(page.valueOf('Last login after')).toBe('2026-02-30');
+    expect(page.valueOf('Last login before')).toBe('tomorrow');
+    expect(page.valueOf('Login')).toBe('has');
+    expect(page.queryByRole('table')).toBeNull();
   });
 
   it('says so when no current member matches', async () => {
@@ -209,7 +216,9 @@ describe('Member Roster - Current page', () => {
     const client = await asAdmin();
     const res = await client.get(`${PAGE}?lastLoginBefore=2000-01-01`);
     expect(res.statusCode).toBe(200);
-    expect(res.body).toContain('No current members match these filters.');
-    expect(res.body).not.toContain('Export CSV');
+    const page = readPage(res.body);
+    expect(page.text).toContain('No current members match these filters.');
+    expect(page.queryByRole('link', { name: 'Export CSV' })).toBeNull();
+    expect(page.link('Clear filters')).toBe(PAGE);
   });
 });
