@@ -2,9 +2,6 @@ import type { PagePosition } from '../../../db/keyset.ts';
 import type { RoundKind } from '../../../domain/reports/invitationRounds.ts';
 import { paths, withQuery } from '../../paths.ts';
 
-/** Kept until the dashboard links with `paths.invitationRounds`; use that. */
-export const INVITATION_ROUNDS_PATH = paths.invitationRounds;
-
 /** A round's kind in the words the admin pages use. */
 export const roundKindWords: Record<RoundKind, string> = {
   send_all: 'Send All',
