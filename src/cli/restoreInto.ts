@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import { type Database, openPglite } from '../db/connect.ts';
 import { type CheckedBackup, NotABackup, writeEmbeddedBackup } from '../db/embeddedRestore.ts';
 import { makeDataDirPrivate } from '../db/privateDataDir.ts';
+import { queryRows } from '../db/rows.ts';
 import { AppError } from '../errors.ts';
 
 /** The migrations this version knows, by the timestamp drizzle records for each one it applies. */
@@ -14,17 +16,19 @@ function knownMigrations(): number[] {
 
 /** How many of this version's migrations the restored database lacks; refuses one made by a newer version. */
 async function pendingMigrations(database: Database): Promise<number> {
-  const [table] = (
-    await database.executeSql(`select to_regclass('drizzle.__drizzle_migrations') is not null as found`)
-  ).rows as { found: boolean }[];
-  if (!table?.found)
+  const [table] = await queryRows(
+    database.db,
+    sql`select to_regclass('drizzle.__drizzle_migrations') is not null as found`,
+    { found: 'boolean' },
+  );
+  if (!table!.found)
     throw new NotABackup('it is a database, but not a Gatehouse one (it has no migrations table)');
-  const [row] = (
-    await database.executeSql(
-      'select coalesce(max(created_at), 0)::text as last from drizzle.__drizzle_migrations',
-    )
-  ).rows as { last: string }[];
-  const last = Number(row?.last ?? 0);
+  const [row] = await queryRows(
+    database.db,
+    sql`select coalesce(max(created_at), 0) as last from drizzle.__drizzle_migrations`,
+    { last: 'number' },
+  );
+  const last = row!.last;
   const known = knownMigrations();
   if (last > Math.max(...known)) {
     throw new NotABackup(
