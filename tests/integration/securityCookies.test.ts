@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { accounts } from '../../src/db/schema.ts';
 import { browser, buildLogin, csrfFrom, GOOD_PASSWORD } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
+import { readPage } from '../page.ts';
 
 // Served over https: cookies get the __Host- prefix and Secure.
 const app = useTestApp({ PUBLIC_URL: 'https://portal.test' });
@@ -43,8 +44,10 @@ describe('cookies over https', () => {
     });
     expect(cookie(kept, SESSION)?.maxAge).toBe(app.config.sessionAbsoluteMs / 1000);
     const form = (await browser(await app.server()).get('/login')).body;
-    expect(form).toContain('<input type="checkbox" id="remember" name="remember" value="yes"');
-    expect(form).toContain('<label for="remember">Keep me signed in</label>');
+    const remember = readPage(form).getByRole('checkbox', { name: 'Keep me signed in' });
+    expect(remember.getAttribute('name')).toBe('remember');
+    expect(remember.getAttribute('value')).toBe('yes');
+    expect((remember as HTMLInputElement).checked).toBe(false);
   });
 });
 
@@ -63,7 +66,7 @@ describe('CSRF tokens bound to the session', () => {
       payload: `_csrf=${encodeURIComponent(before)}`,
     });
     expect(stale.statusCode).toBe(403);
-    expect(stale.body).toContain('This form has expired');
+    readPage(stale.body).getByRole('heading', { level: 1, name: 'This form has expired' });
   });
 
   it("refuses one session's token in another session, even with the same CSRF secret", async () => {
