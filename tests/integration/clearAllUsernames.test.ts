@@ -13,8 +13,9 @@ import {
 } from '../../src/domain/loginClears/loginColumns.ts';
 import { purgeExpiredClears } from '../../src/domain/loginClears/purgeExpiredClears.ts';
 import { restoreClearedLogins } from '../../src/domain/loginClears/restoreClearedLogins.ts';
-import { browser, buildLogin, buildMember } from '../factories.ts';
+import { browser, buildLogin, buildMember, csrfFrom } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
+import { readPage } from '../page.ts';
 
 const app = useTestApp();
 const CODES = '/admin/member-management/invitation-codes';
@@ -37,8 +38,33 @@ const accountIds = async () =>
   (await app.deps.db.select({ id: accounts.id }).from(accounts)).map((r) => r.id);
 const auditOf = (action: string) =>
   app.deps.db.select().from(auditEvents).where(eq(auditEvents.action, action));
-const fieldError = (html: string, name: string) =>
-  new RegExp(`<p class="error" id="${name}-error">([^<]*)</p>`).exec(html)?.[1]?.replace(/&quot;/g, '"');
+const LABELS = { confirmation: 'Confirmation', password: 'Your password' } as const;
+/** The error shown next to a field of the Clear All Usernames form, or null. */
+const fieldError = (html: string, name: keyof typeof LABELS) => readPage(html).errorFor(LABELS[name]);
+
+/** The items of a list of counts, each with its emphasised number and its whole text. */
+function countsOf(html: string, name: string) {
+  const page = readPage(html);
+  return page
+    .inside(page.getByRole('list', { name }))
+    .getAllByRole('listitem')
+    .map((item) => ({ number: item.querySelector('strong')?.textContent, text: page.inside(item).text }));
+}
+
+/** The Restore buttons of a page, as the method and address of the form each one sends. */
+const restoreButtons = (html: string) =>
+  readPage(html)
+    .queryAllByRole('button', { name: 'Restore cleared logins' })
+    .map((button) => {
+      const form = button.closest('form');
+      return `${form?.getAttribute('method')} ${form?.getAttribute('action')}`;
+    });
+
+/** Where the links of a page go. */
+const linksOf = (html: string) =>
+  readPage(html)
+    .queryAllByRole('link')
+    .map((a) => a.getAttribute('href'));
 
 /** Submits the Clear All Usernames form the way the page offers it. */
 const clear = (b: ReturnType<typeof browser>, fields: Record<string, string>) =>
@@ -56,14 +82,20 @@ describe('Clear All Usernames', () => {
     await buildMember(app); // on the roster without a login: nothing to remove
     const page = await b.get(CLEAR);
     expect(page.statusCode).toBe(200);
-    expect(page.body).toContain('<strong>3</strong> member logins');
-    expect(page.body).toContain("<strong>2</strong> other administrators' logins");
-    expect(page.body).toContain("Also remove other administrators' logins (2)");
-    expect(page.body).toContain('clear 3 logins');
-    expect(page.body).toContain('clear 5 logins');
-    expect(page.body).toContain('<label for="confirmation">Confirmation</label>');
-    expect(page.body).toContain('<label for="password">Your password</label>');
-    expect(page.body).toMatch(/<button type="submit" class="danger">Clear All Usernames<\/button>/);
+    expect(countsOf(page.body, 'Logins this would remove')).toEqual([
+      { number: '3', text: '3 member logins' },
+      { number: '2', text: "2 other administrators' logins (only if you tick the box below)" },
+    ]);
+    const form = readPage(page.body);
+    const box = form.getByRole('checkbox', { name: "Also remove other administrators' logins (2)" });
+    expect(box).toHaveProperty('checked', false);
+    expect(form.descriptionOf('Confirmation')).toContain('Type "clear 3 logins" to remove the member logins');
+    expect(form.descriptionOf('Confirmation')).toContain('"clear 5 logins" if you ticked the box above');
+    expect(form.field('Confirmation')).toHaveProperty('name', 'confirmation');
+    expect(form.field('Your password')).toHaveProperty('type', 'password');
+    const button = form.getByRole('button', { name: 'Clear All Usernames' });
+    expect(button.getAttribute('type')).toBe('submit');
+    expect(button.classList.contains('danger')).toBe(true);
   });
 
   it('refuses a wrong phrase, a stale count and a wrong password with field errors, changing nothing', async () => {
@@ -76,14 +108,17 @@ describe('Clear All Usernames', () => {
     });
     expect(wrongPhrase.statusCode).toBe(400);
     expect(fieldError(wrongPhrase.body, 'confirmation')).toContain('Type "clear 5 logins" exactly');
-    expect(wrongPhrase.body).toMatch(/id="includeAdmins" name="includeAdmins" value="yes" checked/);
-    expect(wrongPhrase.body).toContain('value="clear all"');
+    const typed = readPage(wrongPhrase.body);
+    const box = typed.getByRole('checkbox', { name: /Also remove other administrators' logins/ });
+    expect(box).toHaveProperty('checked', true);
+    expect(box.getAttribute('value')).toBe('yes');
+    expect(typed.valueOf('Confirmation')).toBe('clear all');
     await nothingChanged(before);
 
     // The page showed 3 member logins; a member joins before the form is sent.
     const page = await b.get(CLEAR);
     await buildLogin(app);
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
+    const csrf = csrfFrom(page.body);
     const stale = await app.server().then((s) =>
       s.inject({
         method: 'POST',
@@ -101,14 +136,18 @@ describe('Clear All Usernames', () => {
     expect(stale.statusCode).toBe(400);
     expect(fieldError(stale.body, 'confirmation')).toContain('has changed since the page was shown');
     expect(fieldError(stale.body, 'confirmation')).toContain('"clear 4 logins"');
-    expect(stale.body).toContain('<strong>4</strong> member logins');
+    expect(countsOf(stale.body, 'Logins this would remove')[0]).toEqual({
+      number: '4',
+      text: '4 member logins',
+    });
     const afterJoin = await accountIds();
 
     const wrongPassword = await clear(b, { confirmation: 'clear 4 logins', password: 'not my password' });
     expect(wrongPassword.statusCode).toBe(400);
     expect(fieldError(wrongPassword.body, 'password')).toBe('That is not your password.');
-    expect(fieldError(wrongPassword.body, 'confirmation')).toBeUndefined();
-    expect(wrongPassword.body).toContain('value="clear 4 logins"');
+    expect(fieldError(wrongPassword.body, 'confirmation')).toBeNull();
+    expect(readPage(wrongPassword.body).valueOf('Confirmation')).toBe('clear 4 logins');
+    expect(readPage(wrongPassword.body).valueOf('Your password')).toBe('');
     await nothingChanged(afterJoin);
   });
 
@@ -145,7 +184,9 @@ describe('Clear All Usernames', () => {
     expect(row).toMatchObject({ removed: 3, includedAdmins: false, actorLabel: me.username });
     expect(row!.restorableUntil.getTime()).toBe(app.clock.now().getTime() + 30 * DAY);
     const summary = await b.get(done.headers.location as string);
-    expect(summary.body).toContain('Removed 3 logins. Those members are back in Invitation Codes.');
+    expect(readPage(summary.body).status()).toBe(
+      'Removed 3 logins. Those members are back in Invitation Codes.',
+    );
 
     expect((await accountIds()).sort()).toEqual(
       [me.accountId, otherSecurity.accountId, admin.accountId].sort(),
@@ -159,9 +200,9 @@ describe('Clear All Usernames', () => {
     expect((await adminBrowser.get(CODES)).statusCode).toBe(200);
 
     const codes = await b.get(CODES);
-    for (const m of members) expect(codes.body).toContain(`href="/admin/members/${m.memberId}"`);
-    expect(codes.body).toContain('Restore cleared logins');
-    expect(codes.body).toContain(`<form method="get" action="${CLEAR}/${row!.id}/restore"`);
+    for (const m of members) expect(linksOf(codes.body)).toContain(`/admin/members/${m.memberId}`);
+    readPage(codes.body).getByRole('table', { name: /Restore cleared logins/ });
+    expect(restoreButtons(codes.body)).toEqual([`get ${CLEAR}/${row!.id}/restore`]);
     const events = await auditOf('logins.cleared_all');
     expect(events).toHaveLength(1);
     expect(events[0]!.details).toEqual({ removed: 3, includedAdmins: false, clearId: row!.id });
@@ -200,7 +241,8 @@ describe('Clear All Usernames', () => {
     expect(again.statusCode).toBe(403);
     expect(await app.deps.db.select().from(loginClears)).toHaveLength(1);
     const codes = await b.get(CODES);
-    expect(codes.body).not.toContain('Restore cleared logins');
+    expect(readPage(codes.body).text).not.toContain('Restore cleared logins');
+    expect(restoreButtons(codes.body)).toEqual([]);
   });
 });
 
@@ -236,15 +278,17 @@ describe('Restore cleared logins', () => {
 
     const confirm = await b.get(`${CLEAR}/${clearId}/restore`);
     expect(confirm.statusCode).toBe(200);
-    expect(confirm.body).toMatch(/<strong>1<\/strong> login can\s*come back/);
-    expect(confirm.body).toMatch(/<strong>1<\/strong> cannot: the member has made a new login since/);
-    expect(confirm.body).toMatch(/<strong>1<\/strong> cannot: someone else has taken the username since/);
+    expect(countsOf(confirm.body, 'What a restore would do')).toEqual([
+      { number: '1', text: expect.stringMatching(/^1 login can come back/) },
+      { number: '1', text: expect.stringMatching(/^1 cannot: the member has made a new login since/) },
+      { number: '1', text: expect.stringMatching(/^1 cannot: someone else has taken the username since/) },
+    ]);
     expect(await auditOf('logins.restored')).toHaveLength(0);
 
     const done = await b.submit(`${CLEAR}/${clearId}/restore`, `${CLEAR}/${clearId}/restore`, {});
     expect(done.statusCode).toBe(303);
     expect(done.headers.location).toBe(`${CLEAR}/${clearId}?restored=1`);
-    expect((await b.get(done.headers.location as string)).body).toContain(
+    expect(readPage((await b.get(done.headers.location as string)).body).status()).toBe(
       'Restored 1 login; 2 logins could not come back.',
     );
 
@@ -266,9 +310,10 @@ describe('Restore cleared logins', () => {
     expect(events[0]!.actorLabel).toBe(me.username);
     // The restored member left Invitation Codes again; the one whose username was taken is still there.
     const codes = await b.get(CODES);
-    expect(codes.body).not.toContain(`href="/admin/members/${back.memberId}"`);
-    expect(codes.body).toContain(`href="/admin/members/${squatted.memberId}"`);
-    expect(codes.body).toContain('Restored 15 Jan 2026');
+    expect(linksOf(codes.body)).not.toContain(`/admin/members/${back.memberId}`);
+    expect(linksOf(codes.body)).toContain(`/admin/members/${squatted.memberId}`);
+    expect(readPage(codes.body).text).toContain('Restored 15 Jan 2026');
+    expect(restoreButtons(codes.body)).toEqual([]);
     // No password hash is kept once the restore is done.
     const hashes = await app.deps.db.select({ h: clearedLogins.passwordHash }).from(clearedLogins);
     expect(hashes.every((r) => r.h === '')).toBe(true);
@@ -294,8 +339,8 @@ describe('Restore cleared logins', () => {
     expect((await b.submit(path, path, {})).statusCode).toBe(303);
     const again = await b.submit(CODES, path, {});
     expect(again.statusCode).toBe(409);
-    expect(again.body).toContain('already restored');
-    expect((await b.get(path)).body).not.toContain('<button type="submit">Restore cleared logins</button>');
+    expect(readPage(again.body).alert()).toContain('already restored');
+    expect(restoreButtons((await b.get(path)).body)).toEqual([]);
     expect(await auditOf('logins.restored')).toHaveLength(1);
   });
 
@@ -304,13 +349,17 @@ describe('Restore cleared logins', () => {
     app.clock.advance(30 * DAY);
     await b.logIn(me.username, me.password); // the session itself has long ended
     const path = `${CLEAR}/${clearId}/restore`;
-    expect((await b.get(path)).body).toContain('The 30 days are over');
+    const closed = (await b.get(path)).body;
+    expect(readPage(closed).text).toContain('The 30 days are over');
+    expect(restoreButtons(closed)).toEqual([]);
     const late = await b.submit(CODES, path, {});
     expect(late.statusCode).toBe(410);
     expect(
       await app.deps.db.select().from(accounts).where(eq(accounts.memberId, members[0]!.memberId)),
     ).toEqual([]);
-    expect((await b.get(CODES)).body).not.toContain(`${CLEAR}/${clearId}/restore`);
+    const codes = (await b.get(CODES)).body;
+    expect(restoreButtons(codes)).toEqual([]);
+    expect(linksOf(codes)).not.toContain(`${CLEAR}/${clearId}`);
 
     // A newer clear (of a member who joined since) is inside its window and stays.
     await buildLogin(app);
@@ -346,13 +395,13 @@ describe('Restore cleared logins', () => {
       insert into members (member_number, first_name, last_name, email, email_lower)
       select 'C' || g, 'Pat', 'Cached' || g, 'c' || g || '@example.org', 'c' || g || '@example.org'
       from generate_series(1, 20000) g`);
-    expect((await b.get(CODES)).body).toContain('20,000 members have no login yet.');
+    expect(readPage((await b.get(CODES)).body).text).toContain('20,000 members have no login yet.');
     await clear(b, { confirmation: 'clear 3 logins', password: me.password });
-    expect((await b.get(CODES)).body).toContain('20,003 members have no login yet.');
+    expect(readPage((await b.get(CODES)).body).text).toContain('20,003 members have no login yet.');
     const [row] = await queryRows<{ id: number }>(app.deps.db, sql`select id from login_clears`);
     const path = `${CLEAR}/${row!.id}/restore`;
     await b.submit(path, path, {});
-    expect((await b.get(CODES)).body).toContain('20,000 members have no login yet.');
+    expect(readPage((await b.get(CODES)).body).text).toContain('20,000 members have no login yet.');
   });
 });
 
