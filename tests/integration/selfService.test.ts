@@ -13,6 +13,7 @@ import { loginLock } from '../../src/domain/auth/loginThrottle.ts';
 import { deliverDueEmail } from '../../src/domain/email/deliverDueEmail.ts';
 import { browser, buildLogin } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
+import { readPage } from '../page.ts';
 import { runQueuedSelfServiceJobs } from '../selfServiceJobs.ts';
 import { type SinkMessage, useSmtpSink } from '../smtpSink.ts';
 
@@ -55,13 +56,13 @@ describe('Forgot password', () => {
     const member = await buildLogin(app);
     const b = browser(await app.server());
     const login = await b.get('/login');
-    expect(login.body).toContain('href="/forgot-password">Forgot password?</a>');
-    expect(login.body).toContain('href="/forgot-username">Forgot username?</a>');
+    expect(readPage(login.body).link('Forgot password?')).toBe('/forgot-password');
+    expect(readPage(login.body).link('Forgot username?')).toBe('/forgot-username');
 
     const asked = await b.submit('/forgot-password', '/forgot-password', {
       identifier: member.username.toUpperCase(),
     });
-    expect(asked.body).toContain('If that matches a login, we have emailed a link');
+    expect(readPage(asked.body).status()).toContain('If that matches a login, we have emailed a link');
     const [mail] = await deliver();
     expect(mail?.to).toEqual([`${member.username}@example.org`]);
     expect(mail?.subject).toBe('Set a new password for the Gatehouse member portal');
@@ -72,12 +73,13 @@ describe('Forgot password', () => {
 
     const page = await b.get(path);
     expect(page.statusCode).toBe(200);
-    expect(page.body).toContain('Set a new password');
-    expect(page.body).toContain('>New password</label>');
+    const form = readPage(page.body);
+    form.getByRole('heading', { level: 1, name: 'Set a new password' });
+    form.field('New password');
     const done = await b.submit(path, path, { newPassword: NEW_PASSWORD });
     expect(done.statusCode).toBe(303);
     expect(done.headers.location).toBe('/home?reset=1');
-    expect((await b.get('/home?reset=1')).body).toContain('Your new password is set');
+    expect(readPage((await b.get('/home?reset=1')).body).status()).toContain('Your new password is set');
 
     const fresh = browser(await app.server());
     expect((await fresh.logIn(member.username, member.password)).statusCode).toBe(401);
@@ -125,7 +127,7 @@ describe('Forgot password', () => {
     ]);
     const empty = await askForReset('  ');
     expect(empty.statusCode).toBe(400);
-    expect(empty.body).toContain('Enter your username or email address.');
+    expect(readPage(empty.body).errorFor('Username or email')).toBe('Enter your username or email address.');
   });
 
   it('emails each login that shares a roster address, each its own link', async () => {
@@ -172,9 +174,11 @@ describe('the reset link', () => {
     expect((await b.submit(path, path, { newPassword: NEW_PASSWORD })).statusCode).toBe(303);
     const again = await browser(server).get(path);
     expect(again.statusCode).toBe(410);
-    expect(again.body).toContain('This link has already been used');
-    expect(again.body).toContain('href="/forgot-password">Request a new link</a>');
-    expect(again.body).not.toContain('name="newPassword"');
+    const used = readPage(again.body);
+    used.getByRole('heading', { level: 1, name: 'This link has already been used' });
+    expect(used.link('Request a new link')).toBe('/forgot-password');
+    expect(used.queryByLabelText('New password')).toBeNull();
+    expect(used.queryByRole('button', { name: 'Set new password' })).toBeNull();
   });
 
   it('expires one hour after it was sent', async () => {
@@ -186,7 +190,7 @@ describe('the reset link', () => {
     const b = browser(await app.server());
     const page = await b.get(path);
     expect(page.statusCode).toBe(410);
-    expect(page.body).toContain('This link has expired');
+    readPage(page.body).getByRole('heading', { level: 1, name: 'This link has expired' });
     const late = await b.submit('/forgot-password', path, { newPassword: NEW_PASSWORD });
     expect(late.statusCode).toBe(410);
     expect((await browser(await app.server()).logIn(member.username, member.password)).statusCode).toBe(303);
@@ -206,7 +210,7 @@ describe('the reset link', () => {
   it('says an unknown link is not valid', async () => {
     const res = await browser(await app.server()).get('/reset-password/not-a-real-token');
     expect(res.statusCode).toBe(404);
-    expect(res.body).toContain('This link is not valid');
+    readPage(res.body).getByRole('heading', { level: 1, name: 'This link is not valid' });
   });
 
   it('refuses a weak password next to the field and keeps the link usable', async () => {
@@ -215,8 +219,9 @@ describe('the reset link', () => {
     const b = browser(await app.server());
     const weak = await b.submit(path, path, { newPassword: 'password1234' });
     expect(weak.statusCode).toBe(400);
-    expect(weak.body).toContain('id="newPassword-error"');
-    expect(weak.body).toContain(`action="${path}"`);
+    const refused = readPage(weak.body);
+    expect(refused.errorFor('New password')).toBeTruthy();
+    expect(refused.field('New password').form?.getAttribute('action')).toBe(path);
     expect((await b.submit(path, path, { newPassword: NEW_PASSWORD })).statusCode).toBe(303);
   });
 
@@ -248,7 +253,9 @@ describe('the reset link', () => {
     for (let i = 0; i < 5; i++) await attacker.logIn(member.username, `guess ${i}`);
     const locked = await attacker.logIn(member.username, member.password);
     expect(locked.statusCode).toBe(429);
-    expect(locked.body).toContain('Wait 15 minutes and try again, or use “Forgot password?”');
+    expect(readPage(locked.body).errorFor('Username')).toContain(
+      'Wait 15 minutes and try again, or use “Forgot password?”',
+    );
 
     expect((await browser(server).submit(path, path, { newPassword: NEW_PASSWORD })).statusCode).toBe(303);
     expect((await elsewhere.get('/home')).statusCode).toBe(302);
@@ -279,14 +286,16 @@ describe('Forgot username', () => {
   it('emails the username of each login with that roster address, and answers the same for unknown ones', async () => {
     const member = await buildLogin(app, { username: 'forgetful.fred' });
     const b = browser(await app.server());
-    expect((await b.get('/login')).body).toContain('Forgot username?');
+    expect(readPage((await b.get('/login')).body).link('Forgot username?')).toBe('/forgot-username');
     const known = await b.submit('/forgot-username', '/forgot-username', {
       email: 'FORGETFUL.FRED@example.org ',
     });
     const unknown = await b.submit('/forgot-username', '/forgot-username', { email: 'stranger@example.org' });
     expect(known.statusCode).toBe(200);
     expect(unknown.body).toBe(known.body);
-    expect(known.body).toContain('If that address belongs to a login, we have emailed the username to it.');
+    expect(readPage(known.body).status()).toBe(
+      'If that address belongs to a login, we have emailed the username to it.',
+    );
     const mails = await deliver();
     expect(mails).toHaveLength(1);
     expect(mails[0]?.to).toEqual(['forgetful.fred@example.org']);
@@ -295,8 +304,9 @@ describe('Forgot username', () => {
     expect(mails[0]?.text).not.toContain(member.password);
     const bad = await b.submit('/forgot-username', '/forgot-username', { email: 'not an address' });
     expect(bad.statusCode).toBe(400);
-    expect(bad.body).toContain('id="email-error"');
-    expect(bad.body).toContain('value="not an address"');
+    const refused = readPage(bad.body);
+    expect(refused.errorFor('Email address')).toBe('Enter an email address like name@example.org.');
+    expect(refused.valueOf('Email address')).toBe('not an address');
   });
 
   it('throttles per address with the same answer', async () => {
