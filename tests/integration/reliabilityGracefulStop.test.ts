@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { queryRows } from '../../src/db/connect.ts';
+import { queryRows } from '../../src/db/rows.ts';
 import { GOOD_PASSWORD } from '../factories.ts';
 import { databaseEnv, restartAndFollowRound, startSendAllOnDemoPortal } from '../portalClient.ts';
 import { type SmtpSink, startSmtpSink } from '../smtpSink.ts';
@@ -43,9 +43,10 @@ describe('a worker stopped with SIGTERM mid-round', { timeout: 180_000 }, () => 
     // Between the two processes: nothing held, nothing undecided.
     const app = await createApp(loadConfig({ ...env, LOG_LEVEL: 'silent' }));
     try {
-      const states = await queryRows<{ state: string; n: number }>(
+      const states = await queryRows(
         app.deps.db,
-        sql`select state, count(*)::int as n from email_messages where kind = 'invitation' group by state`,
+        sql`select state, count(*) as n from email_messages where kind = 'invitation' group by state`,
+        { state: 'text', n: 'number' },
       );
       const count = (state: string) => states.find((s) => s.state === state)?.n ?? 0;
       expect(count('claimed')).toBe(0);
@@ -54,9 +55,10 @@ describe('a worker stopped with SIGTERM mid-round', { timeout: 180_000 }, () => 
       expect(count('sent')).toBe(atStop);
       expect(count('queued')).toBe(pending - atStop);
       // The invitations made for released messages never left: revoked, so only one link per member works.
-      const [live] = await queryRows<{ n: number }>(
+      const [live] = await queryRows(
         app.deps.db,
-        sql`select count(*)::int as n from invitations where revoked_at is null and used_at is null`,
+        sql`select count(*) as n from invitations where revoked_at is null and used_at is null`,
+        { n: 'number' },
       );
       expect(live?.n).toBe(atStop);
     } finally {

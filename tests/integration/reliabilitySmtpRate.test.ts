@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
-import { queryRows } from '../../src/db/connect.ts';
+import { queryRows } from '../../src/db/rows.ts';
 import type { Deps } from '../../src/domain/deps.ts';
 import { deliverDueEmail } from '../../src/domain/email/deliverDueEmail.ts';
 import { interruptAbandonedSends } from '../../src/domain/email/interruptAbandonedSends.ts';
@@ -47,10 +47,9 @@ async function until(check: () => Promise<boolean>, timeoutMs = 60_000): Promise
 
 const countIn = async (deps: Deps, state: string) =>
   (
-    await queryRows<{ n: number }>(
-      deps.db,
-      sql`select count(*)::int as n from email_messages where state = ${state}`,
-    )
+    await queryRows(deps.db, sql`select count(*) as n from email_messages where state = ${state}`, {
+      n: 'number',
+    })
   )[0]!.n;
 
 /** Queues one invitation per member (each its own single round), as the Send button does. */
@@ -176,9 +175,10 @@ describe('SMTP_RATE_LIMIT for the whole portal', { timeout: 60_000 }, () => {
     expect(await run).toEqual({ delivered: 6, failed: 0 });
     expect(interrupted).toBe(0);
     expect(Math.max(...sink.byRecipient().values())).toBe(1);
-    const revoked = await queryRows<{ n: number }>(
+    const revoked = await queryRows(
       app.deps.db,
-      sql`select count(*)::int as n from invitations where revoked_at is not null`,
+      sql`select count(*) as n from invitations where revoked_at is not null`,
+      { n: 'number' },
     );
     expect(revoked[0]!.n).toBe(0); // nothing was requeued (a requeue revokes the claimed link)
   });
