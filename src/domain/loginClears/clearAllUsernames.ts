@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { queryRows } from '../../db/connect.ts';
+import { queryRows } from '../../db/rows.ts';
 import { loginClears } from '../../db/schema.ts';
 import { AppError, ValidationErrors } from '../../errors.ts';
 import { recordAudit } from '../audit/recordAudit.ts';
@@ -125,7 +125,7 @@ export async function clearAllUsernames(
       })
       .returning({ id: loginClears.id });
     const clearId = clear!.id;
-    const [moved] = await queryRows<{ n: number }>(
+    const [moved] = await queryRows(
       tx,
       sql`with removed as (
             delete from accounts
@@ -136,7 +136,8 @@ export async function clearAllUsernames(
             select ${clearId}::bigint, ${accountColumnList()} from removed
             returning member_id
           )
-          select count(*)::int as n from kept`,
+          select count(*) as n from kept`,
+      { n: 'number' },
     );
     const removed = moved?.n ?? 0;
     // Someone made or lost a login between the check and now: refuse rather than remove a number nobody saw.

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { queryRows } from '../../db/connect.ts';
+import { queryRows } from '../../db/rows.ts';
 import type { Deps } from '../deps.ts';
 import { type Actor, requirePermission } from '../policy.ts';
 
@@ -12,11 +12,12 @@ export type ClearableCounts = { members: number; admins: number };
 /** The acting admin's own login is never counted (nor removed): they must still be able to restore. */
 export async function countClearableLogins(deps: Pick<Deps, 'db'>, actor: Actor): Promise<ClearableCounts> {
   requirePermission(actor, 'logins.clearAll');
-  const [row] = await queryRows<ClearableCounts>(
+  const [row] = await queryRows(
     deps.db,
-    sql`select (count(*) filter (where role = 'member'))::int as members,
-               (count(*) filter (where role <> 'member'))::int as admins
+    sql`select count(*) filter (where role = 'member') as members,
+               count(*) filter (where role <> 'member') as admins
         from accounts where id <> ${actor.accountId ?? -1}::bigint`,
+    { members: 'number', admins: 'number' },
   );
   return { members: row?.members ?? 0, admins: row?.admins ?? 0 };
 }

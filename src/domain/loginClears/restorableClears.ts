@@ -1,5 +1,5 @@
 import { desc, eq, gt, sql } from 'drizzle-orm';
-import { queryRows } from '../../db/connect.ts';
+import { queryRows } from '../../db/rows.ts';
 import { loginClears } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import type { Deps } from '../deps.ts';
@@ -50,16 +50,17 @@ export async function clearOutcome(
   requirePermission(actor, 'logins.clearAll');
   const [clear] = await deps.db.select().from(loginClears).where(eq(loginClears.id, clearId));
   if (!clear) throw new AppError('not_found', 'There is no such Clear All Usernames.');
-  const [row] = await queryRows<Record<'total' | 'restored' | 'has_new_login' | 'username_taken', number>>(
+  const [row] = await queryRows(
     deps.db,
-    sql`select count(*)::int as total,
-               (count(*) filter (where c.restored_at is not null))::int as restored,
-               (count(*) filter (where c.restored_at is null and exists
-                 (select 1 from accounts a where a.member_id = c.member_id)))::int as has_new_login,
-               (count(*) filter (where c.restored_at is null
+    sql`select count(*) as total,
+               count(*) filter (where c.restored_at is not null) as restored,
+               count(*) filter (where c.restored_at is null and exists
+                 (select 1 from accounts a where a.member_id = c.member_id)) as has_new_login,
+               count(*) filter (where c.restored_at is null
                  and not exists (select 1 from accounts a where a.member_id = c.member_id)
-                 and exists (select 1 from accounts a where a.username_lower = c.username_lower)))::int as username_taken
+                 and exists (select 1 from accounts a where a.username_lower = c.username_lower)) as username_taken
         from cleared_logins c where c.clear_id = ${clearId}::bigint`,
+    { total: 'number', restored: 'number', has_new_login: 'number', username_taken: 'number' },
   );
   const total = row?.total ?? 0;
   const restored = row?.restored ?? 0;

@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { queryRows } from '../../db/connect.ts';
+import { queryRows } from '../../db/rows.ts';
 import { loginClears } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { recordAudit } from '../audit/recordAudit.ts';
@@ -47,7 +47,7 @@ export async function restoreClearedLogins(
       );
     }
     // ON CONFLICT DO NOTHING (any unique key: id, member, username) covers a login made while this runs.
-    const [counts] = await queryRows<{ restored: number; total: number }>(
+    const [counts] = await queryRows(
       tx,
       sql`with back as (
             insert into accounts (${accountColumnList()})
@@ -68,8 +68,9 @@ export async function restoreClearedLogins(
             update invitations i set replaces_login = true
             from back where i.member_id = back.member_id and i.used_at is null and i.revoked_at is null
           )
-          select (select count(*)::int from marked) as restored,
-                 (select count(*)::int from cleared_logins where clear_id = ${clearId}::bigint) as total`,
+          select (select count(*) from marked) as restored,
+                 (select count(*) from cleared_logins where clear_id = ${clearId}::bigint) as total`,
+      { restored: 'number', total: 'number' },
     );
     const restored = counts?.restored ?? 0;
     const skipped = (counts?.total ?? 0) - restored;

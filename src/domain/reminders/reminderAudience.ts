@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { type DbOrTx, queryRows } from '../../db/connect.ts';
+import type { DbOrTx } from '../../db/connect.ts';
+import { queryRows } from '../../db/rows.ts';
 import type { ReminderSettings } from './reminderSettings.ts';
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -41,9 +42,10 @@ export async function reminderAudienceCount(
   s: Pick<ReminderSettings, 'everyDays' | 'maxPerMember'>,
   now: Date,
 ): Promise<number> {
-  const [row] = await queryRows<{ n: number }>(
+  const [row] = await queryRows(
     db,
-    sql`select count(*)::int as n from (${reminderAudienceSql(s, now)}) audience`,
+    sql`select count(*) as n from (${reminderAudienceSql(s, now)}) audience`,
+    { n: 'number' },
   );
   return row?.n ?? 0;
 }

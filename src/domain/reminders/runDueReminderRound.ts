@@ -1,5 +1,6 @@
 import { desc, eq, sql } from 'drizzle-orm';
-import { queryRows, type Tx } from '../../db/connect.ts';
+import type { Tx } from '../../db/connect.ts';
+import { queryRows } from '../../db/rows.ts';
 import { invitationRounds } from '../../db/schema.ts';
 import { recordAudit } from '../audit/recordAudit.ts';
 import type { Deps } from '../deps.ts';
@@ -57,7 +58,7 @@ export async function runDueReminderRound(deps: Deps): Promise<ReminderCheck> {
       })
       .returning({ id: invitationRounds.id });
     const roundId = round!.id;
-    const [queued] = await queryRows<{ n: number }>(
+    const [queued] = await queryRows(
       tx,
       sql`
         with queued as (
@@ -65,7 +66,8 @@ export async function runDueReminderRound(deps: Deps): Promise<ReminderCheck> {
           select 'invitation', a.id, ${roundId}, a.email, 'queued', ${now}, ${now}
           from (${reminderAudienceSql(s, now)}) a
           returning 1)
-        select count(*)::int as n from queued`,
+        select count(*) as n from queued`,
+      { n: 'number' },
     );
     const total = queued?.n ?? 0;
     if (total === 0) {
