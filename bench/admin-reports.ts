@@ -24,6 +24,7 @@ import pg from 'pg';
 import { systemClock } from '../src/clock.ts';
 import { loadConfig } from '../src/config.ts';
 import { type Database, type Db, openPglite, openPostgres, queryRows } from '../src/db/connect.ts';
+import { queryRows as queryRowsOf } from '../src/db/rows.ts';
 import { hashPassword } from '../src/domain/accounts/passwords.ts';
 import type { Deps } from '../src/domain/deps.ts';
 import { countPendingMembers, forgetPendingCount } from '../src/domain/invitations/pendingCount.ts';
@@ -175,7 +176,7 @@ async function loadActivity(db: Db, n: number): Promise<{ seconds: number; actor
 
   // The acting Security Administrator (a real password hash: Clear All Usernames checks it).
   const hash = await hashPassword(PASSWORD);
-  const [adminRow] = await queryRows<{ id: number | string }>(
+  const [adminRow] = await queryRowsOf(
     db,
     sql`with m as (
           insert into members (member_number, first_name, last_name, email, email_lower)
@@ -183,6 +184,7 @@ async function loadActivity(db: Db, n: number): Promise<{ seconds: number; actor
         insert into accounts (member_id, username, username_lower, password_hash, role, created_at, last_login_at)
         select id, 'benchadmin', 'benchadmin', ${hash}, 'security_admin', now() - interval '800 days', now() from m
         returning id`,
+    { id: 'number' },
   );
   await db.execute(sql`
     insert into settings (key, value)
@@ -198,7 +200,7 @@ async function loadActivity(db: Db, n: number): Promise<{ seconds: number; actor
   ])
     await db.execute(sql.raw(`vacuum analyze ${t}`));
   const actor: Actor = {
-    accountId: Number(adminRow!.id),
+    accountId: adminRow!.id,
     label: 'Bench Admin',
     role: 'security_admin',
     ip: null,
