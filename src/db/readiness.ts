@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Database } from './connect.ts';
+import { readRow } from './rows.ts';
 
 const journalPath = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations/meta/_journal.json');
 // A probe must not hang for as long as a connection attempt to an unreachable host may take.
@@ -29,7 +30,8 @@ export async function isDatabaseReady(database: Database): Promise<boolean> {
       'select max(created_at) as newest from drizzle.__drizzle_migrations',
       [],
     );
-    const newest = Number((rows[0] as { newest: string | number | null } | undefined)?.newest ?? 0);
+    const newest =
+      readRow((rows[0] ?? { newest: null }) as Record<string, unknown>, { newest: 'number?' }).newest ?? 0;
     return newest >= (await newestShipped());
   })().catch(() => false);
   try {

@@ -70,8 +70,10 @@ export const sessions = pgTable(
 );
 
 /**
- * Failed-login counters per key ("ip:…" or "user:…"). Unknown usernames are counted exactly like
- * known ones, so the throttle itself reveals nothing about which accounts exist.
+ * Counters of every throttle (domain/auth/throttleRules.ts: logins, typed codes, fresh links, forgot
+ * requests…), one row per key `<rule>:<parts>`; the table is named after the first of them. Unknown
+ * usernames are counted exactly like known ones, so the throttle itself reveals nothing about which
+ * accounts exist.
  */
 export const loginThrottle = pgTable('login_throttle', {
   key: text('key').primaryKey(),

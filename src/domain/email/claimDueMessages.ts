@@ -43,10 +43,10 @@ export type ClaimedRow = RowOf<typeof claimedRow>;
 
 /**
  * Takes up to `limit` due messages for this worker, in one transaction: each is marked `claimed` with a
- * lease (`next_attempt_at`, held under `leaseToken`, see deliveryLease) so no other worker takes it, and invitation messages get a fresh invitation
- * whose secret exists only in memory until the email is sent (password_reset messages likewise get
- * their reset link, see prepareAccountEmails). SKIP LOCKED lets several workers claim
- * side by side without waiting for each other or taking the same row.
+ * lease (`next_attempt_at`, held under `leaseToken`, see deliveryLease) so no other worker takes it, and
+ * invitation messages get a fresh invitation whose secret exists only in memory until the email is sent
+ * (password_reset messages likewise get their reset link, see prepareAccountEmails). SKIP LOCKED lets
+ * several workers claim side by side without waiting for each other or taking the same row.
  */
 export async function claimDueMessages(
   deps: Deps,
@@ -71,7 +71,8 @@ export async function claimDueMessages(
           returning e.id, e.kind, e.member_id, e.round_id, e.to_address, e.attempts)
         select c.id, c.kind, c.member_id, c.round_id, c.to_address,
                c.attempts, m.first_name, r.started_by_label, r.kind as round_kind, a.id as account_id, a.username,
-               (a.id is not null and (a.last_login_at is not null or r.kind <> 'single')) as skip,
+               -- A message without a round (a reset link) has no round kind: never skipped, never NULL.
+               coalesce(a.id is not null and (a.last_login_at is not null or r.kind <> 'single'), false) as skip,
                (a.id is not null) as replaces_login
         from claimed c
         left join members m on m.id = c.member_id

@@ -30,7 +30,9 @@ function errorsOf(error: unknown): { errors: FieldErrors; status: number } | nul
   const status = httpStatusOf[error.code];
   if (error instanceof ValidationErrors) return { errors: error.fields, status };
   if (error.field) return { errors: { [error.field]: error.message }, status };
-  if (error.code === 'validation') return { errors: { _form: error.message }, status };
+  // A clash with someone else's change at the same moment is put right the same way: look, and try again.
+  if (error.code === 'validation' || error.code === 'conflict')
+    return { errors: { _form: error.message }, status };
   return null;
 }
 
@@ -48,6 +50,12 @@ export function refusalOf(error: unknown, typed: unknown, fields?: readonly stri
     errors[!fields || fields.includes(name) ? name : '_form'] ??= message;
   }
   return { errors, values: typedValues(typed), status: found.status };
+}
+
+/** Input that did not parse, where no form can show it: a validation error naming the first field. */
+export function validationErrorOf(error: ZodError): AppError {
+  const [issue] = error.issues;
+  return new AppError('validation', issue?.message ?? 'Invalid input', issue?.path[0]?.toString());
 }
 
 /** A path parameter that does not parse names no page: the answer is "not found", as for an unknown id. */

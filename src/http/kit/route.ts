@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
-import type { ZodType } from 'zod';
+import { ZodError, type ZodType } from 'zod';
 import type { App } from '../../app.ts';
 import type { Deps } from '../../domain/deps.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { type Access, actorOf } from '../access.ts';
 import { pageContext, sendPage } from '../render.ts';
 import type { PageContext } from '../ui/Layout.tsx';
-import { notFoundOf, type Refusal, refusalOf } from './refusal.ts';
+import { notFoundOf, type Refusal, refusalOf, validationErrorOf } from './refusal.ts';
 
 /**
  * Routes declared, not hand-written: `page` and `form` each take a spec, and the kit does the same steps
@@ -101,7 +101,7 @@ export function routeKit(server: FastifyInstance, app: App) {
           result = await spec.run(r, parse(spec.body, request.body));
         } catch (error) {
           const refusal = spec.view && refusalOf(error, request.body, spec.fields);
-          if (!refusal) throw error;
+          if (!refusal) throw error instanceof ZodError ? validationErrorOf(error) : error;
           return sendPage(reply, await spec.view!(r, refusal), refusal.status);
         }
         const next = await spec.done(r, result);

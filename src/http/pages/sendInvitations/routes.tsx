@@ -10,7 +10,6 @@ import {
   startSendAllOnce,
 } from '../../../domain/invitations/repeatSafeSend.ts';
 import { activeSendAll, roundProgress } from '../../../domain/invitations/sendAllProgress.ts';
-import { AppError, isAppError } from '../../../errors.ts';
 import type { Refusal } from '../../kit/refusal.ts';
 import { type Req, routeKit } from '../../kit/route.ts';
 import { paths, withQuery } from '../../paths.ts';
@@ -25,16 +24,6 @@ async function confirmView(r: Req<unknown>, refused?: Refusal) {
   const [count, running] = await Promise.all([sendAllCount(r.deps), activeSendAll(r.deps)]);
   return <SendAllConfirmPage ctx={r.ctx()} count={count} running={running} error={refused?.errors._form} />;
 }
-
-/**
- * "A Send All is already running" names no field; it is said over the confirmation form, with its 409,
- * as a refusal of that form (the kit shows a refusal without a field only for validation errors).
- */
-const overTheForm = <T,>(work: Promise<T>): Promise<T> =>
-  work.catch((error: unknown) => {
-    if (!isAppError(error) || error.code !== 'conflict' || error.field) throw error;
-    throw new AppError('conflict', error.message, '_form', error.details);
-  });
 
 /** A repeat acted on nothing and wrote no audit event; the debug line is for tracing a double press. */
 const noteRepeat = (
@@ -68,7 +57,7 @@ export function registerSendInvitationRoutes(server: FastifyInstance, app: App):
     access,
     fields: [],
     body: startSendAllInput,
-    run: (r, input) => overTheForm(startSendAllOnce(r.deps, r.actor, input.key)),
+    run: (r, input) => startSendAllOnce(r.deps, r.actor, input.key),
     done: (r, outcome) => {
       noteRepeat(r, outcome, 'Send All answered with its first round');
       return paths.round(outcome.result.roundId);
