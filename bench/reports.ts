@@ -26,7 +26,7 @@ import { type Database, type Db, openPglite, openPostgres, queryRows } from '../
 import { type Actor, systemActor } from '../src/domain/policy.ts';
 import { listMemberRoster } from '../src/domain/reports/memberRoster.ts';
 import { memberRosterCsv } from '../src/domain/reports/memberRosterCsv.ts';
-import { encodeCursor, type RosterQuery } from '../src/domain/reports/memberRosterQuery.ts';
+import type { RosterQuery } from '../src/domain/reports/memberRosterQuery.ts';
 import { loadRoster, quantile, recording, time } from './lib/roster.ts';
 
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -140,8 +140,12 @@ async function benchOne(
     const [r] = await queryRows<{ k: unknown[] | string }>(db, q);
     return typeof r!.k === 'string' ? (JSON.parse(r!.k) as unknown[]) : r!.k;
   };
+  // A page link as the keyset engine writes it: the scope (sort, direction, segment) and the key values.
+  const encodeCursor = (sort: string, dir: string, segment: number, keys: unknown[]) =>
+    Buffer.from(JSON.stringify({ s: `${sort}.${dir}.${segment}`, k: keys })).toString('base64url');
   const mid = Math.floor(size * 0.2);
-  const loginKeys = await key(sql`select json_build_array(a.last_login_at, a.member_id) k from accounts a
+  const loginKeys = await key(sql`select json_build_array(
+      to_char(a.last_login_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), a.member_id) k from accounts a
     join members m on m.id = a.member_id where a.last_login_at is not null and m.status = 'current'
     order by a.last_login_at desc, a.member_id desc offset ${mid} limit 1`);
   const nullKeys =

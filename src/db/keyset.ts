@@ -35,7 +35,7 @@ export type Keyed = { cursor: KeyValue[] | string };
 /** Runs the caller's query with an extra condition (null: none), an order and a limit. */
 export type Fetch<R extends Keyed> = (boundary: SQL | null, order: SQL, limit: number) => Promise<R[]>;
 
-const OUT_OF_DATE = 'That page link is out of date. Start again from the first page.';
+export const OUT_OF_DATE = 'That page link is out of date. Start again from the first page.';
 
 // Timestamps travel as text to the microsecond (a JavaScript Date would round to milliseconds and skip or
 // repeat rows written within one millisecond); ±infinity (a "never" sentinel) as PostgreSQL writes it.
@@ -110,7 +110,18 @@ export function keyset(keys: readonly Key[], direction: Direction = 'asc', scope
     return values as KeyValue[];
   };
 
+  /** The key values a cursor of this scope carries, or null when it is not one (see `decode`). */
+  const probe = (cursor: string): KeyValue[] | null => {
+    try {
+      return decode(cursor, '');
+    } catch {
+      return null;
+    }
+  };
+
   return {
+    /** For keysetParts: a cursor's values (null: not this keyset's), boundary, order and row cursors. */
+    parts: { probe, beyond, orderOf, cursorOf, strip, valuesOf },
     /** Select this as `cursor` in every row: the row's key values as one JSON array. */
     cursor: sql<KeyValue[] | string>`json_build_array(${sql.join(keys.map(keyValue), sql`, `)})`,
     /** The list's order, for queries that read it without paging. */

@@ -190,7 +190,7 @@ describe('listMemberRoster', () => {
       dir: 'asc',
       after: forge({ ...body, k: ["x'); drop table members; --", 1] }),
     });
-    await refused({ sort: 'lastLogin', dir: 'asc', after: forge({ ...body, g: 7 }) });
+    await refused({ sort: 'lastLogin', dir: 'asc', after: forge({ ...body, s: 'lastLogin.asc.7' }) });
     await refused({ sort: 'lastLogin', dir: 'asc', after: 'not base64 json' });
   });
 

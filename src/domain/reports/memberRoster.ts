@@ -1,22 +1,15 @@
-import type { SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Page } from '../../db/keyset.ts';
+import { keysetParts } from '../../db/keysetParts.ts';
 import type { DeliveryState } from '../../db/schema.ts';
 import { type Actor, requirePermission } from '../policy.ts';
-import {
-  checkRosterQuery,
-  DEFAULT_PAGE_SIZE,
-  decodeCursor,
-  encodeCursor,
-  type RosterQuery,
-  type SortDir,
-} from './memberRosterQuery.ts';
+import { checkRosterQuery, DEFAULT_PAGE_SIZE, type RosterQuery } from './memberRosterQuery.ts';
 import {
   type DbDeps,
-  fetchSegment,
   filterConditions,
-  type KeyedRow,
   type RawRow,
   readRosterRow,
+  segmentFetch,
   segmentsOf,
   wholeReportQuery,
 } from './memberRosterSql.ts';
@@ -57,37 +50,19 @@ export const toRosterMember = (r: RawRow): RosterMember => ({
   deliveryDetail: r.delivery_detail,
 });
 
-type Tagged = KeyedRow & { segment: number };
-type Position = { segment: number; keys: (string | number)[] } | null;
-
-const flip = (dir: SortDir): SortDir => (dir === 'asc' ? 'desc' : 'asc');
-
 /**
- * A reader over the report's whole order for one query: `walk` returns up to `limit` rows from a position
- * onwards, going forwards (the report's order) or backwards, crossing from one segment into the next.
+ * The report's order for one query: a keyset per segment (keysetParts), the cursor naming the sort, its
+ * direction and the segment, and each segment's fetch.
  */
-function rosterReader(deps: DbDeps, query: RosterQuery) {
+function rosterOrder(deps: DbDeps, query: RosterQuery) {
   const segments = segmentsOf(query.sort, query);
-  const shared: SQL[] = filterConditions(query);
-  return {
-    castsOf: (g: number) => segments[g]?.casts,
-    cursorOf: (r: Tagged) => encodeCursor(query.sort, query.dir, r.segment, r.sort_key),
-    async walk(from: Position, backwards: boolean, limit: number): Promise<Tagged[]> {
-      const rows: Tagged[] = [];
-      const dir = backwards ? flip(query.dir) : query.dir;
-      const start = from ? from.segment : backwards ? segments.length - 1 : 0;
-      for (let g = start; g >= 0 && g < segments.length && rows.length < limit; g += backwards ? -1 : 1) {
-        const cursor = from && g === from.segment ? from.keys : null;
-        const got = await fetchSegment(deps, segments[g]!, shared, {
-          dir,
-          cursor,
-          limit: limit - rows.length,
-        });
-        for (const r of got) rows.push({ ...r, segment: g });
-      }
-      return rows;
-    },
-  };
+  const parts = keysetParts(
+    segments.map((seg) => seg.casts.map((type, i) => ({ column: sql.raw(`k${i}`), type }))),
+    query.dir,
+    `${query.sort}.${query.dir}`,
+  );
+  const shared = filterConditions(query);
+  return { parts, fetches: segments.map((seg, g) => segmentFetch(deps, seg, shared, parts.cursors[g]!)) };
 }
 
 /**
@@ -98,32 +73,13 @@ function rosterReader(deps: DbDeps, query: RosterQuery) {
 export async function listMemberRoster(deps: DbDeps, actor: Actor, query: RosterQuery): Promise<RosterPage> {
   requirePermission(actor, 'reports.read');
   checkRosterQuery(query);
-  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-  const reader = rosterReader(deps, query);
-  const position = (cursor: string | undefined, field: string): Position =>
-    cursor ? decodeCursor(cursor, query, reader.castsOf, field) : null;
-  const after = position(query.after, 'after');
-  const before = position(query.before, 'before');
-
-  if (before) {
-    const rows = await reader.walk(before, true, limit + 1);
-    // Reaching the start going backwards: show the real first page, full.
-    if (rows.length > limit) {
-      const page = rows.slice(0, limit).reverse();
-      return {
-        rows: page.map(toRosterMember),
-        next: reader.cursorOf(page.at(-1)!),
-        prev: reader.cursorOf(page[0]!),
-      };
-    }
-  }
-  const rows = await reader.walk(before ? null : after, false, limit + 1);
-  const page = rows.slice(0, limit);
-  return {
-    rows: page.map(toRosterMember),
-    next: rows.length > limit ? reader.cursorOf(page.at(-1)!) : null,
-    prev: after && page.length > 0 ? reader.cursorOf(page[0]!) : null,
+  const { parts, fetches } = rosterOrder(deps, query);
+  const position = {
+    ...(query.after ? { after: query.after } : {}),
+    ...(query.before ? { before: query.before } : {}),
   };
+  const page = await parts.page(position, query.limit ?? DEFAULT_PAGE_SIZE, fetches);
+  return { ...page, rows: page.rows.map(toRosterMember) };
 }
 
 /**
@@ -164,17 +120,8 @@ export async function* rosterRowBatches(
     }
     return;
   }
-  const reader = rosterReader(deps, whole);
-  const size = batchSize ?? ROSTER_EXPORT_KEYSET_BATCH_SIZE;
-  let from: Position = null;
-  for (;;) {
-    const batch = await reader.walk(from, false, size);
-    if (batch.length === 0) return;
-    yield batch;
-    if (batch.length < size) return;
-    const last = batch.at(-1)!;
-    from = { segment: last.segment, keys: last.sort_key as (string | number)[] };
-  }
+  const { parts, fetches } = rosterOrder(deps, whole);
+  yield* parts.batches(batchSize ?? ROSTER_EXPORT_KEYSET_BATCH_SIZE, fetches);
 }
 
 /** The same rows as `rosterRowBatches`, as report rows (Dates and numbers). */

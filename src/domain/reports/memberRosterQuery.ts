@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import { isRealTimestamp, isStorableText } from '../../db/cursorValues.ts';
 import { ValidationErrors } from '../../errors.ts';
 import { optionalText } from '../input.ts';
-import { badParam } from '../queryParams.ts';
 
 /**
  * What Member Roster - Current can be sorted by. Invitations sent, Last invited and Delivery are shown but
@@ -151,51 +149,4 @@ export function rosterFilterParams(q: RosterFilter): Record<string, string> {
   if (q.lastLoginBefore) p.lastLoginBefore = q.lastLoginBefore.toISOString().slice(0, 10);
   if (q.deliveryFailed) p.deliveryFailed = '1';
   return p;
-}
-
-/** The key types a cursor may carry, checked before they reach SQL. */
-export type KeyCast = 'text' | 'bigint' | 'timestamptz';
-
-const keyIsValid = (value: unknown, cast: KeyCast): boolean =>
-  cast === 'bigint'
-    ? Number.isSafeInteger(value)
-    : cast === 'text'
-      ? isStorableText(value)
-      : isRealTimestamp(value);
-
-/** A cursor names its sort, direction, the part of the order (segment) and the sort-key values of a row. */
-type CursorBody = { s: RosterSort; d: SortDir; g: number; k: unknown[] };
-
-export const encodeCursor = (sort: RosterSort, dir: SortDir, segment: number, keys: unknown[]): string =>
-  Buffer.from(JSON.stringify({ s: sort, d: dir, g: segment, k: keys } satisfies CursorBody)).toString(
-    'base64url',
-  );
-
-/**
- * A cursor from the browser is input like any other: it must belong to this sort and direction, and
- * carry keys of the types its segment expects (`castsOf`), or it is refused with a validation error.
- */
-export function decodeCursor(
-  cursor: string,
-  query: Pick<RosterQuery, 'sort' | 'dir'>,
-  castsOf: (segment: number) => readonly KeyCast[] | undefined,
-  field: string,
-): { segment: number; keys: (string | number)[] } {
-  let body: Partial<CursorBody> | null = null;
-  try {
-    body = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<CursorBody>;
-  } catch {
-    body = null;
-  }
-  const casts = body && typeof body === 'object' && Number.isInteger(body.g) ? castsOf(body.g!) : undefined;
-  const keys = body && Array.isArray(body.k) ? body.k : null;
-  const valid =
-    casts !== undefined &&
-    keys !== null &&
-    body!.s === query.sort &&
-    body!.d === query.dir &&
-    keys.length === casts.length &&
-    keys.every((v, i) => keyIsValid(v, casts[i]!));
-  if (!valid) throw badParam('That page link is out of date. Start again from the first page.', field);
-  return { segment: body!.g!, keys: keys as (string | number)[] };
 }

@@ -1,8 +1,9 @@
 import { type SQL, sql } from 'drizzle-orm';
+import type { Keyed, KeyType } from '../../db/keyset.ts';
 import { type Column, queryRows, type RowOf, readRow } from '../../db/rows.ts';
 import type { DeliveryState } from '../../db/schema.ts';
 import type { Deps } from '../deps.ts';
-import type { KeyCast, RosterFilter, RosterSort, SortDir } from './memberRosterQuery.ts';
+import type { RosterFilter, RosterSort, SortDir } from './memberRosterQuery.ts';
 
 /** Reading the report needs the database only (the benchmark calls it without a job queue). */
 export type DbDeps = Pick<Deps, 'db'>;
@@ -21,7 +22,7 @@ type Branch = { from: string; where: string[]; keys: string[]; sameAs?: string[]
  * own keyset. A segment of several branches (Last Login's "never logged in" and "no login") is their
  * merge on the shared key. A segment without branches is empty under the current filters.
  */
-export type Segment = { casts: readonly KeyCast[]; branches: Branch[] };
+export type Segment = { casts: readonly KeyType[]; branches: Branch[] };
 
 /**
  * The report's columns as every query of it reads them, on either engine and either path (keyset pages,
@@ -47,8 +48,6 @@ const ROSTER_SHAPE = {
 export type RawRow = Omit<RowOf<typeof ROSTER_SHAPE>, 'delivery_state'> & {
   delivery_state: DeliveryState | null;
 };
-/** A row of a keyset page: the report's columns and the sort-key values of its segment (as `sort_key`). */
-export type KeyedRow = RawRow & { sort_key: unknown[] };
 
 /** A row of the whole-report statement (its key columns are not selected), read as the report's columns. */
 export const readRosterRow = (row: Record<string, unknown>): RawRow => readRow(row, ROSTER_SHAPE) as RawRow;
@@ -71,7 +70,7 @@ export function segmentsOf(sort: RosterSort, f: RosterFilter): Segment[] {
   const byMember = 'members m left join accounts a on a.member_id = m.id';
   const byAccount = `accounts a join ${f.deliveryFailed ? failedWithLogin : 'members m'} on m.id = a.member_id`;
   const dates = Boolean(f.lastLoginAfter || f.lastLoginBefore);
-  const one = (casts: KeyCast[], keys: string[]): Segment[] => [
+  const one = (casts: KeyType[], keys: string[]): Segment[] => [
     { casts, branches: [{ from: byMember, where: [], keys }] },
   ];
   // Members without a login: nothing to sort them by but the tie-break. Excluded when filtered out, so
@@ -131,48 +130,45 @@ export function filterConditions(f: RosterFilter): SQL[] {
   return where;
 }
 
-export type Fetch = { dir: SortDir; cursor: (string | number)[] | null; limit: number };
-
-function branchQuery(b: Branch, seg: Segment, shared: SQL[], f: Fetch): SQL {
-  const conditions = [...shared, ...b.where.map((w) => sql.raw(w))];
-  if (f.cursor) {
-    const values = sql.join(
-      b.keys.map((_, i) => sql`${f.cursor![i]}::${sql.raw(seg.casts[i]!)}`),
-      sql`, `,
-    );
-    for (const keys of [b.keys, ...(b.sameAs ? [b.sameAs] : [])]) {
-      const columns = sql.raw(keys.join(', '));
-      conditions.push(f.dir === 'asc' ? sql`(${columns}) > (${values})` : sql`(${columns}) < (${values})`);
-    }
-  }
-  const order = sql.raw(b.keys.map((k) => `${k} ${f.dir}`).join(', '));
-  const keyColumns = sql.raw(b.keys.map((k, i) => `${k} as k${i}`).join(', '));
-  return sql`select ${sql.raw(COLUMNS)}, json_build_array(${sql.raw(b.keys.join(', '))}) as sort_key, ${keyColumns}
-    from ${sql.raw(b.from)} where ${sql.join(conditions, sql` and `)} order by ${order} limit ${f.limit}`;
-}
-
-/** Up to `limit` rows of one segment in `dir` order, strictly past `cursor`. */
-export async function fetchSegment(deps: DbDeps, seg: Segment, shared: SQL[], f: Fetch): Promise<KeyedRow[]> {
-  if (seg.branches.length === 0) return [];
+/**
+ * The rows of one segment from the keyset engine's boundary, in its order, up to its limit. Each branch
+ * names its keys k0, k1, … in a subquery the planner flattens, so the engine's boundary and order (written
+ * on those names) become index conditions on the branch's own columns; a segment of several branches is
+ * their merge on the shared keys, each branch reading at most `limit` rows down its own index.
+ */
+export function segmentFetch(deps: DbDeps, seg: Segment, shared: SQL[], cursor: SQL) {
   const shape = {
     ...ROSTER_SHAPE,
-    sort_key: 'json',
+    cursor: 'json',
     ...Object.fromEntries(seg.casts.map((cast, i) => [`k${i}`, cast === 'bigint' ? 'number' : 'text'])),
   } as const satisfies Record<string, Column>;
-  const read = async (statement: SQL) =>
-    (await queryRows(deps.db, statement, shape)).map(({ sort_key, ...row }) => ({
-      ...(row as unknown as RawRow),
-      // node-postgres parses json; PGlite through raw SQL may hand over its text.
-      sort_key: (typeof sort_key === 'string' ? JSON.parse(sort_key) : sort_key) as unknown[],
-    }));
-  if (seg.branches.length === 1) return read(branchQuery(seg.branches[0]!, seg, shared, f));
-  // Each branch reads at most `limit` rows down its own index; the merge sorts only those.
-  const parts = sql.join(
-    seg.branches.map((b) => sql`(${branchQuery(b, seg, shared, f)})`),
-    sql` union all `,
-  );
-  const order = sql.raw(seg.casts.map((_, i) => `k${i} ${f.dir}`).join(', '));
-  return read(sql`select * from (${parts}) u order by ${order} limit ${f.limit}`);
+  return async (boundary: SQL | null, order: SQL, limit: number) => {
+    if (seg.branches.length === 0) return [];
+    const where = boundary ?? sql`true`;
+    const branch = (b: Branch) => {
+      const conditions = sql.join([...shared, ...b.where.map((w) => sql.raw(w))], sql` and `);
+      const named = (keys: string[], as: string) => keys.map((k, i) => `${k} as ${as}${i}`).join(', ');
+      let rows = sql`select ${sql.raw(COLUMNS)}, ${sql.raw(named(b.keys, 'k'))}
+        from ${sql.raw(b.from)} where ${conditions}`;
+      if (b.sameAs) {
+        // The same boundary once more on the join's other side (see Branch), in a subquery of its own.
+        const names = Object.keys(ROSTER_SHAPE).join(', ');
+        rows = sql`select ${sql.raw(names)}, ${sql.raw(b.keys.map((_, i) => `h${i} as k${i}`).join(', '))}
+          from (select ${sql.raw(COLUMNS)}, ${sql.raw(named(b.keys, 'h'))}, ${sql.raw(named(b.sameAs, 'k'))}
+                from ${sql.raw(b.from)} where ${conditions}) c where ${where}`;
+      }
+      return sql`select b.*, ${cursor} as cursor from (${rows}) b where ${where} order by ${order} limit ${limit}`;
+    };
+    const statement =
+      seg.branches.length === 1
+        ? branch(seg.branches[0]!)
+        : sql`select * from (${sql.join(
+            seg.branches.map((b) => sql`(${branch(b)})`),
+            sql` union all `,
+          )}) u order by ${order} limit ${limit}`;
+    const rows = await queryRows(deps.db, statement, shape);
+    return rows as unknown as (RawRow & Keyed)[];
+  };
 }
 
 /**
