@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
-import { afterAll, beforeEach } from 'vitest';
+import { afterAll, beforeEach, inject } from 'vitest';
 import { type App, createApp } from '../src/app.ts';
 import { fixedClock } from '../src/clock.ts';
 import { type Config, loadConfig } from '../src/config.ts';
-import { type Database, openPglite, openPostgres, queryRows } from '../src/db/connect.ts';
+import { type Database, openPglite, openPostgres } from '../src/db/connect.ts';
+import { queryRows } from '../src/db/rows.ts';
 import { buildServer } from '../src/http/server.ts';
 import { createLogger } from '../src/logging.ts';
 
@@ -14,7 +16,8 @@ import { createLogger } from '../src/logging.ts';
 async function openTestDatabase(): Promise<{ database: Database; drop(): Promise<void> }> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) {
-    const database = await openPglite(undefined);
+    const template = await readFile(inject('pgliteTemplate'));
+    const database = await openPglite(undefined, new Blob([template]));
     await database.migrate();
     return { database, drop: () => database.close() };
   }
@@ -93,9 +96,10 @@ export function useTestApp(env: Record<string, string> = {}): TestApp {
       app = await createApp(config, { database: opened.database, clock, logger: createLogger('silent') });
     }
     clock.set(new Date('2026-01-15T09:00:00Z'));
-    const tables = await queryRows<{ tablename: string }>(
+    const tables = await queryRows(
       opened.database.db,
       sql`select tablename from pg_tables where schemaname = 'public'`,
+      { tablename: 'text' },
     );
     const names = tables.map((r) => r.tablename).filter((t) => !TABLES_TO_KEEP.has(t));
     if (names.length) {

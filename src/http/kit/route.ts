@@ -28,6 +28,12 @@ export type Req<P> = {
   ctx: () => PageContext;
 };
 
+/**
+ * What a page or form answers: a page (200, or the refusal's status), a page with a status of its own
+ * (`{ page, status }`: a used link's 410, say), or a path to go to instead (a redirect).
+ */
+export type Answer = VNode | string | { page: VNode; status: number };
+
 type Common<P> = {
   path: string;
   access: Access;
@@ -44,7 +50,7 @@ export type PageSpec<P, Q> = Common<P> & {
    * The page. `refused` is set when the query (or a value found bad while loading, such as an edited
    * page link) was refused: render the page again with `refused.errors` and what was asked for.
    */
-  view: (r: Req<P>, shown: { query?: Q; refused?: Refusal }) => Promise<VNode> | VNode;
+  view: (r: Req<P>, shown: { query?: Q; refused?: Refusal }) => Promise<Answer> | Answer;
 };
 
 export type FormSpec<P, B, R> = Common<P> & {
@@ -52,12 +58,19 @@ export type FormSpec<P, B, R> = Common<P> & {
   /** The one use-case the form runs. */
   run: (r: Req<P>, input: B) => Promise<R>;
   /** Where to go next (a path: 303 See Other), or a page to show. */
-  done: (r: Req<P>, result: R) => string | VNode | Promise<string | VNode>;
+  done: (r: Req<P>, result: R) => Answer | Promise<Answer>;
   /** The form's page again, with the refusal's errors and what was typed; without it, the error page. */
-  view?: (r: Req<P>, refused: Refusal) => Promise<VNode> | VNode;
+  view?: (r: Req<P>, refused: Refusal) => Promise<Answer> | Answer;
 };
 
 export type RouteKit = ReturnType<typeof routeKit>;
+
+/** Sends an answer; `status` is a plain page's (a refusal's, or 200). Pages redirect with 302, forms 303. */
+function send(reply: FastifyReply, answer: Answer, status: number, redirect: 302 | 303) {
+  if (typeof answer === 'string') return reply.redirect(answer, redirect);
+  if ('page' in answer) return sendPage(reply, answer.page, answer.status);
+  return sendPage(reply, answer, status);
+}
 
 export function routeKit(server: FastifyInstance, app: App) {
   const requestOf = <P>(spec: Common<P>, request: FastifyRequest, reply: FastifyReply): Req<P> => {
@@ -84,11 +97,11 @@ export function routeKit(server: FastifyInstance, app: App) {
       server.get(spec.path, { config: { access: spec.access } }, async (request, reply) => {
         const r = requestOf(spec, request, reply);
         try {
-          return sendPage(reply, await spec.view(r, { query: parse(spec.query, request.query) }));
+          return send(reply, await spec.view(r, { query: parse(spec.query, request.query) }), 200, 302);
         } catch (error) {
           const refusal = refusalOf(error, request.query, spec.fields);
           if (!refusal) throw error;
-          return sendPage(reply, await spec.view(r, { refused: refusal }), refusal.status);
+          return send(reply, await spec.view(r, { refused: refusal }), refusal.status, 302);
         }
       });
     },
@@ -102,10 +115,9 @@ export function routeKit(server: FastifyInstance, app: App) {
         } catch (error) {
           const refusal = spec.view && refusalOf(error, request.body, spec.fields);
           if (!refusal) throw error instanceof ZodError ? validationErrorOf(error) : error;
-          return sendPage(reply, await spec.view!(r, refusal), refusal.status);
+          return send(reply, await spec.view!(r, refusal), refusal.status, 303);
         }
-        const next = await spec.done(r, result);
-        return typeof next === 'string' ? reply.redirect(next, 303) : sendPage(reply, next);
+        return send(reply, await spec.done(r, result), 200, 303);
       });
     },
   };
