@@ -8,8 +8,9 @@ import {
   loadRosterUpload,
   saveRosterUpload,
 } from '../../../domain/members/rosterUploads.ts';
-import { isAppError, ValidationErrors } from '../../../errors.ts';
+import { ValidationErrors } from '../../../errors.ts';
 import { actorOf } from '../../access.ts';
+import { refusalOf } from '../../kit/refusal.ts';
 import { type Req, routeKit } from '../../kit/route.ts';
 import { paths, withQuery } from '../../paths.ts';
 import { pageContext, sendPage } from '../../render.ts';
@@ -134,8 +135,9 @@ function registerUpload(server: FastifyInstance, app: App): void {
       });
       return reply.redirect(paths.importUpload(uploadId), 303);
     } catch (e) {
-      if (!isAppError(e) || e.code !== 'validation') throw e;
-      return refuse({ [e.field ?? 'file']: e.message }, 400);
+      const refusal = refusalOf(e, undefined, ['file']);
+      if (!refusal) throw e;
+      return refuse(refusal.errors, refusal.status);
     }
   });
 }
