@@ -7,7 +7,7 @@ import type { Actor } from '../../domain/policy.ts';
 import { type Access, actorOf } from '../access.ts';
 import { pageContext, sendPage } from '../render.ts';
 import type { PageContext } from '../ui/Layout.tsx';
-import { notFoundOf, type Refusal, refusalOf, validationErrorOf } from './refusal.ts';
+import { notFoundOf, type Refusal, refusalOf, typedValues, validationErrorOf } from './refusal.ts';
 
 /**
  * Routes declared, not hand-written: `page` and `form` each take a spec, and the kit does the same steps
@@ -24,6 +24,8 @@ export type Req<P> = {
   deps: Deps;
   actor: Actor;
   params: P;
+  /** What was asked for or typed (the query string's or the form's text, never a secret), to show again. */
+  typed: Record<string, string>;
   /** The layout's context (organisation name, who is signed in, a CSRF token for the page's forms). */
   ctx: () => PageContext;
 };
@@ -86,6 +88,7 @@ export function routeKit(server: FastifyInstance, app: App) {
       deps: app.deps,
       actor: actorOf(request),
       params,
+      typed: typedValues(request.method === 'GET' ? request.query : request.body),
       ctx: () => pageContext(app, request, reply),
     };
   };

@@ -13,22 +13,15 @@ import type { FilterValues } from './FilterForm.tsx';
 import { InvitationCodesPage } from './InvitationCodesPage.tsx';
 import { hasFilters } from './links.ts';
 
-type Raw = Record<string, unknown>;
-
-const text = (raw: Raw, name: string): string => {
-  const v = raw[name];
-  return typeof v === 'string' ? v : '';
-};
-
 /** The form shows what was asked for, even a value that was refused, so it can be corrected. */
-const valuesOf = (raw: Raw): FilterValues => ({
-  search: text(raw, 'search'),
-  status: text(raw, 'status'),
-  invited: text(raw, 'invited'),
-  sentBefore: text(raw, 'sentBefore'),
-  deliveryFailed: text(raw, 'deliveryFailed') !== '',
-  sort: text(raw, 'sort'),
-  dir: text(raw, 'dir'),
+const valuesOf = (typed: Record<string, string>): FilterValues => ({
+  search: typed.search ?? '',
+  status: typed.status ?? '',
+  invited: typed.invited ?? '',
+  sentBefore: typed.sentBefore ?? '',
+  deliveryFailed: Boolean(typed.deliveryFailed),
+  sort: typed.sort ?? '',
+  dir: typed.dir ?? '',
 });
 
 /** The filter form's fields; other refusals (sort, an edited page link) are shown over the form. */
@@ -36,11 +29,10 @@ const fields = ['search', 'status', 'invited', 'sentBefore', 'deliveryFailed'];
 
 /** The page: the list when the query was read, only its errors when it was refused. */
 async function view(r: Req<unknown>, shown: { query?: PendingQuery; refused?: Refusal }) {
-  const raw = (r.request.query ?? {}) as Raw;
   const [pendingCount, sendAll, sentTo, clears] = await Promise.all([
     countPendingMembers(r.deps, r.actor),
     activeSendAll(r.deps),
-    singleSendRecipient(r.deps, Number(text(raw, 'sent'))),
+    singleSendRecipient(r.deps, Number(r.typed.sent)),
     // The restorable clears are the Security Administrator's; others do not see them.
     can(r.actor.role, 'logins.clearAll') ? listRestorableClears(r.deps, r.actor) : undefined,
   ]);
@@ -52,7 +44,7 @@ async function view(r: Req<unknown>, shown: { query?: PendingQuery; refused?: Re
     paged: Boolean(query.after || query.before),
   };
   const errors = shown.refused?.errors;
-  const values = valuesOf(raw);
+  const values = valuesOf(r.typed);
   return (
     <InvitationCodesPage
       view={{ ctx: r.ctx(), pendingCount, values, result: result ?? null, errors, sentTo, sendAll, clears }}

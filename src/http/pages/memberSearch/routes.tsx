@@ -7,21 +7,14 @@ import { type Req, routeKit } from '../../kit/route.ts';
 import { paths } from '../../paths.ts';
 import { MemberSearchPage } from './MemberSearchPage.tsx';
 
-type Raw = Record<string, unknown>;
-
-const text = (raw: Raw, name: string): string => {
-  const v = raw[name];
-  return typeof v === 'string' ? v : '';
-};
-
 /** The search form's fields; other refusals (an edited page link) are shown over the form. */
 const fields = ['search', 'status', 'login'];
 
 /** The page: the results when the query was read, only its errors when it was refused. */
 async function view(r: Req<unknown>, shown: { query?: MemberSearchQuery; refused?: Refusal }) {
-  const raw = (r.request.query ?? {}) as Raw;
   // The form shows what was asked for, even a value that was refused, so it can be corrected.
-  const values = { search: text(raw, 'search'), status: text(raw, 'status'), login: text(raw, 'login') };
+  const { search = '', status = '', login = '' } = r.typed;
+  const values = { search, status, login };
   const { query } = shown;
   const result = query ? { query, found: await searchMembers(r.deps, r.actor, query) } : null;
   return <MemberSearchPage view={{ ctx: r.ctx(), values, result, errors: shown.refused?.errors }} />;
