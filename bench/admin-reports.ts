@@ -23,8 +23,8 @@ import { type SQL, sql } from 'drizzle-orm';
 import pg from 'pg';
 import { systemClock } from '../src/clock.ts';
 import { loadConfig } from '../src/config.ts';
-import { type Database, type Db, openPglite, openPostgres, queryRows } from '../src/db/connect.ts';
-import { queryRows as queryRowsOf } from '../src/db/rows.ts';
+import { type Database, type Db, openPglite, openPostgres } from '../src/db/connect.ts';
+import { queryRows } from '../src/db/rows.ts';
 import { hashPassword } from '../src/domain/accounts/passwords.ts';
 import type { Deps } from '../src/domain/deps.ts';
 import { countPendingMembers, forgetPendingCount } from '../src/domain/invitations/pendingCount.ts';
@@ -176,7 +176,7 @@ async function loadActivity(db: Db, n: number): Promise<{ seconds: number; actor
 
   // The acting Security Administrator (a real password hash: Clear All Usernames checks it).
   const hash = await hashPassword(PASSWORD);
-  const [adminRow] = await queryRowsOf(
+  const [adminRow] = await queryRows(
     db,
     sql`with m as (
           insert into members (member_number, first_name, last_name, email, email_lower)
@@ -209,13 +209,22 @@ async function loadActivity(db: Db, n: number): Promise<{ seconds: number; actor
 }
 
 async function counts(db: Db) {
-  const [c] = await queryRows<Record<'members' | 'accounts' | 'login_history', number>>(
+  const [c] = await queryRows(
     db,
-    sql`select (select count(*)::int from members) members, (select count(*)::int from accounts) accounts,
-               (select count(*)::int from email_messages) messages, (select count(*)::int from invitation_rounds) rounds,
-               (select count(*)::int from invitations) invitations,
-               (select count(*)::int from invitations where used_at is null and revoked_at is null and expires_at > now()) open_invitations,
-               (select count(*)::int from login_history) login_history`,
+    sql`select (select count(*) from members) members, (select count(*) from accounts) accounts,
+               (select count(*) from email_messages) messages, (select count(*) from invitation_rounds) rounds,
+               (select count(*) from invitations) invitations,
+               (select count(*) from invitations where used_at is null and revoked_at is null and expires_at > now()) open_invitations,
+               (select count(*) from login_history) login_history`,
+    {
+      members: 'number',
+      accounts: 'number',
+      messages: 'number',
+      rounds: 'number',
+      invitations: 'number',
+      open_invitations: 'number',
+      login_history: 'number',
+    },
   );
   return c!;
 }

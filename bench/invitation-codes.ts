@@ -20,7 +20,9 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { type SQL, sql } from 'drizzle-orm';
 import pg from 'pg';
-import { type Database, type Db, openPglite, openPostgres, queryRows } from '../src/db/connect.ts';
+import { type Database, type Db, openPglite, openPostgres } from '../src/db/connect.ts';
+import type { Keyed } from '../src/db/keyset.ts';
+import { queryRows } from '../src/db/rows.ts';
 import { countPendingMembers, forgetPendingCount } from '../src/domain/invitations/pendingCount.ts';
 import { listPendingMembers } from '../src/domain/invitations/pendingMembers.ts';
 import { pendingKeyset } from '../src/domain/invitations/pendingPageSql.ts';
@@ -97,9 +99,10 @@ async function load(db: Db, n: number): Promise<number> {
   const started = performance.now();
   // Bulk loads build indexes faster than they maintain them: drop the members indexes (except the
   // primary key), load, re-create each from its own definition.
-  const indexes = await queryRows<{ indexname: string; indexdef: string }>(
+  const indexes = await queryRows(
     db,
     sql`select indexname, indexdef from pg_indexes where tablename = 'members' and indexname <> 'members_pkey'`,
+    { indexname: 'text', indexdef: 'text' },
   );
   for (const i of indexes) await db.execute(sql.raw(`drop index "${i.indexname}"`));
   await db.execute(sql`select setseed(0.42)`);
@@ -150,46 +153,53 @@ async function benchOne(engine: string, database: Database, size: number, explai
   const loadSeconds = await load(database.db, size);
   const { db, last } = recording(database.db);
   const deps = { db };
-  const [stats] = await queryRows<{ pending: string; smith: string; rare: string }>(
+  const [stats] = await queryRows(
     database.db,
     sql`select count(*) filter (where not has_login) as pending,
                count(*) filter (where not has_login and last_name = 'Smith') as smith,
                count(*) filter (where not has_login and last_name = ${RARE}) as rare from members`,
+    { pending: 'number', smith: 'number', rare: 'number' },
   );
-  const pending = Number(stats!.pending);
+  const pending = stats!.pending;
   console.log(
     `\n${engine} ${size.toLocaleString('en')} members: loaded + indexed + analyzed in ${loadSeconds.toFixed(1)} s; ` +
       `${pending} without a login (${stats!.smith} Smith, ${stats!.rare} ${RARE})`,
   );
   const deep = async (order: string, keys: string) => {
-    const [r] = await queryRows<{ k: unknown[] }>(
+    const [r] = await queryRows(
       database.db,
       sql.raw(
         `select json_build_array(${keys}) as k from members where not has_login order by ${order} offset ${Math.floor(pending / 2)} limit 1`,
       ),
+      { k: 'json' },
     );
     if (!r) throw new Error('the list is empty: load some members without a login first');
-    return typeof r.k === 'string' ? (JSON.parse(r.k) as unknown[]) : r.k;
+    return (typeof r.k === 'string' ? JSON.parse(r.k) : r.k) as unknown[];
   };
   const nameKeys = await deep('last_name, first_name, id', 'last_name, first_name, id');
   // The engine's own cursor of the row halfway down a sort: a one-row page read at that offset.
   const deepCursor = async (sort: PendingSort, dir: SortDir) => {
     const keys = pendingKeyset(sort, dir);
-    const page = await keys.page({}, 1, (_boundary, order, limit) =>
-      queryRows<{ cursor: string }>(
-        database.db,
-        sql`select ${keys.cursor} as cursor from members where not has_login
+    const page = await keys.page(
+      {},
+      1,
+      async (_boundary, order, limit) =>
+        (await queryRows(
+          database.db,
+          sql`select ${keys.cursor} as cursor from members where not has_login
             order by ${order} offset ${Math.floor(pending / 2)} limit ${limit}`,
-      ),
+          { cursor: 'json' },
+        )) as Keyed[],
     );
     if (!page.next) throw new Error('the list is too short for a deep page');
     return page.next;
   };
   const nameCursor = await deepCursor('name', 'asc');
   const lastInvitedCursor = await deepCursor('lastInvited', 'desc');
-  const [someone] = await queryRows<{ member_number: string }>(
+  const [someone] = await queryRows(
     database.db,
     sql`select member_number from members where not has_login order by id offset ${Math.floor(pending / 3)} limit 1`,
+    { member_number: 'text' },
   );
   const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000);
   const cases: [string, Partial<PendingQuery>][] = [
@@ -252,11 +262,10 @@ async function benchOne(engine: string, database: Database, size: number, explai
       last.length = 0;
       await listPendingMembers(deps, admin, query);
       for (const statement of last) {
-        const plan = await queryRows<Record<string, string>>(
-          database.db,
-          sql`explain (analyze, buffers) ${statement}`,
-        );
-        console.log(plan.map((p) => `      ${Object.values(p)[0]}`).join('\n'));
+        const plan = await queryRows(database.db, sql`explain (analyze, buffers) ${statement}`, {
+          'QUERY PLAN': 'text',
+        });
+        console.log(plan.map((p) => `      ${p['QUERY PLAN']}`).join('\n'));
       }
     }
   }

@@ -8,7 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import { type SQL, sql } from 'drizzle-orm';
 import pg from 'pg';
-import { type Db, queryRows } from '../../src/db/connect.ts';
+import type { Db } from '../../src/db/connect.ts';
+import { queryRows } from '../../src/db/rows.ts';
 
 const FIRST =
   'Ada Ben Chloe Dev Elena Femi Grace Hiro Isla Jonas Kai Lena Mo Nia Omar Pia Quinn Rosa Sven Tess'.split(
@@ -41,13 +42,14 @@ const loadAccounts = sql`
 
 /** Drops a table's secondary indexes and returns their definitions, to re-create after a bulk load. */
 export async function dropIndexes(db: Db, tables: string[]): Promise<string[]> {
-  const indexes = await queryRows<{ indexname: string; indexdef: string }>(
+  const indexes = await queryRows(
     db,
     sql`select indexname, indexdef from pg_indexes
         where tablename in (${sql.join(
           tables.map((t) => sql`${t}`),
           sql`, `,
         )}) and indexname not like '%pkey'`,
+    { indexname: 'text', indexdef: 'text' },
   );
   for (const i of indexes) await db.execute(sql.raw(`drop index "${i.indexname}"`));
   return indexes.map((i) => i.indexdef);

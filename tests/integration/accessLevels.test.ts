@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { queryRows } from '../../src/db/connect.ts';
+import { queryRows } from '../../src/db/rows.ts';
 import { accounts, auditEvents } from '../../src/db/schema.ts';
 import { assignRole } from '../../src/domain/accounts/assignRole.ts';
 import { isAppError } from '../../src/errors.ts';
@@ -136,9 +136,10 @@ async function raceBehindHeldLocks<T>(race: () => Promise<T>): Promise<T> {
     await tx.select().from(accounts).where(eq(accounts.role, 'security_admin')).for('update');
     started = race();
     for (;;) {
-      const [row] = await queryRows<{ n: number }>(
+      const [row] = await queryRows(
         app.deps.db,
-        sql`select count(distinct pid)::int as n from pg_locks where not granted`,
+        sql`select count(distinct pid) as n from pg_locks where not granted`,
+        { n: 'number' },
       );
       if ((row?.n ?? 0) >= 2) break;
       await new Promise((r) => setTimeout(r, 20));

@@ -1,6 +1,6 @@
 import { eq, getTableColumns, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { queryRows } from '../../src/db/connect.ts';
+import { queryRows } from '../../src/db/rows.ts';
 import { accounts, auditEvents, clearedLogins, invitations, loginClears } from '../../src/db/schema.ts';
 import { createLogin } from '../../src/domain/accounts/createLogin.ts';
 import { recentLogins } from '../../src/domain/accounts/loginHistory.ts';
@@ -398,7 +398,7 @@ describe('Restore cleared logins', () => {
     expect(readPage((await b.get(CODES)).body).text).toContain('20,000 members have no login yet.');
     await clear(b, { confirmation: 'clear 3 logins', password: me.password });
     expect(readPage((await b.get(CODES)).body).text).toContain('20,003 members have no login yet.');
-    const [row] = await queryRows<{ id: number }>(app.deps.db, sql`select id from login_clears`);
+    const [row] = await queryRows(app.deps.db, sql`select id from login_clears`, { id: 'number' });
     const path = `${CLEAR}/${row!.id}/restore`;
     await b.submit(path, path, {});
     expect(readPage((await b.get(CODES)).body).text).toContain('20,000 members have no login yet.');
@@ -434,10 +434,19 @@ describe('A login survives Clear All Usernames and Restore whole', () => {
              password_changed_at = timestamptz '2024-06-07 08:09:10.111+00'
       where id <> ${me.accountId}::bigint`);
     const rows = () =>
-      queryRows<Record<string, unknown>>(
-        app.deps.db,
-        sql`select * from accounts where id <> ${me.accountId}::bigint order by id`,
-      );
+      queryRows(app.deps.db, sql`select * from accounts where id <> ${me.accountId}::bigint order by id`, {
+        // Every column; the timestamps as PostgreSQL's text, so they are compared to the microsecond.
+        id: 'number',
+        member_id: 'number',
+        username: 'text',
+        username_lower: 'text',
+        password_hash: 'text',
+        role: 'text',
+        must_change_password: 'boolean',
+        created_at: 'text',
+        password_changed_at: 'text',
+        last_login_at: 'text?',
+      });
     const before = await rows();
     expect(before).toHaveLength(others.length);
     const { clearId } = await clearAllUsernames(app.deps, me.actor, {

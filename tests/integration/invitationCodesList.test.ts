@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { queryRows } from '../../src/db/connect.ts';
+import { queryRows } from '../../src/db/rows.ts';
 import { accounts, type DeliveryState, members } from '../../src/db/schema.ts';
 import {
   countPendingMembers,
@@ -411,10 +411,10 @@ describe('countPendingMembers', () => {
       from generate_series(1, ${EXACT_COUNT_BELOW}) g`);
     forgetPendingCount(app.deps.db);
     expect(await countPendingMembers(app.deps, admin)).toBe(EXACT_COUNT_BELOW);
-    const [one] = await queryRows<{ id: number }>(app.deps.db, sql`select id from members limit 1`);
+    const [one] = await queryRows(app.deps.db, sql`select id from members limit 1`, { id: 'number' });
     await app.deps.db
       .insert(accounts)
-      .values({ memberId: Number(one!.id), username: 'a', usernameLower: 'a', passwordHash: 'x' });
+      .values({ memberId: one!.id, username: 'a', usernameLower: 'a', passwordHash: 'x' });
     expect(await countPendingMembers(app.deps, admin)).toBe(EXACT_COUNT_BELOW);
     forgetPendingCount(app.deps.db);
     expect(await countPendingMembers(app.deps, admin)).toBe(EXACT_COUNT_BELOW - 1);

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { queryRows } from '../../src/db/connect.ts';
+import { queryRows } from '../../src/db/rows.ts';
 import { browser, buildLogin, buildMember } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
 import { type Page, readPage } from '../page.ts';
@@ -10,7 +10,7 @@ const PAGE = '/admin/member-management/invitation-codes';
 
 /** `count` members without a login, numbered P0001…, set-based; returns their ids in number order. */
 async function addPendingMembers(count: number, extra = sql``): Promise<number[]> {
-  const rows = await queryRows<{ id: number | string }>(
+  const rows = await queryRows(
     app.deps.db,
     sql`insert into members (member_number, first_name, last_name, email, email_lower, status ${extra})
         select 'P' || lpad(g::text, 4, '0'), 'Pat', 'Member' || lpad(g::text, 4, '0'),
@@ -18,8 +18,9 @@ async function addPendingMembers(count: number, extra = sql``): Promise<number[]
                case when g % 5 = 0 then 'lapsed' else 'current' end
         from generate_series(1, ${count}) g
         returning id`,
+    { id: 'number' },
   );
-  return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+  return rows.map((r) => r.id).sort((a, b) => a - b);
 }
 
 async function signedIn(role: 'member' | 'admin' | 'security_admin' = 'admin') {
@@ -143,10 +144,11 @@ describe('Invitation Codes page', () => {
   it('shows a running Send All with its progress', async () => {
     const b = await signedIn('admin');
     const ids = await addPendingMembers(3);
-    const [round] = await queryRows<{ id: number | string }>(
+    const [round] = await queryRows(
       app.deps.db,
       sql`insert into invitation_rounds (kind, started_by_label, started_at, total)
           values ('send_all', 'admin', now(), 3) returning id`,
+      { id: 'number' },
     );
     await app.deps.db.execute(sql`
       insert into email_messages (kind, member_id, round_id, to_address, state, created_at, updated_at)

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { queryRows } from '../../src/db/connect.ts';
+import { queryRows } from '../../src/db/rows.ts';
 import { searchMembers } from '../../src/domain/members/searchMembers.ts';
 import { systemActor } from '../../src/domain/policy.ts';
 import { isAppError } from '../../src/errors.ts';
@@ -37,7 +37,7 @@ const search = (params: Record<string, string>) => `${PAGE}?${new URLSearchParam
 
 /** `count` members, Member0001…, set-based; every third one lapsed. */
 async function addMembers(count: number): Promise<number[]> {
-  const rows = await queryRows<{ id: number | string }>(
+  const rows = await queryRows(
     app.deps.db,
     sql`insert into members (member_number, first_name, last_name, email, email_lower, status)
         select 'B' || lpad(g::text, 4, '0'), 'Bulk', 'Member' || lpad(g::text, 4, '0'),
@@ -45,8 +45,9 @@ async function addMembers(count: number): Promise<number[]> {
                case when g % 3 = 0 then 'lapsed' else 'current' end
         from generate_series(1, ${count}) g
         returning id`,
+    { id: 'number' },
   );
-  return rows.map((r) => Number(r.id));
+  return rows.map((r) => r.id);
 }
 
 describe('Member Search page', () => {

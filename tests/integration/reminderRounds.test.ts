@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { queryRows } from '../../src/db/connect.ts';
+import { queryRows } from '../../src/db/rows.ts';
 import { accounts, auditEvents, emailMessages, invitationRounds, members } from '../../src/db/schema.ts';
 import { deliverDueEmail } from '../../src/domain/email/deliverDueEmail.ts';
 import { sendInvitation, startSendAll } from '../../src/domain/invitations/queueInvitations.ts';
@@ -45,10 +45,11 @@ async function switchOn(everyDays = 7, maxPerMember = 3) {
 
 /** Reminder emails per member, counted from the messages of reminder rounds. */
 async function remindersPerMember(): Promise<Map<number, number>> {
-  const rows = await queryRows<{ member_id: number; n: number }>(
+  const rows = await queryRows(
     app.deps.db,
-    sql`select e.member_id::int as member_id, count(*)::int as n from email_messages e
+    sql`select e.member_id, count(*) as n from email_messages e
         join invitation_rounds r on r.id = e.round_id where r.kind = 'reminder' group by e.member_id`,
+    { member_id: 'number', n: 'number' },
   );
   return new Map(rows.map((r) => [r.member_id, r.n]));
 }

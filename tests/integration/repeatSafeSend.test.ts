@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { queryRows } from '../../src/db/connect.ts';
+import { queryRows } from '../../src/db/rows.ts';
 import { deliverDueEmail } from '../../src/domain/email/deliverDueEmail.ts';
 import {
   onceWithinWindow,
@@ -71,7 +71,7 @@ async function post(b: ReturnType<typeof browser>, url: string, fields: Record<s
 }
 
 const count = async (query: ReturnType<typeof sql>) =>
-  (await queryRows<{ n: number }>(app.deps.db, query))[0]!.n;
+  (await queryRows(app.deps.db, query, { n: 'number' }))[0]!.n;
 const invitationEmails = (memberId: number) =>
   count(sql`select count(*)::int as n from email_messages where member_id = ${memberId}`);
 const auditCount = (action: string) =>
@@ -133,11 +133,12 @@ describe('repeat-safe Send and Send All', () => {
           await new Promise((resolve) => setTimeout(resolve, 300));
           if (app.database.kind === 'postgres') {
             // On PostgreSQL the duplicate is really waiting on a row lock (the key), not merely slow.
-            const [waiting] = await queryRows<{ n: number }>(
+            const [waiting] = await queryRows(
               tx,
-              sql`select count(*)::int as n from pg_stat_activity
+              sql`select count(*) as n from pg_stat_activity
                   where datname = current_database() and wait_event_type = 'Lock'
                     and query like '%form_submissions%'`,
+              { n: 'number' },
             );
             expect(waiting!.n).toBe(1);
           }

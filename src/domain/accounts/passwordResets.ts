@@ -1,5 +1,6 @@
 import { eq, lt, sql } from 'drizzle-orm';
-import { type DbOrTx, queryRows } from '../../db/connect.ts';
+import type { DbOrTx } from '../../db/connect.ts';
+import { queryRows } from '../../db/rows.ts';
 import { accounts, members, passwordResets } from '../../db/schema.ts';
 import { hashToken, newToken } from '../auth/tokens.ts';
 import type { Deps } from '../deps.ts';
@@ -24,13 +25,14 @@ export async function issuePasswordResets(
   const tokens = accountIds.map(() => newToken());
   const hashes = tokens.map(hashToken);
   const expiresAt = new Date(now.getTime() + RESET_EXPIRY_MS);
-  const rows = await queryRows<{ id: number; token_hash: string }>(
+  const rows = await queryRows(
     tx,
     sql`
       insert into password_resets (account_id, token_hash, created_at, expires_at)
       select u.account_id, u.token_hash, ${now}, ${expiresAt}
       from unnest(${sql.param(accountIds)}::bigint[], ${sql.param(hashes)}::text[]) as u(account_id, token_hash)
-      returning id::int as id, token_hash`,
+      returning id, token_hash`,
+    { id: 'number', token_hash: 'text' },
   );
   const idByHash = new Map(rows.map((r) => [r.token_hash, r.id]));
   return tokens.map((token, i) => ({ resetId: idByHash.get(hashes[i]!)!, token, expiresAt }));

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Tx } from '../../db/connect.ts';
+import type { Tx } from '../../db/connect.ts';
+import { queryRows } from '../../db/rows.ts';
 import { AppError } from '../../errors.ts';
 import type { Deps } from '../deps.ts';
 
@@ -61,7 +62,7 @@ export async function onceWithinWindow<T>(
   const { accountId, key, action } = submission;
   const windowStart = new Date(now.getTime() - REPEAT_WINDOW_MS);
   // The result is filled in below, in this same transaction; nobody else can read the placeholder.
-  const claimed = await queryRows<{ claimed: number }>(
+  const claimed = await queryRows(
     tx,
     sql`
       insert into form_submissions (account_id, key, action, result, created_at)
@@ -70,12 +71,14 @@ export async function onceWithinWindow<T>(
         set action = excluded.action, result = excluded.result, created_at = excluded.created_at
         where form_submissions.created_at <= ${windowStart}
       returning 1 as claimed`,
+    { claimed: 'number' },
   );
   if (claimed.length === 0) {
     // A new statement, so under READ COMMITTED it sees the row the conflict was about.
-    const [earlier] = await queryRows<{ action: string; result: unknown }>(
+    const [earlier] = await queryRows(
       tx,
       sql`select action, result from form_submissions where account_id = ${accountId} and key = ${key}`,
+      { action: 'text', result: 'json' },
     );
     if (!earlier) {
       throw new AppError('conflict', 'This form was being handled at the same moment. Please try again.');
@@ -99,9 +102,10 @@ export async function onceWithinWindow<T>(
 /** Housekeeping: keys past the window answer nothing any more. Returns how many went. */
 export async function purgeOldFormSubmissions(deps: Pick<Deps, 'db' | 'clock'>): Promise<number> {
   const windowStart = new Date(deps.clock.now().getTime() - REPEAT_WINDOW_MS);
-  const rows = await queryRows<{ claimed: number }>(
+  const rows = await queryRows(
     deps.db,
     sql`delete from form_submissions where created_at <= ${windowStart} returning 1 as claimed`,
+    { claimed: 'number' },
   );
   return rows.length;
 }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { type DbOrTx, queryRows } from '../../db/connect.ts';
+import type { DbOrTx } from '../../db/connect.ts';
+import { queryRows } from '../../db/rows.ts';
 import { type InvitationSecret, newInvitationSecret } from './invitationSecrets.ts';
 
 export type IssuedInvitation = InvitationSecret & { invitationId: number; memberId: number; expiresAt: Date };
@@ -16,7 +17,7 @@ export async function issueInvitations(
   if (requests.length === 0) return [];
   const secrets = requests.map((r) => newInvitationSecret(r.memberId));
   const expiresAt = new Date(opts.now.getTime() + opts.expiryMs);
-  const rows = await queryRows<{ id: number; token_hash: string }>(
+  const rows = await queryRows(
     tx,
     sql`
       insert into invitations (member_id, round_id, token_hash, code_hash, created_at, expires_at, replaces_login)
@@ -27,7 +28,8 @@ export async function issueInvitations(
                   ${sql.param(secrets.map((s) => s.codeHash))}::text[],
                   ${sql.param(requests.map((r) => r.replacesLogin))}::boolean[])
            as u(member_id, round_id, token_hash, code_hash, replaces_login)
-      returning id::int as id, token_hash`,
+      returning id, token_hash`,
+    { id: 'number', token_hash: 'text' },
   );
   const idByHash = new Map(rows.map((r) => [r.token_hash, r.id]));
   return secrets.map((s, i) => ({

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { type Db, queryRows } from '../../db/connect.ts';
+import type { Db } from '../../db/connect.ts';
+import { queryRows } from '../../db/rows.ts';
 import type { Deps } from '../deps.ts';
 import { type Actor, requirePermission } from '../policy.ts';
 
@@ -25,11 +26,10 @@ export async function countPendingMembers(deps: Pick<Deps, 'db'>, actor: Actor):
   if (cached && cached.value >= EXACT_COUNT_BELOW && now - cached.countedAt < COUNT_CACHE_MS) {
     return cached.value;
   }
-  const [row] = await queryRows<{ n: unknown }>(
-    deps.db,
-    sql`select count(*) as n from members where not has_login`,
-  );
-  const value = Number(row?.n ?? 0);
+  const [row] = await queryRows(deps.db, sql`select count(*) as n from members where not has_login`, {
+    n: 'number',
+  });
+  const value = row?.n ?? 0;
   cache.set(deps.db, { value, countedAt: now });
   return value;
 }

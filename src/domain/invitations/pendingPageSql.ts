@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { queryRows } from '../../db/connect.ts';
 import { type Fetch, type Key, type Keyed, keyset } from '../../db/keyset.ts';
+import { queryRows, type Shape } from '../../db/rows.ts';
 import type { DeliveryState } from '../../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import type { PendingQuery, PendingSort, SortDir } from './pendingQuery.ts';
@@ -47,32 +47,40 @@ export const SORT_KEYS: Record<PendingSort, readonly Key[]> = {
 export const pendingKeyset = (sort: PendingSort, dir: SortDir) =>
   keyset(SORT_KEYS[sort], dir, `${sort}.${dir}`);
 
+/** The list's columns as stored: a search's subquery selects these, and the sort keys read them. */
 export const COLUMNS = sql.raw(
   'id, member_number, first_name, last_name, email, status, invitations_sent, last_invited_at, delivery_state, delivery_detail',
 );
 
-/**
- * The one place a row of COLUMNS becomes a PendingMember. Raw SQL rows differ by driver (node-postgres
- * gives a bigint as text and a timestamptz as a Date; PGlite numbers, and text in a subquery's json): the
- * rest of the code sees one shape.
- */
-export function pendingMemberOf(r: Record<string, unknown>): PendingMember {
-  return {
-    id: Number(r.id),
-    memberNumber: String(r.member_number),
-    firstName: String(r.first_name),
-    lastName: String(r.last_name),
-    email: String(r.email),
-    status: r.status as PendingMember['status'],
-    invitationsSent: Number(r.invitations_sent),
-    lastInvitedAt: r.last_invited_at == null ? null : new Date(r.last_invited_at as Date | string),
-    deliveryState: (r.delivery_state ?? null) as DeliveryState | null,
-    deliveryDetail: (r.delivery_detail ?? null) as string | null,
-  };
-}
+/** The same columns named as a PendingMember names them (PENDING_SHAPE). */
+const AS_PENDING = sql.raw(
+  `id, member_number as "memberNumber", first_name as "firstName", last_name as "lastName", email, status,
+   invitations_sent as "invitationsSent", last_invited_at as "lastInvitedAt",
+   delivery_state as "deliveryState", delivery_detail as "deliveryDetail"`,
+);
 
-type RawKeyed = Record<string, unknown> & Keyed;
-const keyedMemberOf = (r: RawKeyed): PendingMember & Keyed => ({ ...pendingMemberOf(r), cursor: r.cursor });
+/** How a row of AS_PENDING is read: one JavaScript type per column on every engine (db/rows.ts). */
+const PENDING_SHAPE = {
+  id: 'number',
+  memberNumber: 'text',
+  firstName: 'text',
+  lastName: 'text',
+  email: 'text',
+  status: 'text',
+  invitationsSent: 'number',
+  lastInvitedAt: 'date?',
+  deliveryState: 'text?',
+  deliveryDetail: 'text?',
+} as const satisfies Shape;
+
+/** A page's rows also carry the keyset engine's cursor (a JSON array of the row's key values). */
+const KEYED_SHAPE = { ...PENDING_SHAPE, cursor: 'json' } as const satisfies Shape;
+
+// The shapes read status and delivery_state as text; the columns hold only their enums' values.
+const readPending = async (deps: DbDeps, statement: SQL) =>
+  (await queryRows(deps.db, statement, PENDING_SHAPE)) as PendingMember[];
+const readKeyed = async (deps: DbDeps, statement: SQL) =>
+  (await queryRows(deps.db, statement, KEYED_SHAPE)) as (PendingMember & Keyed)[];
 
 const NEVER = sql.raw(`'-infinity'::timestamptz`);
 
@@ -110,10 +118,10 @@ export function pendingFetch(
   return async (boundary, order, take) => {
     const whereSql = sql.join(boundary ? [...where, boundary] : where, sql` and `);
     const cursor = sql`${keys.cursor} as cursor`;
-    const read = async (statement: SQL) => (await queryRows<RawKeyed>(deps.db, statement)).map(keyedMemberOf);
+    const read = (statement: SQL) => readKeyed(deps, statement);
     if (!search) {
       return read(
-        sql`select ${COLUMNS}, ${cursor} from members where ${whereSql} order by ${order} limit ${take}`,
+        sql`select ${AS_PENDING}, ${cursor} from members where ${whereSql} order by ${order} limit ${take}`,
       );
     }
     // A search is answered in up to two steps; LIMIT and OFFSET 0 fence each inner query so that the
@@ -121,7 +129,7 @@ export function pendingFetch(
     // 1. Read a little way down the sort order: a term spread through the list ("son", "gmail", a first
     //    name) fills the page from there in a few milliseconds.
     const walked = await read(
-      sql`select *, ${cursor} from (
+      sql`select ${AS_PENDING}, ${cursor} from (
             select ${COLUMNS}, email_lower from members where ${whereSql} order by ${order} limit ${SEARCH_WALK_ROWS}
           ) w where ${search} order by ${order} limit ${take}`,
     );
@@ -130,7 +138,7 @@ export function pendingFetch(
     //    walks the sort index hoping to meet matches early, which takes seconds for a surname clustered
     //    far down the name order (PERFORMANCE.md).
     return read(
-      sql`select *, ${cursor} from (
+      sql`select ${AS_PENDING}, ${cursor} from (
             select ${COLUMNS}, email_lower from members where ${search} and ${whereSql} offset 0
           ) m order by ${order} limit ${take}`,
     );
@@ -148,11 +156,11 @@ export async function findExactMatch(
     candidates.map((c) => sql`${c}`),
     sql`, `,
   );
-  const [row] = await queryRows<Record<string, unknown>>(
-    deps.db,
-    sql`select ${COLUMNS} from members
+  const [row] = await readPending(
+    deps,
+    sql`select ${AS_PENDING} from members
         where member_number in (${numbers}) and ${sql.join(where, sql` and `)}
         order by member_number = ${candidates[0]} desc limit 1`,
   );
-  return row ? pendingMemberOf(row) : null;
+  return row ?? null;
 }

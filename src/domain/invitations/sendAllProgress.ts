@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { queryRows } from '../../db/connect.ts';
+import { queryRows } from '../../db/rows.ts';
 import { invitationRounds } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import type { Deps } from '../deps.ts';
@@ -23,9 +23,10 @@ export type RoundProgress = {
 export async function roundProgress(deps: Deps, roundId: number): Promise<RoundProgress> {
   const [round] = await deps.db.select().from(invitationRounds).where(eq(invitationRounds.id, roundId));
   if (!round) throw new AppError('not_found', 'There is no invitation round with that number.');
-  const counts = await queryRows<{ state: string; n: number }>(
+  const counts = await queryRows(
     deps.db,
-    sql`select state, count(*)::int as n from email_messages where round_id = ${roundId} group by state`,
+    sql`select state, count(*) as n from email_messages where round_id = ${roundId} group by state`,
+    { state: 'text', n: 'number' },
   );
   const count = (...states: string[]) =>
     counts.filter((c) => states.includes(c.state)).reduce((sum, c) => sum + c.n, 0);
@@ -57,11 +58,12 @@ export async function activeSendAll(deps: Deps): Promise<RoundProgress | null> {
 /** Who a single Send went to, for the "Invitation sent to …" notice (looked up, never taken from the URL). */
 export async function singleSendRecipient(deps: Deps, roundId: number): Promise<string | undefined> {
   if (!Number.isSafeInteger(roundId) || roundId < 1) return undefined;
-  const [row] = await queryRows<{ name: string }>(
+  const [row] = await queryRows(
     deps.db,
     sql`select m.first_name || ' ' || m.last_name as name
         from invitation_rounds r join email_messages e on e.round_id = r.id join members m on m.id = e.member_id
         where r.id = ${roundId} and r.kind = 'single' limit 1`,
+    { name: 'text' },
   );
   return row?.name;
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { queryRows } from '../../db/connect.ts';
+import { queryRows } from '../../db/rows.ts';
 import { members } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { hashPassword } from '../accounts/passwords.ts';
@@ -126,7 +126,7 @@ export async function fillDemoPortal(
         select u.n, u.f, u.l, u.e, u.e, u.s, ${now}, ${now}
         from unnest(${sql.param(cols.number)}::text[], ${sql.param(cols.first)}::text[], ${sql.param(cols.last)}::text[],
                     ${sql.param(cols.email)}::text[], ${sql.param(cols.status)}::text[]) as u(n, f, l, e, s)`);
-      const inserted = await queryRows<{ n: number }>(
+      const inserted = await queryRows(
         tx,
         sql`
         with created as (
@@ -135,7 +135,8 @@ export async function fillDemoPortal(
           from unnest(${sql.param(login.number)}::text[], ${sql.param(login.username)}::text[], ${sql.param(login.lastLogin)}::text[]) as u(num, un, ll)
           join members m on m.member_number = u.num
           returning 1)
-        select count(*)::int as n from created`,
+        select count(*) as n from created`,
+        { n: 'number' },
       );
       logins += inserted[0]?.n ?? 0;
       onProgress(start + n, count);

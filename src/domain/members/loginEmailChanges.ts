@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { type DbOrTx, queryRows } from '../../db/connect.ts';
+import type { DbOrTx } from '../../db/connect.ts';
+import { queryRows } from '../../db/rows.ts';
 import type { Role } from '../../db/schema.ts';
 import type { RosterColumns, RosterProblem } from './parseRosterCsv.ts';
 
@@ -23,10 +24,10 @@ export async function loginEmailChanges(
   lock: boolean,
 ): Promise<LoginEmailChange[]> {
   if (rows.memberNumber.length === 0) return [];
-  const changed = await queryRows<{ line: number; member_id: number; from: string; to: string }>(
+  const changed = await queryRows(
     db,
     sql`
-    select u.line, m.id::int as member_id, m.email as "from", u.email as "to"
+    select u.line, m.id as member_id, m.email as "from", u.email as "to"
     from unnest(${sql.param(rows.line)}::int[], ${sql.param(rows.memberNumber)}::text[],
                 ${sql.param(rows.email)}::text[], ${sql.param(rows.emailLower)}::text[])
       as u(line, member_number, email, email_lower)
@@ -34,16 +35,18 @@ export async function loginEmailChanges(
     where m.email_lower is distinct from u.email_lower
     order by m.id
     ${lock ? sql`for update of m` : sql``}`,
+    { line: 'number', member_id: 'number', from: 'text', to: 'text' },
   );
   if (changed.length === 0) return [];
-  const logins = await queryRows<{ member_id: number; role: Role }>(
+  const logins = await queryRows(
     db,
     sql`
-    select a.member_id::int as member_id, a.role from accounts a
+    select a.member_id, a.role from accounts a
     where a.member_id = any(${sql.param(changed.map((c) => c.member_id))}::bigint[])
     ${lock ? sql`for share` : sql``}`,
+    { member_id: 'number', role: 'text' },
   );
-  const roleOf = new Map(logins.map((l) => [l.member_id, l.role]));
+  const roleOf = new Map(logins.map((l) => [l.member_id, l.role as Role]));
   return changed.flatMap((c) => {
     const role = roleOf.get(c.member_id);
     return role ? [{ line: c.line, memberId: c.member_id, from: c.from, to: c.to, role }] : [];

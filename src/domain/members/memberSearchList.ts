@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { queryRows } from '../../db/connect.ts';
+import { queryRows, type RowOf } from '../../db/rows.ts';
 import {
   type DbDeps,
   type PendingMember,
@@ -7,9 +7,10 @@ import {
   pendingKeyset,
 } from '../invitations/pendingPageSql.ts';
 import type { MemberSearchQuery } from './memberSearchQuery.ts';
-import { filterConditions, type MemberSearchResult, memberSearchRowOf } from './memberSearchRows.ts';
+import { filterConditions, type MemberSearchResult, type MemberSearchRow } from './memberSearchRows.ts';
 
-type LoginRow = { member_id: unknown; username: unknown; last_login_at: unknown };
+const LOGIN_SHAPE = { memberId: 'number', username: 'text', lastLoginAt: 'date?' } as const;
+type Login = RowOf<typeof LOGIN_SHAPE>;
 
 /** By last name, first name, id: the keyset (and index order) of Invitation Codes' name sort. */
 const BY_NAME = pendingKeyset('name', 'asc');
@@ -23,7 +24,7 @@ export async function listByName(
   const page = await BY_NAME.page(query, limit, pendingFetch(deps, BY_NAME, filterConditions(query), null));
   const logins = await loginsOf(deps, page.rows);
   return {
-    rows: page.rows.map((m) => memberSearchRowOf(m, logins.get(m.id))),
+    rows: page.rows.map((m) => withLogin(m, logins.get(m.id))),
     mode: 'list',
     next: page.next,
     prev: page.prev,
@@ -34,15 +35,29 @@ export async function listByName(
   };
 }
 
-async function loginsOf(deps: DbDeps, rows: PendingMember[]): Promise<Map<number, LoginRow>> {
+/** A listed member and their login, if any, as one row of Member Search. */
+const withLogin = (m: PendingMember, login: Login | undefined): MemberSearchRow => ({
+  id: m.id,
+  memberNumber: m.memberNumber,
+  firstName: m.firstName,
+  lastName: m.lastName,
+  email: m.email,
+  status: m.status,
+  username: login?.username ?? null,
+  lastLoginAt: login?.lastLoginAt ?? null,
+});
+
+async function loginsOf(deps: DbDeps, rows: PendingMember[]): Promise<Map<number, Login>> {
   if (rows.length === 0) return new Map();
   const ids = sql.join(
     rows.map((r) => sql`${r.id}::bigint`),
     sql`, `,
   );
-  const found = await queryRows<LoginRow>(
+  const found = await queryRows(
     deps.db,
-    sql`select member_id, username, last_login_at from accounts where member_id in (${ids})`,
+    sql`select member_id as "memberId", username, last_login_at as "lastLoginAt"
+        from accounts where member_id in (${ids})`,
+    LOGIN_SHAPE,
   );
-  return new Map(found.map((l) => [Number(l.member_id), l]));
+  return new Map(found.map((l) => [l.memberId, l]));
 }

@@ -1,9 +1,15 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { queryRows } from '../../db/connect.ts';
+import type { DbOrTx } from '../../db/connect.ts';
+import { queryRows } from '../../db/rows.ts';
 import type { DbDeps } from '../invitations/pendingPageSql.ts';
 import { exactNumberCandidates, SEARCH_TEXT, searchCondition } from '../invitations/pendingSearch.ts';
 import { type MemberSearchQuery, SEARCH_TOP_N } from './memberSearchQuery.ts';
-import { filterConditions, type MemberSearchResult, memberSearchRowOf } from './memberSearchRows.ts';
+import {
+  filterConditions,
+  MEMBER_SEARCH_SHAPE,
+  type MemberSearchResult,
+  type MemberSearchRow,
+} from './memberSearchRows.ts';
 
 /**
  * How many trigram candidates each half of a search (members with and without a login) reads before
@@ -37,29 +43,17 @@ export async function rankedSearch(
   const offset = (page - 1) * limit;
   const take = Math.min(limit + 1, SEARCH_TOP_N - offset);
   let rows = await rankedRows(deps, query, term, { take, offset, fuzzy: false });
-  const total = rows.length > 0 ? Number(rows[0]!.total) : offset > 0 ? await countOnly() : 0;
+  const total = rows.length > 0 ? rows[0]!.total : offset > 0 ? await countOnly() : 0;
   async function countOnly() {
     const [first] = await rankedRows(deps, query, term, { take: 1, offset: 0, fuzzy: false });
-    return first ? Number(first.total) : 0;
+    return first?.total ?? 0;
   }
   if (total < SEARCH_TOP_N && isNameLike(term)) {
     rows = await rankedRows(deps, query, term, { take, offset, fuzzy: true });
   }
   const shown = rows.slice(0, limit);
   return {
-    rows: shown.map((r) =>
-      memberSearchRowOf(
-        {
-          id: r.id,
-          memberNumber: r.member_number,
-          firstName: r.first_name,
-          lastName: r.last_name,
-          email: r.email,
-          status: r.status,
-        },
-        r,
-      ),
-    ),
+    rows: shown.map(({ total: _total, ...row }) => row),
     mode: 'search',
     next: null,
     prev: null,
@@ -70,18 +64,9 @@ export async function rankedSearch(
   };
 }
 
-/** A ranked row as the driver hands it over; memberSearchRowOf gives it its one shape. */
-type RankedRow = {
-  id: unknown;
-  member_number: string;
-  first_name: string;
-  last_name: string;
-  email: string;
-  status: 'current' | 'lapsed';
-  username: unknown;
-  last_login_at: unknown;
-  total: unknown;
-};
+/** A ranked row: a row of Member Search and how many members the search ranked in all. */
+const RANKED_SHAPE = { ...MEMBER_SEARCH_SHAPE, total: 'number' } as const;
+type RankedRow = MemberSearchRow & { total: number };
 
 async function rankedRows(
   deps: DbDeps,
@@ -128,15 +113,18 @@ async function rankedRows(
         ), ranked as (
           select id, min(tier) as tier, max(score) as score from found group by id
         )
-        select m.id, m.member_number, m.first_name, m.last_name, m.email, m.status,
-               a.username, a.last_login_at, count(*) over () as total
+        select m.id, m.member_number as "memberNumber", m.first_name as "firstName",
+               m.last_name as "lastName", m.email, m.status,
+               a.username, a.last_login_at as "lastLoginAt", count(*) over () as total
         from ranked r
         join members m on m.id = r.id
         left join accounts a on a.member_id = m.id
         where ${mFilters}
         order by r.tier, r.score desc, m.last_name, m.first_name, m.id
         limit ${opts.take} offset ${opts.offset}`;
-  if (!opts.fuzzy || /\s/.test(term.trim())) return queryRows<RankedRow>(deps.db, statement);
+  // The shape reads status as text; the column holds only 'current' or 'lapsed'.
+  const read = async (db: DbOrTx) => (await queryRows(db, statement, RANKED_SHAPE)) as RankedRow[];
+  if (!opts.fuzzy || /\s/.test(term.trim())) return read(deps.db);
   // pg_trgm's default word-similarity threshold (0.6) misses one-word typos ("smiht", "fetherstonhaugh");
   // 0.5 finds them (~50 ms per part on 1M members), set for this transaction only. Several words have more
   // trigrams, so one typo costs less of the score: they keep 0.6, which reads fewer loose candidates.
@@ -144,6 +132,6 @@ async function rankedRows(
     await tx.execute(
       sql`select set_config('pg_trgm.word_similarity_threshold', ${WORD_SIMILARITY_THRESHOLD}, true)`,
     );
-    return queryRows<RankedRow>(tx, statement);
+    return read(tx);
   });
 }

@@ -1,4 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
+import type { Shape } from '../../db/rows.ts';
 import type { MemberSearchQuery } from './memberSearchQuery.ts';
 
 /** One row of Member Search: a roster member and their login, if any. */
@@ -29,25 +30,20 @@ export type MemberSearchResult = {
   rosterEmpty: boolean;
 };
 
-type Member = Pick<MemberSearchRow, 'memberNumber' | 'firstName' | 'lastName' | 'email' | 'status'> & {
-  id: unknown;
-};
-type Login = { username: unknown; last_login_at: unknown };
-
 /**
- * The one place a member and their login become a MemberSearchRow. Raw SQL rows differ by driver
- * (node-postgres gives a bigint as text, PGlite a number; a timestamptz a Date or text): one shape after.
+ * How a row of Member Search is read (db/rows.ts): one JavaScript type per column on every engine. A query
+ * selects the columns under these names; `status` is read as text and holds only 'current' or 'lapsed'.
  */
-export const memberSearchRowOf = (m: Member, login: Login | undefined): MemberSearchRow => ({
-  id: Number(m.id),
-  memberNumber: String(m.memberNumber),
-  firstName: String(m.firstName),
-  lastName: String(m.lastName),
-  email: String(m.email),
-  status: m.status,
-  username: login?.username == null ? null : String(login.username),
-  lastLoginAt: login?.last_login_at == null ? null : new Date(login.last_login_at as Date | string),
-});
+export const MEMBER_SEARCH_SHAPE = {
+  id: 'number',
+  memberNumber: 'text',
+  firstName: 'text',
+  lastName: 'text',
+  email: 'text',
+  status: 'text',
+  username: 'text?',
+  lastLoginAt: 'date?',
+} as const satisfies Shape;
 
 /** The filter conditions on `members` (unqualified columns). */
 export function filterConditions(query: MemberSearchQuery): SQL[] {

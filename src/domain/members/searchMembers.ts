@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { queryRows } from '../../db/connect.ts';
+import { queryRows } from '../../db/rows.ts';
 import type { DbDeps } from '../invitations/pendingPageSql.ts';
 import { type Actor, requirePermission } from '../policy.ts';
 import { listByName } from './memberSearchList.ts';
@@ -10,7 +10,9 @@ import type { MemberSearchResult } from './memberSearchRows.ts';
 export type { MemberSearchResult, MemberSearchRow } from './memberSearchRows.ts';
 
 async function rosterIsEmpty(deps: DbDeps): Promise<boolean> {
-  const [row] = await queryRows<{ any: boolean }>(deps.db, sql`select exists (select 1 from members) as any`);
+  const [row] = await queryRows(deps.db, sql`select exists (select 1 from members) as any`, {
+    any: 'boolean',
+  });
   return !row?.any;
 }
 

@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { type DbOrTx, queryRows, type Tx } from '../../db/connect.ts';
+import type { DbOrTx, Tx } from '../../db/connect.ts';
+import { queryRows, type RowOf } from '../../db/rows.ts';
 import type { RosterColumns } from './parseRosterCsv.ts';
 
 export type RosterChanges = { added: number; updated: number; unchanged: number };
@@ -21,7 +22,8 @@ const differs = (existing: string, row: string): SQL =>
      is distinct from (${row}.first_name, ${row}.last_name, ${row}.email_lower, ${row}.status)`,
   );
 
-type CountRow = { added: number; updated: number; total: number };
+const COUNTS = { added: 'number', updated: 'number', total: 'number' } as const;
+type CountRow = RowOf<typeof COUNTS>;
 
 const toChanges = (r: CountRow | undefined): RosterChanges => ({
   added: r?.added ?? 0,
@@ -31,14 +33,15 @@ const toChanges = (r: CountRow | undefined): RosterChanges => ({
 
 /** What an upsert of these rows would do, without doing it. */
 export async function countRosterChanges(db: DbOrTx, rows: RosterColumns): Promise<RosterChanges> {
-  const [r] = await queryRows<CountRow>(
+  const [r] = await queryRows(
     db,
     sql`
-    select count(*) filter (where m.id is null)::int as added,
-           count(*) filter (where m.id is not null and ${differs('m', 'u')})::int as updated,
-           count(*)::int as total
+    select count(*) filter (where m.id is null) as added,
+           count(*) filter (where m.id is not null and ${differs('m', 'u')}) as updated,
+           count(*) as total
     from ${incoming(rows)}
     left join members m on m.member_number = u.member_number`,
+    COUNTS,
   );
   return toChanges(r);
 }
@@ -53,7 +56,7 @@ export async function countRosterChanges(db: DbOrTx, rows: RosterColumns): Promi
  */
 export async function upsertRosterRows(tx: Tx, rows: RosterColumns, now: Date): Promise<RosterChanges> {
   const at = now.toISOString();
-  const [r] = await queryRows<CountRow>(
+  const [r] = await queryRows(
     tx,
     sql`
     with classified as (
@@ -69,10 +72,11 @@ export async function upsertRosterRows(tx: Tx, rows: RosterColumns, now: Date): 
         email_lower = excluded.email_lower, status = excluded.status, updated_at = excluded.updated_at
       where ${differs('members', 'excluded')}
     )
-    select count(*) filter (where is_new)::int as added,
-           count(*) filter (where changed and not is_new)::int as updated,
-           count(*)::int as total
+    select count(*) filter (where is_new) as added,
+           count(*) filter (where changed and not is_new) as updated,
+           count(*) as total
     from classified`,
+    COUNTS,
   );
   return toChanges(r);
 }
