@@ -5,12 +5,12 @@ import {
   loginFilters,
 } from '../../../domain/reports/failedDeliveries.ts';
 import { paths } from '../../paths.ts';
+import { AdminFrame } from '../../ui/AdminFrame.tsx';
 import { formatDateTime } from '../../ui/format.ts';
 import { ErrorSummary, type FieldErrors, Select } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
+import { MemberNameCell, memberNameId } from '../../ui/MemberNameCell.tsx';
 import { Pager } from '../../ui/Pager.tsx';
-import { AdminFrame } from '../admin/AdminPages.tsx';
-import { MemberNameCell, memberNameId } from '../memberSearch/MemberNameCell.tsx';
 import { invitationCodesFor, reportCrumbs, reportUrl } from './links.ts';
 
 export type FailedDeliveriesView = {

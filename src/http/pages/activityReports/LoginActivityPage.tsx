@@ -2,13 +2,13 @@ import type { Page } from '../../../db/keyset.ts';
 import { roleLabels } from '../../../domain/policy.ts';
 import { ACTIVITY_DAYS, type LoginsPerDay, type UnusedLogin } from '../../../domain/reports/loginActivity.ts';
 import { paths } from '../../paths.ts';
+import { AdminFrame } from '../../ui/AdminFrame.tsx';
 import { BarChart } from '../../ui/charts/BarChart.tsx';
 import { formatDateTime } from '../../ui/format.ts';
 import { ErrorSummary, type FieldErrors } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
+import { MemberNameCell } from '../../ui/MemberNameCell.tsx';
 import { Pager } from '../../ui/Pager.tsx';
-import { AdminFrame } from '../admin/AdminPages.tsx';
-import { MemberNameCell } from '../memberSearch/MemberNameCell.tsx';
 import { reportCrumbs, reportUrl } from './links.ts';
 
 export type LoginActivityView = {

@@ -4,13 +4,13 @@ import {
   type PendingInvitation,
 } from '../../../domain/reports/pendingInvitations.ts';
 import { paths } from '../../paths.ts';
+import { AdminFrame } from '../../ui/AdminFrame.tsx';
 import { deliveryStateWords } from '../../ui/deliveryWords.ts';
 import { formatDateTime } from '../../ui/format.ts';
 import { ErrorSummary, type FieldErrors, Select } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
+import { MemberNameCell, memberNameId } from '../../ui/MemberNameCell.tsx';
 import { Pager } from '../../ui/Pager.tsx';
-import { AdminFrame } from '../admin/AdminPages.tsx';
-import { MemberNameCell, memberNameId } from '../memberSearch/MemberNameCell.tsx';
 import { invitationCodesFor, reportCrumbs, reportUrl } from './links.ts';
 
 export type PendingInvitationsView = {

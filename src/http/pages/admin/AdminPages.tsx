@@ -1,9 +1,9 @@
-import type { ComponentChildren } from 'preact';
 import { can, type Permission } from '../../../domain/policy.ts';
 import type { AdminDashboard } from '../../../domain/reports/adminDashboard.ts';
 import { paths } from '../../paths.ts';
+import { AdminFrame } from '../../ui/AdminFrame.tsx';
 import { Notice } from '../../ui/forms.tsx';
-import { Layout, type PageContext } from '../../ui/Layout.tsx';
+import type { PageContext } from '../../ui/Layout.tsx';
 import { Dashboard } from './Dashboard.tsx';
 
 type NavItem = { href: string; label: string; description: string; permission?: Permission };
@@ -39,36 +39,6 @@ const adminNav: NavItem[] = [
     permission: 'audit.read',
   },
 ];
-
-export function AdminFrame({
-  ctx,
-  title,
-  crumbs = [],
-  refreshSeconds,
-  children,
-}: {
-  ctx: PageContext;
-  title: string;
-  crumbs?: { href: string; label: string }[];
-  refreshSeconds?: number;
-  children: ComponentChildren;
-}) {
-  return (
-    <Layout ctx={ctx} title={title} refreshSeconds={refreshSeconds}>
-      <nav aria-label="Breadcrumb" class="breadcrumbs">
-        <a href={paths.admin}>Admin</a>
-        {crumbs.map((c) => (
-          <span key={c.href}>
-            {' › '}
-            <a href={c.href}>{c.label}</a>
-          </span>
-        ))}
-      </nav>
-      <h1>{title}</h1>
-      {children}
-    </Layout>
-  );
-}
 
 function NavList({ items }: { items: NavItem[] }) {
   const idOf = (href: string) => `nav-${href.replace(/\W+/g, '-')}`;

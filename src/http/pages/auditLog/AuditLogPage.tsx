@@ -9,11 +9,11 @@ import {
   type AuditLogPage as Page,
 } from '../../../domain/audit/auditLog.ts';
 import { paths, withQuery } from '../../paths.ts';
+import { AdminFrame } from '../../ui/AdminFrame.tsx';
 import { formatDateTime } from '../../ui/format.ts';
 import { ErrorSummary, Field, type FieldErrors, Select } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
 import { Pager } from '../../ui/Pager.tsx';
-import { AdminFrame } from '../admin/AdminPages.tsx';
 import { actionWords, detailPairs, wordsForAction } from './words.ts';
 
 /** The filter as typed, shown back in the form (also a refused value, so it can be corrected). */

@@ -1,4 +1,5 @@
 import type { MemberProfile } from '../../../domain/members/memberProfile.ts';
+import { AdminFrame } from '../../ui/AdminFrame.tsx';
 import {
   CsrfField,
   ErrorSummary,
@@ -8,7 +9,6 @@ import {
   Notice,
 } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
-import { AdminFrame } from '../admin/AdminPages.tsx';
 
 type Props = {
   ctx: PageContext;

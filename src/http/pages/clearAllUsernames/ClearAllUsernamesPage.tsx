@@ -4,9 +4,9 @@ import {
   totalToClear,
 } from '../../../domain/loginClears/clearableLogins.ts';
 import { paths } from '../../paths.ts';
+import { AdminFrame } from '../../ui/AdminFrame.tsx';
 import { CsrfField, ErrorSummary, Field, type FieldErrors } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
-import { AdminFrame } from '../admin/AdminPages.tsx';
 import { invitationCodesCrumbs } from './links.ts';
 
 export type ClearFormValues = { includeAdmins: boolean; confirmation: string };

@@ -1,9 +1,9 @@
 import type { ClearOutcome } from '../../../domain/loginClears/restorableClears.ts';
 import { paths } from '../../paths.ts';
+import { AdminFrame } from '../../ui/AdminFrame.tsx';
 import { formatDateTime } from '../../ui/format.ts';
 import { CsrfField, ErrorSummary, type FieldErrors, Notice } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
-import { AdminFrame } from '../admin/AdminPages.tsx';
 import { invitationCodesCrumbs, logins } from './links.ts';
 
 const count = (n: number) => n.toLocaleString('en');

@@ -1,11 +1,11 @@
 import type { EmailLogFilter, EmailLogPage as Page } from '../../../domain/emailLog/emailLog.ts';
 import { deliveryStates } from '../../../domain/vocabulary.ts';
 import { paths, withQuery } from '../../paths.ts';
+import { AdminFrame } from '../../ui/AdminFrame.tsx';
 import { formatDateTime } from '../../ui/format.ts';
 import { ErrorSummary, type FieldErrors } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
 import { Pager } from '../../ui/Pager.tsx';
-import { AdminFrame } from '../admin/AdminPages.tsx';
 import { NoSmtpNotice } from './NoSmtpNotice.tsx';
 import { kindWords, stateWords } from './words.ts';
 

@@ -1,8 +1,8 @@
 import type { EmailMessageDetail } from '../../../domain/emailLog/emailLog.ts';
 import { paths } from '../../paths.ts';
+import { AdminFrame } from '../../ui/AdminFrame.tsx';
 import { formatDateTime } from '../../ui/format.ts';
 import type { PageContext } from '../../ui/Layout.tsx';
-import { AdminFrame } from '../admin/AdminPages.tsx';
 import { LinkedText } from './LinkedText.tsx';
 import { NoSmtpNotice } from './NoSmtpNotice.tsx';
 import { SecretsNotice } from './SecretsNotice.tsx';

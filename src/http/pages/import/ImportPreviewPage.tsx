@@ -1,8 +1,8 @@
 import type { ImportReport, RosterProblem } from '../../../domain/members/importRoster.ts';
 import { paths } from '../../paths.ts';
+import { AdminFrame } from '../../ui/AdminFrame.tsx';
 import { CsrfField } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
-import { AdminFrame } from '../admin/AdminPages.tsx';
 import { memberManagementCrumb } from './ImportUploadPage.tsx';
 
 // Enough to see what kind of mistake the file has; the rest are usually more of the same.

@@ -1,7 +1,7 @@
 import { paths } from '../../paths.ts';
+import { AdminFrame } from '../../ui/AdminFrame.tsx';
 import { CsrfField, ErrorSummary, type FieldErrors, Notice } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
-import { AdminFrame } from '../admin/AdminPages.tsx';
 
 export const memberManagementCrumb = { href: paths.memberManagement, label: 'Member Management' };
 

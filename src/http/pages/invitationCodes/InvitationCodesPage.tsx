@@ -4,9 +4,9 @@ import type { RoundProgress } from '../../../domain/invitations/sendAllProgress.
 import type { LoginClear } from '../../../domain/loginClears/restorableClears.ts';
 import { can } from '../../../domain/policy.ts';
 import { paths } from '../../paths.ts';
+import { AdminFrame } from '../../ui/AdminFrame.tsx';
 import { ErrorSummary, type FieldErrors, Notice } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
-import { AdminFrame } from '../admin/AdminPages.tsx';
 import { RestorableClears } from '../clearAllUsernames/RestorableClears.tsx';
 import { FilterForm, type FilterValues } from './FilterForm.tsx';
 import { clearFiltersUrl } from './links.ts';

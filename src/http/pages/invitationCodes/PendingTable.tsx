@@ -4,9 +4,10 @@ import { paths } from '../../paths.ts';
 import { deliveryWords } from '../../ui/deliveryWords.ts';
 import { formatDateTime } from '../../ui/format.ts';
 import { CsrfField } from '../../ui/forms.tsx';
+import { MemberNameCell, memberNameId } from '../../ui/MemberNameCell.tsx';
 import { Pager } from '../../ui/Pager.tsx';
-import { MemberNameCell, memberNameId } from '../memberSearch/MemberNameCell.tsx';
-import { RepeatSafeField } from '../sendInvitations/RepeatSafeField.tsx';
+import { RepeatSafeField } from '../../ui/RepeatSafeField.tsx';
+import { SortableHeader } from '../../ui/SortableHeader.tsx';
 import { pageUrl, sortUrl } from './links.ts';
 
 const sortNames: Record<PendingSort, string> = {
@@ -35,16 +36,9 @@ function orderInWords(query: PendingQuery): string {
   return `sorted by ${sortNames[query.sort]}, ${way}`;
 }
 
-/** A column header that sorts by its column: again reverses it. aria-sort tells screen readers the state. */
-function SortableHeader({ query, sort, label }: { query: PendingQuery; sort: PendingSort; label: string }) {
-  const active = query.sort === sort;
+function Header({ query, sort, label }: { query: PendingQuery; sort: PendingSort; label: string }) {
   return (
-    <th scope="col" aria-sort={active ? (query.dir === 'asc' ? 'ascending' : 'descending') : undefined}>
-      <a href={sortUrl(query, sort)}>
-        {label}
-        {active && <span aria-hidden="true">{query.dir === 'asc' ? ' ▲' : ' ▼'}</span>}
-      </a>
-    </th>
+    <SortableHeader label={label} active={query.sort === sort} dir={query.dir} href={sortUrl(query, sort)} />
   );
 }
 
@@ -94,12 +88,12 @@ export function PendingTable({
         </caption>
         <thead>
           <tr>
-            <SortableHeader query={query} sort="memberNumber" label="Member number" />
-            <SortableHeader query={query} sort="name" label="Name" />
-            <SortableHeader query={query} sort="email" label="Email" />
+            <Header query={query} sort="memberNumber" label="Member number" />
+            <Header query={query} sort="name" label="Name" />
+            <Header query={query} sort="email" label="Email" />
             <th scope="col">Status</th>
-            <SortableHeader query={query} sort="invitationsSent" label="Invitations sent" />
-            <SortableHeader query={query} sort="lastInvited" label="Last sent" />
+            <Header query={query} sort="invitationsSent" label="Invitations sent" />
+            <Header query={query} sort="lastInvited" label="Last sent" />
             <th scope="col">Delivery</th>
             <th scope="col">Invitation</th>
           </tr>

@@ -4,12 +4,12 @@ import type { RoundFigures, RoundKind } from '../../../domain/reports/invitation
 import { LARGE_ROUND } from '../../../domain/reports/recentCounts.ts';
 import type { ResponseCurve } from '../../../domain/reports/responseCurves.ts';
 import { paths } from '../../paths.ts';
+import { AdminFrame } from '../../ui/AdminFrame.tsx';
 import { LineChart } from '../../ui/charts/LineChart.tsx';
 import { formatDateTime } from '../../ui/format.ts';
 import { ErrorSummary, type FieldErrors } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
 import { Pager } from '../../ui/Pager.tsx';
-import { AdminFrame } from '../admin/AdminPages.tsx';
 import { countWithShare, formatCount, roundKindChoices, roundKindWords, roundsUrl } from './words.ts';
 
 export type InvitationRoundsView = {

@@ -2,11 +2,11 @@ import type { MemberSearchQuery } from '../../../domain/members/memberSearchQuer
 import { SEARCH_TOP_N } from '../../../domain/members/memberSearchQuery.ts';
 import type { MemberSearchResult, MemberSearchRow } from '../../../domain/members/searchMembers.ts';
 import { paths } from '../../paths.ts';
+import { AdminFrame } from '../../ui/AdminFrame.tsx';
 import { formatDateTime } from '../../ui/format.ts';
 import { ErrorSummary, type FieldErrors } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
 import { Pager } from '../../ui/Pager.tsx';
-import { AdminFrame } from '../admin/AdminPages.tsx';
 import { hasFilters, pageUrl } from './links.ts';
 import { SearchForm, type SearchValues } from './SearchForm.tsx';
 

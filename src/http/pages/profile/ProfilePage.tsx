@@ -1,11 +1,11 @@
 import type { AuditLogRow } from '../../../domain/audit/auditLog.ts';
 import type { MemberProfile } from '../../../domain/members/memberProfile.ts';
 import { paths, withQuery } from '../../paths.ts';
+import { AdminFrame } from '../../ui/AdminFrame.tsx';
 import { deliveryStateWords } from '../../ui/deliveryWords.ts';
 import { formatDateTime } from '../../ui/format.ts';
 import { ErrorSummary, type FieldErrors, Notice } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
-import { AdminFrame } from '../admin/AdminPages.tsx';
 import { wordsForAction } from '../auditLog/words.ts';
 import { LoginSection } from './LoginSection.tsx';
 

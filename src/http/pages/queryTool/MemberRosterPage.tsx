@@ -1,9 +1,9 @@
 import type { RosterPage } from '../../../domain/reports/memberRoster.ts';
 import type { RosterQuery } from '../../../domain/reports/memberRosterQuery.ts';
 import { paths } from '../../paths.ts';
+import { AdminFrame } from '../../ui/AdminFrame.tsx';
 import { ErrorSummary, type FieldErrors } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
-import { AdminFrame } from '../admin/AdminPages.tsx';
 import { clearFiltersUrl, csvUrl } from './links.ts';
 import { RosterFilterForm, type RosterFilterValues } from './RosterFilterForm.tsx';
 import { RosterTable } from './RosterTable.tsx';

@@ -1,6 +1,6 @@
 import { can } from '../../../domain/policy.ts';
+import { AdminFrame } from '../../ui/AdminFrame.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
-import { AdminFrame } from '../admin/AdminPages.tsx';
 import { reports } from './reportList.ts';
 
 /** Admin › Query Tool: every report the admin may open, each with what it answers. */

@@ -2,8 +2,9 @@ import type { RosterMember, RosterPage } from '../../../domain/reports/memberRos
 import type { RosterQuery, RosterSort } from '../../../domain/reports/memberRosterQuery.ts';
 import { deliveryWords } from '../../ui/deliveryWords.ts';
 import { formatDateTime } from '../../ui/format.ts';
+import { MemberNameCell } from '../../ui/MemberNameCell.tsx';
 import { Pager } from '../../ui/Pager.tsx';
-import { MemberNameCell } from '../memberSearch/MemberNameCell.tsx';
+import { SortableHeader } from '../../ui/SortableHeader.tsx';
 import { pageUrl, sortUrl } from './links.ts';
 
 const sortNames: Record<RosterSort, string> = {
@@ -29,17 +30,8 @@ export function orderInWords(q: Pick<RosterQuery, 'sort' | 'dir'>): string {
   return `sorted by ${sortNames[q.sort]}, ${way}${last}`;
 }
 
-/** A column header that sorts by its column (again reverses it); aria-sort tells screen readers the state. */
-function SortableHeader({ q, sort, label }: { q: RosterQuery; sort: RosterSort; label: string }) {
-  const active = q.sort === sort;
-  return (
-    <th scope="col" aria-sort={active ? (q.dir === 'asc' ? 'ascending' : 'descending') : undefined}>
-      <a href={sortUrl(q, sort)}>
-        {label}
-        {active && <span aria-hidden="true">{q.dir === 'asc' ? ' ▲' : ' ▼'}</span>}
-      </a>
-    </th>
-  );
+function Header({ q, sort, label }: { q: RosterQuery; sort: RosterSort; label: string }) {
+  return <SortableHeader label={label} active={q.sort === sort} dir={q.dir} href={sortUrl(q, sort)} />;
 }
 
 function Row({ m }: { m: RosterMember }) {
@@ -72,12 +64,12 @@ export function RosterTable({ q, page, filtered }: { q: RosterQuery; page: Roste
           </caption>
           <thead>
             <tr>
-              <SortableHeader q={q} sort="memberNumber" label="Member number" />
-              <SortableHeader q={q} sort="name" label="Name" />
-              <SortableHeader q={q} sort="email" label="Email" />
-              <SortableHeader q={q} sort="username" label="Username" />
-              <SortableHeader q={q} sort="loginCreated" label="Login created" />
-              <SortableHeader q={q} sort="lastLogin" label="Last Login" />
+              <Header q={q} sort="memberNumber" label="Member number" />
+              <Header q={q} sort="name" label="Name" />
+              <Header q={q} sort="email" label="Email" />
+              <Header q={q} sort="username" label="Username" />
+              <Header q={q} sort="loginCreated" label="Login created" />
+              <Header q={q} sort="lastLogin" label="Last Login" />
               <th scope="col">Invitations sent</th>
               <th scope="col">Last invited</th>
               <th scope="col">Delivery</th>

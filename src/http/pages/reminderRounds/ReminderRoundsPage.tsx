@@ -2,10 +2,10 @@ import { can } from '../../../domain/policy.ts';
 import type { ReminderOverview } from '../../../domain/reminders/reminderOverview.ts';
 import { EVERY_DAYS, MAX_PER_MEMBER } from '../../../domain/reminders/reminderSettings.ts';
 import { paths } from '../../paths.ts';
+import { AdminFrame } from '../../ui/AdminFrame.tsx';
 import { formatDateTime } from '../../ui/format.ts';
 import { CsrfField, ErrorSummary, type FieldErrors, Labelled, Notice } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
-import { AdminFrame } from '../admin/AdminPages.tsx';
 import { ReminderHistory } from './ReminderHistory.tsx';
 
 /** The settings form's values as typed (strings), so a refused value is shown for correcting. */

@@ -1,10 +1,10 @@
 import type { RoundProgress } from '../../../domain/invitations/sendAllProgress.ts';
 import { paths } from '../../paths.ts';
+import { AdminFrame } from '../../ui/AdminFrame.tsx';
 import { formatDateTime } from '../../ui/format.ts';
 import { CsrfField, ErrorSummary } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
-import { AdminFrame } from '../admin/AdminPages.tsx';
-import { RepeatSafeField } from './RepeatSafeField.tsx';
+import { RepeatSafeField } from '../../ui/RepeatSafeField.tsx';
 
 export const invitationCodesCrumbs = [
   { href: paths.memberManagement, label: 'Member Management' },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { FORM_KEY_FIELD } from '../../../domain/forms/repeatSafeSubmission.ts';
+import { FORM_KEY_FIELD } from '../../domain/forms/repeatSafeSubmission.ts';
 
 /**
  * The hidden key of a form that must not act twice (Send, Send All): a fresh one each time the form is

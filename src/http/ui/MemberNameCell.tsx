@@ -1,4 +1,4 @@
-import { paths } from '../../paths.ts';
+import { paths } from '../paths.ts';
 
 /** The id a row's buttons point at (aria-describedby), so "Send" is announced with whose row it is. */
 export const memberNameId = (memberId: number) => `member-${memberId}-name`;
