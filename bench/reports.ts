@@ -22,7 +22,8 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { type SQL, sql } from 'drizzle-orm';
 import pg from 'pg';
-import { type Database, type Db, openPglite, openPostgres, queryRows } from '../src/db/connect.ts';
+import { type Database, type Db, openPglite, openPostgres } from '../src/db/connect.ts';
+import { queryRows } from '../src/db/rows.ts';
 import { type Actor, systemActor } from '../src/domain/policy.ts';
 import { listMemberRoster } from '../src/domain/reports/memberRoster.ts';
 import { memberRosterCsv } from '../src/domain/reports/memberRosterCsv.ts';
@@ -137,8 +138,8 @@ async function benchOne(
     return exportRows(engine, db, size, url);
   }
   const key = async (q: SQL) => {
-    const [r] = await queryRows<{ k: unknown[] | string }>(db, q);
-    return typeof r!.k === 'string' ? (JSON.parse(r!.k) as unknown[]) : r!.k;
+    const [r] = await queryRows(db, q, { k: 'json' });
+    return (typeof r!.k === 'string' ? JSON.parse(r!.k) : r!.k) as unknown[];
   };
   // A page link as the keyset engine writes it: the scope (sort, direction, segment) and the key values.
   const encodeCursor = (sort: string, dir: string, segment: number, keys: unknown[]) =>
@@ -205,11 +206,10 @@ async function benchOne(
       const { db: rec, last } = recording(db);
       await listMemberRoster({ db: rec }, admin, query);
       for (const statement of last) {
-        const plan = await queryRows<Record<string, string>>(
-          db,
-          sql`explain (analyze, buffers) ${statement}`,
-        );
-        console.log(plan.map((p) => `      ${Object.values(p)[0]}`).join('\n'));
+        const plan = await queryRows(db, sql`explain (analyze, buffers) ${statement}`, {
+          'QUERY PLAN': 'text',
+        });
+        console.log(plan.map((p) => `      ${p['QUERY PLAN']}`).join('\n'));
       }
     }
   }
