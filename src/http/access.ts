@@ -4,6 +4,7 @@ import { resolveSession, type SignedIn } from '../domain/auth/sessions.ts';
 import { type Actor, type Permission, requirePermission } from '../domain/policy.ts';
 import { AppError } from '../errors.ts';
 import type { Csrf } from './csrf.ts';
+import { paths } from './paths.ts';
 
 // __Host-: over https only this exact host can set the cookie (no sibling subdomain can plant one).
 const sessionCookieName = (app: App) => (app.deps.config.secureCookies ? '__Host-gh_session' : 'gh_session');
@@ -29,18 +30,16 @@ declare module 'fastify' {
   }
 }
 
-/** Where a login with an administrator-set temporary password must go before anything else. */
-export const CHOOSE_PASSWORD_PATH = '/home/choose-password';
-
 /**
  * The forced password change: a signed-in account whose password an administrator set may only choose
- * its own (and log out, which is public). Page views are sent to the form; anything else is refused.
+ * its own (and log out, which is public), at paths.choosePassword. Page views are sent to the form;
+ * anything else is refused.
  */
 function enforcePasswordChoice(request: FastifyRequest, reply: FastifyReply) {
   const path = request.url.split('?')[0];
-  if (path === CHOOSE_PASSWORD_PATH) return;
+  if (path === paths.choosePassword) return;
   if (request.method === 'GET') {
-    return reply.redirect(`${CHOOSE_PASSWORD_PATH}?next=${encodeURIComponent(request.url)}`, 303);
+    return reply.redirect(`${paths.choosePassword}?next=${encodeURIComponent(request.url)}`, 303);
   }
   throw new AppError('forbidden', 'Choose a new password first: your administrator set a temporary one.');
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../../../app.ts';
 import { logIn, logInInput } from '../../../domain/auth/logIn.ts';
@@ -7,7 +7,6 @@ import { isAppError } from '../../../errors.ts';
 import { clearSessionCookie, sessionTokenOf, setSessionCookie } from '../../access.ts';
 import { type Req, routeKit } from '../../kit/route.ts';
 import { paths, withQuery } from '../../paths.ts';
-import { pageContext, sendPage } from '../../render.ts';
 import { safeNext } from '../../safeNext.ts';
 import { LoginPage } from './LoginPage.tsx';
 
@@ -34,26 +33,26 @@ const logInFresh = (app: App) => async (r: Req<unknown>, input: LoginForm) => {
   return { ...session, keep: input.remember === 'yes', next: input.next };
 };
 
-// A plain route: a signed-in person asking for the login page is sent on, which a kit page cannot do.
-function loginPage(app: App) {
-  return (
-    request: FastifyRequest<{ Querystring: { next?: string; loggedOut?: string } }>,
-    reply: FastifyReply,
-  ) => {
-    const next = safeNext(request.query.next, app.deps.config.publicUrl);
-    if (request.signedIn) return reply.redirect(next ?? '/');
-    const ctx = pageContext(app, request, reply);
-    return sendPage(reply, <LoginPage ctx={ctx} next={next} loggedOut={request.query.loggedOut === '1'} />);
-  };
-}
+/** The login page's query: where to continue afterwards, and whether the person just logged out. */
+const loginQuery = z.object({ next: z.unknown().optional(), loggedOut: z.unknown().optional() });
 
 /** Log in, log out, and the portal's front door. */
 export function registerAuthRoutes(server: FastifyInstance, app: App): void {
-  const { form } = routeKit(server, app);
+  const { page, form } = routeKit(server, app);
   const access = 'public';
   const nextPage = (next: unknown) => safeNext(next, app.deps.config.publicUrl);
 
-  server.get(paths.login, { config: { access } }, loginPage(app));
+  page({
+    path: paths.login,
+    access,
+    query: loginQuery,
+    view: (r, { query }) => {
+      const next = nextPage(query?.next);
+      // Someone already signed in is sent on, to where they were heading.
+      if (r.request.signedIn) return next ?? '/';
+      return <LoginPage ctx={r.ctx()} next={next} loggedOut={query?.loggedOut === '1'} />;
+    },
+  });
 
   form({
     path: paths.login,

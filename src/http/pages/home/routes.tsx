@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../../../app.ts';
 import { changeOwnPassword, changeOwnPasswordInput } from '../../../domain/accounts/changeOwnPassword.ts';
@@ -14,7 +14,6 @@ import { keepsSession, sessionTokenOf, setSessionCookie } from '../../access.ts'
 import type { Refusal } from '../../kit/refusal.ts';
 import { type Req, routeKit } from '../../kit/route.ts';
 import { paths, withQuery } from '../../paths.ts';
-import { pageContext, sendPage } from '../../render.ts';
 import { safeNext } from '../../safeNext.ts';
 import { ChoosePasswordPage } from './ChoosePasswordPage.tsx';
 import { HomePage } from './HomePage.tsx';
@@ -57,15 +56,6 @@ function nextPage(app: App, next: unknown) {
   return path && !path.startsWith(paths.choosePassword) ? path : undefined;
 }
 
-// A plain route: someone with nothing to choose is sent home, which a kit page cannot do.
-function choosePasswordPage(app: App) {
-  return (request: FastifyRequest<{ Querystring: { next?: string } }>, reply: FastifyReply) => {
-    if (!request.signedIn!.mustChangePassword) return reply.redirect(paths.home, 303);
-    const ctx = pageContext(app, request, reply);
-    return sendPage(reply, <ChoosePasswordPage ctx={ctx} next={nextPage(app, request.query.next)} />);
-  };
-}
-
 /** Where a chosen password leads: where the login was heading, else the member's (or admin's) start page. */
 function afterChoosing(r: Req<unknown>, next: string | undefined) {
   const landing = can(r.request.signedIn!.role, 'admin.enter')
@@ -94,7 +84,16 @@ export function registerHomeRoutes(server: FastifyInstance, app: App): void {
   });
 
   // Reachable while a temporary password is in force (see the gate in access.ts), by any signed-in role.
-  server.get(paths.choosePassword, { config: { access: 'signedIn' } }, choosePasswordPage(app));
+  page({
+    path: paths.choosePassword,
+    access: 'signedIn',
+    query: z.object({ next: z.unknown().optional() }),
+    view: (r, { query }) => {
+      // Someone with nothing to choose is sent home.
+      if (!r.request.signedIn!.mustChangePassword) return paths.home;
+      return <ChoosePasswordPage ctx={r.ctx()} next={nextPage(app, query?.next)} />;
+    },
+  });
 
   form({
     path: paths.choosePassword,

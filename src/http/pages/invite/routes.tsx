@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { App } from '../../../app.ts';
 import {
   acceptInvitation,
@@ -10,10 +11,9 @@ import { checkTypedCode, typedCodeInput } from '../../../domain/invitations/chec
 import { requestFreshLink } from '../../../domain/invitations/requestFreshLink.ts';
 import { isAppError } from '../../../errors.ts';
 import { setSessionCookie } from '../../access.ts';
-import { refusalOf } from '../../kit/refusal.ts';
-import { routeKit } from '../../kit/route.ts';
+import type { Refusal } from '../../kit/refusal.ts';
+import { type Answer, type Req, routeKit } from '../../kit/route.ts';
 import { paths, withQuery } from '../../paths.ts';
-import { pageContext, sendPage } from '../../render.ts';
 import {
   FreshLinkRequestedPage,
   InviteCodePage,
@@ -22,7 +22,8 @@ import {
   InviteWelcomePage,
 } from './InvitePages.tsx';
 
-type TokenParams = { Params: { token: string } };
+const params = z.object({ token: z.string() });
+type Token = z.infer<typeof params>;
 type Problem = 'expired' | 'used' | 'revoked' | 'unknown';
 
 const linkTarget = (token: string): InviteTarget => ({
@@ -34,92 +35,74 @@ const codeTarget = ({ code, identifier }: { code: string; identifier: string }):
   hidden: { code, identifier },
 });
 const freshTarget = (target: InviteTarget): InviteTarget => ({ ...target, action: `${target.action}/fresh` });
-const codeRef = (request: FastifyRequest) => typedCodeInput.parse(request.body ?? {});
 
-/**
- * The pages of one invitation, by link or by typed code. Plain functions, not kit specs: an invitation
- * that cannot be used answers 404 or 410 with its own page, and a kit page or form answers 200 or a
- * refusal's status.
- */
-function invitationPages(app: App) {
-  const problem = (request: FastifyRequest, reply: FastifyReply, state: Problem, target: InviteTarget) => {
-    const ctx = pageContext(app, request, reply);
-    const page = <InviteProblemPage ctx={ctx} state={state} fresh={freshTarget(target)} />;
-    return sendPage(reply, page, state === 'unknown' ? 404 : 410);
+/** The typed code and address as posted (the refusal's values leave out anything named like a code). */
+const typedRef = (r: Req<unknown>) => {
+  const body = (r.request.body ?? {}) as Record<string, unknown>;
+  const string = (value: unknown) => (typeof value === 'string' ? value : '');
+  return { code: string(body.code), identifier: string(body.identifier) };
+};
+
+/** Create login by typed code: the code and address, and the login chosen. */
+const codeLoginInput = typedCodeInput.extend(acceptInvitationInput.shape);
+
+/** An invitation that cannot be used says why: 404 for one never issued, 410 for one used, run out or replaced. */
+const problem = (r: Req<unknown>, state: Problem, target: InviteTarget) => ({
+  page: <InviteProblemPage ctx={r.ctx()} state={state} fresh={freshTarget(target)} />,
+  status: state === 'unknown' ? 404 : 410,
+});
+
+/** The invitation found used or unknown while creating the login (another tab, say): which problem it is. */
+const problemOf = (e: unknown): { problem: Problem } => {
+  if (isAppError(e) && (e.code === 'gone' || e.code === 'not_found')) {
+    return { problem: (e.details?.state as Problem | undefined) ?? 'unknown' };
+  }
+  throw e;
+};
+
+type Invitation = Awaited<ReturnType<typeof findInvitation>>;
+type Created = { sessionToken: string } | { problem: Problem };
+
+/** The welcome form; after a refusal, with its errors and the username typed. */
+const welcomePage = (r: Req<unknown>, invitation: Invitation, target: InviteTarget, refused?: Refusal) => (
+  <InviteWelcomePage
+    ctx={r.ctx()}
+    firstName={invitation?.firstName ?? ''}
+    expiresAt={invitation?.expiresAt ?? r.deps.clock.now()}
+    replacesLogin={invitation?.replacesLogin ?? false}
+    target={target}
+    username={refused?.values.username}
+    errors={refused?.errors}
+  />
+);
+
+/** The welcome form, or the page saying what is wrong with the invitation. */
+async function welcome(r: Req<unknown>, ref: InvitationRef, target: InviteTarget): Promise<Answer> {
+  const invitation = await findInvitation(r.deps, ref);
+  if (!invitation) return problem(r, 'unknown', target);
+  if (invitation.state !== 'valid') return problem(r, invitation.state, target);
+  return welcomePage(r, invitation, target);
+}
+
+/** Create login, by link or by typed code: signs the member in, or says what is wrong with the invitation. */
+function createLogin<P>(app: App, ref: (r: Req<P>) => InvitationRef, target: (r: Req<P>) => InviteTarget) {
+  return {
+    access: 'public' as const,
+    run: (r: Req<P>, input: z.infer<typeof acceptInvitationInput>): Promise<Created> => {
+      const client = { ip: r.request.ip, userAgent: r.request.headers['user-agent'] ?? null };
+      return acceptInvitation(r.deps, ref(r), input, client).catch(problemOf);
+    },
+    done: (r: Req<P>, result: Created): Answer => {
+      if ('problem' in result) return problem(r, result.problem, target(r));
+      setSessionCookie(r.reply, app, result.sessionToken);
+      return withQuery(paths.home, { welcome: '1' });
+    },
+    // A refusal answers 400 (a username already taken included), or 429 while throttled.
+    view: async (r: Req<P>, refused: Refusal): Promise<Answer> => ({
+      page: welcomePage(r, await findInvitation(r.deps, ref(r)), target(r), refused),
+      status: refused.status === 429 ? 429 : 400,
+    }),
   };
-
-  /** The welcome form, or the page saying what is wrong with the invitation. */
-  async function show(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    ref: InvitationRef,
-    target: InviteTarget,
-  ) {
-    const invitation = await findInvitation(app.deps, ref);
-    if (!invitation) return problem(request, reply, 'unknown', target);
-    if (invitation.state !== 'valid') return problem(request, reply, invitation.state, target);
-    const page = (
-      <InviteWelcomePage
-        ctx={pageContext(app, request, reply)}
-        firstName={invitation.firstName}
-        expiresAt={invitation.expiresAt}
-        replacesLogin={invitation.replacesLogin}
-        target={target}
-      />
-    );
-    return sendPage(reply, page);
-  }
-
-  /** Create login: signs the member in, or shows the form again, or says what is wrong with the invitation. */
-  async function createLogin(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    ref: InvitationRef,
-    target: InviteTarget,
-  ) {
-    const client = { ip: request.ip, userAgent: request.headers['user-agent'] ?? null };
-    try {
-      const input = acceptInvitationInput.parse(request.body ?? {});
-      const { sessionToken } = await acceptInvitation(app.deps, ref, input, client);
-      setSessionCookie(reply, app, sessionToken);
-      return reply.redirect(withQuery(paths.home, { welcome: '1' }), 303);
-    } catch (e) {
-      if (isAppError(e) && (e.code === 'gone' || e.code === 'not_found')) {
-        return problem(request, reply, (e.details?.state as Problem | undefined) ?? 'unknown', target);
-      }
-      const refused = refusalOf(e, request.body);
-      if (!refused) throw e;
-      const invitation = await findInvitation(app.deps, ref);
-      const page = (
-        <InviteWelcomePage
-          ctx={pageContext(app, request, reply)}
-          firstName={invitation?.firstName ?? ''}
-          expiresAt={invitation?.expiresAt ?? app.deps.clock.now()}
-          replacesLogin={invitation?.replacesLogin ?? false}
-          target={target}
-          username={refused.values.username}
-          errors={refused.errors}
-        />
-      );
-      return sendPage(reply, page, refused.status === 429 ? 429 : 400);
-    }
-  }
-
-  /** /invite: the typed code checked (a refusal shows the form again), then the invitation it names. */
-  async function checkCode(request: FastifyRequest, reply: FastifyReply) {
-    const input = codeRef(request);
-    try {
-      await checkTypedCode(app.deps, input, request.ip);
-    } catch (e) {
-      const refused = refusalOf(e, request.body, ['code', 'identifier']);
-      if (!refused) throw e;
-      const ctx = pageContext(app, request, reply);
-      return sendPage(reply, <InviteCodePage ctx={ctx} {...input} errors={refused.errors} />, refused.status);
-    }
-    return show(request, reply, input, codeTarget(input));
-  }
-
-  return { show, createLogin, checkCode };
 }
 
 /**
@@ -128,29 +111,51 @@ function invitationPages(app: App) {
  */
 export function registerInviteRoutes(server: FastifyInstance, app: App): void {
   const { page, form } = routeKit(server, app);
-  const access = 'public' as const;
-  const plain = { config: { access } } as const;
-  const { show, createLogin, checkCode } = invitationPages(app);
+  const access = 'public';
+  const byLink = (r: Req<Token>) => ({ token: r.params.token });
+  const byCode = typedRef;
 
-  server.get<TokenParams>(paths.inviteLink(':token'), plain, (request, reply) => {
-    reply.header('x-robots-tag', 'noindex');
-    return show(request, reply, { token: request.params.token }, linkTarget(request.params.token));
+  page({
+    path: paths.inviteLink(':token'),
+    access,
+    params,
+    view: (r) => {
+      r.reply.header('x-robots-tag', 'noindex');
+      return welcome(r, byLink(r), linkTarget(r.params.token));
+    },
   });
-  server.post<TokenParams>(paths.inviteLink(':token'), plain, (request, reply) =>
-    createLogin(request, reply, { token: request.params.token }, linkTarget(request.params.token)),
-  );
+  form({
+    path: paths.inviteLink(':token'),
+    params,
+    body: acceptInvitationInput,
+    ...createLogin(app, byLink, (r) => linkTarget(r.params.token)),
+  });
 
   page({ path: paths.invite, access, view: (r) => <InviteCodePage ctx={r.ctx()} /> });
-  server.post(paths.invite, plain, checkCode);
-  server.post(paths.inviteCode, plain, (request, reply) => {
-    const ref = codeRef(request);
-    return createLogin(request, reply, ref, codeTarget(ref));
+  // The typed code checked (a refusal shows the form again), then the invitation it names.
+  form({
+    path: paths.invite,
+    access,
+    fields: ['code', 'identifier'],
+    body: typedCodeInput,
+    run: async (r, input) => {
+      await checkTypedCode(r.deps, input, r.request.ip);
+      return input;
+    },
+    done: (r, input) => welcome(r, input, codeTarget(input)),
+    view: (r, { errors }) => <InviteCodePage ctx={r.ctx()} {...typedRef(r)} errors={errors} />,
+  });
+  form({
+    path: paths.inviteCode,
+    body: codeLoginInput,
+    ...createLogin(app, byCode, (r) => codeTarget(byCode(r))),
   });
 
   // "Email me a fresh link": the same answer whatever happened (requestFreshLink.ts).
-  form<{ token: string }>({
+  form({
     path: paths.inviteLinkFresh(':token'),
     access,
+    params,
     run: (r) => requestFreshLink(r.deps, { token: r.params.token }, r.request.ip),
     done: (r) => <FreshLinkRequestedPage ctx={r.ctx()} />,
   });

@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { App } from '../../../app.ts';
 import { findPasswordReset } from '../../../domain/accounts/passwordResets.ts';
 import {
@@ -13,69 +14,88 @@ import { resetPassword, resetPasswordInput } from '../../../domain/accounts/rese
 import { endSession } from '../../../domain/auth/sessions.ts';
 import { isAppError } from '../../../errors.ts';
 import { sessionTokenOf, setSessionCookie } from '../../access.ts';
-import { refusalOf } from '../../kit/refusal.ts';
-import { routeKit } from '../../kit/route.ts';
+import { type Req, routeKit } from '../../kit/route.ts';
 import { paths, withQuery } from '../../paths.ts';
-import { pageContext, sendPage } from '../../render.ts';
 import { CheckEmailPage, ForgotPasswordPage, ForgotUsernamePage } from './ForgotPages.tsx';
 import { ResetPasswordPage, type ResetProblem, ResetProblemPage } from './ResetPasswordPages.tsx';
 
-type TokenParams = { Params: { token: string } };
+const params = z.object({ token: z.string() });
+type Token = z.infer<typeof params>;
 
 const resetAction = (token: string) => paths.resetPassword(encodeURIComponent(token));
 
+/** A link that cannot be used says why: 404 for one never issued, 410 for one used or run out. */
+const problem = (r: Req<Token>, state: ResetProblem) => ({
+  page: <ResetProblemPage ctx={r.ctx()} state={state} />,
+  status: state === 'unknown' ? 404 : 410,
+});
+
+/** The link found used or unknown while setting the password (another tab, say): which problem it is. */
+const problemOf = (e: unknown): { problem: ResetProblem } => {
+  if (isAppError(e) && (e.code === 'gone' || e.code === 'not_found')) {
+    return { problem: (e.details?.state as ResetProblem | undefined) ?? 'unknown' };
+  }
+  throw e;
+};
+
+// Keep the token out of Referer headers sent to anything the page loads.
+const noReferrer = (r: Req<Token>) => r.reply.header('referrer-policy', 'no-referrer');
+const clientOf = (r: Req<Token>) => ({
+  ip: r.request.ip,
+  userAgent: r.request.headers['user-agent'] ?? null,
+});
+
 /**
- * The emailed reset link. Plain routes, not kit specs: a link that cannot be used answers 404 or 410 with
- * its own page, and a kit page or form answers 200 or a refusal's status. The GET only looks (mail
- * scanners open links); the POST sets the password and signs the member in.
+ * The emailed reset link. The GET only looks (mail scanners open links); the POST sets the password and
+ * signs the member in.
  */
 function registerResetRoutes(server: FastifyInstance, app: App): void {
-  const access = { config: { access: 'public' as const } };
-  const problem = (request: FastifyRequest, reply: FastifyReply, state: ResetProblem) => {
-    const page = <ResetProblemPage ctx={pageContext(app, request, reply)} state={state} />;
-    return sendPage(reply, page, state === 'unknown' ? 404 : 410);
-  };
+  const { page, form } = routeKit(server, app);
+  const access = 'public';
+  const path = paths.resetPassword(':token');
 
-  server.get<TokenParams>(paths.resetPassword(':token'), access, async (request, reply) => {
-    reply.header('x-robots-tag', 'noindex').header('referrer-policy', 'no-referrer');
-    const reset = await findPasswordReset(app.deps, request.params.token);
-    if (!reset) return problem(request, reply, 'unknown');
-    if (reset.state !== 'valid') return problem(request, reply, reset.state);
-    const ctx = pageContext(app, request, reply);
-    const action = resetAction(request.params.token);
-    return sendPage(reply, <ResetPasswordPage ctx={ctx} action={action} username={reset.username} />);
+  page({
+    path,
+    access,
+    params,
+    view: async (r) => {
+      r.reply.header('x-robots-tag', 'noindex');
+      noReferrer(r);
+      const reset = await findPasswordReset(r.deps, r.params.token);
+      if (!reset) return problem(r, 'unknown');
+      if (reset.state !== 'valid') return problem(r, reset.state);
+      return (
+        <ResetPasswordPage ctx={r.ctx()} action={resetAction(r.params.token)} username={reset.username} />
+      );
+    },
   });
 
-  server.post<TokenParams>(paths.resetPassword(':token'), access, async (request, reply) => {
-    const { token } = request.params;
-    reply.header('referrer-policy', 'no-referrer');
-    const client = { ip: request.ip, userAgent: request.headers['user-agent'] ?? null };
-    try {
-      const input = resetPasswordInput.parse(request.body ?? {});
-      const result = await resetPassword(app.deps, token, input, client);
+  form({
+    path,
+    access,
+    params,
+    fields: ['newPassword'],
+    body: resetPasswordInput,
+    run: (r, input) => {
+      noReferrer(r);
+      return resetPassword(r.deps, r.params.token, input, clientOf(r)).catch(problemOf);
+    },
+    done: async (r, result) => {
+      if ('problem' in result) return problem(r, result.problem);
       // Like logging in: whatever session this browser had before is replaced, not left behind.
-      const previous = sessionTokenOf(request, app);
-      if (previous) await endSession(app.deps, previous);
-      setSessionCookie(reply, app, result.sessionToken);
-      return reply.redirect(withQuery(paths.home, { reset: '1' }), 303);
-    } catch (e) {
-      if (isAppError(e) && (e.code === 'gone' || e.code === 'not_found')) {
-        return problem(request, reply, (e.details?.state as ResetProblem | undefined) ?? 'unknown');
-      }
-      const refused = refusalOf(e, request.body, ['newPassword']);
-      if (!refused) throw e;
-      const reset = await findPasswordReset(app.deps, token);
-      const ctx = pageContext(app, request, reply);
-      const page = (
-        <ResetPasswordPage
-          ctx={ctx}
-          action={resetAction(token)}
-          username={reset?.username ?? ''}
-          errors={refused.errors}
-        />
+      const previous = sessionTokenOf(r.request, app);
+      if (previous) await endSession(r.deps, previous);
+      setSessionCookie(r.reply, app, result.sessionToken);
+      return withQuery(paths.home, { reset: '1' });
+    },
+    view: async (r, { errors }) => {
+      noReferrer(r);
+      const reset = await findPasswordReset(r.deps, r.params.token);
+      const action = resetAction(r.params.token);
+      return (
+        <ResetPasswordPage ctx={r.ctx()} action={action} username={reset?.username ?? ''} errors={errors} />
       );
-      return sendPage(reply, page, refused.status);
-    }
+    },
   });
 }
 

@@ -1,44 +1,63 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { App } from '../../../app.ts';
 import { completeSetup, completeSetupInput, isSetupTokenValid } from '../../../domain/setup/firstRunSetup.ts';
 import { isAppError } from '../../../errors.ts';
 import { setSessionCookie } from '../../access.ts';
-import { refusalOf } from '../../kit/refusal.ts';
+import { type Req, routeKit } from '../../kit/route.ts';
 import { paths, withQuery } from '../../paths.ts';
-import { pageContext, sendPage } from '../../render.ts';
 import { SetupLinkInvalidPage, SetupPage } from './SetupPage.tsx';
 
-/**
- * First-run setup, from the link the console printed. Plain routes, not kit specs: a link that cannot be
- * used answers 410 with its own page, and a kit page or form answers 200 or a refusal's status.
- */
-export function registerSetupRoutes(server: FastifyInstance, app: App): void {
-  const access = { config: { access: 'public' as const } };
-  const invalid = (request: FastifyRequest, reply: FastifyReply) =>
-    sendPage(reply, <SetupLinkInvalidPage ctx={pageContext(app, request, reply)} />, 410);
+const query = z.object({ token: z.string().optional() });
 
-  server.get<{ Querystring: { token?: string } }>(paths.setup, access, async (request, reply) => {
-    const token = request.query.token ?? '';
-    // Keep the token out of Referer headers sent to anything the page loads.
-    reply.header('referrer-policy', 'no-referrer');
-    if (!(await isSetupTokenValid(app.deps, token))) return invalid(request, reply);
-    return sendPage(reply, <SetupPage ctx={pageContext(app, request, reply)} token={token} />);
+/** A link that cannot be used (already used, or replaced by a restart) answers 410 with its own page. */
+const invalid = (r: Req<unknown>) => ({ page: <SetupLinkInvalidPage ctx={r.ctx()} />, status: 410 });
+
+/** Two submissions of the same link: the one that lost finds the link used up, and is told so. */
+const goneAsNull = (e: unknown) => {
+  if (isAppError(e) && e.code === 'gone') return null;
+  throw e;
+};
+
+/** The token typed into the form's hidden field, to post again after a refusal. */
+const typedToken = (r: Req<unknown>) =>
+  String((r.request.body as { token?: unknown } | undefined)?.token ?? '');
+
+/** First-run setup, from the link the console printed. */
+export function registerSetupRoutes(server: FastifyInstance, app: App): void {
+  const { page, form } = routeKit(server, app);
+  const access = 'public';
+
+  page({
+    path: paths.setup,
+    access,
+    query,
+    view: async (r, { query }) => {
+      const token = query?.token ?? '';
+      // Keep the token out of Referer headers sent to anything the page loads.
+      r.reply.header('referrer-policy', 'no-referrer');
+      if (!(await isSetupTokenValid(r.deps, token))) return invalid(r);
+      return <SetupPage ctx={r.ctx()} token={token} />;
+    },
   });
 
-  server.post(paths.setup, access, async (request, reply) => {
-    const { token, ...admin } = completeSetupInput.parse(request.body ?? {});
-    const client = { ip: request.ip, userAgent: request.headers['user-agent'] ?? null };
-    try {
-      const { sessionToken } = await completeSetup(app.deps, token, admin, client);
-      setSessionCookie(reply, app, sessionToken);
-      return reply.redirect(withQuery(paths.admin, { welcome: '1' }), 303);
-    } catch (e) {
-      if (isAppError(e) && e.code === 'gone') return invalid(request, reply);
-      const refused = refusalOf(e, request.body);
-      if (!refused) throw e;
-      const ctx = pageContext(app, request, reply);
-      const page = <SetupPage ctx={ctx} token={token} values={refused.values} errors={refused.errors} />;
-      return sendPage(reply, page, 400);
-    }
+  form({
+    path: paths.setup,
+    access,
+    body: completeSetupInput,
+    run: ({ deps, request }, { token, ...admin }) => {
+      const client = { ip: request.ip, userAgent: request.headers['user-agent'] ?? null };
+      return completeSetup(deps, token, admin, client).catch(goneAsNull);
+    },
+    done: (r, session) => {
+      if (!session) return invalid(r);
+      setSessionCookie(r.reply, app, session.sessionToken);
+      return withQuery(paths.admin, { welcome: '1' });
+    },
+    // Every refusal of the form answers 400, a username already taken included.
+    view: (r, { values, errors }) => ({
+      page: <SetupPage ctx={r.ctx()} token={typedToken(r)} values={values} errors={errors} />,
+      status: 400,
+    }),
   });
 }
