@@ -26,12 +26,15 @@ import { loadConfig } from '../src/config.ts';
 import { type Database, type Db, openPglite, openPostgres } from '../src/db/connect.ts';
 import { queryRows } from '../src/db/rows.ts';
 import { hashPassword } from '../src/domain/accounts/passwords.ts';
+import { clearAllUsernames } from '../src/domain/clearAllUsernames/clearAllUsernames.ts';
+import { countClearableLogins } from '../src/domain/clearAllUsernames/clearableLogins.ts';
+import { accountColumnList, clearedColumnList } from '../src/domain/clearAllUsernames/loginColumns.ts';
+import { restoreClearedLogins } from '../src/domain/clearAllUsernames/restoreClearedLogins.ts';
 import type { Deps } from '../src/domain/deps.ts';
-import { countPendingMembers, forgetPendingCount } from '../src/domain/invitations/pendingCount.ts';
-import { clearAllUsernames } from '../src/domain/loginClears/clearAllUsernames.ts';
-import { countClearableLogins } from '../src/domain/loginClears/clearableLogins.ts';
-import { accountColumnList, clearedColumnList } from '../src/domain/loginClears/loginColumns.ts';
-import { restoreClearedLogins } from '../src/domain/loginClears/restoreClearedLogins.ts';
+import {
+  countPendingMembers,
+  forgetPendingCount,
+} from '../src/domain/invitationCodes/countInvitationCodes.ts';
 import type { Actor } from '../src/domain/policy.ts';
 import { reminderAudienceCount } from '../src/domain/reminders/reminderAudience.ts';
 import { runDueReminderRound } from '../src/domain/reminders/runDueReminderRound.ts';

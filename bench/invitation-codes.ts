@@ -23,11 +23,18 @@ import pg from 'pg';
 import { type Database, type Db, openPglite, openPostgres } from '../src/db/connect.ts';
 import type { Keyed } from '../src/db/keyset.ts';
 import { queryRows } from '../src/db/rows.ts';
-import { countPendingMembers, forgetPendingCount } from '../src/domain/invitations/pendingCount.ts';
-import { listPendingMembers } from '../src/domain/invitations/pendingMembers.ts';
-import { pendingKeyset } from '../src/domain/invitations/pendingPageSql.ts';
-import type { PendingQuery, PendingSort, SortDir } from '../src/domain/invitations/pendingQuery.ts';
-import { SEARCH_TEXT } from '../src/domain/invitations/pendingSearch.ts';
+import {
+  countPendingMembers,
+  forgetPendingCount,
+} from '../src/domain/invitationCodes/countInvitationCodes.ts';
+import type {
+  PendingQuery,
+  PendingSort,
+  SortDir,
+} from '../src/domain/invitationCodes/invitationCodesQuery.ts';
+import { SEARCH_TEXT } from '../src/domain/invitationCodes/invitationCodesSearch.ts';
+import { pendingKeyset } from '../src/domain/invitationCodes/invitationCodesSql.ts';
+import { listPendingMembers } from '../src/domain/invitationCodes/listInvitationCodes.ts';
 import { type Actor, systemActor } from '../src/domain/policy.ts';
 
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

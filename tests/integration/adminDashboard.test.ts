@@ -3,7 +3,7 @@ import { h } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { accounts, emailMessages, invitationRounds, members } from '../../src/db/schema.ts';
-import { forgetPendingCount } from '../../src/domain/invitations/pendingCount.ts';
+import { forgetPendingCount } from '../../src/domain/invitationCodes/countInvitationCodes.ts';
 import { systemActor } from '../../src/domain/policy.ts';
 import { adminDashboard, forgetAdminDashboard } from '../../src/domain/reports/adminDashboard.ts';
 import { forgetRoundFigures } from '../../src/domain/reports/roundFigures.ts';

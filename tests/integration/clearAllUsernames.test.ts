@@ -4,15 +4,15 @@ import { queryRows } from '../../src/db/rows.ts';
 import { accounts, auditEvents, clearedLogins, invitations, loginClears } from '../../src/db/schema.ts';
 import { createLogin } from '../../src/domain/accounts/createLogin.ts';
 import { recentLogins } from '../../src/domain/accounts/loginHistory.ts';
-import { reenableInviteLink } from '../../src/domain/invitations/reenableInviteLink.ts';
-import { clearAllUsernames } from '../../src/domain/loginClears/clearAllUsernames.ts';
+import { clearAllUsernames } from '../../src/domain/clearAllUsernames/clearAllUsernames.ts';
 import {
   clearBookkeepingColumns,
   clearedNameOf,
   loginColumnNames,
-} from '../../src/domain/loginClears/loginColumns.ts';
-import { purgeExpiredClears } from '../../src/domain/loginClears/purgeExpiredClears.ts';
-import { restoreClearedLogins } from '../../src/domain/loginClears/restoreClearedLogins.ts';
+} from '../../src/domain/clearAllUsernames/loginColumns.ts';
+import { purgeExpiredClears } from '../../src/domain/clearAllUsernames/purgeExpiredClears.ts';
+import { restoreClearedLogins } from '../../src/domain/clearAllUsernames/restoreClearedLogins.ts';
+import { reenableInviteLink } from '../../src/domain/invitations/reenableInviteLink.ts';
 import { browser, buildLogin, buildMember, csrfFrom } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
 import { readPage } from '../page.ts';

@@ -6,13 +6,16 @@ import {
   countPendingMembers,
   EXACT_COUNT_BELOW,
   forgetPendingCount,
-} from '../../src/domain/invitations/pendingCount.ts';
-import { listPendingMembers, type PendingMember } from '../../src/domain/invitations/pendingMembers.ts';
+} from '../../src/domain/invitationCodes/countInvitationCodes.ts';
 import {
   type PendingQuery,
   type PendingSort,
   pendingSorts,
-} from '../../src/domain/invitations/pendingQuery.ts';
+} from '../../src/domain/invitationCodes/invitationCodesQuery.ts';
+import {
+  listPendingMembers,
+  type PendingMember,
+} from '../../src/domain/invitationCodes/listInvitationCodes.ts';
 import { type Actor, systemActor } from '../../src/domain/policy.ts';
 import { type TestApp, useTestApp } from '../harness.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { changeOwnPassword } from '../../src/domain/accounts/changeOwnPassword.ts';
 import { logIn } from '../../src/domain/auth/logIn.ts';
-import { clearAllUsernames } from '../../src/domain/loginClears/clearAllUsernames.ts';
+import { clearAllUsernames } from '../../src/domain/clearAllUsernames/clearAllUsernames.ts';
 import { isAppError } from '../../src/errors.ts';
 import { browser, buildLogin, csrfFrom } from '../factories.ts';
 import { useTestApp } from '../harness.ts';

@@ -48,7 +48,7 @@ export const members = pgTable(
     uniqueIndex('members_member_number_key').on(t.memberNumber),
     index('members_email_lower_idx').on(t.emailLower),
     index('members_name_idx').on(t.lastName, t.firstName, t.id),
-    // Invitation Codes (src/domain/invitations/pendingMembers.ts) lists only members without a login. Partial
+    // Invitation Codes (src/domain/invitationCodes/listInvitationCodes.ts) lists only members without a login. Partial
     // indexes hold just that set, so they shrink as members join; one per sortable column, each ending in
     // the id tie-break its keyset pagination compares on.
     index('members_pending_name_idx').on(t.lastName, t.firstName, t.id).where(sql`not has_login`),
@@ -67,7 +67,7 @@ export const members = pgTable(
       .where(sql`not has_login and delivery_state = 'failed'`),
     // Trigram search over names, email and member number, space-padded so that one- and two-letter terms
     // can match whole words through the same index. The expression must stay identical to SEARCH_TEXT in
-    // src/domain/invitations/pendingSearch.ts or the planner cannot use it.
+    // src/domain/invitationCodes/invitationCodesSearch.ts or the planner cannot use it.
     index('members_pending_search_idx')
       .using(
         'gin',

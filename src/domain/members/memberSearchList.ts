@@ -5,7 +5,7 @@ import {
   type PendingMember,
   pendingFetch,
   pendingKeyset,
-} from '../invitations/pendingPageSql.ts';
+} from '../invitationCodes/invitationCodesSql.ts';
 import type { MemberSearchQuery } from './memberSearchQuery.ts';
 import { filterConditions, type MemberSearchResult, type MemberSearchRow } from './memberSearchRows.ts';
 

@@ -6,7 +6,7 @@ import {
   refuseBothWays,
   searchParam,
   statusParam,
-} from '../invitations/pendingQuery.ts';
+} from '../invitationCodes/invitationCodesQuery.ts';
 import { badParam } from '../queryParams.ts';
 
 export type LoginFilter = 'yes' | 'no';

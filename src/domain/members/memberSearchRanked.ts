@@ -1,8 +1,12 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/connect.ts';
 import { queryRows } from '../../db/rows.ts';
-import type { DbDeps } from '../invitations/pendingPageSql.ts';
-import { exactNumberCandidates, SEARCH_TEXT, searchCondition } from '../invitations/pendingSearch.ts';
+import {
+  exactNumberCandidates,
+  SEARCH_TEXT,
+  searchCondition,
+} from '../invitationCodes/invitationCodesSearch.ts';
+import type { DbDeps } from '../invitationCodes/invitationCodesSql.ts';
 import { type MemberSearchQuery, SEARCH_TOP_N } from './memberSearchQuery.ts';
 import {
   filterConditions,

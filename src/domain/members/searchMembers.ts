@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../db/rows.ts';
-import type { DbDeps } from '../invitations/pendingPageSql.ts';
+import type { DbDeps } from '../invitationCodes/invitationCodesSql.ts';
 import { type Actor, requirePermission } from '../policy.ts';
 import { listByName } from './memberSearchList.ts';
 import { checkMemberSearchQuery, MEMBER_PAGE_SIZE, type MemberSearchQuery } from './memberSearchQuery.ts';

@@ -2,7 +2,11 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/connect.ts';
 import { queryRows } from '../../db/rows.ts';
 import type { Deps } from '../deps.ts';
-import { COUNT_CACHE_MS, countPendingMembers, EXACT_COUNT_BELOW } from '../invitations/pendingCount.ts';
+import {
+  COUNT_CACHE_MS,
+  countPendingMembers,
+  EXACT_COUNT_BELOW,
+} from '../invitationCodes/countInvitationCodes.ts';
 import { type Actor, can, requirePermission } from '../policy.ts';
 import { latestRound, type RoundFigures, shareOf } from './invitationRounds.ts';
 import { type OnboardingProgress, onboardingProgress } from './onboardingProgress.ts';
@@ -63,7 +67,7 @@ async function countSnapshot(deps: Deps): Promise<Snapshot> {
  * The figures on the admin home page. On a large roster (20,000 members or more) the counts read the whole
  * members and accounts tables (~0.5 s at a million), so they are COUNTED AT MOST ONCE EVERY 30 SECONDS PER
  * PROCESS and the page says when they were counted; a small roster is counted afresh on every view, so it
- * never shows a stale number. The same rule as the Invitation Codes count (pendingCount.ts), whose cache
+ * never shows a stale number. The same rule as the Invitation Codes count (invitationCodes/countInvitationCodes.ts), whose cache
  * the "without a login" figure reuses. The age is measured on the monotonic timer: a cost trade-off, not
  * business time.
  */

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/connect.ts';
-import { COUNT_CACHE_MS, EXACT_COUNT_BELOW } from '../invitations/pendingCount.ts';
+import { COUNT_CACHE_MS, EXACT_COUNT_BELOW } from '../invitationCodes/countInvitationCodes.ts';
 
 /** Rounds of this many members or more are recounted at most every 30 s (the Invitation Codes rule). */
 export const LARGE_ROUND = EXACT_COUNT_BELOW;

@@ -1,4 +1,4 @@
-import { EXACT_COUNT_BELOW } from '../../../domain/invitations/pendingCount.ts';
+import { EXACT_COUNT_BELOW } from '../../../domain/invitationCodes/countInvitationCodes.ts';
 import { can } from '../../../domain/policy.ts';
 import type { AdminDashboard } from '../../../domain/reports/adminDashboard.ts';
 import type { RoundFigures } from '../../../domain/reports/invitationRounds.ts';

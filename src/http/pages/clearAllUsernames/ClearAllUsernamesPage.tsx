@@ -2,7 +2,7 @@ import {
   type ClearableCounts,
   confirmationPhrase,
   totalToClear,
-} from '../../../domain/loginClears/clearableLogins.ts';
+} from '../../../domain/clearAllUsernames/clearableLogins.ts';
 import { paths } from '../../paths.ts';
 import { AdminFrame } from '../../ui/AdminFrame.tsx';
 import { CsrfField, ErrorSummary, Field, type FieldErrors } from '../../ui/forms.tsx';

@@ -1,4 +1,4 @@
-import type { ClearOutcome } from '../../../domain/loginClears/restorableClears.ts';
+import type { ClearOutcome } from '../../../domain/clearAllUsernames/restorableClears.ts';
 import { paths } from '../../paths.ts';
 import { AdminFrame } from '../../ui/AdminFrame.tsx';
 import { formatDateTime } from '../../ui/format.ts';

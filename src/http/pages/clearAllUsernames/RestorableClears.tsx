@@ -1,4 +1,4 @@
-import type { LoginClear } from '../../../domain/loginClears/restorableClears.ts';
+import type { LoginClear } from '../../../domain/clearAllUsernames/restorableClears.ts';
 import { paths } from '../../paths.ts';
 import { formatDateTime } from '../../ui/format.ts';
 import { logins } from './links.ts';

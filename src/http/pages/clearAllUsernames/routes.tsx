@@ -1,10 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../../../app.ts';
-import { clearAllUsernames, clearAllUsernamesInput } from '../../../domain/loginClears/clearAllUsernames.ts';
-import { countClearableLogins } from '../../../domain/loginClears/clearableLogins.ts';
-import { clearOutcome } from '../../../domain/loginClears/restorableClears.ts';
-import { restoreClearedLogins } from '../../../domain/loginClears/restoreClearedLogins.ts';
+import {
+  clearAllUsernames,
+  clearAllUsernamesInput,
+} from '../../../domain/clearAllUsernames/clearAllUsernames.ts';
+import { countClearableLogins } from '../../../domain/clearAllUsernames/clearableLogins.ts';
+import { clearOutcome } from '../../../domain/clearAllUsernames/restorableClears.ts';
+import { restoreClearedLogins } from '../../../domain/clearAllUsernames/restoreClearedLogins.ts';
 import type { Refusal } from '../../kit/refusal.ts';
 import { type Req, routeKit } from '../../kit/route.ts';
 import { paths, withQuery } from '../../paths.ts';

@@ -1,4 +1,8 @@
-import { type PendingSort, pendingSorts, type SortDir } from '../../../domain/invitations/pendingQuery.ts';
+import {
+  type PendingSort,
+  pendingSorts,
+  type SortDir,
+} from '../../../domain/invitationCodes/invitationCodesQuery.ts';
 import { paths } from '../../paths.ts';
 import { Field, type FieldErrors, Select, StatusSelect } from '../../ui/forms.tsx';
 import { clearFiltersUrl } from './links.ts';

@@ -1,7 +1,7 @@
-import type { PendingPage } from '../../../domain/invitations/pendingMembers.ts';
-import type { PendingQuery } from '../../../domain/invitations/pendingQuery.ts';
+import type { LoginClear } from '../../../domain/clearAllUsernames/restorableClears.ts';
+import type { PendingQuery } from '../../../domain/invitationCodes/invitationCodesQuery.ts';
+import type { PendingPage } from '../../../domain/invitationCodes/listInvitationCodes.ts';
 import type { RoundProgress } from '../../../domain/invitations/sendAllProgress.ts';
-import type { LoginClear } from '../../../domain/loginClears/restorableClears.ts';
 import { can } from '../../../domain/policy.ts';
 import { paths } from '../../paths.ts';
 import { AdminFrame } from '../../ui/AdminFrame.tsx';

@@ -1,5 +1,5 @@
-import type { PendingMember, PendingPage } from '../../../domain/invitations/pendingMembers.ts';
-import type { PendingQuery, PendingSort } from '../../../domain/invitations/pendingQuery.ts';
+import type { PendingQuery, PendingSort } from '../../../domain/invitationCodes/invitationCodesQuery.ts';
+import type { PendingMember, PendingPage } from '../../../domain/invitationCodes/listInvitationCodes.ts';
 import { paths } from '../../paths.ts';
 import { deliveryWords } from '../../ui/deliveryWords.ts';
 import { formatDateTime } from '../../ui/format.ts';

@@ -4,7 +4,7 @@ import {
   type PendingSort,
   pendingQueryParams,
   type SortDir,
-} from '../../../domain/invitations/pendingQuery.ts';
+} from '../../../domain/invitationCodes/invitationCodesQuery.ts';
 import { paths, withQuery } from '../../paths.ts';
 
 /** A round's progress page. Kept for the Invitation Rounds report, which links with it; it is paths.round. */

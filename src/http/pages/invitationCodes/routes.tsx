@@ -1,10 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../../app.ts';
-import { countPendingMembers } from '../../../domain/invitations/pendingCount.ts';
-import { listPendingMembers } from '../../../domain/invitations/pendingMembers.ts';
-import { type PendingQuery, pendingQueryInput } from '../../../domain/invitations/pendingQuery.ts';
+import { listRestorableClears } from '../../../domain/clearAllUsernames/restorableClears.ts';
+import { countPendingMembers } from '../../../domain/invitationCodes/countInvitationCodes.ts';
+import {
+  type PendingQuery,
+  pendingQueryInput,
+} from '../../../domain/invitationCodes/invitationCodesQuery.ts';
+import { listPendingMembers } from '../../../domain/invitationCodes/listInvitationCodes.ts';
 import { activeSendAll, singleSendRecipient } from '../../../domain/invitations/sendAllProgress.ts';
-import { listRestorableClears } from '../../../domain/loginClears/restorableClears.ts';
 import { can } from '../../../domain/policy.ts';
 import type { Refusal } from '../../kit/refusal.ts';
 import { type Req, routeKit } from '../../kit/route.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { pendingKeyset } from './pendingPageSql.ts';
-import { checkPendingQuery, type PendingQuery, pendingQueryInput } from './pendingQuery.ts';
-import { exactNumberCandidates, searchPatterns } from './pendingSearch.ts';
+import { checkPendingQuery, type PendingQuery, pendingQueryInput } from './invitationCodesQuery.ts';
+import { exactNumberCandidates, searchPatterns } from './invitationCodesSearch.ts';
+import { pendingKeyset } from './invitationCodesSql.ts';
 
 /** The refusal of a query string: the field it names and what it says there. */
 const refusal = (raw: Record<string, unknown>) => {

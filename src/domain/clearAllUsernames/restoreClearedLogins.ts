@@ -4,7 +4,7 @@ import { loginClears } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { recordAudit } from '../audit/recordAudit.ts';
 import type { Deps } from '../deps.ts';
-import { forgetPendingCount } from '../invitations/pendingCount.ts';
+import { forgetPendingCount } from '../invitationCodes/countInvitationCodes.ts';
 import { type Actor, requirePermission } from '../policy.ts';
 import { accountColumnList, clearedColumnList } from './loginColumns.ts';
 

@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Page } from '../../db/keyset.ts';
 import { type Actor, requirePermission } from '../policy.ts';
+import { checkPendingQuery, DEFAULT_PAGE_SIZE, type PendingQuery } from './invitationCodesQuery.ts';
+import { searchCondition } from './invitationCodesSearch.ts';
 import {
   type DbDeps,
   filterConditions,
@@ -8,11 +10,9 @@ import {
   type PendingMember,
   pendingFetch,
   pendingKeyset,
-} from './pendingPageSql.ts';
-import { checkPendingQuery, DEFAULT_PAGE_SIZE, type PendingQuery } from './pendingQuery.ts';
-import { searchCondition } from './pendingSearch.ts';
+} from './invitationCodesSql.ts';
 
-export type { PendingMember } from './pendingPageSql.ts';
+export type { PendingMember } from './invitationCodesSql.ts';
 
 export type PendingPage = Page<PendingMember> & {
   /** The member whose number is exactly the search, shown first on the first page (it is not repeated later). */

@@ -3,8 +3,8 @@ import { type Fetch, type Key, type Keyed, keyset } from '../../db/keyset.ts';
 import { queryRows, type Shape } from '../../db/rows.ts';
 import type { DeliveryState } from '../../db/schema.ts';
 import type { Deps } from '../deps.ts';
-import type { PendingQuery, PendingSort, SortDir } from './pendingQuery.ts';
-import { exactNumberCandidates } from './pendingSearch.ts';
+import type { PendingQuery, PendingSort, SortDir } from './invitationCodesQuery.ts';
+import { exactNumberCandidates } from './invitationCodesSearch.ts';
 
 /** Reading the list needs the database only (the benchmark calls it without a job queue). */
 export type DbDeps = Pick<Deps, 'db'>;

@@ -7,7 +7,7 @@ import { recordAudit } from '../audit/recordAudit.ts';
 import { ownPasswordMatches } from '../auth/reauthenticate.ts';
 import type { Deps } from '../deps.ts';
 import { text } from '../input.ts';
-import { forgetPendingCount } from '../invitations/pendingCount.ts';
+import { forgetPendingCount } from '../invitationCodes/countInvitationCodes.ts';
 import { type Actor, requirePermission } from '../policy.ts';
 import {
   confirmationPhrase,
