@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import type { SQL, sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -177,14 +177,4 @@ function withConcurrencyConflicts(db: Db): Db {
       );
     })) as Db['transaction'];
   return db;
-}
-
-/**
- * Rows of a raw `sql` query as the driver gives them — types differ between engines.
- * @deprecated Use `queryRows(db, statement, shape)` from rows.ts, which reads each column as one type on
- * every engine; this stays only until the last caller has moved.
- */
-export async function queryRows<T>(db: DbOrTx, query: ReturnType<typeof sql>): Promise<T[]> {
-  const result = (await db.execute(query)) as unknown as { rows: T[] };
-  return result.rows;
 }

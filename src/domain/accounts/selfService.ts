@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { type DbOrTx, queryRows } from '../../db/connect.ts';
+import type { DbOrTx } from '../../db/connect.ts';
+import { queryRows, type RowOf } from '../../db/rows.ts';
 import { recordAudit } from '../audit/recordAudit.ts';
 import { reserveAttempt } from '../auth/throttle.ts';
 import { throttleRule } from '../auth/throttleRules.ts';
@@ -24,7 +25,8 @@ const PAGES: Record<
   'forgot-username': { byUsername: false, kind: 'username_reminder', action: 'username.reminder_requested' },
 };
 
-export type LoginOnRoster = { accountId: number; memberId: number; email: string };
+const loginOnRoster = { accountId: 'number', memberId: 'number', email: 'text' } as const;
+export type LoginOnRoster = RowOf<typeof loginOnRoster>;
 
 /**
  * Logins matching what someone typed: by username (any case) or, for an address, every login whose member
@@ -35,20 +37,21 @@ export async function loginsMatching(
   typedLower: string,
   opts: { byUsername: boolean },
 ): Promise<LoginOnRoster[]> {
-  return queryRows<LoginOnRoster>(
+  return queryRows(
     db,
     sql`
-      select a.id::int as "accountId", m.id::int as "memberId", m.email
+      select a.id as "accountId", m.id as "memberId", m.email
       from accounts a join members m on m.id = a.member_id
       where m.email_lower = ${typedLower}
       ${
         opts.byUsername
-          ? sql`union select a.id::int, m.id::int, m.email
+          ? sql`union select a.id, m.id, m.email
       from accounts a join members m on m.id = a.member_id
       where a.username_lower = ${typedLower}`
           : sql``
       }
       order by 1`,
+    loginOnRoster,
   );
 }
 
