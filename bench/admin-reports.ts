@@ -29,7 +29,7 @@ import { hashPassword } from '../src/domain/accounts/passwords.ts';
 import { clearAllUsernames } from '../src/domain/clearAllUsernames/clearAllUsernames.ts';
 import { countClearableLogins } from '../src/domain/clearAllUsernames/clearableLogins.ts';
 import { accountColumnList, clearedColumnList } from '../src/domain/clearAllUsernames/loginColumns.ts';
-import { restoreClearedLogins } from '../src/domain/clearAllUsernames/restoreClearedLogins.ts';
+import { restoreClearedLogins, restoreInsert } from '../src/domain/clearAllUsernames/restoreClearedLogins.ts';
 import type { Deps } from '../src/domain/deps.ts';
 import {
   countPendingMembers,
@@ -403,16 +403,6 @@ const moveSql = (actorId: number) => sql`
     select ${lastClear}, ${accountColumnList()} from removed
     returning member_id)
   select count(*) from kept`;
-// restoreClearedLogins' insert (the checks and ON CONFLICT as there; marking and relinking left out).
-const restoreSql = (clearId: number) => sql`
-  insert into accounts (${accountColumnList()})
-  select ${clearedColumnList('c')}
-  from cleared_logins c
-  where c.clear_id = ${clearId}::bigint and c.restored_at is null
-    and not exists (select 1 from accounts a where a.member_id = c.member_id)
-    and not exists (select 1 from accounts a where a.username_lower = c.username_lower)
-    and not exists (select 1 from accounts a where a.id = c.account_id)
-  on conflict do nothing`;
 const setBasedHasLogin = (value: boolean, clearId: SQL) => sql`
   update members m set has_login = ${value} from cleared_logins c where c.clear_id = ${clearId} and m.id = c.member_id`;
 
@@ -469,17 +459,17 @@ async function clearBreakdown(engine: string, size: number, db: Db, actor: Actor
 /** The restore's insert, rolled back, with and without the per-row trigger. */
 async function restoreBreakdown(engine: string, size: number, db: Db, clearId: number) {
   const variants: [string, (tx: Db) => Promise<unknown>, (tx: Db) => Promise<unknown>][] = [
-    ['as run: trigger per row', async () => {}, (tx) => tx.execute(restoreSql(clearId))],
+    ['as run: trigger per row', async () => {}, (tx) => tx.execute(restoreInsert(clearId))],
     [
       'trigger off (has_login not kept)',
       (tx) => tx.execute(triggerOff),
-      (tx) => tx.execute(restoreSql(clearId)),
+      (tx) => tx.execute(restoreInsert(clearId)),
     ],
     [
       'trigger off + one set-based has_login update',
       (tx) => tx.execute(triggerOff),
       async (tx) => {
-        await tx.execute(restoreSql(clearId));
+        await tx.execute(restoreInsert(clearId));
         await tx.execute(setBasedHasLogin(true, sql`${clearId}::bigint`));
       },
     ],

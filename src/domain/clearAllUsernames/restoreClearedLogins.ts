@@ -16,6 +16,21 @@ const formatDay = (d: Date) =>
 const FORM = '_form';
 
 /**
+ * The logins of a clear put back as they were, except those whose member has a login again or whose
+ * username or id was taken since. ON CONFLICT DO NOTHING (any unique key: id, member, username) covers a
+ * login made while this runs. Also timed alone by bench/admin-reports.ts.
+ */
+export const restoreInsert = (clearId: number) => sql`
+  insert into accounts (${accountColumnList()})
+  select ${clearedColumnList('c')}
+  from cleared_logins c
+  where c.clear_id = ${clearId}::bigint and c.restored_at is null
+    and not exists (select 1 from accounts a where a.member_id = c.member_id)
+    and not exists (select 1 from accounts a where a.username_lower = c.username_lower)
+    and not exists (select 1 from accounts a where a.id = c.account_id)
+  on conflict do nothing`;
+
+/**
  * Restore cleared logins: puts a Clear All Usernames' logins back exactly as they were (same id, username,
  * password hash, role and dates), so members log in with their old password. A member who has made a new
  * login since keeps it, and a username someone else has taken since stays theirs: those are skipped. One
@@ -46,18 +61,10 @@ export async function restoreClearedLogins(
         FORM,
       );
     }
-    // ON CONFLICT DO NOTHING (any unique key: id, member, username) covers a login made while this runs.
     const [counts] = await queryRows(
       tx,
       sql`with back as (
-            insert into accounts (${accountColumnList()})
-            select ${clearedColumnList('c')}
-            from cleared_logins c
-            where c.clear_id = ${clearId}::bigint and c.restored_at is null
-              and not exists (select 1 from accounts a where a.member_id = c.member_id)
-              and not exists (select 1 from accounts a where a.username_lower = c.username_lower)
-              and not exists (select 1 from accounts a where a.id = c.account_id)
-            on conflict do nothing
+            ${restoreInsert(clearId)}
             returning id, member_id
           ), marked as (
             update cleared_logins c set restored_at = ${now}
