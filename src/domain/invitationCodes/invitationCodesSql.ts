@@ -3,6 +3,7 @@ import { type Fetch, type Key, type Keyed, keyset } from '../../db/keyset.ts';
 import { queryRows, type Shape } from '../../db/rows.ts';
 import type { DeliveryState } from '../../db/schema.ts';
 import type { Deps } from '../deps.ts';
+import type { RosterEntry } from '../members/rosterEntry.ts';
 import type { PendingQuery, PendingSort, SortDir } from './invitationCodesQuery.ts';
 import { exactNumberCandidates } from './invitationCodesSearch.ts';
 
@@ -10,13 +11,8 @@ import { exactNumberCandidates } from './invitationCodesSearch.ts';
 export type DbDeps = Pick<Deps, 'db'>;
 
 /** One row of Invitation Codes: a member without a portal login and the state of their invitations. */
-export type PendingMember = {
+export type PendingMember = RosterEntry & {
   id: number;
-  memberNumber: string;
-  firstName: string;
-  lastName: string;
-  email: string;
-  status: 'current' | 'lapsed';
   invitationsSent: number;
   lastInvitedAt: Date | null;
   deliveryState: DeliveryState | null;

@@ -1,15 +1,11 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Shape } from '../../db/rows.ts';
 import type { MemberSearchQuery } from './memberSearchQuery.ts';
+import type { RosterEntry } from './rosterEntry.ts';
 
 /** One row of Member Search: a roster member and their login, if any. */
-export type MemberSearchRow = {
+export type MemberSearchRow = RosterEntry & {
   id: number;
-  memberNumber: string;
-  firstName: string;
-  lastName: string;
-  email: string;
-  status: 'current' | 'lapsed';
   username: string | null;
   lastLoginAt: Date | null;
 };

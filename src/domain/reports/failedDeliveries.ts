@@ -4,6 +4,7 @@ import { type Key, keyset, type Page, type PagePosition, readPosition } from '..
 import { members } from '../../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { optionalText } from '../input.ts';
+import type { RosterEntry } from '../members/rosterEntry.ts';
 import { type Actor, requirePermission } from '../policy.ts';
 import { memberColumns, REPORT_PAGE_SIZE } from './reportColumns.ts';
 
@@ -14,13 +15,8 @@ export type LoginFilter = (typeof loginFilters)[number];
 export type FailedDeliveriesQuery = { login: LoginFilter; position: PagePosition };
 
 /** A member whose newest invitation email could not be delivered. */
-export type FailedDelivery = {
+export type FailedDelivery = RosterEntry & {
   memberId: number;
-  memberNumber: string;
-  firstName: string;
-  lastName: string;
-  email: string;
-  status: 'current' | 'lapsed';
   hasLogin: boolean;
   /** The last invitation that was delivered (a failed one is not counted). */
   lastInvitedAt: Date | null;

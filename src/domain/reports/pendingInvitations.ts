@@ -5,6 +5,7 @@ import { type Key, keyset, type Page, type PagePosition, readPosition } from '..
 import { type DeliveryState, invitations, members } from '../../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { optionalText } from '../input.ts';
+import type { RosterEntry } from '../members/rosterEntry.ts';
 import { type Actor, requirePermission } from '../policy.ts';
 import { memberColumns, REPORT_PAGE_SIZE } from './reportColumns.ts';
 
@@ -17,13 +18,8 @@ export type ExpiringWithin = (typeof expiringWithinDays)[number];
 export type PendingInvitationsQuery = { within?: ExpiringWithin; position: PagePosition };
 
 /** One member whose newest invitation link still works. */
-export type PendingInvitation = {
+export type PendingInvitation = RosterEntry & {
   memberId: number;
-  memberNumber: string;
-  firstName: string;
-  lastName: string;
-  email: string;
-  status: 'current' | 'lapsed';
   invitationsSent: number;
   deliveryState: DeliveryState | null;
   invitationId: number;
