@@ -3,7 +3,7 @@ import { type Fetch, type Key, type Keyed, keyset } from '../../db/keyset.ts';
 import { queryRows, type Shape } from '../../db/rows.ts';
 import type { DeliveryState } from '../../db/schema.ts';
 import type { Deps } from '../deps.ts';
-import type { RosterEntry } from '../members/rosterEntry.ts';
+import { ROSTER_ENTRY_SHAPE, type RosterEntry } from '../members/rosterEntry.ts';
 import type { PendingQuery, PendingSort, SortDir } from './invitationCodesQuery.ts';
 import { exactNumberCandidates } from './invitationCodesSearch.ts';
 
@@ -58,11 +58,7 @@ const AS_PENDING = sql.raw(
 /** How a row of AS_PENDING is read: one JavaScript type per column on every engine (db/rows.ts). */
 const PENDING_SHAPE = {
   id: 'number',
-  memberNumber: 'text',
-  firstName: 'text',
-  lastName: 'text',
-  email: 'text',
-  status: 'text',
+  ...ROSTER_ENTRY_SHAPE,
   invitationsSent: 'number',
   lastInvitedAt: 'date?',
   deliveryState: 'text?',

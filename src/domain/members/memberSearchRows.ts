@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Shape } from '../../db/rows.ts';
 import type { MemberSearchQuery } from './memberSearchQuery.ts';
-import type { RosterEntry } from './rosterEntry.ts';
+import { ROSTER_ENTRY_SHAPE, type RosterEntry } from './rosterEntry.ts';
 
 /** One row of Member Search: a roster member and their login, if any. */
 export type MemberSearchRow = RosterEntry & {
@@ -32,11 +32,7 @@ export type MemberSearchResult = {
  */
 export const MEMBER_SEARCH_SHAPE = {
   id: 'number',
-  memberNumber: 'text',
-  firstName: 'text',
-  lastName: 'text',
-  email: 'text',
-  status: 'text',
+  ...ROSTER_ENTRY_SHAPE,
   username: 'text?',
   lastLoginAt: 'date?',
 } as const satisfies Shape;

@@ -1,3 +1,5 @@
+import type { Shape } from '../../db/rows.ts';
+
 /** Whether a member is on the current roster or has lapsed (the roster file's status column). */
 export type MemberStatus = 'current' | 'lapsed';
 
@@ -9,3 +11,12 @@ export type RosterEntry = {
   email: string;
   status: MemberStatus;
 };
+
+/** How a RosterEntry's columns are read from raw SQL (db/rows.ts); `status` holds only the two words. */
+export const ROSTER_ENTRY_SHAPE = {
+  memberNumber: 'text',
+  firstName: 'text',
+  lastName: 'text',
+  email: 'text',
+  status: 'text',
+} as const satisfies Shape;
