@@ -4,6 +4,7 @@ import { accounts, auditEvents, emailMessages, loginThrottle, members } from '..
 import { loginLock } from '../../src/domain/auth/loginThrottle.ts';
 import { browser, buildLogin, buildMember } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
+import { type Page, readPage } from '../page.ts';
 
 const app = useTestApp();
 const TEMPORARY = 'lantern biscuit harbour 58';
@@ -17,6 +18,27 @@ async function signedIn(role: 'member' | 'admin' | 'security_admin', username?: 
   return { ...login, b };
 }
 
+/** What the profile's Login section says after its term (e.g. "State"), as a reader hears it. */
+function loginFact(page: Page, term: string): string {
+  const login = page.inside(page.getByRole('region', { name: 'Login' }));
+  const dt = login.getByText(term, { selector: 'dt' });
+  const dd = dt.nextElementSibling;
+  expect(dd?.tagName).toBe('DD');
+  return (dd?.textContent ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** The Login section of a member's profile: its State, and the repairs offered there. */
+async function loginSectionOf(b: { get: (url: string) => Promise<{ body: string }> }, memberId: number) {
+  const page = readPage((await b.get(`/admin/members/${memberId}`)).body);
+  const login = page.inside(page.getByRole('region', { name: 'Login' }));
+  return {
+    state: loginFact(page, 'State'),
+    unlock: login.queryByRole('button', { name: 'Unlock login' }),
+    changeLogin: login.link('Change login'),
+    page,
+  };
+}
+
 const auditOf = (memberId: number) =>
   app.deps.db.select().from(auditEvents).where(eq(auditEvents.memberId, memberId));
 const messagesOf = (memberId: number) =>
@@ -27,26 +49,32 @@ describe('Change login: Change Username', () => {
     const member = await signedIn('member', 'ann');
     await buildLogin(app, { username: 'Taken.Name' });
     const security = await signedIn('security_admin');
-    const profile = await security.b.get(`/admin/members/${member.memberId}`);
-    expect(profile.body).toContain(`<a href="${pageOf(member.memberId)}">Change login</a>`);
-    const page = await security.b.get(pageOf(member.memberId));
-    expect(page.statusCode).toBe(200);
-    expect(page.body).toContain('Current username: <strong>ann</strong>');
-    expect(page.body).toContain('Change Username');
-    expect(page.body).toContain('Change Password');
+    expect((await loginSectionOf(security.b, member.memberId)).changeLogin).toBe(pageOf(member.memberId));
+    const res = await security.b.get(pageOf(member.memberId));
+    expect(res.statusCode).toBe(200);
+    const page = readPage(res.body);
+    expect(page.text).toContain('Current username: ann.');
+    expect(page.getByText('ann', { selector: 'strong' })).toBeTruthy();
+    expect(page.valueOf('Username')).toBe('ann');
+    page.getByRole('heading', { level: 2, name: 'Change Username' });
+    page.getByRole('heading', { level: 2, name: 'Change Password' });
+    page.getByRole('button', { name: 'Change Username' });
+    page.getByRole('button', { name: 'Change Password' });
 
     const taken = await security.b.submit(pageOf(member.memberId), `${pageOf(member.memberId)}/username`, {
       username: 'taken.NAME',
     });
     expect(taken.statusCode).toBe(409);
-    expect(taken.body).toContain('<p class="error" id="username-error">That username is taken.');
-    expect(taken.body).toContain('value="taken.NAME"');
+    const takenPage = readPage(taken.body);
+    expect(takenPage.errorFor('Username')).toMatch(/^That username is taken\./);
+    expect(takenPage.valueOf('Username')).toBe('taken.NAME');
     const invalid = await security.b.submit(pageOf(member.memberId), `${pageOf(member.memberId)}/username`, {
       username: 'ann smith',
     });
     expect(invalid.statusCode).toBe(400);
-    expect(invalid.body).toContain('id="username-error"');
-    expect(invalid.body).toContain('value="ann smith"');
+    const invalidPage = readPage(invalid.body);
+    expect(invalidPage.errorFor('Username')).toBeTruthy();
+    expect(invalidPage.valueOf('Username')).toBe('ann smith');
     expect(await messagesOf(member.memberId)).toHaveLength(0);
     expect((await member.b.get('/home')).statusCode).toBe(200);
 
@@ -55,9 +83,10 @@ describe('Change login: Change Username', () => {
     });
     expect(done.statusCode).toBe(303);
     expect(done.headers.location).toBe(`${pageOf(member.memberId)}?done=username`);
-    const after = await security.b.get(done.headers.location as string);
-    expect(after.body).toContain('The username is changed.');
-    expect(after.body).toContain('Current username: <strong>Ann.Lee</strong>');
+    const after = readPage((await security.b.get(done.headers.location as string)).body);
+    expect(after.status()).toContain('The username is changed.');
+    expect(after.text).toContain('Current username: Ann.Lee.');
+    expect(after.getByText('Ann.Lee', { selector: 'strong' })).toBeTruthy();
 
     // The member's session from before the change is over.
     const ended = await member.b.get('/home');
@@ -92,7 +121,7 @@ describe('Change login: Change Username', () => {
     expect(row).toMatchObject({ username: 'Boss', usernameLower: 'boss' });
     const page = await security.b.get(res.headers.location as string);
     expect(page.statusCode).toBe(200);
-    expect(page.body).toContain('Your other sessions were ended');
+    expect(readPage(page.body).status()).toContain('Your other sessions were ended');
     expect((await elsewhere.get('/admin')).statusCode).toBe(302);
   });
 });
@@ -111,12 +140,12 @@ describe('Change login: Change Password', () => {
     const action = `${pageOf(member.memberId)}/password`;
     const weak = await security.b.submit(pageOf(member.memberId), action, { newPassword: 'carol12345678' });
     expect(weak.statusCode).toBe(400);
-    expect(weak.body).toContain('id="newPassword-error"');
+    expect(readPage(weak.body).errorFor('New password')).toBeTruthy();
     expect((await member.b.get('/home')).statusCode).toBe(200);
 
     const done = await security.b.submit(pageOf(member.memberId), action, { newPassword: TEMPORARY });
     expect(done.headers.location).toBe(`${pageOf(member.memberId)}?done=password`);
-    const notice = (await security.b.get(done.headers.location as string)).body;
+    const notice = readPage((await security.b.get(done.headers.location as string)).body).status();
     expect(notice).toContain('must choose a new password at the next login');
     expect(notice).toContain('sessions were ended');
 
@@ -153,7 +182,7 @@ describe('Change login: Change Password', () => {
     const security = await signedIn('security_admin');
     const res = await security.b.submit(pageOf(member.memberId), `${pageOf(member.memberId)}/reset-link`, {});
     expect(res.headers.location).toBe(`${pageOf(member.memberId)}?done=reset`);
-    expect((await security.b.get(res.headers.location as string)).body).toContain(
+    expect(readPage((await security.b.get(res.headers.location as string)).body).status()).toContain(
       'A password reset link is on its way to dave@example.org',
     );
     const messages = await messagesOf(member.memberId);
@@ -168,11 +197,14 @@ describe('Change login: who and for whom', () => {
   it('says so for a member without a login, and changes nothing', async () => {
     const member = await buildMember(app, { firstName: 'Erin', lastName: 'Nologin' });
     const security = await signedIn('security_admin');
-    const page = await security.b.get(pageOf(member.id));
-    expect(page.statusCode).toBe(200);
-    expect(page.body).toContain('Erin Nologin has no login yet');
-    expect(page.body).toContain(`href="/admin/members/${member.id}"`);
-    expect(page.body).not.toContain('Change Username');
+    const res = await security.b.get(pageOf(member.id));
+    expect(res.statusCode).toBe(200);
+    const page = readPage(res.body);
+    expect(page.text).toContain('Erin Nologin has no login yet');
+    expect(page.link(/^Back to Erin Nologin.s profile$/)).toBe(`/admin/members/${member.id}`);
+    expect(page.queryByRole('heading', { name: 'Change Username' })).toBeNull();
+    expect(page.queryByRole('button', { name: 'Change Username' })).toBeNull();
+    expect(page.queryByLabelText('Username')).toBeNull();
     const refused = await security.b.submit(`/admin/members/${member.id}`, `${pageOf(member.id)}/username`, {
       username: 'erin',
     });
@@ -187,7 +219,7 @@ describe('Change login: who and for whom', () => {
     const profile = `/admin/members/${member.memberId}`;
     const page = await admin.b.get(pageOf(member.memberId));
     expect(page.statusCode).toBe(403);
-    expect(page.body).toContain('Security Administrator access level');
+    expect(readPage(page.body).text).toContain('Security Administrator access level');
     const posts: [string, Record<string, string>][] = [
       ['username', { username: 'frank2' }],
       ['password', { newPassword: TEMPORARY }],
@@ -200,7 +232,11 @@ describe('Change login: who and for whom', () => {
     const [row] = await app.deps.db.select().from(accounts).where(eq(accounts.id, member.accountId));
     expect(row).toMatchObject({ username: 'frank', mustChangePassword: false });
     expect(await messagesOf(member.memberId)).toHaveLength(0);
-    expect((await admin.b.get(profile)).body).not.toContain('Change login');
+    // The Administrator sees the Login section, without the Change login link.
+    const seen = await loginSectionOf(admin.b, member.memberId);
+    expect(loginFact(seen.page, 'Username')).toBe('frank');
+    expect(seen.changeLogin).toBeNull();
+    expect(seen.page.queryByText('Change login')).toBeNull();
   });
 });
 
@@ -212,22 +248,26 @@ describe('Profile: locked logins', () => {
     const profile = `/admin/members/${member.memberId}`;
 
     const admin = await signedIn('admin');
-    const seen = await admin.b.get(profile);
+    const seen = await loginSectionOf(admin.b, member.memberId);
     // Locked at 09:00 for the 15-minute window.
-    expect(seen.body).toContain(
+    expect(seen.state).toBe(
       'Locked until 09:15 UTC at one address after repeated failed logins (other addresses can still log in)',
     );
-    expect(seen.body).not.toContain('Unlock login');
+    expect(seen.unlock).toBeNull();
+    expect(seen.page.queryByRole('button', { name: 'Unlock login' })).toBeNull();
     expect((await admin.b.submit(profile, `${profile}/unlock`, {})).statusCode).toBe(403);
 
     const security = await signedIn('security_admin');
-    expect((await security.b.get(profile)).body).toContain('Unlock login');
+    expect((await loginSectionOf(security.b, member.memberId)).unlock).not.toBeNull();
     const unlocked = await security.b.submit(profile, `${profile}/unlock`, {});
     expect(unlocked.headers.location).toBe(`${profile}?done=unlocked`);
-    const after = await security.b.get(unlocked.headers.location as string);
-    expect(after.body).toContain('The login is unlocked');
-    expect(after.body).not.toContain('Locked until');
-    expect(after.body).not.toContain('Unlock login');
+    const after = readPage((await security.b.get(unlocked.headers.location as string)).body);
+    expect(after.status()).toContain('The login is unlocked');
+    // Unlocked: the State says so, and no Unlock login button is left anywhere on the page.
+    expect(loginFact(after, 'State')).toBe('Active (never logged in)');
+    expect(after.text).not.toContain('Locked until');
+    expect(after.queryByRole('button', { name: 'Unlock login' })).toBeNull();
+    after.getByRole('link', { name: 'Change login' });
     expect((await browser(await app.server()).logIn('gina', member.password)).statusCode).toBe(303);
     const audit = await app.deps.db
       .select()
@@ -245,13 +285,13 @@ describe('Profile: locked logins', () => {
     const guesser = browser(await app.server());
     for (let i = 0; i < 5; i++) await guesser.logIn('hana', `guess ${i}`);
     const security = await signedIn('security_admin');
-    const profile = `/admin/members/${member.memberId}`;
-    expect((await security.b.get(profile)).body).toContain('Locked until 09:15 UTC');
+    expect((await loginSectionOf(security.b, member.memberId)).state).toMatch(/^Locked until 09:15 UTC /);
     app.clock.advance(15 * 60_000);
-    const later = await security.b.get(profile);
-    expect(later.body).not.toContain('Locked until');
-    expect(later.body).toContain('Active (never logged in)');
-    expect((await security.b.get(`/admin/members/${invited.id}`)).body).toContain('Invited (no login yet)');
-    expect((await security.b.get(`/admin/members/${none.id}`)).body).toContain('<dd>No login</dd>');
+    const later = await loginSectionOf(security.b, member.memberId);
+    expect(later.state).toBe('Active (never logged in)');
+    expect(later.page.text).not.toContain('Locked until');
+    expect(later.unlock).toBeNull();
+    expect((await loginSectionOf(security.b, invited.id)).state).toBe('Invited (no login yet)');
+    expect((await loginSectionOf(security.b, none.id)).state).toBe('No login');
   });
 });
