@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { browser, buildLogin, csrfFrom } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
+import { readPage } from '../page.ts';
 
 const app = useTestApp();
 const IMPORT = '/admin/member-management/import';
@@ -80,7 +81,13 @@ describe('Roster import and the event loop (issue 9 item 8)', () => {
     const previewUrl = uploaded.result.headers.location as string;
 
     const preview = await turnsDuring(() => b.get(previewUrl));
-    expect(preview.result.body).toContain(`<strong>${ROWS.toLocaleString('en-GB')}</strong> To be added`);
+    const page = readPage(preview.result.body);
+    const counts = page.inside(page.getByRole('list', { name: 'What the import would do' }));
+    const added = counts.getByText('To be added', { selector: 'li' });
+    expect(added.textContent?.replace(/\s+/g, ' ').trim()).toBe(
+      `${ROWS.toLocaleString('en-GB')} To be added`,
+    );
+    expect(added.querySelector('strong')?.textContent).toBe(ROWS.toLocaleString('en-GB'));
 
     const applied = await turnsDuring(() => b.submit(previewUrl, `${previewUrl}/apply`, {}));
     expect(applied.result.statusCode).toBe(303);

@@ -8,6 +8,7 @@ import { isDatabaseUnreachable } from '../../src/db/pgErrors.ts';
 import { buildServer } from '../../src/http/server.ts';
 import { createLogger } from '../../src/logging.ts';
 import { createScratchDatabase, useTestApp } from '../harness.ts';
+import { readPage } from '../page.ts';
 
 const app = useTestApp();
 const serverUrl = process.env.TEST_DATABASE_URL;
@@ -143,8 +144,10 @@ describe('a database that cannot be reached', () => {
       const res = await home();
       expect(res.statusCode).toBe(503);
       expect(res.headers['retry-after']).toBe('30');
-      expect(res.body).toContain('Temporarily unavailable');
-      expect(res.body).not.toContain('Something went wrong');
+      const page = readPage(res.body);
+      page.getByRole('heading', { level: 1, name: 'Temporarily unavailable' });
+      expect(page.text).toContain('cannot reach its database just now, so nothing was changed');
+      expect(page.text).not.toContain('Something went wrong');
       expect((await server.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
       expect((await server.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     },
