@@ -50,29 +50,47 @@ export async function queryRows<S extends Shape>(db: DbOrTx, statement: SQL, sha
 
 /** One row read as `shape` names its columns (see queryRows). */
 export function readRow<S extends Shape>(row: Record<string, unknown>, shape: S): RowOf<S> {
-  const out: Record<string, unknown> = {};
-  for (const name of Object.keys(row)) {
-    if (!Object.hasOwn(shape, name)) throw new Error(`Column "${name}" is not in the row shape`);
+  const columns = compiled(shape);
+  let given = 0;
+  for (const name in row) if (Object.hasOwn(row, name)) given++;
+  if (given !== columns.length) {
+    for (const name of Object.keys(row)) {
+      if (!Object.hasOwn(shape, name)) throw new Error(`Column "${name}" is not in the row shape`);
+    }
   }
-  for (const [name, column] of Object.entries(shape)) {
+  const out: Record<string, unknown> = {};
+  for (const { name, column, nullable, read } of columns) {
     if (!Object.hasOwn(row, name)) throw new Error(`Column "${name}" is missing from the row`);
-    out[name] = readValue(name, column, row[name]);
+    const value = row[name];
+    if (value === null || value === undefined) {
+      if (!nullable)
+        throw new Error(`Column "${name}" is NULL; its shape is "${column}" (add "?" to admit NULL)`);
+      out[name] = null;
+      continue;
+    }
+    const typed = read(value);
+    if (typed === undefined) {
+      throw new Error(`Column "${name}" is not ${column}: ${typeof value} ${String(value).slice(0, 40)}`);
+    }
+    out[name] = typed;
   }
   return out as RowOf<S>;
 }
 
-function readValue(name: string, column: Column, value: unknown): unknown {
-  const nullable = column.endsWith('?');
-  const type = (nullable ? column.slice(0, -1) : column) as ColumnType;
-  if (value === null || value === undefined) {
-    if (nullable || type === 'json') return null;
-    throw new Error(`Column "${name}" is NULL; its shape is "${column}" (add "?" to admit NULL)`);
+type CompiledColumn = { name: string; column: Column; nullable: boolean; read: (value: unknown) => unknown };
+// A page reads the same shape for every row: its columns are worked out once per shape.
+const compiledShapes = new WeakMap<Shape, CompiledColumn[]>();
+
+function compiled(shape: Shape): CompiledColumn[] {
+  let columns = compiledShapes.get(shape);
+  if (!columns) {
+    columns = Object.entries(shape).map(([name, column]) => {
+      const type = column.replace('?', '') as ColumnType;
+      return { name, column, nullable: column.endsWith('?') || type === 'json', read: readers[type] };
+    });
+    compiledShapes.set(shape, columns);
   }
-  const read = readers[type](value);
-  if (read === undefined) {
-    throw new Error(`Column "${name}" is not ${type}: ${typeof value} ${String(value).slice(0, 40)}`);
-  }
-  return read;
+  return columns;
 }
 
 // Each reader returns undefined for a value that is not of its type.
@@ -117,15 +135,22 @@ function readDate(value: unknown): Date | undefined {
   // Parsed by hand: Date's own parser reads a year such as 0099 as 1999.
   const m = TIMESTAMPTZ.exec(value);
   if (!m) return undefined;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as number[];
+  const year = Number(m[1]);
   const millis = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
   const sign = m[8] === '-' ? -1 : 1;
-  const offsetSeconds =
-    m[8] === undefined ? 0 : sign * (Number(m[9]) * 3600 + Number(m[10] ?? 0) * 60 + Number(m[11] ?? 0));
+  const offsetMs =
+    m[8] === undefined
+      ? 0
+      : sign * (Number(m[9]) * 3600 + Number(m[10] ?? 0) * 60 + Number(m[11] ?? 0)) * 1000;
+  const at = [Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), millis] as const;
+  // Date.UTC reads years 0–99 as 1900–1999: those (and BC years: 1 BC is year 0) take the long way.
+  if (year >= 100 && !m[12]) {
+    const time = Date.UTC(year, ...at) - offsetMs;
+    return Number.isNaN(time) ? undefined : new Date(time);
+  }
   const date = new Date(0);
-  // BC years: 1 BC is year 0, 2 BC is year -1.
-  date.setUTCFullYear(m[12] ? 1 - year! : year!, month! - 1, day!);
-  date.setUTCHours(hour!, minute!, second!, millis);
-  date.setTime(date.getTime() - offsetSeconds * 1000);
+  date.setUTCFullYear(m[12] ? 1 - year : year, at[0], at[1]);
+  date.setUTCHours(at[2], at[3], at[4], at[5]);
+  date.setTime(date.getTime() - offsetMs);
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
