@@ -32,7 +32,10 @@ function expectFramedSetupLink(lines: string[]) {
 /** `gatehouse serve` with a pseudo-terminal as its stdout; resolves once it listens. */
 function serveInTerminal(env: Record<string, string>) {
   return new Promise<{ child: ChildProcess; output: () => string }>((resolve, reject) => {
-    const command = `${process.execPath} ${path.resolve('bin/gatehouse.js')} serve`;
+    // `exec`: `script` runs the command through $SHELL or /bin/sh. Dash (Debian's sh, used where SHELL is
+    // unset, as under CI) does not exec a lone command but waits in the foreground, so Ctrl-C would kill
+    // the shell (exit 130) and leave the portal running behind it.
+    const command = `exec ${process.execPath} ${path.resolve('bin/gatehouse.js')} serve`;
     const child = spawn('script', ['-qfec', command, '/dev/null'], {
       env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', NO_COLOR: '1', ...env },
     });
