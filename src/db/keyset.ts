@@ -37,20 +37,16 @@ export type Fetch<R extends Keyed> = (boundary: SQL | null, order: SQL, limit: n
 
 export const OUT_OF_DATE = 'That page link is out of date. Start again from the first page.';
 
-// Timestamps travel as text to the microsecond (a JavaScript Date would round to milliseconds and skip or
-// repeat rows written within one millisecond); ±infinity (a "never" sentinel) as PostgreSQL writes it.
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-const keyValue = (key: Key): SQL =>
-  key.type === 'timestamptz'
-    ? sql`coalesce(to_char(${key.column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), ${key.column}::text)`
-    : sql`${key.column}`;
-
+// Timestamps travel as json_build_array writes them: ISO 8601 to the microsecond with the offset (a
+// JavaScript Date would round to milliseconds and skip or repeat rows written within one millisecond), and
+// ±infinity (a "never" sentinel) as PostgreSQL writes it. (to_char would give one fixed format, but costs
+// about 4 µs a row on the server: 0.2 ms a page.)
 const valid = (v: unknown, type: KeyType) =>
   type === 'bigint' || type === 'integer'
     ? Number.isSafeInteger(v)
     : type === 'text'
       ? isStorableText(v)
-      : v === '-infinity' || v === 'infinity' || (isRealTimestamp(v) && TIMESTAMP.test(v));
+      : v === '-infinity' || v === 'infinity' || isRealTimestamp(v);
 
 /** The after/before parameters of a list's query string (both at once is refused, not guessed at). */
 export function readPosition(after: string | undefined, before: string | undefined): PagePosition {
@@ -65,6 +61,10 @@ export function readPosition(after: string | undefined, before: string | undefin
  */
 export function keyset(keys: readonly Key[], direction: Direction = 'asc', scope = '') {
   const reverse: Direction = direction === 'asc' ? 'desc' : 'asc';
+  const columns = sql.join(
+    keys.map((k) => sql`${k.column}`),
+    sql`, `,
+  );
   const orderOf = (dir: Direction): SQL =>
     sql.join(
       keys.map((k) => sql`${k.column} ${sql.raw(dir)}`),
@@ -73,10 +73,6 @@ export function keyset(keys: readonly Key[], direction: Direction = 'asc', scope
   /** `(k1, k2, …) > (v1, v2, …)` (or `<`): a row comparison walks an index on the same keys. */
   const beyond = (values: KeyValue[], way: 'after' | 'before'): SQL => {
     const op = (way === 'after') === (direction === 'asc') ? '>' : '<';
-    const columns = sql.join(
-      keys.map((k) => sql`${k.column}`),
-      sql`, `,
-    );
     const given = sql.join(
       keys.map((k, i) => sql`${values[i]}::${sql.raw(k.type)}`),
       sql`, `,
@@ -123,7 +119,7 @@ export function keyset(keys: readonly Key[], direction: Direction = 'asc', scope
     /** For keysetParts: a cursor's values (null: not this keyset's), boundary, order and row cursors. */
     parts: { probe, beyond, orderOf, cursorOf, strip, valuesOf },
     /** Select this as `cursor` in every row: the row's key values as one JSON array. */
-    cursor: sql<KeyValue[] | string>`json_build_array(${sql.join(keys.map(keyValue), sql`, `)})`,
+    cursor: sql<KeyValue[] | string>`json_build_array(${columns})`,
     /** The list's order, for queries that read it without paging. */
     order: orderOf(direction),
 

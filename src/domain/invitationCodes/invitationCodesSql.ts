@@ -1,5 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { type Fetch, type Key, type Keyed, keyset } from '../../db/keyset.ts';
+import { type Fetch, type Key, type Keyed, type Keyset, keyset } from '../../db/keyset.ts';
 import { queryRows, type Shape } from '../../db/rows.ts';
 import type { DeliveryState } from '../../db/schema.ts';
 import type { Deps } from '../deps.ts';
@@ -39,9 +39,18 @@ export const SORT_KEYS: Record<PendingSort, readonly Key[]> = {
   invitationsSent: [{ column: sql.raw('invitations_sent'), type: 'integer' }, LAST, FIRST, ID],
 };
 
-/** The keyset of one sort and direction; a cursor of another sort or direction is out of date. */
-export const pendingKeyset = (sort: PendingSort, dir: SortDir) =>
-  keyset(SORT_KEYS[sort], dir, `${sort}.${dir}`);
+const KEYSETS = new Map(
+  Object.entries(SORT_KEYS).flatMap(([sort, keys]) =>
+    (['asc', 'desc'] as const).map((dir) => [`${sort}.${dir}`, keyset(keys, dir, `${sort}.${dir}`)]),
+  ),
+);
+
+/** The keyset of one sort and direction (built once); a cursor of another sort or direction is out of date. */
+export function pendingKeyset(sort: PendingSort, dir: SortDir): Keyset {
+  const keys = KEYSETS.get(`${sort}.${dir}`);
+  if (!keys) throw new Error(`No keyset for sort ${sort} ${dir}`);
+  return keys;
+}
 
 /** The list's columns as stored: a search's subquery selects these, and the sort keys read them. */
 export const COLUMNS = sql.raw(
@@ -103,7 +112,7 @@ const SEARCH_WALK_ROWS = 4000;
  */
 export function pendingFetch(
   deps: DbDeps,
-  keys: ReturnType<typeof pendingKeyset>,
+  keys: Keyset,
   where: SQL[],
   search: SQL | null,
 ): Fetch<PendingMember & Keyed> {
