@@ -6,3 +6,4 @@ export * from './schema/clearAllUsernames.ts';
 export * from './schema/email.ts';
 export * from './schema/members.ts';
 export * from './schema/portal.ts';
+export * from './schema/settings.ts';
