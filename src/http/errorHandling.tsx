@@ -1,10 +1,57 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ComponentChildren } from 'preact';
+import type { App } from '../app.ts';
 import { isDatabaseUnreachable } from '../db/pgErrors.ts';
+import { can } from '../domain/policy.ts';
 import { httpStatusOf, isAppError } from '../errors.ts';
 import { CsrfRejected } from './csrf.ts';
-import { sendPage } from './render.ts';
+import { pageContext, sendPage } from './render.ts';
+import { safeNext } from './safeNext.ts';
+import { AdminFrame } from './ui/AdminFrame.tsx';
+import { Layout, type PageContext } from './ui/Layout.tsx';
 
-function MessagePage({ title, children }: { title: string; children: preact.ComponentChildren }) {
+/**
+ * An error page inside the portal's frame: the admin frame for people who may enter Admin, the member
+ * layout for other signed-in people, the layout without navigation for visitors. Each names who is
+ * signed in (the header does) and offers a way back. Without a context (the frame itself could not be
+ * built) a bare page keeps the message readable.
+ */
+function MessagePage({
+  ctx,
+  back,
+  title,
+  children,
+}: {
+  ctx: PageContext | null;
+  back: Back;
+  title: string;
+  children: ComponentChildren;
+}) {
+  const body = (
+    <>
+      {children}
+      <p class="error-way-back">
+        <a href={back.href}>{back.label}</a>
+      </p>
+    </>
+  );
+  if (ctx?.user && can(ctx.user.role, 'admin.enter')) {
+    return (
+      <AdminFrame ctx={ctx} title={title}>
+        {body}
+      </AdminFrame>
+    );
+  }
+  if (ctx) {
+    return (
+      <Layout ctx={ctx} title={title}>
+        <div class="message-page">
+          <h1>{title}</h1>
+          {body}
+        </div>
+      </Layout>
+    );
+  }
   return (
     <html lang="en">
       <head>
@@ -16,14 +63,45 @@ function MessagePage({ title, children }: { title: string; children: preact.Comp
       <body>
         <main id="main" class="message-page">
           <h1>{title}</h1>
-          {children}
-          <p>
-            <a href="/">Go to the portal's home page</a>
-          </p>
+          {body}
         </main>
       </body>
     </html>
   );
+}
+
+type Back = { href: string; label: string };
+
+/**
+ * Back to the page the person came from when the Referer is one of the portal's own pages (and not this
+ * same address, which would only show the error again); otherwise the home page.
+ */
+function wayBack(request: FastifyRequest, publicUrl: string | undefined): Back {
+  const home = { href: '/', label: "Go to the portal's home page" };
+  const referer = request.headers.referer;
+  if (!referer) return home;
+  let from: URL;
+  try {
+    from = new URL(referer);
+  } catch {
+    return home;
+  }
+  const own = [`${request.protocol}://${request.host}`];
+  if (publicUrl) own.push(new URL(publicUrl).origin);
+  if (!own.includes(from.origin)) return home;
+  const path = safeNext(`${from.pathname}${from.search}`, from.origin);
+  if (!path || path === request.url) return home;
+  return { href: path, label: 'Back to the page you came from' };
+}
+
+/** The frame's context, or null when it cannot be built (then the bare page is shown). */
+function contextOf(app: App | undefined, request: FastifyRequest, reply: FastifyReply): PageContext | null {
+  if (!app || !reply.server.csrf) return null;
+  try {
+    return pageContext(app, request, reply);
+  } catch {
+    return null;
+  }
 }
 
 // Refusals an operator may need to see (ASVS V16.3.2): logged with the request id and address, never
@@ -36,8 +114,34 @@ const wantsJson = (request: FastifyRequest) => request.url.startsWith('/api/');
 // usually takes seconds, a failover under a minute.
 const RETRY_AFTER_SECONDS = 30;
 
-/** Expected errors become a clear page (or JSON); unexpected ones a plain 500 naming the request id. */
-export function registerErrorHandling(server: FastifyInstance): void {
+const TITLES: Partial<Record<string, string>> = {
+  forbidden: 'You do not have access to this page',
+  not_found: 'Not found',
+  gone: 'No longer available',
+};
+
+const TOO_LARGE = 413;
+
+/**
+ * Expected errors become a clear page (or JSON) in the portal's frame; unexpected ones a plain 500
+ * naming the request id. `app` gives the frame its organisation name; without it the page is bare.
+ */
+export function registerErrorHandling(server: FastifyInstance, app?: App): void {
+  const publicUrl = app?.deps.config.publicUrl;
+  const page = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    title: string,
+    children: ComponentChildren,
+  ) =>
+    sendPage(
+      reply,
+      <MessagePage ctx={contextOf(app, request, reply)} back={wayBack(request, publicUrl)} title={title}>
+        {children}
+      </MessagePage>,
+      status,
+    );
   server.setErrorHandler(
     (error: Error & { code?: string; statusCode?: number }, request, reply: FastifyReply) => {
       if (isAppError(error)) {
@@ -50,41 +154,50 @@ export function registerErrorHandling(server: FastifyInstance): void {
             .status(status)
             .send({ error: { code: error.code, message: error.message, field: error.field } });
         }
-        const title =
-          error.code === 'forbidden'
-            ? 'You do not have access to this page'
-            : error.code === 'not_found'
-              ? 'Not found'
-              : 'Something needs your attention';
+        const title = TITLES[error.code] ?? 'Something needs your attention';
         const loginLink = error.code === 'unauthenticated' ? <a href="/login">Log in</a> : null;
-        return sendPage(
+        return page(
+          request,
           reply,
-          <MessagePage title={title}>
+          status,
+          title,
+          <>
             <p>{error.message}</p>
             {loginLink && <p>{loginLink}</p>}
-          </MessagePage>,
-          status,
+          </>,
         );
       }
       if (error instanceof CsrfRejected) {
-        return sendPage(
+        return page(
+          request,
           reply,
-          <MessagePage title="This form has expired">
-            <p>
-              For your security, forms can only be sent from a page the portal just showed you. Go back,
-              reload the page and try again.
-            </p>
-          </MessagePage>,
           403,
+          'This form has expired',
+          <p>
+            For your security, forms can only be sent from a page the portal just showed you. Go back, reload
+            the page and try again.
+          </p>,
+        );
+      }
+      if (error.statusCode === TOO_LARGE) {
+        return page(
+          request,
+          reply,
+          TOO_LARGE,
+          'Too large to send',
+          <p>
+            What was sent is larger than the portal accepts, so nothing was saved. Go back and send less: a
+            shorter text, or a smaller file.
+          </p>,
         );
       }
       if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-        return sendPage(
+        return page(
+          request,
           reply,
-          <MessagePage title="That request could not be handled">
-            <p>{error.message}</p>
-          </MessagePage>,
           error.statusCode,
+          'That request could not be handled',
+          <p>{error.message}</p>,
         );
       }
       if (isDatabaseUnreachable(error)) {
@@ -99,37 +212,37 @@ export function registerErrorHandling(server: FastifyInstance): void {
             },
           });
         }
-        return sendPage(
+        return page(
+          request,
           reply,
-          <MessagePage title="Temporarily unavailable">
-            <p>
-              The portal cannot reach its database just now, so nothing was changed. This usually passes
-              within a minute: wait a moment, then reload the page.
-            </p>
-          </MessagePage>,
           503,
+          'Temporarily unavailable',
+          <p>
+            The portal cannot reach its database just now, so nothing was changed. This usually passes within
+            a minute: wait a moment, then reload the page.
+          </p>,
         );
       }
       request.log.error({ err: error }, 'unexpected error');
-      return sendPage(
+      return page(
+        request,
         reply,
-        <MessagePage title="Something went wrong">
-          <p>
-            The portal could not finish this request. Nothing was changed by the part that failed. If it keeps
-            happening, give your administrator this reference: {request.id}
-          </p>
-        </MessagePage>,
         500,
+        'Something went wrong',
+        <p>
+          The portal could not finish this request. Nothing was changed by the part that failed. If it keeps
+          happening, give your administrator this reference: {request.id}
+        </p>,
       );
     },
   );
-  server.setNotFoundHandler((_request, reply) =>
-    sendPage(
+  server.setNotFoundHandler((request, reply) =>
+    page(
+      request,
       reply,
-      <MessagePage title="Page not found">
-        <p>There is no page at this address. Check the link, or start from the home page.</p>
-      </MessagePage>,
       404,
+      'Page not found',
+      <p>There is no page at this address. Check the link, or start from the home page.</p>,
     ),
   );
 }

@@ -18,7 +18,7 @@ type LayoutProps = {
   children: ComponentChildren;
 };
 
-/** The frame of every page: skip link, header with the organisation's name, navigation, Log out. */
+/** The frame of every page: skip link, header with the organisation's name, who is signed in, navigation, Log out. */
 export function Layout({ ctx, title, refreshSeconds, children }: LayoutProps) {
   return (
     <html lang="en">
@@ -39,6 +39,10 @@ export function Layout({ ctx, title, refreshSeconds, children }: LayoutProps) {
           </a>
           {ctx.user && (
             <nav aria-label="Account">
+              {/* Who is signed in, on every page: a shared computer or a second tab should not surprise. */}
+              <span class="signed-in">
+                Signed in as <strong>{ctx.user.firstName}</strong> ({ctx.user.username})
+              </span>
               <a href="/home">My profile</a>
               {can(ctx.user.role, 'admin.enter') && <a href="/admin">Admin</a>}
               <form method="post" action="/logout" class="inline">
