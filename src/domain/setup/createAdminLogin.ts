@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Tx } from '../../db/connect.ts';
 import { accounts, members, type Role } from '../../db/schema.ts';
@@ -6,6 +5,7 @@ import { AppError, ValidationErrors } from '../../errors.ts';
 import { createLogin } from '../accounts/createLogin.ts';
 import { type PasswordRules, personalWords } from '../accounts/passwords.ts';
 import { text } from '../input.ts';
+import { newMadeUpNumber } from '../members/madeUpNumbers.ts';
 import { checkEmail, checkMemberNumber, checkName, type FieldResult } from '../members/memberFields.ts';
 
 /** What every new administrator login is made of (checked below, with the forms' words). */
@@ -48,7 +48,7 @@ export async function createAdminLogin(
   if (Object.keys(problems).length > 0) throw new ValidationErrors(problems);
   const value = (field: string) => (checks[field] as { value: string }).value;
   const email = value('email');
-  const memberNumber = input.memberNumber ? value('memberNumber') : `ADM-${randomBytes(3).toString('hex')}`;
+  const memberNumber = input.memberNumber ? value('memberNumber') : newMadeUpNumber();
 
   let [member] = await tx.select().from(members).where(eq(members.memberNumber, memberNumber)).limit(1);
   if (member) {

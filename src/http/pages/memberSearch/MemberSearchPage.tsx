@@ -1,6 +1,7 @@
 import type { MemberSearchQuery } from '../../../domain/members/memberSearchQuery.ts';
 import { SEARCH_TOP_N } from '../../../domain/members/memberSearchQuery.ts';
 import type { MemberSearchResult, MemberSearchRow } from '../../../domain/members/searchMembers.ts';
+import { can } from '../../../domain/policy.ts';
 import { paths } from '../../paths.ts';
 import { AdminFrame } from '../../ui/AdminFrame.tsx';
 import { formatDateTime } from '../../ui/format.ts';
@@ -123,6 +124,11 @@ export function MemberSearchPage({ view }: { view: MemberSearchView }) {
   return (
     <AdminFrame ctx={view.ctx} title="Member Search">
       <ErrorSummary errors={view.errors} />
+      {view.ctx.user && can(view.ctx.user.role, 'members.edit') && (
+        <p>
+          <a href={paths.addMember}>Add member</a> (one at a time; for many, import a roster file)
+        </p>
+      )}
       <SearchForm values={view.values} errors={view.errors} />
       {view.result && <Results result={view.result} />}
     </AdminFrame>

@@ -1,5 +1,6 @@
 import type { AuditLogRow } from '../../../domain/audit/auditLog.ts';
 import type { MemberProfile } from '../../../domain/members/memberProfile.ts';
+import { can } from '../../../domain/policy.ts';
 import { paths, withQuery } from '../../paths.ts';
 import { AdminFrame } from '../../ui/AdminFrame.tsx';
 import { deliveryStateWords } from '../../ui/deliveryWords.ts';
@@ -29,7 +30,11 @@ type Props = {
 };
 
 export function ProfilePage({ ctx, profile, notice, reenabled, activity, roleErrors, chosenRole }: Props) {
-  const { member, history } = profile;
+  const { member, history, login } = profile;
+  // The same rule as Edit member itself: an administrator's record is a Security Administrator's to edit.
+  const role = ctx.user?.role;
+  const needed = login && login.role !== 'member' ? 'roles.assign' : 'members.edit';
+  const mayEdit = role !== undefined && can(role, needed);
   return (
     <AdminFrame
       ctx={ctx}
@@ -74,6 +79,11 @@ export function ProfilePage({ ctx, profile, notice, reenabled, activity, roleErr
           <dt>Status</dt>
           <dd>{member.status === 'current' ? 'Current' : 'Lapsed'}</dd>
         </dl>
+        {mayEdit && (
+          <p>
+            <a href={paths.editMember(member.id)}>Edit member</a>
+          </p>
+        )}
       </section>
       <LoginSection ctx={ctx} profile={profile} roleErrors={roleErrors} chosenRole={chosenRole} />
       <section class="card" aria-labelledby="history-heading">

@@ -26,6 +26,9 @@ const notices: Record<string, string> = {
   resent: 'The set-up email is on its way.',
   unlocked: 'The login is unlocked: the member can try to log in again now.',
   role: 'The access level is changed. It takes effect at the member’s next page view.',
+  added: 'The member is added to the roster.',
+  saved: 'The member’s record is saved.',
+  unchanged: 'Nothing was changed: the record already had those details.',
 };
 
 /** The profile; after a change, its notice, the re-enabled link, or the refused access level's error. */
