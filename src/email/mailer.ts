@@ -12,6 +12,9 @@ export type OutgoingEmail = {
   text: string;
   html: string;
   headers?: Record<string, string>;
+  /** The From header (Organisation settings' sender name, MAIL_FROM's address); absent: MAIL_FROM. */
+  from?: { name: string; address: string };
+  replyTo?: string;
 };
 
 export type SendOutcome =
@@ -81,6 +84,8 @@ export function createMailer(config: Config, options: MailerOptions = {}): Maile
       try {
         const info = await transport.sendMail({
           to: email.to,
+          ...(email.from ? { from: email.from } : {}),
+          ...(email.replyTo ? { replyTo: email.replyTo } : {}),
           subject: email.subject,
           text: email.text,
           html: email.html,

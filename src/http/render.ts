@@ -16,7 +16,7 @@ export function sendPage(reply: FastifyReply, page: VNode, status = 200): Fastif
 export function pageContext(app: App, request: FastifyRequest, reply: FastifyReply): PageContext {
   const s = request.signedIn;
   return {
-    orgName: app.deps.config.orgName,
+    orgName: request.orgName ?? app.deps.config.orgName,
     csrfToken: reply.server.csrf.tokenFor(request, reply),
     passwordMinLength: app.deps.config.passwordMinLength,
     publicUrl: app.deps.config.publicUrl,

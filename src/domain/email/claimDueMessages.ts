@@ -3,6 +3,7 @@ import { queryRows, type RowOf } from '../../db/rows.ts';
 import type { IssuedReset } from '../accounts/passwordResets.ts';
 import type { Deps } from '../deps.ts';
 import { type IssuedInvitation, issueInvitations } from '../invitations/issueInvitations.ts';
+import { linkExpiryMs, readSettings } from '../settings/organisationSettings.ts';
 import { newLeaseToken } from './deliveryLease.ts';
 import { prepareAccountEmails } from './prepareAccountEmails.ts';
 
@@ -96,7 +97,7 @@ export async function claimDueMessages(
     const issued = await issueInvitations(
       tx,
       toInvite.map((r) => ({ memberId: r.member_id!, roundId: r.round_id, replacesLogin: r.replaces_login })),
-      { now, expiryMs: deps.config.inviteExpiryMs },
+      { now, expiryMs: linkExpiryMs(await readSettings({ db: tx, config: deps.config })) },
     );
     if (issued.length > 0) {
       await tx.execute(sql`

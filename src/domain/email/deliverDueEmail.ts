@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows } from '../../db/rows.ts';
 import type { Mailer, SendOutcome } from '../../email/mailer.ts';
 import type { Deps } from '../deps.ts';
+import { readSettings } from '../settings/organisationSettings.ts';
 import { type ClaimedMessage, claimDueMessages } from './claimDueMessages.ts';
 import {
   keepLeaseAlive,
@@ -49,11 +50,13 @@ export async function deliverDueEmail(
     while (!stopping?.aborted) {
       const batch = await claimDueMessages(deps, BATCH_SIZE, token);
       if (batch.length === 0) break;
+      // Per batch, not per process: a change saved in Organisation settings applies from the next batch.
+      const settings = await readSettings(deps);
       let retrying = false;
       for (let start = 0; start < batch.length && !stopping?.aborted; start += deps.config.smtpPoolSize) {
         await renewLease(deps, token);
         const slice = batch.slice(start, start + deps.config.smtpPoolSize);
-        const rendered = new Map(slice.map((m) => [m, renderMessage(deps, m)]));
+        const rendered = new Map(slice.map((m) => [m, renderMessage(deps, m, settings)]));
         const { group, outcomes } = paced
           ? await handOverPaced(deps, mailer, token, slice, rendered, stopping)
           : await handOverAtOnce(deps, mailer, token, slice, rendered);

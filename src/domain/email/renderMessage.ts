@@ -7,18 +7,26 @@ import { renderUsernameReminderEmail } from '../../email/templates/usernameRemin
 import { resetLink } from '../accounts/passwordResets.ts';
 import type { Deps } from '../deps.ts';
 import { invitationLink } from '../invitations/invitationSecrets.ts';
+import { type EffectiveSettings, senderOf } from '../settings/organisationSettings.ts';
 import type { ClaimedMessage } from './claimDueMessages.ts';
 import type { MessageSecret } from './storedCopy.ts';
 
 /** A claimed message as an email, with the secrets its stored copy must not hold (see storedCopy). */
-export type PreparedEmail = { email: RenderedEmail & { to: string }; secrets: MessageSecret[] };
+export type PreparedEmail = {
+  email: RenderedEmail & { to: string } & ReturnType<typeof senderOf>;
+  secrets: MessageSecret[];
+};
 
-/** Renders any kind of message; a kind without a template is a programming error, not a silent drop. */
-export function renderMessage(deps: Deps, m: ClaimedMessage): PreparedEmail {
-  const { publicUrl, orgName } = deps.config;
+/**
+ * Renders any kind of message; a kind without a template is a programming error, not a silent drop.
+ * `settings`: the organisation settings in effect for this batch (name, sender, reply-to, opening).
+ */
+export function renderMessage(deps: Deps, m: ClaimedMessage, settings: EffectiveSettings): PreparedEmail {
+  const { publicUrl } = deps.config;
+  const { orgName } = settings;
   const firstName = m.firstName ?? '';
   const done = (email: RenderedEmail, secrets: MessageSecret[] = []): PreparedEmail => ({
-    email: { to: m.toAddress, ...email },
+    email: { to: m.toAddress, ...senderOf(settings, deps.config), ...email },
     secrets,
   });
   switch (m.kind) {
@@ -34,6 +42,7 @@ export function renderMessage(deps: Deps, m: ClaimedMessage): PreparedEmail {
         code: invitation.code,
         expiresAt: invitation.expiresAt,
         portalUrl: publicUrl,
+        message: settings.invitationMessage,
       });
       // Kept without SMTP for a Security Administrator to reveal: they could issue a new one anyway.
       return done(email, [

@@ -4,6 +4,7 @@ import { AppError } from '../../errors.ts';
 import { recordAudit } from '../audit/recordAudit.ts';
 import type { Deps } from '../deps.ts';
 import { type Actor, requirePermission } from '../policy.ts';
+import { linkExpiryMs, readSettings } from '../settings/organisationSettings.ts';
 import { invitationLink } from './invitationSecrets.ts';
 import { issueInvitations } from './issueInvitations.ts';
 
@@ -34,7 +35,7 @@ export async function reenableInviteLink(deps: Deps, actor: Actor, memberId: num
       [{ memberId, roundId: null, replacesLogin: Boolean(account) }],
       {
         now,
-        expiryMs: deps.config.inviteExpiryMs,
+        expiryMs: linkExpiryMs(await readSettings({ db: tx, config: deps.config })),
       },
     );
     await recordAudit(tx, now, actor, 'invitation.reenabled', {

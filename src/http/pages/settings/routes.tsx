@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { App } from '../../../app.ts';
+import { text } from '../../../domain/input.ts';
+import { invitationPreview } from '../../../domain/settings/invitationPreview.ts';
+import {
+  type EffectiveSettings,
+  readSettings,
+  settingsDefaults,
+} from '../../../domain/settings/organisationSettings.ts';
+import { saveSettings, settingsInput } from '../../../domain/settings/saveSettings.ts';
+import type { Refusal } from '../../kit/refusal.ts';
+import { type Req, routeKit } from '../../kit/route.ts';
+import { paths, withQuery } from '../../paths.ts';
+import type { FieldErrors } from '../../ui/forms.tsx';
+import { previewOf } from './previewOf.ts';
+import { type SettingsFormValues, SettingsPage, settingsFields } from './SettingsPage.tsx';
+
+const script = readFileSync(new URL('./livePreview.js', import.meta.url), 'utf8');
+const query = z.object({ done: z.enum(['saved']).optional().catch(undefined) });
+// The preview takes the fields as typed and judges each on its own (see previewOf).
+const previewInput = z.object(Object.fromEntries(settingsFields.map((f) => [f, text])));
+
+const shownValues = (s: EffectiveSettings): SettingsFormValues => ({
+  orgName: s.orgName,
+  senderName: s.senderName,
+  replyTo: s.replyTo ?? '',
+  invitationMessage: s.invitationMessage ?? '',
+  linkExpiryDays: String(s.linkExpiryDays),
+});
+
+type Shown = {
+  saved?: boolean;
+  refused?: Refusal;
+  /** Typed values to preview, each bad one reported and replaced by what is in effect. */
+  typed?: { values: SettingsFormValues; settings: EffectiveSettings; errors: FieldErrors };
+};
+
+async function view(r: Req<unknown>, shown: Shown) {
+  const current = await readSettings(r.deps);
+  const typed = shown.typed?.values ?? (shown.refused?.values as SettingsFormValues | undefined);
+  const values = typed
+    ? (Object.fromEntries(settingsFields.map((f) => [f, typed[f] ?? ''])) as SettingsFormValues)
+    : shownValues(current);
+  const errors = shown.refused?.errors ?? shown.typed?.errors;
+  return (
+    <SettingsPage
+      ctx={r.ctx()}
+      values={values}
+      defaults={settingsDefaults(r.deps.config)}
+      preview={await invitationPreview(r.deps, r.actor, shown.typed?.settings ?? current)}
+      previewing={Boolean(shown.typed)}
+      errors={errors && Object.keys(errors).length > 0 ? errors : undefined}
+      saved={shown.saved}
+    />
+  );
+}
+
+/** Admin › Organisation settings (Security Administrators): the form, its preview, and the live script. */
+export function registerSettingsRoutes(server: FastifyInstance, app: App): void {
+  const { page, form } = routeKit(server, app);
+  const access = 'settings.manage';
+  page({
+    path: paths.organisationSettings,
+    access,
+    query,
+    view: (r, s) => view(r, { saved: s.query?.done === 'saved', refused: s.refused }),
+  });
+  form({
+    path: paths.organisationSettings,
+    access,
+    fields: settingsFields,
+    body: settingsInput,
+    run: (r, input) => saveSettings(r.deps, r.actor, input),
+    done: () => withQuery(paths.organisationSettings, { done: 'saved' }),
+    view: (r, refused) => view(r, { refused }),
+  });
+  // A POST that changes nothing, so the typed values travel with the form token, never in a URL.
+  form({
+    path: paths.organisationSettingsPreview,
+    access,
+    fields: settingsFields,
+    body: previewInput,
+    run: async (r, input) => previewOf(r.deps, input as SettingsFormValues),
+    done: (r, typed) => view(r, { typed }),
+    view: (r, refused) => view(r, { refused }),
+  });
+  server.get(paths.organisationSettingsScript, { config: { access: 'public' } }, (_request, reply) =>
+    reply
+      .header('content-type', 'text/javascript; charset=utf-8')
+      .header('cache-control', 'public, max-age=3600')
+      .send(script),
+  );
+}

@@ -1,0 +1,164 @@
+import { desc, eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { auditEvents, invitations, organisationSettings } from '../../src/db/schema.ts';
+import { deliverDueEmail } from '../../src/domain/email/deliverDueEmail.ts';
+import { sendInvitation } from '../../src/domain/invitations/queueInvitations.ts';
+import { readSettings } from '../../src/domain/settings/organisationSettings.ts';
+import { browser, buildLogin, buildMember } from '../factories.ts';
+import { useTestApp } from '../harness.ts';
+import { readPage } from '../page.ts';
+import { useSmtpSink } from '../smtpSink.ts';
+
+const app = useTestApp({
+  ORG_NAME: 'Riverside Rowing',
+  MAIL_FROM: 'Riverside Portal <portal@riverside.test>',
+});
+const smtp = useSmtpSink({ MAIL_FROM: 'Riverside Portal <portal@riverside.test>' });
+const PAGE = '/admin/settings';
+const DAY = 86_400_000;
+
+const filled = {
+  orgName: 'Riverside Rowing Club',
+  senderName: 'Riverside Office',
+  replyTo: 'office@riverside.test',
+  invitationMessage: 'Our new member portal is open: results, bookings and the newsletter in one place.',
+  linkExpiryDays: '10',
+};
+
+async function securityAdmin() {
+  const sa = await buildLogin(app, { role: 'security_admin' });
+  const b = browser(await app.server());
+  await b.logIn(sa.username, sa.password);
+  return { sa, b };
+}
+
+describe('Organisation settings', () => {
+  it('shows the environment defaults until something is saved', async () => {
+    const { b } = await securityAdmin();
+    const page = readPage((await b.get(PAGE)).body);
+    expect(page.valueOf('Organisation name')).toBe('Riverside Rowing');
+    expect(page.valueOf('Sender name')).toBe('Riverside Portal');
+    expect(page.valueOf('Reply-to address')).toBe('');
+    expect(page.valueOf('Link expiry (days)')).toBe('30');
+    expect(page.descriptionOf('Sender name')).toContain('portal@riverside.test');
+    page.getByRole('button', { name: 'Save settings' });
+    expect(page.getByRole('banner').textContent).toContain('Riverside Rowing');
+  });
+
+  it('saves, audits old → new per field, and pages show the new name from the next request', async () => {
+    const { sa, b } = await securityAdmin();
+    const saved = await b.submit(PAGE, PAGE, filled);
+    expect(saved.statusCode).toBe(303);
+    expect(saved.headers.location).toBe(`${PAGE}?done=saved`);
+    const page = readPage((await b.get(`${PAGE}?done=saved`)).body);
+    expect(page.status()).toMatch(/^Settings saved/);
+    expect(page.valueOf('Organisation name')).toBe('Riverside Rowing Club');
+    expect(page.valueOf('Invitation message')).toBe(filled.invitationMessage);
+    const home = readPage((await b.get('/home')).body);
+    expect(home.getByRole('banner').textContent).toContain('Riverside Rowing Club');
+
+    const [event] = await app.deps.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.action, 'settings.changed'));
+    expect(event).toMatchObject({ actorAccountId: sa.accountId });
+    expect(event!.details).toEqual({
+      changes: {
+        orgName: { from: 'Riverside Rowing', to: 'Riverside Rowing Club' },
+        senderName: { from: 'Riverside Portal', to: 'Riverside Office' },
+        replyTo: { from: null, to: 'office@riverside.test' },
+        invitationMessage: { from: null, to: filled.invitationMessage },
+        linkExpiryDays: { from: 30, to: 10 },
+      },
+    });
+
+    // Saving the same again changes nothing and records nothing.
+    await b.submit(PAGE, PAGE, filled);
+    expect(
+      await app.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'settings.changed')),
+    ).toHaveLength(1);
+  });
+
+  it('refuses bad input next to its field, keeps what was typed, and saves nothing', async () => {
+    const { b } = await securityAdmin();
+    const refused = await b.submit(PAGE, PAGE, {
+      ...filled,
+      replyTo: 'office at riverside',
+      linkExpiryDays: '366',
+    });
+    expect(refused.statusCode).toBe(400);
+    const page = readPage(refused.body);
+    expect(page.errorFor('Reply-to address')).toMatch(/^Enter the reply-to address as an email address/);
+    expect(page.errorFor('Link expiry (days)')).toContain('from 1 to 365');
+    expect(page.valueOf('Reply-to address')).toBe('office at riverside');
+    expect(page.valueOf('Organisation name')).toBe('Riverside Rowing Club');
+    expect(page.valueOf('Invitation message')).toBe(filled.invitationMessage);
+    expect((await readSettings(app.deps)).orgName).toBe('Riverside Rowing');
+
+    const header = await b.submit(PAGE, PAGE, { ...filled, senderName: 'Office <evil@x.test>' });
+    expect(readPage(header.body).errorFor('Sender name')).toContain('cannot contain');
+  });
+
+  it('an emptied field, or one set to the default, follows the environment default again', async () => {
+    const { b } = await securityAdmin();
+    await b.submit(PAGE, PAGE, filled);
+    await b.submit(PAGE, PAGE, {
+      ...filled,
+      orgName: '',
+      senderName: 'Riverside Portal',
+      linkExpiryDays: '30',
+    });
+    const [row] = await app.deps.db.select().from(organisationSettings);
+    expect(row).toMatchObject({
+      orgName: null,
+      senderName: null,
+      linkExpiryDays: null,
+      replyTo: 'office@riverside.test',
+    });
+    expect(readPage((await b.get(PAGE)).body).valueOf('Organisation name')).toBe('Riverside Rowing');
+  });
+
+  it('is for Security Administrators only, and only they see the Settings link', async () => {
+    const admin = await buildLogin(app, { role: 'admin' });
+    const b = browser(await app.server());
+    await b.logIn(admin.username, admin.password);
+    expect((await b.get(PAGE)).statusCode).toBe(403);
+    const adminHome = readPage((await b.get('/admin')).body);
+    adminHome.getByRole('link', { name: 'Member Search' });
+    expect(adminHome.queryByRole('link', { name: 'Settings' })).toBeNull();
+    const { b: sb } = await securityAdmin();
+    expect(readPage((await sb.get('/admin')).body).link('Settings')).toBe(PAGE);
+  });
+
+  it('previews the invitation as typed without saving it', async () => {
+    const { b } = await securityAdmin();
+    const res = await b.submit(PAGE, '/admin/settings/preview', { ...filled, linkExpiryDays: 'soon' });
+    expect(res.statusCode).toBe(200);
+    const page = readPage(res.body);
+    const preview = page.inside(page.getByRole('region', { name: 'Preview of the invitation email' }));
+    expect(preview.text).toContain('Riverside Office <portal@riverside.test>');
+    expect(preview.text).toContain('office@riverside.test');
+    expect(preview.text).toContain('Your invitation to the Riverside Rowing Club member portal');
+    expect(preview.text).toContain(filled.invitationMessage);
+    // The bad expiry is reported and the saved one (30 days from 15 January) is previewed instead.
+    expect(page.errorFor('Link expiry (days)')).toContain('whole number of days');
+    expect(preview.text).toContain('14 February 2026');
+    expect(page.valueOf('Link expiry (days)')).toBe('soon');
+    expect((await readSettings(app.deps)).orgName).toBe('Riverside Rowing');
+  });
+
+  it('invitations are sent with the saved name, sender, reply-to, opening and expiry', async () => {
+    const { sa, b } = await securityAdmin();
+    await b.submit(PAGE, PAGE, filled);
+    const member = await buildMember(app, { email: 'pat@example.test', firstName: 'Pat' });
+    await sendInvitation(app.deps, sa.actor, member.id);
+    await deliverDueEmail(app.deps, smtp.mailer);
+    const [mail] = await smtp.sink.waitForMessages(1);
+    expect(mail!.headers.from).toBe('Riverside Office <portal@riverside.test>');
+    expect(mail!.headers['reply-to']).toBe('office@riverside.test');
+    expect(mail!.subject).toBe('Your invitation to the Riverside Rowing Club member portal');
+    expect(mail!.text).toContain(`Hello Pat,\n\n${filled.invitationMessage}\n\n`);
+    const [invitation] = await app.deps.db.select().from(invitations).orderBy(desc(invitations.id));
+    expect(invitation!.expiresAt.getTime() - invitation!.createdAt.getTime()).toBe(10 * DAY);
+  });
+});
