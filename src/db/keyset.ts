@@ -61,21 +61,24 @@ export function readPosition(after: string | undefined, before: string | undefin
  */
 export function keyset(keys: readonly Key[], direction: Direction = 'asc', scope = '') {
   const reverse: Direction = direction === 'asc' ? 'desc' : 'asc';
+  // Built once, not per page: drizzle walks every nested piece of a statement each time it is sent.
   const columns = sql.join(
-    keys.map((k) => sql`${k.column}`),
-    sql`, `,
+    keys.map((k) => k.column),
+    sql.raw(', '),
   );
-  const orderOf = (dir: Direction): SQL =>
+  const orderBy = (dir: Direction): SQL =>
     sql.join(
       keys.map((k) => sql`${k.column} ${sql.raw(dir)}`),
-      sql`, `,
+      sql.raw(', '),
     );
+  const orders: Record<Direction, SQL> = { asc: orderBy('asc'), desc: orderBy('desc') };
+  const orderOf = (dir: Direction): SQL => orders[dir];
   /** `(k1, k2, …) > (v1, v2, …)` (or `<`): a row comparison walks an index on the same keys. */
   const beyond = (values: KeyValue[], way: 'after' | 'before'): SQL => {
     const op = (way === 'after') === (direction === 'asc') ? '>' : '<';
     const given = sql.join(
       keys.map((k, i) => sql`${values[i]}::${sql.raw(k.type)}`),
-      sql`, `,
+      sql.raw(', '),
     );
     return sql`(${columns}) ${sql.raw(op)} (${given})`;
   };

@@ -45,52 +45,69 @@ export type RowOf<S extends Shape> = { -readonly [K in keyof S]: ColumnValue<S[K
  */
 export async function queryRows<S extends Shape>(db: DbOrTx, statement: SQL, shape: S): Promise<RowOf<S>[]> {
   const result = (await db.execute(statement)) as unknown as { rows: Record<string, unknown>[] };
-  return result.rows.map((row) => readRow(row, shape));
+  return result.rows.map(readerOf(shape)) as RowOf<S>[];
 }
 
 /** One row read as `shape` names its columns (see queryRows). */
 export function readRow<S extends Shape>(row: Record<string, unknown>, shape: S): RowOf<S> {
-  const columns = compiled(shape);
-  let given = 0;
-  for (const name in row) if (Object.hasOwn(row, name)) given++;
-  if (given !== columns.length) {
+  return readerOf(shape)(row) as RowOf<S>;
+}
+
+type Reader = (row: Record<string, unknown>) => Record<string, unknown>;
+const readersByShape = new WeakMap<Shape, Reader>();
+
+function readerOf(shape: Shape): Reader {
+  let reader = readersByShape.get(shape);
+  if (!reader) {
+    reader = compileReader(shape);
+    readersByShape.set(shape, reader);
+  }
+  return reader;
+}
+
+/**
+ * A reader made once per shape, with its column names written into its code. A loop over the shape's
+ * columns reads every row through property names that change from column to column, which V8 cannot
+ * specialise: a page of 51 rows took about 30 µs that way, about 8 µs like this. The names are the
+ * shape's keys, written as JSON string literals; the checks are the functions below, one per column.
+ */
+function compileReader(shape: Shape): Reader {
+  const columns = Object.entries(shape).map(([name, column]) => {
+    const type = column.replace('?', '') as ColumnType;
+    return { name, column, nullable: column.endsWith('?') || type === 'json', read: readers[type] };
+  });
+  const checks = columns.map(({ name, column, nullable, read }) => ({
+    value(value: unknown) {
+      const typed = read(value);
+      if (typed === undefined)
+        throw new Error(`Column "${name}" is not ${column}: ${typeof value} ${String(value).slice(0, 40)}`);
+      return typed;
+    },
+    /** NULL, or no such column (undefined): null where the shape admits it. */
+    none(row: Record<string, unknown>) {
+      if (!Object.hasOwn(row, name)) throw new Error(`Column "${name}" is missing from the row`);
+      if (!nullable)
+        throw new Error(`Column "${name}" is NULL; its shape is "${column}" (add "?" to admit NULL)`);
+      return null;
+    },
+  }));
+  const extra = (row: Record<string, unknown>) => {
     for (const name of Object.keys(row)) {
       if (!Object.hasOwn(shape, name)) throw new Error(`Column "${name}" is not in the row shape`);
     }
-  }
-  const out: Record<string, unknown> = {};
-  for (const { name, column, nullable, read } of columns) {
-    if (!Object.hasOwn(row, name)) throw new Error(`Column "${name}" is missing from the row`);
-    const value = row[name];
-    if (value === null || value === undefined) {
-      if (!nullable)
-        throw new Error(`Column "${name}" is NULL; its shape is "${column}" (add "?" to admit NULL)`);
-      out[name] = null;
-      continue;
-    }
-    const typed = read(value);
-    if (typed === undefined) {
-      throw new Error(`Column "${name}" is not ${column}: ${typeof value} ${String(value).slice(0, 40)}`);
-    }
-    out[name] = typed;
-  }
-  return out as RowOf<S>;
-}
-
-type CompiledColumn = { name: string; column: Column; nullable: boolean; read: (value: unknown) => unknown };
-// A page reads the same shape for every row: its columns are worked out once per shape.
-const compiledShapes = new WeakMap<Shape, CompiledColumn[]>();
-
-function compiled(shape: Shape): CompiledColumn[] {
-  let columns = compiledShapes.get(shape);
-  if (!columns) {
-    columns = Object.entries(shape).map(([name, column]) => {
-      const type = column.replace('?', '') as ColumnType;
-      return { name, column, nullable: column.endsWith('?') || type === 'json', read: readers[type] };
-    });
-    compiledShapes.set(shape, columns);
-  }
-  return columns;
+  };
+  const body = [
+    // Every shape column is in the row (checked below), so more keys than columns means one the shape lacks.
+    `let given = 0; for (const _ in row) given++; if (given !== ${columns.length}) extra(row);`,
+    ...columns.map(({ name }, i) => `const v${i} = row[${JSON.stringify(name)}];`),
+    `return { ${columns
+      .map(
+        ({ name }, i) =>
+          `${JSON.stringify(name)}: v${i} == null ? checks[${i}].none(row) : checks[${i}].value(v${i})`,
+      )
+      .join(', ')} };`,
+  ].join('\n');
+  return new Function('checks', 'extra', `return function readRow(row) {\n${body}\n};`)(checks, extra);
 }
 
 // Each reader returns undefined for a value that is not of its type.
@@ -111,8 +128,12 @@ function readNumber(value: unknown): number | undefined {
       ? Number(value)
       : undefined;
   }
-  if (typeof value !== 'string' || !DECIMAL.test(value)) return undefined;
+  if (typeof value !== 'string') return undefined;
   const n = Number(value);
+  // The common case first (an id or a count as node-postgres gives it): an integer written as JavaScript
+  // writes it. Anything else ('007', '1.50', ' 1', '0x10', '') goes through the pattern.
+  if (Number.isSafeInteger(n) && String(n) === value) return n;
+  if (!DECIMAL.test(value)) return undefined;
   // An integer past 2^53 would come back as a different integer: refused rather than silently changed.
   if (!value.includes('.') && !Number.isSafeInteger(n)) return undefined;
   return n;
@@ -132,6 +153,8 @@ function readDate(value: unknown): Date | undefined {
   if (typeof value !== 'string') return undefined;
   if (value === '-infinity') return new Date(NEVER_BEFORE);
   if (value === 'infinity') return new Date(NEVER_AFTER);
+  const utc = readUtcTimestamp(value);
+  if (utc !== undefined) return new Date(utc);
   // Parsed by hand: Date's own parser reads a year such as 0099 as 1999.
   const m = TIMESTAMPTZ.exec(value);
   if (!m) return undefined;
@@ -153,4 +176,43 @@ function readDate(value: unknown): Date | undefined {
   date.setUTCHours(at[2], at[3], at[4], at[5]);
   date.setTime(date.getTime() - offsetMs);
   return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/**
+ * The form nearly every timestamp comes in (the session time zone is UTC): `2026-01-15 09:00:00+00`, with
+ * up to six decimals of the second, years 1000–9999. Read by character code, about five times faster than
+ * the pattern above; undefined for any other form, which then takes the long way.
+ */
+function readUtcTimestamp(v: string): number | undefined {
+  const end = v.length - 3;
+  if (end < 19 || end > 26 || v.charCodeAt(end) !== 43 || v[end + 1] !== '0' || v[end + 2] !== '0')
+    return undefined;
+  if (v[4] !== '-' || v[7] !== '-' || v[10] !== ' ' || v[13] !== ':' || v[16] !== ':') return undefined;
+  if (end > 19 && (v[19] !== '.' || end === 20)) return undefined;
+  const year = digits(v, 0, 4);
+  const month = digits(v, 5, 7);
+  const day = digits(v, 8, 10);
+  const hour = digits(v, 11, 13);
+  const minute = digits(v, 14, 16);
+  const second = digits(v, 17, 19);
+  const fraction = end > 19 ? digits(v, 20, end) : 0;
+  if (year < 1000 || month < 1 || day < 1 || hour < 0 || minute < 0 || second < 0 || fraction < 0)
+    return undefined;
+  // Milliseconds from 1 to 6 decimals, the rest cut off (as the long way does).
+  const decimals = end > 19 ? end - 20 : 0;
+  const millis =
+    decimals <= 3 ? fraction * 10 ** (3 - decimals) : Math.floor(fraction / 10 ** (decimals - 3));
+  const time = Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  return Number.isNaN(time) ? undefined : time;
+}
+
+/** The decimal number in v[from, to), or -1 where a character is not a digit. */
+function digits(v: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = v.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
 }

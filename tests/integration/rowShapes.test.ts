@@ -149,4 +149,30 @@ describe('readRow', () => {
     expect(readRow({ at: '0002-01-01 00:00:00+00 BC' }, { at: 'date' }).at.getUTCFullYear()).toBe(-1);
     expect(() => readRow({ at: 'yesterday' }, { at: 'date' })).toThrow('Column "at" is not date');
   });
+
+  it('reads the common UTC form (read by character code) as the long way does, any number of decimals', () => {
+    const at = (s: string) => readRow({ at: s }, { at: 'date' }).at.toISOString();
+    expect(at('2026-01-15 09:00:00+00')).toBe('2026-01-15T09:00:00.000Z');
+    expect(at('2026-01-15 09:00:00.1+00')).toBe('2026-01-15T09:00:00.100Z');
+    expect(at('2026-01-15 09:00:00.12+00')).toBe('2026-01-15T09:00:00.120Z');
+    expect(at('2026-01-15 09:00:00.123+00')).toBe('2026-01-15T09:00:00.123Z');
+    expect(at('2026-01-15 09:00:00.1239+00')).toBe('2026-01-15T09:00:00.123Z');
+    expect(at('1999-12-31 23:59:59.999999+00')).toBe('1999-12-31T23:59:59.999Z');
+    expect(at('0999-01-01 00:00:00+00')).toBe('0999-01-01T00:00:00.000Z');
+    for (const bad of [
+      '2026-01-15 09:00:00.+00',
+      '2026-1-15 09:00:00+00',
+      '2026-01-15 09:00:00.1234567+00',
+    ]) {
+      expect(() => at(bad), bad).toThrow('Column "at" is not date');
+    }
+  });
+
+  it('reads integers as node-postgres writes them, and refuses what is not a number', () => {
+    const n = (v: unknown) => readRow({ n: v }, { n: 'number' }).n;
+    expect([n('42'), n('-7'), n('0'), n('007'), n('1.50'), n('-0')]).toEqual([42, -7, 0, 7, 1.5, -0]);
+    for (const bad of ['', ' 1', '0x10', '1e3', 'NaN', '9007199254740993']) {
+      expect(() => n(bad), bad).toThrow('Column "n" is not number');
+    }
+  });
 });
