@@ -14,7 +14,7 @@ import { noticeLoginEmailChanges } from './noticeLoginEmailChanges.ts';
 import { serialiseRosterImports } from './upsertRoster.ts';
 
 /** The label of the box that lets a new or changed email be one another member has too. */
-export const SHARE_EMAIL_LABEL = 'Another member has this email too';
+export const SHARE_EMAIL_LABEL = 'Several members share this address';
 
 /** Add member and Edit member: the roster record (the import row's rules) and the shared-email box. */
 export const saveMemberInput = memberRecordInput.extend({ shareEmail: checkbox });
