@@ -12,7 +12,7 @@ export function MemberNameCell({
   describesRow?: boolean;
 }) {
   return (
-    <th scope="row" id={describesRow ? memberNameId(member.id) : undefined}>
+    <th scope="row" data-label="Name" id={describesRow ? memberNameId(member.id) : undefined}>
       <a href={paths.memberProfile(member.id)}>
         {member.lastName}, {member.firstName}
       </a>

@@ -38,15 +38,21 @@ function Row({ m }: { m: RosterMember }) {
   const noLogin = m.username === null;
   return (
     <tr>
-      <td>{m.memberNumber}</td>
+      <td data-label="Member number">{m.memberNumber}</td>
       <MemberNameCell member={m} />
-      <td>{m.email}</td>
-      <td>{noLogin ? <span class="muted">No login</span> : m.username}</td>
-      <td class="when">{noLogin ? '—' : formatDateTime(m.loginCreatedAt)}</td>
-      <td class="when">{noLogin ? '—' : formatDateTime(m.lastLoginAt, 'Never')}</td>
-      <td>{m.invitationsSent}</td>
-      <td class="when">{formatDateTime(m.lastInvitedAt, 'Never')}</td>
-      <td>{deliveryWords(m)}</td>
+      <td data-label="Email">{m.email}</td>
+      <td data-label="Username">{noLogin ? <span class="muted">No login</span> : m.username}</td>
+      <td data-label="Login created" class="when">
+        {noLogin ? '—' : formatDateTime(m.loginCreatedAt)}
+      </td>
+      <td data-label="Last Login" class="when">
+        {noLogin ? '—' : formatDateTime(m.lastLoginAt, 'Never')}
+      </td>
+      <td data-label="Invitations sent">{m.invitationsSent}</td>
+      <td data-label="Last invited" class="when">
+        {formatDateTime(m.lastInvitedAt, 'Never')}
+      </td>
+      <td data-label="Delivery">{deliveryWords(m)}</td>
     </tr>
   );
 }
@@ -57,7 +63,7 @@ export function RosterTable({ q, page, filtered }: { q: RosterQuery; page: Roste
     <>
       {/* A named region: browsers let keyboard users focus and scroll a table wider than the screen. */}
       <section class="roster-scroll" aria-label="Member Roster - Current table">
-        <table class="roster-table">
+        <table class="roster-table stack">
           <caption>
             {filtered ? 'Current members matching your filters' : 'Current members'}, {orderInWords(q)}.
             Showing {shown} {shown === 1 ? 'member' : 'members'} on this page.
