@@ -5,6 +5,7 @@ import { AppError } from '../../errors.ts';
 import { burnPasswordCheck, verifyPassword } from '../accounts/passwords.ts';
 import type { Deps } from '../deps.ts';
 import { text } from '../input.ts';
+import type { Role } from '../vocabulary.ts';
 import { loginRules } from './loginThrottle.ts';
 import { insertSession, storedUserAgent } from './sessions.ts';
 import { waitWords, withThrottle } from './throttle.ts';
@@ -16,8 +17,14 @@ export const WRONG_CREDENTIALS = 'That username and password do not match. Check
 export const lockedOutMessage = (waitMs: number) =>
   `Too many failed attempts. ${waitWords(waitMs)} and try again, or use “Forgot password?” to set a new password by email.`;
 
-/** The login form: what was typed. An empty username is answered like a wrong one (one answer for all). */
-export const logInInput = z.object({ username: text, password: text });
+/**
+ * The login form: what was typed. A field left empty is named (it tells nothing about which accounts
+ * exist, and "do not match" would send the person looking for a typing mistake they did not make).
+ */
+export const logInInput = z.object({
+  username: text.refine((v) => v.trim() !== '', 'Enter your username.'),
+  password: text.refine((v) => v !== '', 'Enter your password.'),
+});
 
 export type LogInInput = z.infer<typeof logInInput> & { ip: string | null; userAgent: string | null };
 
@@ -25,7 +32,10 @@ export type LogInInput = z.infer<typeof logInInput> & { ip: string | null; userA
  * Checks the credentials and opens a new session (a fresh token: sessions are rotated at login). The
  * attempt is counted before the password is checked (withThrottle), so parallel guesses cannot outrun it.
  */
-export async function logIn(deps: Deps, input: LogInInput): Promise<{ token: string; accountId: number }> {
+export async function logIn(
+  deps: Deps,
+  input: LogInInput,
+): Promise<{ token: string; accountId: number; role: Role }> {
   const usernameLower = input.username.trim().toLowerCase();
   const rules = loginRules(usernameLower, input.ip);
   const now = deps.clock.now();
@@ -36,7 +46,7 @@ export async function logIn(deps: Deps, input: LogInInput): Promise<{ token: str
     async () => {
       const [account] = usernameLower
         ? await deps.db
-            .select({ id: accounts.id, passwordHash: accounts.passwordHash })
+            .select({ id: accounts.id, role: accounts.role, passwordHash: accounts.passwordHash })
             .from(accounts)
             .where(eq(accounts.usernameLower, usernameLower))
             .limit(1)
@@ -60,5 +70,5 @@ export async function logIn(deps: Deps, input: LogInInput): Promise<{ token: str
         history as (insert into login_history (account_id, at, ip, user_agent)
                     values (${account.id}, ${now}, ${input.ip}, ${storedUserAgent(input.userAgent)}))`,
   );
-  return { token, accountId: account.id };
+  return { token, accountId: account.id, role: account.role };
 }

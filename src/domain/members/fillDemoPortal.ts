@@ -64,11 +64,27 @@ const LAST = [
 const DEMO_PASSWORD = 'demo portal password';
 const CHUNK = 5_000;
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+/** The demo roster was "imported" this many days ago; logins were created since, one by one. */
+const ROSTER_AGE_DAYS = 60;
+
+/**
+ * When demo login `i` was created and last used: created on one of the days since the roster came in,
+ * last used (three in four) some hours after that and before now — never before it was created.
+ */
+export function demoLoginTimes(i: number, now: Date): { createdAt: Date; lastLoginAt: Date | null } {
+  const createdDaysAgo = 1 + ((i * 7919) % (ROSTER_AGE_DAYS - 1));
+  const createdAt = new Date(now.getTime() - createdDaysAgo * DAY_MS - ((i * 37) % 600) * 60_000);
+  if (i % 4 === 0) return { createdAt, lastLoginAt: null };
+  const hoursLater = (i * 13) % (createdDaysAgo * 24);
+  return { createdAt, lastLoginAt: new Date(createdAt.getTime() + hoursLater * HOUR_MS) };
+}
 
 /**
  * `gatehouse demo`: fills an empty portal with fictional members (example.org addresses, which never
- * receive mail). About a third have a login, most of those with a recent last login, so every screen
- * has something to show. Set-based inserts, one transaction.
+ * receive mail). About a third have a login, created over the two months since the roster came in, most
+ * of those with a last login after it was created, so every screen and the onboarding curve have something
+ * coherent to show. Set-based inserts, one transaction.
  */
 export async function fillDemoPortal(
   deps: Deps,
@@ -82,6 +98,7 @@ export async function fillDemoPortal(
   }
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const now = deps.clock.now();
+  const rosterAt = new Date(now.getTime() - ROSTER_AGE_DAYS * DAY_MS);
   return deps.db.transaction(async (tx) => {
     // "Empty" allows the administrators' own member records: they exist from first-run setup on.
     const [existing] = await tx
@@ -103,7 +120,12 @@ export async function fillDemoPortal(
         email: [] as string[],
         status: [] as string[],
       };
-      const login = { number: [] as string[], username: [] as string[], lastLogin: [] as (string | null)[] };
+      const login = {
+        number: [] as string[],
+        username: [] as string[],
+        created: [] as string[],
+        lastLogin: [] as (string | null)[],
+      };
       for (let i = start; i < start + n; i++) {
         const first = FIRST[i % FIRST.length]!;
         const last = LAST[Math.floor(i / FIRST.length) % LAST.length]!;
@@ -116,14 +138,14 @@ export async function fillDemoPortal(
         if (i % 3 === 0) {
           login.number.push(number);
           login.username.push(`${first}.${last}${i + 1}`.toLowerCase());
-          login.lastLogin.push(
-            i % 4 === 0 ? null : new Date(now.getTime() - ((i * 7919) % 60) * DAY_MS).toISOString(),
-          );
+          const { createdAt, lastLoginAt } = demoLoginTimes(i, now);
+          login.created.push(createdAt.toISOString());
+          login.lastLogin.push(lastLoginAt?.toISOString() ?? null);
         }
       }
       await tx.execute(sql`
         insert into members (member_number, first_name, last_name, email, email_lower, status, created_at, updated_at)
-        select u.n, u.f, u.l, u.e, u.e, u.s, ${now}, ${now}
+        select u.n, u.f, u.l, u.e, u.e, u.s, ${rosterAt}, ${rosterAt}
         from unnest(${sql.param(cols.number)}::text[], ${sql.param(cols.first)}::text[], ${sql.param(cols.last)}::text[],
                     ${sql.param(cols.email)}::text[], ${sql.param(cols.status)}::text[]) as u(n, f, l, e, s)`);
       const inserted = await queryRows(
@@ -131,8 +153,9 @@ export async function fillDemoPortal(
         sql`
         with created as (
           insert into accounts (member_id, username, username_lower, password_hash, role, created_at, password_changed_at, last_login_at)
-          select m.id, u.un, u.un, ${passwordHash}, 'member', ${now}, ${now}, u.ll::timestamptz
-          from unnest(${sql.param(login.number)}::text[], ${sql.param(login.username)}::text[], ${sql.param(login.lastLogin)}::text[]) as u(num, un, ll)
+          select m.id, u.un, u.un, ${passwordHash}, 'member', u.ca::timestamptz, u.ca::timestamptz, u.ll::timestamptz
+          from unnest(${sql.param(login.number)}::text[], ${sql.param(login.username)}::text[],
+                      ${sql.param(login.created)}::text[], ${sql.param(login.lastLogin)}::text[]) as u(num, un, ca, ll)
           join members m on m.member_number = u.num
           returning 1)
         select count(*) as n from created`,

@@ -21,6 +21,8 @@ export type AdminDashboard = {
   adminLogins: number;
   currentMembers: number;
   currentWithLogin: number;
+  /** Members with a login, current and lapsed: with the members without one, the roster adds up. */
+  withLogin: number;
   /** currentWithLogin as a percentage of currentMembers, one decimal; null without current members. */
   currentShare: number | null;
   /** Members without a login (any status), as Invitation Codes counts them; null without that permission. */
@@ -28,6 +30,8 @@ export type AdminDashboard = {
   /** Members without a login whose newest invitation could not be delivered. */
   failedDeliveries: number;
   lastRound: RoundFigures | null;
+  /** Of the last round's delivered messages, those only kept in the Email Log (no mail server then). */
+  lastRoundKept: number;
   onboarding: OnboardingProgress;
 };
 
@@ -43,11 +47,20 @@ async function countSnapshot(deps: Deps): Promise<Snapshot> {
                (select count(*)::int from accounts where role <> 'member') as admins,
                count(*) filter (where status = 'current')::int as current,
                count(*) filter (where status = 'current' and has_login)::int as joined,
+               count(*) filter (where has_login)::int as "withLogin",
                count(*) filter (where not has_login and delivery_state = 'failed')::int as failed
         from members`,
-    { roster: 'number', admins: 'number', current: 'number', joined: 'number', failed: 'number' },
+    {
+      roster: 'number',
+      admins: 'number',
+      current: 'number',
+      joined: 'number',
+      withLogin: 'number',
+      failed: 'number',
+    },
   );
   const [lastRound, onboarding] = await Promise.all([latestRound(deps), onboardingProgress(deps)]);
+  const lastRoundKept = lastRound ? await keptInEmailLog(deps.db, lastRound.id) : 0;
   const currentMembers = counts?.current ?? 0;
   const currentWithLogin = counts?.joined ?? 0;
   return {
@@ -56,11 +69,23 @@ async function countSnapshot(deps: Deps): Promise<Snapshot> {
     adminLogins: counts?.admins ?? 0,
     currentMembers,
     currentWithLogin,
+    withLogin: counts?.withLogin ?? 0,
     currentShare: shareOf(currentWithLogin, currentMembers),
     failedDeliveries: counts?.failed ?? 0,
     lastRound,
+    lastRoundKept,
     onboarding,
   };
+}
+
+/** Messages of a round that never left the machine: "delivered" to the Email Log only. */
+async function keptInEmailLog(db: Db, roundId: number): Promise<number> {
+  const [row] = await queryRows(
+    db,
+    sql`select count(*)::int as n from email_messages where round_id = ${roundId} and state = 'logged'`,
+    { n: 'number' },
+  );
+  return row?.n ?? 0;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { AdminDashboard } from '../../../domain/reports/adminDashboard.ts';
 import type { RoundFigures } from '../../../domain/reports/invitationRounds.ts';
 import { paths, withQuery } from '../../paths.ts';
 import { LineChart } from '../../ui/charts/LineChart.tsx';
-import { formatDateTime } from '../../ui/format.ts';
+import { formatDateTime, plural } from '../../ui/format.ts';
 import type { PageContext } from '../../ui/Layout.tsx';
 import { countWithShare, formatCount, roundKindWords } from '../invitationRounds/words.ts';
 
@@ -16,7 +16,19 @@ const IMPORT = paths.import;
 
 const bucketWords = { day: 'day', week: 'week (from Monday)', month: 'month' } as const;
 
-function LastRound({ round, linkReport }: { round: RoundFigures | null; linkReport: boolean }) {
+/** "3 delivered", or what happened instead: a message kept in the Email Log never left the machine. */
+function deliveredWords(delivered: number, kept: number): string {
+  const reached = delivered - kept;
+  const parts = [
+    (reached > 0 || kept === 0) && `${formatCount(reached)} delivered`,
+    kept > 0 && `${formatCount(kept)} kept in the Email Log (no mail server was set up, so not sent)`,
+  ];
+  return parts.filter(Boolean).join(', ');
+}
+
+type LastRoundProps = { round: RoundFigures | null; kept: number; linkReport: boolean };
+
+function LastRound({ round, kept, linkReport }: LastRoundProps) {
   if (!round) {
     return (
       <p>
@@ -26,9 +38,9 @@ function LastRound({ round, linkReport }: { round: RoundFigures | null; linkRepo
   }
   return (
     <p>
-      <strong>Last round:</strong> {roundKindWords[round.kind]} to {formatCount(round.total)}{' '}
-      {round.total === 1 ? 'member' : 'members'}, started {formatDateTime(round.startedAt)} by{' '}
-      {round.startedByLabel}: {formatCount(round.delivered)} delivered, {formatCount(round.failed)} failed
+      <strong>Last round:</strong> {roundKindWords[round.kind]} to {plural(round.total, 'member', 'members')},
+      started {formatDateTime(round.startedAt)} by {round.startedByLabel}:{' '}
+      {deliveredWords(round.delivered, kept)}, {formatCount(round.failed)} failed
       {round.pending > 0 && <>, {formatCount(round.pending)} still to send</>}; logins created since:{' '}
       {countWithShare(round.loginsSince, round.loginsSinceShare)}.
       {linkReport && (
@@ -62,10 +74,18 @@ export function Dashboard({ ctx, data }: { ctx: PageContext; data: AdminDashboar
       </section>
     );
   }
+  // Every figure is of the same roster count, so they add up: current + lapsed, with + without a login.
+  const lapsed = data.rosterSize - data.currentMembers;
+  const withoutLogin = data.rosterSize - data.withLogin;
+  const currentWithout = data.currentMembers - data.currentWithLogin;
   return (
     <section class="dashboard" aria-labelledby="dashboard-heading">
       <h2 id="dashboard-heading">Your portal</h2>
       <ul class="counts">
+        <li>
+          <strong>{plural(data.rosterSize, 'member', 'members')}</strong> on the roster:{' '}
+          {formatCount(data.currentMembers)} current and {formatCount(lapsed)} lapsed
+        </li>
         <li>
           <strong>
             {formatCount(data.currentWithLogin)} of {formatCount(data.currentMembers)}
@@ -73,20 +93,20 @@ export function Dashboard({ ctx, data }: { ctx: PageContext; data: AdminDashboar
           current members have a portal login
           {data.currentShare !== null && ` (${data.currentShare.toLocaleString('en-GB')}%)`}
         </li>
-        {data.pending !== null && (
-          <li>
-            <strong>{formatCount(data.pending)}</strong> members without a login{' '}
-            {data.pending > 0 && <a href={PENDING_LIST}>Invite them</a>}
-          </li>
-        )}
         <li>
-          <strong>{formatCount(data.failedDeliveries)}</strong> failed deliveries need attention{' '}
+          <strong>{plural(withoutLogin, 'member', 'members')}</strong> without a login (
+          {formatCount(currentWithout)} current and {formatCount(withoutLogin - currentWithout)} lapsed){' '}
+          {withoutLogin > 0 && may('invitations.send') && <a href={PENDING_LIST}>Invite them</a>}
+        </li>
+        <li>
+          <strong>{plural(data.failedDeliveries, 'failed delivery needs', 'failed deliveries need')}</strong>{' '}
+          attention{' '}
           {data.failedDeliveries > 0 && may('invitations.send') && (
             <a href={FAILED_LIST}>Show members whose invitation failed</a>
           )}
         </li>
       </ul>
-      <LastRound round={data.lastRound} linkReport={may('reports.read')} />
+      <LastRound round={data.lastRound} kept={data.lastRoundKept} linkReport={may('reports.read')} />
       <LineChart
         title="Onboarding progress"
         description={`Portal logins created since the first one, counted cumulatively per ${bucketWords[data.onboarding.bucket]} (UTC). Logins removed since are not counted.`}

@@ -28,7 +28,14 @@ export function LoginPage({ ctx, username, next, errors, loggedOut }: Props) {
             required
             errors={errors}
           />
-          <Field name="password" label="Password" type="password" autocomplete="current-password" required />
+          <Field
+            name="password"
+            label="Password"
+            type="password"
+            autocomplete="current-password"
+            required
+            errors={errors}
+          />
           <div class="field checkbox">
             <input
               type="checkbox"

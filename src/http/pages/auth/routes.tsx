@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { App } from '../../../app.ts';
 import { logIn, logInInput } from '../../../domain/auth/logIn.ts';
 import { endSession } from '../../../domain/auth/sessions.ts';
+import { can } from '../../../domain/policy.ts';
 import { isAppError } from '../../../errors.ts';
 import { clearSessionCookie, sessionTokenOf, setSessionCookie } from '../../access.ts';
 import { type Req, routeKit } from '../../kit/route.ts';
@@ -57,13 +58,14 @@ export function registerAuthRoutes(server: FastifyInstance, app: App): void {
   form({
     path: paths.login,
     access,
-    fields: ['username'],
+    fields: ['username', 'password'],
     body: loginForm,
     run: logInFresh(app),
-    done: (r, { token, accountId, keep, next }) => {
+    done: (r, { token, accountId, role, keep, next }) => {
       setSessionCookie(r.reply, app, token, keep);
       r.request.log.info({ event: 'login.succeeded', accountId, ip: r.request.ip }, 'login');
-      return nextPage(next) ?? '/';
+      // Administrators come to administer: they land on Admin, unless a safe `next` says otherwise.
+      return nextPage(next) ?? (can(role, 'admin.enter') ? paths.admin : paths.home);
     },
     view: (r, { values, errors }) => {
       r.request.signedIn = null; // the session this browser had was ended before the attempt

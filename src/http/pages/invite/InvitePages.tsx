@@ -1,3 +1,4 @@
+import { USERNAME_RULE } from '../../../domain/accounts/usernames.ts';
 import type { InvitationState } from '../../../domain/invitations/findInvitation.ts';
 import { paths } from '../../paths.ts';
 import { formatDateTime } from '../../ui/format.ts';
@@ -60,7 +61,7 @@ export function InviteWelcomePage({
             label="Username"
             value={username}
             autocomplete="username"
-            hint="3 to 64 characters: letters, digits and . _ - @ +"
+            hint={USERNAME_RULE}
             required
             errors={errors}
           />

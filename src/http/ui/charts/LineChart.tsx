@@ -29,13 +29,33 @@ type Props = {
 };
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 /** Above this many points a series is drawn as a plain line; markers would merge into a smudge. */
 const MAX_MARKERS = 40;
 
-/** About six evenly spaced date labels along the bottom, with the year when the span crosses one. */
-function dateTicks(min: number, max: number): number[] {
-  const count = max - min < 2 * DAY_MS ? 3 : Math.min(6, Math.round((max - min) / DAY_MS) + 1);
-  return Array.from({ length: count }, (_, i) => min + ((max - min) * i) / (count - 1));
+/**
+ * About six evenly spaced date labels along the bottom. Points that are whole days (a curve per day) get
+ * a label on whole days only: each day over a short span, never a "12:00" between two days.
+ */
+function dateTicks(min: number, max: number, wholeDays: boolean): number[] {
+  const days = Math.round((max - min) / DAY_MS);
+  if (wholeDays && days < 7) return Array.from({ length: days + 1 }, (_, i) => min + i * DAY_MS);
+  const count = max - min < 2 * DAY_MS ? 3 : Math.min(6, days + 1);
+  const at = (i: number) => min + ((max - min) * i) / (count - 1);
+  return Array.from({ length: count }, (_, i) =>
+    wholeDays ? Math.round((at(i) - min) / DAY_MS) * DAY_MS + min : at(i),
+  );
+}
+
+/**
+ * The time axis: from the first point to the last, so it never runs past the newest data (into
+ * tomorrow). Too short a span to draw on is widened backwards — a day before a single day's point, an
+ * hour before a curve that began minutes ago — so the newest point stays at the right-hand end.
+ */
+function timeSpan(times: number[], wholeDays: boolean): { minX: number; maxX: number } {
+  const maxX = Math.max(...times);
+  const least = wholeDays ? DAY_MS : HOUR_MS;
+  return { minX: Math.min(Math.min(...times), maxX - least), maxX };
 }
 
 /** A server-rendered SVG line chart over dates (no JavaScript), with its numbers in a table below. */
@@ -47,16 +67,9 @@ export function LineChart({ title, description, yLabel, series, yMax, formatY, e
     const sentence = empty ?? 'There is nothing to chart yet.';
     return <ChartFrame title={title} description={description} empty={sentence} svg={null} table={null} />;
   }
-  let minX = Math.min(...all.map((p) => p.x.getTime()));
-  let maxX = Math.max(...all.map((p) => p.x.getTime()));
-  // A single day still needs a width to draw on: centre it in a two-day window. A curve that began minutes
-  // ago is drawn on a day's width, so that its axis does not repeat one minute and it visibly just began.
-  if (minX === maxX) {
-    minX -= DAY_MS;
-    maxX += DAY_MS;
-  } else if (maxX - minX < DAY_MS) {
-    maxX = minX + DAY_MS;
-  }
+  const times = all.map((p) => p.x.getTime());
+  const wholeDays = times.every((t) => t % DAY_MS === 0);
+  const { minX, maxX } = timeSpan(times, wholeDays);
   const ticks = niceTicks(Math.max(yMax ?? 0, ...all.map((p) => p.y)));
   const top = ticks.at(-1)!;
   const x = (t: number) => PLOT.left + ((t - minX) / (maxX - minX)) * (PLOT.right - PLOT.left);
@@ -64,12 +77,12 @@ export function LineChart({ title, description, yLabel, series, yMax, formatY, e
   const spansYears = new Date(minX).getUTCFullYear() !== new Date(maxX).getUTCFullYear();
   // Within a day or two, days alone would repeat along the axis: say the time too.
   const label = (t: number) =>
-    maxX - minX < 2 * DAY_MS
+    maxX - minX < 2 * DAY_MS && !wholeDays
       ? formatShortDayTime(new Date(t))
       : spansYears
         ? formatDay(new Date(t))
         : formatShortDay(new Date(t));
-  const dates = dateTicks(minX, maxX);
+  const dates = dateTicks(minX, maxX, wholeDays);
 
   const svg = (
     <>

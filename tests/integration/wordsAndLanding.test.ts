@@ -1,0 +1,102 @@
+import { h } from 'preact';
+import { renderToString } from 'preact-render-to-string';
+import { describe, expect, it } from 'vitest';
+import { normaliseUsername, USERNAME_RULE } from '../../src/domain/accounts/usernames.ts';
+import { InviteWelcomePage } from '../../src/http/pages/invite/InvitePages.tsx';
+import { plural } from '../../src/http/ui/format.ts';
+import { browser, buildLogin } from '../factories.ts';
+import { useTestApp } from '../harness.ts';
+import { readPage } from '../page.ts';
+
+const app = useTestApp();
+
+const ctx = {
+  orgName: 'Test Org',
+  csrfToken: 'token',
+  passwordMinLength: 12,
+  publicUrl: 'http://portal.test',
+  user: null,
+};
+
+describe('The login form left empty', () => {
+  it('names each field that is missing, next to the field', async () => {
+    const b = browser(await app.server());
+    const res = await b.submit('/login', '/login', { username: '', password: '' });
+    expect(res.statusCode).toBe(400);
+    const page = readPage(res.body);
+    expect(page.errorFor('Username')).toBe('Enter your username.');
+    expect(page.errorFor('Password')).toBe('Enter your password.');
+    expect(page.alert()).toMatch(/Enter your username\..*Enter your password\./);
+  });
+
+  it('keeps the username when only the password is missing, and does not say "do not match"', async () => {
+    const b = browser(await app.server());
+    const page = readPage((await b.submit('/login', '/login', { username: 'pat', password: '' })).body);
+    expect(page.errorFor('Password')).toBe('Enter your password.');
+    expect(page.valueOf('Username')).toBe('pat');
+    expect(page.text).not.toContain('do not match');
+  });
+});
+
+describe('Where a login lands', () => {
+  it('takes an administrator to Admin, and a member to their home page', async () => {
+    const admin = await buildLogin(app, { role: 'admin' });
+    const member = await buildLogin(app, { role: 'member' });
+    const a = browser(await app.server());
+    expect((await a.logIn(admin.username, admin.password)).headers.location).toBe('/admin');
+    const m = browser(await app.server());
+    expect((await m.logIn(member.username, member.password)).headers.location).toBe('/home');
+  });
+
+  it('follows a safe next for an administrator, and ignores an unsafe one', async () => {
+    const admin = await buildLogin(app, { role: 'security_admin' });
+    const safe = browser(await app.server());
+    const next = '/admin/member-management';
+    const res = await safe.submit(`/login?next=${encodeURIComponent(next)}`, '/login', {
+      username: admin.username,
+      password: admin.password,
+      next,
+    });
+    expect(res.headers.location).toBe(next);
+    const unsafe = browser(await app.server());
+    const away = await unsafe.submit('/login', '/login', {
+      username: admin.username,
+      password: admin.password,
+      next: 'https://evil.example/admin',
+    });
+    expect(away.headers.location).toBe('/admin');
+  });
+});
+
+describe('The username rule', () => {
+  it('accepts accented letters, as typed or decomposed, and says so', () => {
+    expect(normaliseUsername('Zoë')).toBe('Zoë');
+    expect(normaliseUsername('Zoe\u0308')).toBe('Zoë');
+    expect(normaliseUsername('q\u0303uinn')).toBe('q\u0303uinn');
+    expect(USERNAME_RULE).toContain('letters (including accented ones)');
+    expect(() => normaliseUsername('zoë smith')).toThrow(/^Use letters \(including accented ones\), digits/);
+    expect(() => normaliseUsername('\u0308zoe')).toThrow(/including accented ones/);
+  });
+
+  it('is the rule the invitation page states under Username', () => {
+    const html = renderToString(
+      h(InviteWelcomePage, {
+        ctx,
+        firstName: 'Zoë',
+        expiresAt: new Date('2026-02-01T00:00:00Z'),
+        replacesLogin: false,
+        target: { action: '/invite/x', hidden: {} },
+      }),
+    );
+    expect(readPage(html).descriptionOf('Username')).toBe(USERNAME_RULE);
+  });
+});
+
+describe('plural', () => {
+  it('agrees the noun with the count', () => {
+    expect(plural(0, 'member', 'members')).toBe('0 members');
+    expect(plural(1, 'member', 'members')).toBe('1 member');
+    expect(plural(1, 'failed delivery needs', 'failed deliveries need')).toBe('1 failed delivery needs');
+    expect(plural(12345, 'login', 'logins')).toBe('12,345 logins');
+  });
+});
