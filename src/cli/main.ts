@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config.ts';
 import { isDatabaseUnreachable } from '../db/pgErrors.ts';
+import { decodeRosterBytes } from '../domain/members/decodeRosterFile.ts';
 import { isAppError } from '../errors.ts';
 import { withoutStatementValues } from '../logging.ts';
 import { backupCommand } from './backup.ts';
@@ -68,9 +69,14 @@ membersCmd
   .option('--dry-run', 'check the file and report what would change, without changing anything', false)
   .action(async (file: string, opts: { dryRun: boolean }) => {
     const config = loadConfig();
-    const csv = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    const bytes = await readFile(file).catch((e: NodeJS.ErrnoException) => {
       console.error(`error: cannot read ${file}: ${e.code ?? e.message}`);
       process.exit(2);
+    });
+    // Read as the upload page reads a file: UTF-8 (BOM or not), else Windows-1252.
+    const { text: csv } = await decodeRosterBytes(bytes).catch((e: Error) => {
+      console.error(`error: ${file}: ${e.message}`);
+      process.exit(1);
     });
     await runSomewhere(config, 'membersImport', { csv, fileName: path.basename(file), dryRun: opts.dryRun });
   });

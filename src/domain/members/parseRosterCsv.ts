@@ -1,6 +1,7 @@
 import { AppError } from '../../errors.ts';
 import { checkEmail, checkMemberNumber, checkName, checkStatus, type FieldResult } from './memberFields.ts';
 import { type CsvRecord, readCsvRecords } from './readCsvRecords.ts';
+import { delimiterOfHeader, peekHeaderLine, type RosterDelimiter } from './rosterDelimiter.ts';
 import { type RosterText, rosterPieces } from './rosterText.ts';
 
 /** What is wrong with one line; `field` names the column when the problem is with one value only. */
@@ -26,6 +27,8 @@ export type ParsedRoster = {
   problems: RosterProblem[];
   /** A problem with the file as a whole (header, broken CSV): no row of it may be imported. */
   fileProblem: RosterProblem | null;
+  /** The field separator, found from the header line (see rosterDelimiter.ts). */
+  delimiter: RosterDelimiter;
 };
 
 export const ROSTER_COLUMNS = ['member_number', 'first_name', 'last_name', 'email', 'status'] as const;
@@ -38,6 +41,12 @@ const headerName = (raw: string) =>
     .trim()
     .toLowerCase()
     .replace(/[\s-]+/g, '_');
+
+/** How many of the required columns a header's fields name: what the delimiter is chosen by. */
+const requiredNamed = (fields: string[]) => {
+  const names = fields.map(headerName);
+  return REQUIRED.filter((c) => names.includes(c)).length;
+};
 
 const isBlank = (fields: string[]) => fields.every((f) => f.trim() === '');
 
@@ -101,7 +110,7 @@ function refuseBinary(piece: string): void {
   if (piece.includes('\u0000')) {
     throw new AppError(
       'validation',
-      'This is not a CSV file: it contains binary data. Save the roster as "CSV UTF-8" and use that file.',
+      'This is not a CSV file: it contains binary data. Save the roster as "CSV" and use that file.',
       'file',
     );
   }
@@ -116,7 +125,8 @@ async function* checkedText(text: RosterText): AsyncGenerator<string> {
 }
 
 /**
- * Parses and checks a roster CSV (see CONTRACT.md, "Roster CSV"). Every row is checked, so one pass
+ * Parses and checks a roster CSV (see CONTRACT.md, "Roster CSV"), its fields separated by the one of
+ * `,` `;` tab that its header line is written with (see rosterDelimiter.ts). Every row is checked, so one pass
  * reports every problem. The file being empty is an error rather than a report: there is nothing to show.
  * Each row is checked as the parser reads it (see readCsvRecords), so the event loop stays free and only
  * the valid columns and the problems are kept, not the records.
@@ -160,11 +170,13 @@ export async function parseRosterCsv(text: RosterText): Promise<ParsedRoster> {
     valid.emailLower.push(values.email!.toLowerCase());
     valid.status.push(values.status!);
   };
-  const broken = await readCsvRecords(checkedText(text), checkRecord);
+  const { headerLine, text: whole } = await peekHeaderLine(checkedText(text));
+  const delimiter = delimiterOfHeader(headerLine, requiredNamed);
+  const broken = await readCsvRecords(whole, checkRecord, delimiter);
   if (!header && !broken) throw new AppError('validation', 'The file is empty.', 'file');
   const finish = (fileProblem: RosterProblem | null): ParsedRoster => {
     if (fileProblem) problems.push(fileProblem);
-    return { totalRows: rows, valid, problems, fileProblem };
+    return { totalRows: rows, valid, problems, fileProblem, delimiter };
   };
   if (!read) return finish(broken);
   if ('problem' in read) return finish(read.problem);

@@ -1,4 +1,5 @@
 import { type CsvError, parse } from 'csv-parse';
+import type { RosterDelimiter } from './rosterDelimiter.ts';
 import { nextTurn, type RosterText, rosterPieces } from './rosterText.ts';
 
 /** One CSV record and the file line it starts on (the first line of the file is line 1). */
@@ -61,14 +62,14 @@ function explain(error: CsvError): string {
     case 'INVALID_OPENING_QUOTE':
       return 'a field has a " that is not at its start; put the whole field in quotes and write the " inside it as ""';
     case 'CSV_INVALID_CLOSING_QUOTE':
-      return 'a quoted field is followed by other characters before the next comma; write a " inside a quoted field as ""';
+      return 'a quoted field is followed by other characters before the next separator; write a " inside a quoted field as ""';
     default:
       return `this row is not valid CSV (${error.message})`;
   }
 }
 
 /**
- * Reads RFC 4180 CSV, handing each record with the line it starts on to `onRecord`, in file order; empty
+ * Reads RFC 4180 CSV (fields separated by `delimiter`), handing each record with the line it starts on to `onRecord`, in file order; empty
  * lines are skipped. The text is parsed as it arrives, a few thousand rows between turns of the event
  * loop, and no record is kept here. A file that breaks off (e.g. an unclosed quote) has had the records
  * before the break handed over, and the break is returned.
@@ -76,6 +77,7 @@ function explain(error: CsvError): string {
 export async function readCsvRecords(
   text: RosterText,
   onRecord: (record: CsvRecord) => void,
+  delimiter: RosterDelimiter = ',',
 ): Promise<CsvBreak | null> {
   const lines = new LineCounter();
   let previousEnd = 0;
@@ -84,6 +86,7 @@ export async function readCsvRecords(
   // in the same units.
   const parser = parse({
     bom: true,
+    delimiter,
     relax_column_count: true,
     skip_empty_lines: true,
     // Returning null: csv-parse passes nothing on, so no record piles up in the stream's buffer.

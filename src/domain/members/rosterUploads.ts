@@ -4,7 +4,9 @@ import { rosterUploads } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import type { Deps } from '../deps.ts';
 import { type Actor, requirePermission } from '../policy.ts';
+import type { RosterEncoding } from './decodeRosterFile.ts';
 import { parseRosterCsv } from './parseRosterCsv.ts';
+import type { RosterDelimiter } from './rosterDelimiter.ts';
 import { nextTurn } from './rosterText.ts';
 
 // An upload waits this long for the admin to look at the preview and apply it.
@@ -20,6 +22,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  */
 const pieceId = (id: string, n: number) => (n === 0 ? id : `${id}.${n}`);
 
+/** How the file was read, for the preview to say: kept in a row `<id>.read` beside the pieces. */
+export type RosterFileRead = { encoding: RosterEncoding; delimiter: RosterDelimiter };
+const readId = (id: string) => `${id}.read`;
+
 function* cut(piece: string): Generator<string> {
   for (let at = 0; at < piece.length; at += PIECE_CHARS) yield piece.slice(at, at + PIECE_CHARS);
 }
@@ -32,10 +38,10 @@ function* cut(piece: string): Generator<string> {
 export async function saveRosterUpload(
   deps: Deps,
   actor: Actor,
-  upload: { fileName: string; text: () => AsyncIterable<string> },
+  upload: { fileName: string; encoding: RosterEncoding; text: () => AsyncIterable<string> },
 ): Promise<string> {
   requirePermission(actor, 'members.import');
-  const { fileProblem } = await parseRosterCsv(upload.text());
+  const { fileProblem, delimiter } = await parseRosterCsv(upload.text());
   if (fileProblem) {
     throw new AppError('validation', `Line ${fileProblem.line}: ${fileProblem.message}.`, 'file');
   }
@@ -43,6 +49,8 @@ export async function saveRosterUpload(
   const row = { uploadedBy: actor.accountId, fileName: upload.fileName, createdAt: deps.clock.now() };
   // The head row goes in last: an upload cut short (a crash, a full disk) has no head, so it can never be
   // loaded half, and housekeeping removes its pieces with the expired uploads.
+  const read: RosterFileRead = { encoding: upload.encoding, delimiter };
+  await deps.db.insert(rosterUploads).values({ id: readId(id), content: JSON.stringify(read), ...row });
   let head: string | undefined;
   let n = 0;
   for await (const piece of upload.text()) {
@@ -80,6 +88,11 @@ export async function loadRosterUpload(deps: Deps, id: string, uploadedBy: numbe
   };
   const head = UUID.test(id) ? await headRow() : undefined;
   if (!head) throw gone();
+  const [readRow] = await deps.db
+    .select({ content: rosterUploads.content })
+    .from(rosterUploads)
+    .where(eq(rosterUploads.id, readId(id)));
+  const read = readRow ? (JSON.parse(readRow.content) as RosterFileRead) : null;
   async function* text(): AsyncGenerator<string> {
     for (let n = 0; ; n++) {
       const [piece] = await deps.db
@@ -91,7 +104,7 @@ export async function loadRosterUpload(deps: Deps, id: string, uploadedBy: numbe
     }
     if (!(await headRow())) throw gone();
   }
-  return { fileName: head.fileName, text };
+  return { fileName: head.fileName, read, text };
 }
 
 export async function deleteRosterUpload(deps: Deps, id: string): Promise<void> {

@@ -1,4 +1,7 @@
+import { encodingWords } from '../../../domain/members/decodeRosterFile.ts';
 import type { ImportReport, RosterProblem } from '../../../domain/members/importRoster.ts';
+import { delimiterWords } from '../../../domain/members/rosterDelimiter.ts';
+import type { RosterFileRead } from '../../../domain/members/rosterUploads.ts';
 import { paths } from '../../paths.ts';
 import { AdminFrame } from '../../ui/AdminFrame.tsx';
 import { CsrfField } from '../../ui/forms.tsx';
@@ -87,10 +90,35 @@ function ApplyForm({ ctx, uploadId, report }: { ctx: PageContext; uploadId: stri
   );
 }
 
-type Props = { ctx: PageContext; uploadId: string; report: ImportReport; error?: string };
+/** What was detected, so a file read the wrong way is seen before it is applied. */
+function HowRead({ read }: { read: RosterFileRead }) {
+  return (
+    <section aria-labelledby="read-heading">
+      <h2 id="read-heading">How the file was read</h2>
+      <dl class="file-read">
+        <dt>Encoding</dt>
+        <dd>{encodingWords[read.encoding]}</dd>
+        <dt>Fields separated by</dt>
+        <dd>{delimiterWords[read.delimiter]}</dd>
+      </dl>
+      <p class="hint">
+        Not how the file was saved? Save it from your spreadsheet as "CSV UTF-8" and upload it again.
+      </p>
+    </section>
+  );
+}
+
+type Props = {
+  ctx: PageContext;
+  uploadId: string;
+  report: ImportReport;
+  /** Unknown for an upload stored before the portal kept it. */
+  read: RosterFileRead | null;
+  error?: string;
+};
 
 /** What an uploaded file would do to the roster, and the button that does it. */
-export function ImportPreviewPage({ ctx, uploadId, report, error }: Props) {
+export function ImportPreviewPage({ ctx, uploadId, report, read, error }: Props) {
   const problems = invalidRows(report);
   return (
     <AdminFrame
@@ -104,6 +132,7 @@ export function ImportPreviewPage({ ctx, uploadId, report, error }: Props) {
         </div>
       )}
       <p>The file has {report.totalRows.toLocaleString('en-GB')} rows. Nothing has changed yet.</p>
+      {read && <HowRead read={read} />}
       <Counts report={report} />
       {problems > 0 && (
         <div class="warning">

@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../../../app.ts';
-import { decodeRosterFile } from '../../../domain/members/decodeRosterFile.ts';
+import { decodeRosterFile, detectRosterEncoding } from '../../../domain/members/decodeRosterFile.ts';
 import { type ImportReport, importApplyInput, importRoster } from '../../../domain/members/importRoster.ts';
 import {
   deleteRosterUpload,
   loadRosterUpload,
+  type RosterFileRead,
   saveRosterUpload,
 } from '../../../domain/members/rosterUploads.ts';
 import { ValidationErrors } from '../../../errors.ts';
@@ -17,6 +18,7 @@ import { pageContext, sendPage } from '../../render.ts';
 import { ImportPreviewPage } from './ImportPreviewPage.tsx';
 import { type ImportResult, ImportUploadPage } from './ImportUploadPage.tsx';
 import { receiveRosterUpload, UploadTooLarge } from './receiveUpload.ts';
+import { UploadTooLargePage } from './UploadTooLargePage.tsx';
 
 // The file's own name is not kept: it is the admin's to know, and nothing on the pages needs it.
 const UPLOADED_FILE_NAME = 'uploaded file';
@@ -46,11 +48,17 @@ function resultFrom(shown: z.infer<typeof query> = {}): ImportResult | undefined
 
 const uploaderOf = (request: FastifyRequest) => request.signedIn!.accountId;
 
-/** The uploaded file, run through the import as given (a dry run is the preview). */
+/** The uploaded file, run through the import as given (a dry run is the preview), and how it was read. */
 async function runImport(r: Req<Upload>, run: { dryRun: boolean; validRowsOnly: boolean }) {
   const upload = await loadRosterUpload(r.deps, r.params.uploadId, uploaderOf(r.request));
-  return importRoster(r.deps, r.actor, { csv: upload.text(), source: upload.fileName, ...run });
+  const csv = upload.text();
+  const report = await importRoster(r.deps, r.actor, { csv, source: upload.fileName, ...run });
+  fileReads.set(r.request, upload.read);
+  return report;
 }
+
+// How the file was read, for the preview (and a refused Apply's preview) of this request to say.
+const fileReads = new WeakMap<FastifyRequest, RosterFileRead | null>();
 
 // A refused Apply shows its own report (the preview's counts, nothing written), not a second dry run.
 const refusedReports = new WeakMap<FastifyRequest, ImportReport>();
@@ -67,7 +75,13 @@ async function applyUpload(r: Req<Upload>, input: z.infer<typeof importApplyInpu
 }
 
 const preview = (r: Req<Upload>, report: ImportReport, error?: string) => (
-  <ImportPreviewPage ctx={r.ctx()} uploadId={r.params.uploadId} report={report} error={error} />
+  <ImportPreviewPage
+    ctx={r.ctx()}
+    uploadId={r.params.uploadId}
+    report={report}
+    read={fileReads.get(r.request) ?? null}
+    error={error}
+  />
 );
 
 /** Admin > Member Management > Import members: upload a CSV, preview what it would do, apply it. */
@@ -116,8 +130,9 @@ export function registerImportRoutes(server: FastifyInstance, app: App): void {
 function registerUpload(server: FastifyInstance, app: App): void {
   const uploadRoute = { config: { access: 'members.import' as const, csrf: 'in-handler' as const } };
   server.post(paths.import, uploadRoute, async (request, reply) => {
+    const ctx = () => pageContext(app, request, reply);
     const refuse = (errors: Record<string, string>, status: number) =>
-      sendPage(reply, <ImportUploadPage ctx={pageContext(app, request, reply)} errors={errors} />, status);
+      sendPage(reply, <ImportUploadPage ctx={ctx()} errors={errors} />, status);
     try {
       const limit = app.deps.config.uploadLimitBytes;
       let bytes: Buffer;
@@ -125,13 +140,14 @@ function registerUpload(server: FastifyInstance, app: App): void {
         bytes = await receiveRosterUpload(request, limit);
       } catch (e) {
         if (!(e instanceof UploadTooLarge)) throw e;
-        const message = `The file is larger than the limit of ${megabytes(limit)}. Split the roster into smaller files and upload each.`;
-        return refuse({ file: message }, 413);
+        return sendPage(reply, <UploadTooLargePage ctx={ctx()} limit={megabytes(limit)} />, 413);
       }
+      const encoding = await detectRosterEncoding(bytes);
       // Decoded twice (to check it, then to keep it) rather than held as one 99 MB string.
       const uploadId = await saveRosterUpload(app.deps, actorOf(request), {
         fileName: UPLOADED_FILE_NAME,
-        text: () => decodeRosterFile(bytes),
+        encoding,
+        text: () => decodeRosterFile(bytes, encoding),
       });
       return reply.redirect(paths.importUpload(uploadId), 303);
     } catch (e) {
