@@ -75,7 +75,9 @@ describe('Invitation Codes page', () => {
     expect(delivery[1]).toEqual(['2', '14 Jan 2026, 10:30 UTC', 'Failed: 550 mailbox unavailable']);
     expect(page.valueOf('Search')).toBe('');
     expect(columnHeader(page, /^Name/)).toEqual({ sort: 'ascending', href: `${PAGE}?dir=desc` });
-    expect(page.text).toContain('Send All re-sends invitations to all 3 members who still have no login.');
+    expect(page.text).toContain(
+      'Send All emails an invitation to the current members among the 3 members who still have no login.',
+    );
     expect(page.link('Send All')).toBe(`${PAGE}/send-all`);
     // Clear All Usernames is for Security Administrators: an Administrator is told so, without the link.
     page.getByRole('heading', { name: 'Danger zone' });

@@ -7,6 +7,12 @@ import { recordAudit } from '../audit/recordAudit.ts';
 import type { Deps } from '../deps.ts';
 import { lockMemberRow } from '../members/lockMemberRow.ts';
 import { type Actor, type Permission, requirePermission } from '../policy.ts';
+import {
+  defaultSendAllTarget,
+  type SendAllTarget,
+  sendAllAudienceSql,
+  sendAllFilterParams,
+} from '../sendAll/sendAllTarget.ts';
 import { lockBulkRounds } from './bulkRoundLock.ts';
 
 type RoundKind = 'single' | 'send_all' | 'reminder';
@@ -85,23 +91,16 @@ export const sendInvitation = withPermission('invitations.send', 'invitation.sen
 /** Resend set-up email, on a profile: a Security Administrator's repair for a member who never logged in. */
 export const resendSetupEmail = withPermission('logins.manage', 'invitation.resend_setup_email');
 
-/** How many members a Send All would email right now. */
-export async function sendAllCount(deps: Deps): Promise<number> {
-  const [row] = await queryRows(deps.db, sql`select count(*) as n from members where not has_login`, {
-    n: 'number',
-  });
-  return row!.n;
-}
-
 /**
- * Send All: one round that queues an invitation email for every member without a login, set-based. The
- * unique (round, member) index on email_messages means a member is queued once per round, whatever
- * happens to the workers afterwards.
+ * Send All: one round that queues an invitation email for every member its target takes in (by default
+ * the current members without a login not invited in the last 24 hours), set-based. The unique
+ * (round, member) index on email_messages means a member is queued once per round, whatever happens to
+ * the workers afterwards.
  */
-export async function startSendAll(deps: Deps, actor: Actor) {
+export async function startSendAll(deps: Deps, actor: Actor, target: SendAllTarget = defaultSendAllTarget) {
   requirePermission(actor, 'invitations.send');
   const now = deps.clock.now();
-  const result = await deps.db.transaction((tx) => startSendAllIn(tx, deps, actor, now));
+  const result = await deps.db.transaction((tx) => startSendAllIn(tx, deps, actor, now, target));
   if (result.total > 0) await deps.jobs.emailDue({ volume: result.total });
   return result;
 }
@@ -110,7 +109,7 @@ export async function startSendAll(deps: Deps, actor: Actor) {
  * The work of `startSendAll` inside the caller's transaction (the repeat-safe form claims its key first).
  * The caller checks the permission and wakes the workers after commit.
  */
-export async function startSendAllIn(tx: Tx, deps: Deps, actor: Actor, now: Date) {
+export async function startSendAllIn(tx: Tx, deps: Deps, actor: Actor, now: Date, target: SendAllTarget) {
   // A second click while the first Send All (or a reminder round) runs would email everyone twice.
   const running = await lockBulkRounds(tx);
   if (running) {
@@ -126,7 +125,7 @@ export async function startSendAllIn(tx: Tx, deps: Deps, actor: Actor, now: Date
       with queued as (
         insert into email_messages (kind, member_id, round_id, to_address, state, created_at, updated_at)
         select 'invitation', m.id, ${roundId}, m.email, 'queued', ${now}, ${now}
-        from members m where not m.has_login
+        from (${sendAllAudienceSql(target, now)}) m
         returning 1)
       select count(*) as n from queued`,
     { n: 'number' },
@@ -136,6 +135,15 @@ export async function startSendAllIn(tx: Tx, deps: Deps, actor: Actor, now: Date
     .update(invitationRounds)
     .set({ total, ...(total === 0 ? { finishedAt: now } : {}) })
     .where(eq(invitationRounds.id, roundId));
-  await recordAudit(tx, now, actor, 'invitation.send_all', { details: { roundId, total } });
+  await recordAudit(tx, now, actor, 'invitation.send_all', {
+    details: { roundId, total, ...auditedTarget(target) },
+  });
   return { roundId, total };
 }
+
+/** Who the round was for, in the Audit Log: the filters as the list writes them, and the two options. */
+const auditedTarget = (target: SendAllTarget) => ({
+  filters: Object.fromEntries(Object.entries(sendAllFilterParams(target.filters)).filter(([, v]) => v)),
+  includeLapsed: target.includeLapsed,
+  skipRecentHours: target.skipRecentHours,
+});

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { formKeyOf, type Outcome, onceWithinWindow } from '../forms/repeatSafeSubmission.ts';
 import { type Actor, requirePermission } from '../policy.ts';
+import { type SendAllTarget, sendAllTargetInput } from '../sendAll/sendAllTarget.ts';
 import { queueOneInvitationIn, startSendAllIn } from './queueInvitations.ts';
 
 /**
@@ -10,8 +11,11 @@ import { queueOneInvitationIn, startSendAllIn } from './queueInvitations.ts';
  */
 export const sendInvitationInput = z.unknown().transform((body) => ({ key: formKeyOf(body) }));
 
-/** Send All's confirmation form: the same, its key. */
-export const startSendAllInput = sendInvitationInput;
+/** Send All's confirmation form: its key and who the round is for (the filters and the two options). */
+export const startSendAllInput = z
+  .unknown()
+  .transform((body) => ({ key: formKeyOf(body) }))
+  .and(sendAllTargetInput.transform((target) => ({ target })));
 
 /** What a Send or Send All form answered the first time: the round it opened. */
 type RoundAnswer = { roundId: number };
@@ -67,6 +71,7 @@ export async function startSendAllOnce(
   deps: Deps,
   actor: Actor,
   key: string,
+  target: SendAllTarget,
 ): Promise<Outcome<RoundAnswer & { total: number }>> {
   requirePermission(actor, 'invitations.send');
   const now = deps.clock.now();
@@ -76,7 +81,7 @@ export async function startSendAllOnce(
       tx,
       submission,
       now,
-      () => startSendAllIn(tx, deps, actor, now),
+      () => startSendAllIn(tx, deps, actor, now, target),
       (stored) => ({ ...roundAnswer(stored), total: Number((stored as { total?: unknown }).total) || 0 }),
     ),
   );

@@ -55,15 +55,18 @@ export async function activeSendAll(deps: Deps): Promise<RoundProgress | null> {
   return round ? roundProgress(deps, round.id) : null;
 }
 
-/** Who a single Send went to, for the "Invitation sent to …" notice (looked up, never taken from the URL). */
-export async function singleSendRecipient(deps: Deps, roundId: number): Promise<string | undefined> {
+/** Who a single Send went to, for its confirmation (looked up from the round, never taken from the URL). */
+export async function singleSendRecipient(
+  deps: Deps,
+  roundId: number,
+): Promise<{ memberId: number; name: string } | undefined> {
   if (!Number.isSafeInteger(roundId) || roundId < 1) return undefined;
   const [row] = await queryRows(
     deps.db,
-    sql`select m.first_name || ' ' || m.last_name as name
+    sql`select m.id as "memberId", m.first_name || ' ' || m.last_name as name
         from invitation_rounds r join email_messages e on e.round_id = r.id join members m on m.id = e.member_id
         where r.id = ${roundId} and r.kind = 'single' limit 1`,
-    { name: 'text' },
+    { memberId: 'number', name: 'text' },
   );
-  return row?.name;
+  return row;
 }

@@ -55,19 +55,35 @@ function Headers({ message, mailFrom }: { message: EmailMessageDetail; mailFrom:
   );
 }
 
+/** Every link of the message opens in a new tab, as it would from a mail program. */
+const NEW_TAB_BASE = '<base target="_blank">';
+
+/** The stored HTML with the base element first in its head (or first of all when it has none). */
+export function linksInNewTab(html: string): string {
+  const head = /<head\b[^>]*>/i.exec(html);
+  if (!head) return NEW_TAB_BASE + html;
+  const at = head.index + head[0].length;
+  return html.slice(0, at) + NEW_TAB_BASE + html.slice(at);
+}
+
 /**
  * The HTML part is shown in a sandboxed frame (no scripts, no forms, an origin of its own) from srcdoc:
  * whatever the stored HTML contains, it cannot reach the portal page, its cookies or its CSRF token. The
  * frame inherits the page's CSP, so remote images (tracking pixels) do not load either.
+ * A link followed inside the frame would load a portal page there, which the portal refuses to be framed
+ * (frame-ancestors 'none'): so its links open in a new tab, outside the sandbox (`allow-popups`,
+ * `allow-popups-to-escape-sandbox`), where the member's page works as it does from their mailbox. While
+ * the message's secrets are hidden its links lead nowhere, and the frame may open nothing at all.
  */
-function HtmlBody({ html }: { html: string }) {
+function HtmlBody({ html, linksOpen }: { html: string; linksOpen: boolean }) {
   return (
     <section class="card" aria-labelledby="html-heading">
       <h2 id="html-heading">HTML version</h2>
+      {linksOpen && <p class="hint">Links in the message open in a new tab.</p>}
       <iframe
         title="HTML version of the message"
-        sandbox=""
-        srcdoc={html}
+        sandbox={linksOpen ? 'allow-popups allow-popups-to-escape-sandbox' : ''}
+        srcdoc={linksOpen ? linksInNewTab(html) : html}
         referrerpolicy="no-referrer"
         width="100%"
         height="640"
@@ -101,7 +117,9 @@ export function EmailMessagePage({ ctx, message, mailFrom, delivers }: Props) {
               </pre>
             </section>
           )}
-          {message.htmlBody !== null && <HtmlBody html={message.htmlBody} />}
+          {message.htmlBody !== null && (
+            <HtmlBody html={message.htmlBody} linksOpen={message.secrets !== 'hidden'} />
+          )}
         </>
       )}
       <p>

@@ -46,7 +46,7 @@ describe('Invitation Codes view', () => {
     expect(page.status()).toBe('A Send All is running: 1,000 of 1,234 sent, 3 failed.View progress');
     expect(page.link('View progress')).toBe('/admin/member-management/invitation-codes/rounds/7');
     expect(page.text).toContain(
-      'Send All re-sends invitations to all 1,234 members who still have no login.',
+      'Send All emails an invitation to the current members among the 1,234 members who still have no login.',
     );
   });
 

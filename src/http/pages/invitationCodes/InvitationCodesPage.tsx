@@ -9,7 +9,7 @@ import { ErrorSummary, type FieldErrors, Notice } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
 import { RestorableClears } from '../clearAllUsernames/RestorableClears.tsx';
 import { FilterForm, type FilterValues } from './FilterForm.tsx';
-import { clearFiltersUrl } from './links.ts';
+import { clearFiltersUrl, sendAllUrl } from './links.ts';
 import { PendingTable } from './PendingTable.tsx';
 
 export type InvitationCodesView = {
@@ -20,7 +20,8 @@ export type InvitationCodesView = {
   /** The list, or null when the query was refused (then `errors` says why). */
   result: { query: PendingQuery; page: PendingPage; filtered: boolean; paged: boolean } | null;
   errors?: FieldErrors;
-  sentTo?: string;
+  /** A Send that just went out (looked up from its round): confirmed beside its row, or on top if not shown. */
+  sent?: { memberId: number; name: string };
   sendAll: RoundProgress | null;
   /** Clear All Usernames still inside their 30 days (only for those who may clear and restore). */
   clears?: LoginClear[];
@@ -57,10 +58,20 @@ function Results({ view }: { view: InvitationCodesView }) {
       </div>
     );
   }
-  return <PendingTable query={query} page={page} filtered={filtered} csrfToken={ctx.csrfToken} />;
+  return (
+    <PendingTable
+      query={query}
+      page={page}
+      filtered={filtered}
+      csrfToken={ctx.csrfToken}
+      sentMemberId={view.sent?.memberId}
+    />
+  );
 }
 
-function SendAllSection({ pendingCount, round }: { pendingCount: number; round: RoundProgress | null }) {
+function SendAllSection({ view }: { view: InvitationCodesView }) {
+  const { pendingCount, sendAll: round, result } = view;
+  const filtered = result?.filtered && result.page.rows.length > 0;
   return (
     <section class="card" aria-labelledby="send-all-heading">
       <h2 id="send-all-heading">Send All</h2>
@@ -77,11 +88,21 @@ function SendAllSection({ pendingCount, round }: { pendingCount: number; round: 
       )}
       {pendingCount > 0 ? (
         <>
-          <p>Send All re-sends invitations to all {members(pendingCount)} who still have no login.</p>
+          <p>
+            Send All emails an invitation to the current members among the {members(pendingCount)} who still
+            have no login. Members invited in the last 24 hours are skipped; you can change both before it
+            sends.
+          </p>
           <p>
             <a class="button" href={paths.sendAll}>
               Send All
             </a>
+            {filtered && result && (
+              <>
+                {' '}
+                <a href={sendAllUrl(result.query)}>Send to the members matching these filters</a>
+              </>
+            )}
           </p>
         </>
       ) : (
@@ -115,6 +136,9 @@ function DangerZone({ ctx, clears }: { ctx: PageContext; clears?: LoginClear[] }
   );
 }
 
+const sentRowShown = (view: InvitationCodesView) =>
+  Boolean(view.sent && view.result?.page.rows.some((m) => m.id === view.sent!.memberId));
+
 /** Admin > Member Management > Invitation Codes. */
 export function InvitationCodesPage({ view }: { view: InvitationCodesView }) {
   const { ctx, pendingCount } = view;
@@ -124,7 +148,7 @@ export function InvitationCodesPage({ view }: { view: InvitationCodesView }) {
       title="Invitation Codes"
       crumbs={[{ href: paths.memberManagement, label: 'Member Management' }]}
     >
-      {view.sentTo && <Notice>Invitation sent to {view.sentTo}.</Notice>}
+      {view.sent && !sentRowShown(view) && <Notice>Invitation sent to {view.sent.name}.</Notice>}
       <p>
         This list shows the members who have not yet created their username and password for the portal. Send
         emails a member their invitation code; when a member creates a login they leave this list. It usually
@@ -140,9 +164,12 @@ export function InvitationCodesPage({ view }: { view: InvitationCodesView }) {
       <ErrorSummary errors={view.errors} />
       <FilterForm values={view.values} errors={view.errors} />
       <Results view={view} />
-      <SendAllSection pendingCount={pendingCount} round={view.sendAll} />
+      <SendAllSection view={view} />
       <hr />
       <DangerZone ctx={ctx} clears={view.clears} />
+      {/* Send without a reload (inviteLoop.js) says what it did here: a region that stays put is announced. */}
+      <div class="visually-hidden" aria-live="polite" data-send-announcer />
+      <script src={paths.inviteLoopScript} defer />
     </AdminFrame>
   );
 }

@@ -1,4 +1,8 @@
-import type { PendingQuery, PendingSort } from '../../../domain/invitationCodes/invitationCodesQuery.ts';
+import {
+  type PendingQuery,
+  type PendingSort,
+  pendingQueryParams,
+} from '../../../domain/invitationCodes/invitationCodesQuery.ts';
 import type { PendingMember, PendingPage } from '../../../domain/invitationCodes/listInvitationCodes.ts';
 import { paths } from '../../paths.ts';
 import { deliveryWords } from '../../ui/deliveryWords.ts';
@@ -42,26 +46,53 @@ function Header({ query, sort, label }: { query: PendingQuery; sort: PendingSort
   );
 }
 
-function MemberRow({ m, csrfToken }: { m: PendingMember; csrfToken: string }) {
+/** The list's query as hidden fields, so that Send comes back to the same search, filters, sort and page. */
+function ListFields({ query }: { query: PendingQuery }) {
+  return (
+    <>
+      {Object.entries(pendingQueryParams(query)).map(([name, value]) =>
+        value ? <input key={name} type="hidden" name={name} value={value} /> : null,
+      )}
+    </>
+  );
+}
+
+type RowProps = {
+  m: PendingMember;
+  query: PendingQuery;
+  csrfToken: string;
+  /** This row was just sent to: its confirmation sits beside its button. */
+  sent: boolean;
+  /** Focus lands here after a Send: the next row's Send (or the same row's, on the last row). */
+  focus: boolean;
+};
+
+function MemberRow({ m, query, csrfToken, sent, focus }: RowProps) {
   const nameId = memberNameId(m.id);
   return (
-    <tr>
-      <td>{m.memberNumber}</td>
+    <tr id={`member-${m.id}`} class={sent ? 'just-sent' : undefined}>
+      <td data-label="Member number">{m.memberNumber}</td>
       <MemberNameCell member={m} describesRow />
-      <td>{m.email}</td>
-      <td>{m.status === 'current' ? 'Current' : 'Lapsed'}</td>
-      <td>{m.invitationsSent}</td>
-      <td>{formatDateTime(m.lastInvitedAt, 'Never')}</td>
-      <td>{deliveryWords(m)}</td>
-      <td>
-        <form method="post" action={paths.send(m.id)} class="inline">
+      <td data-label="Email">{m.email}</td>
+      <td data-label="Status">{m.status === 'current' ? 'Current' : 'Lapsed'}</td>
+      <td data-label="Invitations sent">{m.invitationsSent}</td>
+      <td data-label="Last sent">{formatDateTime(m.lastInvitedAt, 'Never')}</td>
+      <td data-label="Delivery">{deliveryWords(m)}</td>
+      <td data-label="Invitation" class="row-action">
+        <form method="post" action={paths.send(m.id)} class="inline" data-send>
           <CsrfField token={csrfToken} />
           <RepeatSafeField />
+          <ListFields query={query} />
           {/* The accessible name stays exactly "Send"; the row's name cell is read as its description. */}
-          <button type="submit" aria-describedby={nameId}>
+          <button type="submit" aria-describedby={nameId} autofocus={focus}>
             Send
           </button>
         </form>
+        {sent && (
+          <p class="sent-note" role="status" data-sent>
+            Invitation sent to {m.firstName} {m.lastName}.
+          </p>
+        )}
       </td>
     </tr>
   );
@@ -72,16 +103,21 @@ export function PendingTable({
   page,
   filtered,
   csrfToken,
+  sentMemberId,
 }: {
   query: PendingQuery;
   page: PendingPage;
   filtered: boolean;
   csrfToken: string;
+  /** The member a Send just went to, when the list came back after it. */
+  sentMemberId?: number;
 }) {
   const shown = page.rows.length;
+  const sentAt = page.rows.findIndex((m) => m.id === sentMemberId);
+  const focusAt = sentAt < 0 ? -1 : Math.min(sentAt + 1, shown - 1);
   return (
     <>
-      <table>
+      <table class="stack">
         <caption>
           {filtered ? 'Members without a login matching your search and filters' : 'Members without a login'},{' '}
           {orderInWords(query)}. Showing {shown} {shown === 1 ? 'member' : 'members'} on this page.
@@ -99,8 +135,15 @@ export function PendingTable({
           </tr>
         </thead>
         <tbody>
-          {page.rows.map((m) => (
-            <MemberRow key={m.id} m={m} csrfToken={csrfToken} />
+          {page.rows.map((m, i) => (
+            <MemberRow
+              key={m.id}
+              m={m}
+              query={query}
+              csrfToken={csrfToken}
+              sent={i === sentAt}
+              focus={i === focusAt}
+            />
           ))}
         </tbody>
       </table>

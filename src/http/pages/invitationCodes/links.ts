@@ -2,6 +2,7 @@ import type { PagePosition } from '../../../db/keyset.ts';
 import {
   type PendingQuery,
   type PendingSort,
+  pendingQueryInput,
   pendingQueryParams,
   type SortDir,
 } from '../../../domain/invitationCodes/invitationCodesQuery.ts';
@@ -32,3 +33,18 @@ export const clearFiltersUrl = (query: Pick<PendingQuery, 'sort' | 'dir'>): stri
 
 export const hasFilters = (q: PendingQuery): boolean =>
   Boolean(q.search || q.status || q.invited || q.sentBefore || q.deliveryFailed);
+
+/** Send All's confirmation for the members these filters show (sort and page do not choose anyone). */
+export const sendAllUrl = (query: PendingQuery): string =>
+  withQuery(paths.sendAll, pendingQueryParams(query, { withSort: false, withPosition: false }));
+
+/**
+ * Where Send goes back to: the list as it was (the Send form carries its query as hidden fields) with the
+ * round that was sent. A query that does not read (an edited form) gives the plain list, not an error:
+ * the invitation has gone out either way.
+ */
+export function listAfterSend(body: unknown, roundId: number): string {
+  const parsed = pendingQueryInput.safeParse(body ?? {});
+  const list = parsed.success ? pendingQueryParams(parsed.data) : {};
+  return withQuery(paths.invitationCodes, { ...list, sent: String(roundId) });
+}

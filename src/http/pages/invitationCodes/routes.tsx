@@ -9,6 +9,7 @@ import {
 import { listPendingMembers } from '../../../domain/invitationCodes/listInvitationCodes.ts';
 import { activeSendAll, singleSendRecipient } from '../../../domain/invitations/sendAllProgress.ts';
 import { can } from '../../../domain/policy.ts';
+import { registerInviteLoopScript } from '../../assets/inviteLoopScript.ts';
 import type { Refusal } from '../../kit/refusal.ts';
 import { type Req, routeKit } from '../../kit/route.ts';
 import { paths } from '../../paths.ts';
@@ -32,7 +33,7 @@ const fields = ['search', 'status', 'invited', 'sentBefore', 'deliveryFailed'];
 
 /** The page: the list when the query was read, only its errors when it was refused. */
 async function view(r: Req<unknown>, shown: { query?: PendingQuery; refused?: Refusal }) {
-  const [pendingCount, sendAll, sentTo, clears] = await Promise.all([
+  const [pendingCount, sendAll, sent, clears] = await Promise.all([
     countPendingMembers(r.deps, r.actor),
     activeSendAll(r.deps),
     singleSendRecipient(r.deps, Number(r.typed.sent)),
@@ -50,13 +51,14 @@ async function view(r: Req<unknown>, shown: { query?: PendingQuery; refused?: Re
   const values = valuesOf(r.typed);
   return (
     <InvitationCodesPage
-      view={{ ctx: r.ctx(), pendingCount, values, result: result ?? null, errors, sentTo, sendAll, clears }}
+      view={{ ctx: r.ctx(), pendingCount, values, result: result ?? null, errors, sent, sendAll, clears }}
     />
   );
 }
 
 /** Admin > Member Management > Invitation Codes: the members without a login, with Send and Send All. */
 export function registerInvitationCodesRoutes(server: FastifyInstance, app: App): void {
+  registerInviteLoopScript(server);
   const { page } = routeKit(server, app);
   page({
     path: paths.invitationCodes,

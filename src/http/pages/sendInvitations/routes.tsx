@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../../../app.ts';
 import { id } from '../../../domain/input.ts';
-import { sendAllCount } from '../../../domain/invitations/queueInvitations.ts';
 import {
   sendInvitationInput,
   sendInvitationOnce,
@@ -10,19 +9,53 @@ import {
   startSendAllOnce,
 } from '../../../domain/invitations/repeatSafeSend.ts';
 import { activeSendAll, roundProgress } from '../../../domain/invitations/sendAllProgress.ts';
+import {
+  defaultSendAllTarget,
+  previewSendAll,
+  type SendAllTarget,
+  sendAllTargetInput,
+} from '../../../domain/sendAll/sendAllTarget.ts';
 import type { Refusal } from '../../kit/refusal.ts';
 import { type Req, routeKit } from '../../kit/route.ts';
-import { paths, withQuery } from '../../paths.ts';
-import { RoundProgressPage, SendAllConfirmPage } from './SendAllPages.tsx';
+import { paths } from '../../paths.ts';
+import { listAfterSend } from '../invitationCodes/links.ts';
+import { SendAllConfirmPage } from './SendAllConfirmPage.tsx';
+import { RoundProgressPage } from './SendAllPages.tsx';
 
 const access = 'invitations.send';
 const memberParams = z.object({ memberId: id('member') });
 const roundParams = z.object({ roundId: id('round') });
 
-/** Send All's confirmation, with the number it is about to email; after a refusal, with its message. */
-async function confirmView(r: Req<unknown>, refused?: Refusal) {
-  const [count, running] = await Promise.all([sendAllCount(r.deps), activeSendAll(r.deps)]);
-  return <SendAllConfirmPage ctx={r.ctx()} count={count} running={running} error={refused?.errors._form} />;
+/** The fields Send All's pages show errors next to: the options and the list's filters. */
+const targetFields = ['skipRecentHours', 'search', 'status', 'invited', 'sentBefore', 'deliveryFailed'];
+
+/** After a refusal, the filters still apply: the target read again with the hours left at the default. */
+function targetAfterRefusal(typed: Record<string, string>): SendAllTarget {
+  const parsed = sendAllTargetInput.safeParse({ ...typed, skipRecentHours: undefined });
+  return parsed.success ? parsed.data : defaultSendAllTarget;
+}
+
+/**
+ * Send All's confirmation: who it emails and who it leaves out, counted now. After a refusal (an option
+ * or filter that did not parse, or a round already running) the page says why and offers no Send.
+ */
+async function confirmView(r: Req<unknown>, shown: { query?: SendAllTarget; refused?: Refusal }) {
+  const target = shown.query ?? targetAfterRefusal(r.typed);
+  const hoursRefused = Boolean(shown.refused?.errors.skipRecentHours);
+  const [preview, running] = await Promise.all([
+    hoursRefused ? null : previewSendAll(r.deps, r.actor, target),
+    activeSendAll(r.deps),
+  ]);
+  return (
+    <SendAllConfirmPage
+      ctx={r.ctx()}
+      target={target}
+      preview={preview}
+      running={running}
+      errors={shown.refused?.errors}
+      typedHours={hoursRefused ? r.typed.skipRecentHours : undefined}
+    />
+  );
 }
 
 /** A repeat acted on nothing and wrote no audit event; the debug line is for tracing a double press. */
@@ -46,23 +79,23 @@ export function registerSendInvitationRoutes(server: FastifyInstance, app: App):
     run: (r, input) => sendInvitationOnce(r.deps, r.actor, r.params.memberId, input.key),
     done: (r, outcome) => {
       noteRepeat(r, outcome, 'Send answered with its first result');
-      return withQuery(paths.invitationCodes, { sent: String(outcome.result.roundId) });
+      return listAfterSend(r.request.body, outcome.result.roundId);
     },
   });
 
-  page({ path: paths.sendAll, access, view: (r) => confirmView(r) });
+  page({ path: paths.sendAll, access, query: sendAllTargetInput, fields: targetFields, view: confirmView });
 
   form({
     path: paths.sendAll,
     access,
-    fields: [],
+    fields: targetFields,
     body: startSendAllInput,
-    run: (r, input) => startSendAllOnce(r.deps, r.actor, input.key),
+    run: (r, input) => startSendAllOnce(r.deps, r.actor, input.key, input.target),
     done: (r, outcome) => {
       noteRepeat(r, outcome, 'Send All answered with its first round');
       return paths.round(outcome.result.roundId);
     },
-    view: confirmView,
+    view: (r, refused) => confirmView(r, { refused }),
   });
 
   page({
