@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../db/connect.ts';
 import { recordAudit } from '../audit/recordAudit.ts';
 import type { Deps } from '../deps.ts';
 import { type Actor, requirePermission } from '../policy.ts';
+import { type AdminLink, adminLinks, applyAdminLinks } from './linkAdminRecords.ts';
 import {
   adminEmailProblem,
   type LoginEmailChange,
@@ -38,6 +39,11 @@ export type ImportReport = {
   fileProblem: RosterProblem | null;
   /** False when nothing was written: a dry run, or invalid rows without `validRowsOnly`. */
   applied: boolean;
+  /**
+   * Rows that are the real roster record of an administrator with a made-up one: her record takes the
+   * row's member number instead of her being added twice (linkAdminRecords.ts). Counted as updated.
+   */
+  linked: AdminLink[];
 };
 
 export type ImportInput = {
@@ -141,19 +147,26 @@ export async function importRoster(
 ): Promise<ImportReport> {
   requirePermission(actor, 'members.import');
   const parsed = await parseRosterCsv(input.csv);
-  const report = (changes: RosterChanges, problems: RosterProblem[], applied: boolean): ImportReport => ({
+  const report = (
+    changes: RosterChanges,
+    problems: RosterProblem[],
+    applied: boolean,
+    linked: AdminLink[],
+  ): ImportReport => ({
     totalRows: parsed.totalRows,
     ...changes,
     problems,
     fileProblem: parsed.fileProblem,
     applied,
+    linked,
   });
-  const count = async (db: DbOrTx, checked: Awaited<ReturnType<typeof checkAgainstLogins>>) =>
-    report(
-      await inChunks(checked.valid, onProgress, (chunk) => countRosterChanges(db, chunk)),
-      checked.problems,
-      false,
-    );
+  const count = async (db: DbOrTx, checked: Awaited<ReturnType<typeof checkAgainstLogins>>) => {
+    const changes = await inChunks(checked.valid, onProgress, (chunk) => countRosterChanges(db, chunk));
+    // A linked row updates the administrator's record rather than adding a member.
+    const linked = await adminLinks(db, checked.valid, false);
+    const moved = { added: changes.added - linked.length, updated: changes.updated + linked.length };
+    return report({ ...changes, ...moved }, checked.problems, false, linked);
+  };
   if (input.dryRun || parsed.fileProblem) {
     // Not one transaction: the embedded database has one connection, and a preview of a big file holding
     // it would stall every other request that needs the database. Each chunk is counted on its own, so a
@@ -167,12 +180,20 @@ export async function importRoster(
     const checked = await checkAgainstLogins(tx, parsed, true);
     const invalid = checked.problems.length;
     if (invalid > 0 && !input.validRowsOnly) return { result: await count(tx, checked), notices: 0 };
+    const linked = await adminLinks(tx, checked.valid, true);
+    await applyAdminLinks(tx, now, actor, input.source, linked);
     const changes = await inChunks(checked.valid, onProgress, (chunk) => upsertRosterRows(tx, chunk, now));
     await noticeLoginEmailChanges(tx, now, actor, input.source, checked.notices);
     await recordAudit(tx, now, actor, 'roster.imported', {
-      details: { source: input.source, ...changes, invalid, validRowsOnly: input.validRowsOnly },
+      details: {
+        source: input.source,
+        ...changes,
+        invalid,
+        validRowsOnly: input.validRowsOnly,
+        ...(linked.length > 0 ? { linked: linked.length } : {}),
+      },
     });
-    return { result: report(changes, checked.problems, true), notices: checked.notices.length };
+    return { result: report(changes, checked.problems, true, linked), notices: checked.notices.length };
   });
   // After the commit: the notices to old addresses are in the queue now.
   if (notices > 0) await deps.jobs.emailDue();

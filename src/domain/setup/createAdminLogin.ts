@@ -40,7 +40,7 @@ export async function createAdminLogin(
     firstName: checkName(input.firstName, 'first_name'),
     lastName: checkName(input.lastName, 'last_name'),
     email: checkEmail(input.email),
-    ...(input.memberNumber ? { memberNumber: checkMemberNumber(input.memberNumber) } : {}),
+    ...(input.memberNumber ? { memberNumber: checkMemberNumber(input.memberNumber, 'Member number') } : {}),
   };
   const problems = Object.fromEntries(
     Object.entries(checks).flatMap(([field, r]) => (r.ok ? [] : [[field, r.message]])),

@@ -7,11 +7,22 @@ import { recordAudit } from '../audit/recordAudit.ts';
 import { startSession } from '../auth/sessions.ts';
 import { hashToken, newToken } from '../auth/tokens.ts';
 import type { Deps } from '../deps.ts';
-import { text } from '../input.ts';
+import { optionalText, text } from '../input.ts';
+import { askAboutRosterRecord } from './askAboutRosterRecord.ts';
 import { type AdminLoginInput, adminLoginFields, createAdminLogin } from './createAdminLogin.ts';
 
-/** The setup form: the one-time token from the console and the first Security Administrator's login. */
-export const completeSetupInput = z.object({ token: text, ...adminLoginFields });
+/**
+ * The setup form: the one-time token from the console and the first Security Administrator's login, with
+ * her member number when she has one — her login then sits on her real roster record, which the roster
+ * import finds by that number, instead of on a made-up one (madeUpNumbers.ts).
+ */
+export const completeSetupInput = z.object({
+  token: text,
+  ...adminLoginFields,
+  memberNumber: optionalText,
+  /** The email she was asked about (askAboutRosterRecord): asked once, not again. */
+  checkedEmail: optionalText,
+});
 
 const SETUP_KEY = 'setup_token_hash';
 
@@ -51,7 +62,7 @@ export async function isSetupTokenValid(deps: Pick<Deps, 'db'>, token: string): 
 export async function completeSetup(
   deps: Deps,
   token: string,
-  input: Omit<AdminLoginInput, 'role'>,
+  input: Omit<AdminLoginInput, 'role'> & { checkedEmail?: string },
   client: { ip: string | null; userAgent: string | null },
 ): Promise<{ sessionToken: string }> {
   return deps.db.transaction(async (tx) => {
@@ -61,9 +72,11 @@ export async function completeSetup(
       throw new AppError('gone', 'This setup link has already been used or replaced.');
     }
     const now = deps.clock.now();
+    const { checkedEmail, ...login } = input;
+    await askAboutRosterRecord(tx, { ...login, checkedEmail });
     const admin = await createAdminLogin(
       tx,
-      { ...input, role: 'security_admin' },
+      { ...login, role: 'security_admin' },
       { now, passwordMinLength: deps.config.passwordMinLength, orgName: deps.config.orgName },
     );
     await tx.delete(settings).where(eq(settings.key, SETUP_KEY));

@@ -1,8 +1,16 @@
 import { paths } from '../../paths.ts';
-import { CsrfField, ErrorSummary, Field, type FieldErrors, NewPasswordField } from '../../ui/forms.tsx';
+import { CsrfField, ErrorSummary, Field, type FieldErrors } from '../../ui/forms.tsx';
 import { Layout, type PageContext } from '../../ui/Layout.tsx';
+import { PasswordField } from '../../ui/PasswordField.tsx';
 
-export type SetupValues = { firstName?: string; lastName?: string; email?: string; username?: string };
+export type SetupValues = {
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+  username?: string;
+  memberNumber?: string;
+  checkedEmail?: string;
+};
 
 type Props = { ctx: PageContext; token: string; values?: SetupValues; errors?: FieldErrors };
 
@@ -19,6 +27,10 @@ export function SetupPage({ ctx, token, values = {}, errors }: Props) {
         <form method="post" action={paths.setup} novalidate>
           <CsrfField token={ctx.csrfToken} />
           <input type="hidden" name="token" value={token} />
+          {/* Asked once whether the roster record with this email is hers (askAboutRosterRecord). */}
+          {errors?.memberNumber && !values.memberNumber && (
+            <input type="hidden" name="checkedEmail" value={values.email} />
+          )}
           <Field
             name="firstName"
             label="First name"
@@ -45,6 +57,14 @@ export function SetupPage({ ctx, token, values = {}, errors }: Props) {
             errors={errors}
           />
           <Field
+            name="memberNumber"
+            label="Member number (if you have one)"
+            value={values.memberNumber}
+            autocomplete="off"
+            hint="Your number on the roster, so your login is linked to your record when the roster is imported. Leave it blank if you are not a member or do not know it: the import then links you by your email when only one row has it."
+            errors={errors}
+          />
+          <Field
             name="username"
             label="Username"
             value={values.username}
@@ -52,10 +72,12 @@ export function SetupPage({ ctx, token, values = {}, errors }: Props) {
             required
             errors={errors}
           />
-          <NewPasswordField
+          <PasswordField
             name="password"
             label="Password"
             minLength={ctx.passwordMinLength}
+            orgName={ctx.orgName}
+            wordFields={['firstName', 'lastName', 'email', 'username']}
             errors={errors}
           />
           <button type="submit">Create Security Administrator</button>
