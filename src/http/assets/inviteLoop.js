@@ -27,8 +27,9 @@ document.addEventListener('submit', async (event) => {
   } catch {
     answer = null;
   }
-  const fresh = answer?.doc.querySelector('table[data-pending]');
-  const table = document.querySelector('table[data-pending]');
+  // The list is the table the Send forms are in (on the page, and in the answer).
+  const fresh = answer?.doc.querySelector('form[data-send]')?.closest('table');
+  const table = form.closest('table');
   if (!answer || !fresh || !table || !fresh.querySelector('[data-sent]')) {
     // Refused, signed out, or the row is no longer on the list: show the portal's own answer. The form's
     // repeat-safe key makes a second post of the same Send answer with the first round, not send again.
@@ -36,10 +37,11 @@ document.addEventListener('submit', async (event) => {
     else HTMLFormElement.prototype.submit.call(form);
     return;
   }
-  table.replaceWith(document.importNode(fresh, true));
+  const list = document.importNode(fresh, true);
+  table.replaceWith(list);
   const announcer = document.querySelector('[data-send-announcer]');
   if (announcer) announcer.textContent = fresh.querySelector('[data-sent]').textContent;
-  document.querySelector('table[data-pending] [autofocus]')?.focus();
+  list.querySelector('[autofocus]')?.focus();
 });
 
 // A round's progress page: polls the page itself every 3 seconds while the round runs, puts the new

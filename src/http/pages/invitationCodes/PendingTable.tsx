@@ -117,7 +117,7 @@ export function PendingTable({
   const focusAt = sentAt < 0 ? -1 : Math.min(sentAt + 1, shown - 1);
   return (
     <>
-      <table class="stack">
+      <table class="stack" data-pending>
         <caption>
           {filtered ? 'Members without a login matching your search and filters' : 'Members without a login'},{' '}
           {orderInWords(query)}. Showing {shown} {shown === 1 ? 'member' : 'members'} on this page.
