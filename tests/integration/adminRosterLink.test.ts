@@ -22,11 +22,17 @@ const run = (text: string, options: Partial<ImportInput> = {}) =>
   });
 const ada = { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.org', username: 'ada' };
 
-/** First-run setup through the page, with what the form is given; returns the response. */
+/** First-run setup through the page, with what the form is given; the response, with the browser. */
 async function setUp(fields: Record<string, string>) {
   const token = (await issueSetupToken(app.deps))!;
   const b = browser(await app.server());
-  return b.submit(`/setup?token=${token}`, '/setup', { token, ...ada, password: GOOD_PASSWORD, ...fields });
+  const res = await b.submit(`/setup?token=${token}`, '/setup', {
+    token,
+    ...ada,
+    password: GOOD_PASSWORD,
+    ...fields,
+  });
+  return Object.assign(res, { b });
 }
 
 const adaRecords = () =>
@@ -123,5 +129,20 @@ describe('an administrator linked to her roster record', () => {
     expect((await setUp({ checkedEmail: 'ada@example.org' })).statusCode).toBe(303);
     const records = await adaRecords();
     expect(records.map((r) => r.hasLogin)).toEqual([false, true]);
+  });
+
+  it('Edit member links her record by hand: the made-up number is explained, her real one counts her', async () => {
+    const { b } = await setUp({});
+    const [account] = await app.deps.db.select().from(accounts);
+    const edit = `/admin/members/${account!.memberId}/edit`;
+    const profile = readPage((await b.get(`/admin/members/${account!.memberId}`)).body);
+    expect(profile.text).toMatch(/ADM-[0-9a-f]{6} \(made up when this administrator’s login was created/);
+    const form = readPage((await b.get(edit)).body);
+    expect(form.descriptionOf('Member number')).toMatch(/^This number was made up/);
+    expect(await rosterCount()).toBe(0);
+    const fields = { ...ada, memberNumber: 'M-0042', status: 'current' };
+    expect((await b.submit(edit, edit, fields)).statusCode).toBe(303);
+    expect(await adaRecords()).toEqual([{ memberNumber: 'M-0042', lastName: 'Lovelace', hasLogin: true }]);
+    expect(await rosterCount()).toBe(1);
   });
 });

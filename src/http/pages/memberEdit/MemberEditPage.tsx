@@ -1,3 +1,4 @@
+import { isMadeUpNumber } from '../../../domain/members/madeUpNumbers.ts';
 import { SHARE_EMAIL_LABEL } from '../../../domain/members/saveMember.ts';
 import { paths } from '../../paths.ts';
 import { AdminFrame } from '../../ui/AdminFrame.tsx';
@@ -38,7 +39,9 @@ export function MemberEditPage({ ctx, editing, values, errors }: Props) {
           <CsrfField token={ctx.csrfToken} />
           {field('memberNumber', 'Member number', {
             autocomplete: 'off',
-            hint: 'As in your roster: imports find the member by it. No spaces.',
+            hint: isMadeUpNumber(values.memberNumber ?? '')
+              ? 'This number was made up when the administrator’s login was created, so she is not counted as a member. Enter her number from the roster to link this record to it.'
+              : 'As in your roster: imports find the member by it. No spaces.',
           })}
           {field('firstName', 'First name', { autocomplete: 'off' })}
           {field('lastName', 'Last name', { autocomplete: 'off' })}

@@ -1,4 +1,5 @@
 import type { AuditLogRow } from '../../../domain/audit/auditLog.ts';
+import { isMadeUpNumber } from '../../../domain/members/madeUpNumbers.ts';
 import type { MemberProfile } from '../../../domain/members/memberProfile.ts';
 import { can } from '../../../domain/policy.ts';
 import { paths, withQuery } from '../../paths.ts';
@@ -73,7 +74,11 @@ export function ProfilePage({ ctx, profile, notice, reenabled, activity, roleErr
         <h2 id="member-heading">Member</h2>
         <dl class="details">
           <dt>Member number</dt>
-          <dd>{member.memberNumber}</dd>
+          <dd>
+            {member.memberNumber}
+            {isMadeUpNumber(member.memberNumber) &&
+              ' (made up when this administrator’s login was created: not on the roster, not counted as a member)'}
+          </dd>
           <dt>Email</dt>
           <dd>{member.email}</dd>
           <dt>Status</dt>
