@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { auditEvents, invitations, organisationSettings } from '../../src/db/schema.ts';
 import { deliverDueEmail } from '../../src/domain/email/deliverDueEmail.ts';
 import { sendInvitation } from '../../src/domain/invitations/queueInvitations.ts';
+import { reenableInviteLink } from '../../src/domain/invitations/reenableInviteLink.ts';
 import { readSettings } from '../../src/domain/settings/organisationSettings.ts';
+import { saveSettings } from '../../src/domain/settings/saveSettings.ts';
 import { browser, buildLogin, buildMember } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
 import { readPage } from '../page.ts';
@@ -160,5 +162,23 @@ describe('Organisation settings', () => {
     expect(mail!.text).toContain(`Hello Pat,\n\n${filled.invitationMessage}\n\n`);
     const [invitation] = await app.deps.db.select().from(invitations).orderBy(desc(invitations.id));
     expect(invitation!.expiresAt.getTime() - invitation!.createdAt.getTime()).toBe(10 * DAY);
+  });
+
+  it('a re-enabled invite link takes the saved expiry too', async () => {
+    const { sa } = await securityAdmin();
+    await saveSettings(app.deps, sa.actor, { ...filled, linkExpiryDays: '3' });
+    const member = await buildMember(app);
+    await reenableInviteLink(app.deps, sa.actor, member.id);
+    const [invitation] = await app.deps.db
+      .select()
+      .from(invitations)
+      .where(eq(invitations.memberId, member.id));
+    expect(invitation!.expiresAt.getTime() - app.clock.now().getTime()).toBe(3 * DAY);
+  });
+
+  it('only a Security Administrator may save', async () => {
+    const admin = await buildLogin(app, { role: 'admin' });
+    await expect(saveSettings(app.deps, admin.actor, filled)).rejects.toMatchObject({ code: 'forbidden' });
+    expect((await readSettings(app.deps)).orgName).toBe('Riverside Rowing');
   });
 });
