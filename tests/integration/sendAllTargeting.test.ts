@@ -155,3 +155,31 @@ describe('Send All: who it emails', () => {
     expect(await recipients(round)).toEqual(['lapsed@example.org']);
   });
 });
+
+describe('Send All: its progress page', () => {
+  it('does not reload itself: a polite summary with the percentage, and Refresh while it runs', async () => {
+    const { b } = await signedInAdmin();
+    await buildMember(app);
+    await buildMember(app);
+    const round = await pressSend(b, SEND_ALL, 'Send 2 invitations');
+    await app.deps.db.execute(
+      sql`update email_messages set state = 'logged' where id = (select min(id) from email_messages where round_id = ${round})`,
+    );
+    const res = await b.get(`${PAGE}/rounds/${round}`);
+    // A refresh is a meta element in the head, which a reader of the body cannot see: the bytes matter.
+    expect(res.body).not.toContain('http-equiv="refresh"');
+    const page = readPage(res.body);
+    expect(page.status()).toBe('50% handled: 1 of 2 sent, 1 remaining.');
+    expect(page.getByRole('progressbar', { name: 'Share of messages handled' }).getAttribute('value')).toBe(
+      '50',
+    );
+    expect(page.link('Refresh')).toBe(`${PAGE}/rounds/${round}`);
+
+    await app.deps.db.execute(sql`update email_messages set state = 'logged' where round_id = ${round}`);
+    await app.deps.db.execute(sql`update invitation_rounds set finished_at = now() where id = ${round}`);
+    const done = readPage((await b.get(`${PAGE}/rounds/${round}`)).body);
+    expect(done.status()).toBe('Finished: 2 of 2 sent.');
+    expect(done.link('Refresh')).toBeNull();
+    done.getByRole('link', { name: 'Back to Invitation Codes' });
+  });
+});
