@@ -94,7 +94,8 @@ test('Query Tool: Member Roster - Current sorts by Last Login both ways and expo
     await page.getByRole('link', { name: 'Export CSV' }).click();
     const download = await downloading;
     expect(download.suggestedFilename()).toMatch(/^member-roster-current-\d{4}-\d{2}-\d{2}\.csv$/);
-    const rows = parse(await readFile((await download.path())!, 'utf8')) as string[][];
+    // The file starts with a BOM, for Excel (tests/integration/csvExportsExcel.test.ts).
+    const rows = parse(await readFile((await download.path())!, 'utf8'), { bom: true }) as string[][];
     expect(rows[0]).toEqual(
       expect.arrayContaining(['member_number', 'first_name', 'last_name', 'last_login']),
     );

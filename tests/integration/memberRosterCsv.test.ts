@@ -10,6 +10,7 @@ import {
   type RosterQuery,
   rosterSorts,
 } from '../../src/domain/reports/memberRosterQuery.ts';
+import { deliveryWords } from '../../src/http/ui/deliveryWords.ts';
 import { browser, buildLogin } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
 import { readPage } from '../page.ts';
@@ -64,7 +65,7 @@ async function pagesAsCells(query: RosterQuery): Promise<string[][]> {
         m.lastLoginAt?.toISOString() ?? '',
         String(m.invitationsSent),
         m.lastInvitedAt?.toISOString() ?? '',
-        m.deliveryState ?? '',
+        deliveryWords({ deliveryState: m.deliveryState, deliveryDetail: null }), // as the page says it
         m.deliveryDetail ?? '',
       ]);
     }
@@ -127,7 +128,7 @@ describe('Member Roster - Current CSV export', () => {
     );
     expect(res.body).toContain(`I2,'+SUM(A1),'-2+3,'+plus@example.org`);
     expect(res.body).toContain(`I3,'@SUM(A1),"At, ""quoted""\r\nline",'@at@example.org`);
-    expect(res.body.split('\r\n')[0]).toBe(ROSTER_CSV_HEADER.join(','));
+    expect(res.body.split('\r\n')[0]).toBe(`\uFEFF${ROSTER_CSV_HEADER.join(',')}`);
     const rows = parseCsv(res.body).slice(1);
     const i4 = rows.find((r) => r[0] === 'I4')!;
     expect(i4.slice(1, 5)).toEqual(["'\tTab", "'\rReturn", "'-minus@example.org", "'-dash"]);

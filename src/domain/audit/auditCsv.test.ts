@@ -47,12 +47,20 @@ describe('auditCsvChunks', () => {
       yield [{ ...row, id: 2, details: {} }];
     }
     const chunks: string[] = [];
-    for await (const c of auditCsvChunks(batches())) chunks.push(c);
+    for await (const c of auditCsvChunks(batches(), (action) => `words for ${action}`)) chunks.push(c);
     expect(chunks).toHaveLength(3);
     expect(parse(chunks.join(''))).toEqual([
       ['when', 'actor', 'action', 'member_number', 'member_name', 'ip', 'details'],
-      ['2026-01-15T09:00:00.000Z', 'ann', 'invitation.send', 'A1', 'Ada Lovelace', '', '{"roundId":4}'],
-      ['2026-01-15T09:00:00.000Z', 'ann', 'invitation.send', 'A1', 'Ada Lovelace', '', ''],
+      [
+        '2026-01-15T09:00:00.000Z',
+        'ann',
+        'words for invitation.send',
+        'A1',
+        'Ada Lovelace',
+        '',
+        '{"roundId":4}',
+      ],
+      ['2026-01-15T09:00:00.000Z', 'ann', 'words for invitation.send', 'A1', 'Ada Lovelace', '', ''],
     ]);
   });
 });

@@ -18,11 +18,14 @@ export function csvCell(value: string): string {
 /** One CSV record, ended with CRLF as RFC 4180 asks. */
 export const csvRecord = (cells: readonly string[]): string => `${cells.map(csvCell).join(',')}\r\n`;
 
-/** The export's record for one event; details as JSON, so nothing recorded is lost. */
-export const auditCsvCells = (row: AuditLogRow): string[] => [
+/** What an action is called where people read it (the Audit Log page's words). */
+export type ActionWords = (action: string) => string;
+
+/** The export's record for one event: the action in words, details as JSON, so nothing recorded is lost. */
+export const auditCsvCells = (row: AuditLogRow, words: ActionWords): string[] => [
   row.at.toISOString(),
   row.actorLabel,
-  row.action,
+  words(row.action),
   row.member?.memberNumber ?? '',
   row.member?.name ?? '',
   row.ip ?? '',
@@ -30,7 +33,10 @@ export const auditCsvCells = (row: AuditLogRow): string[] => [
 ];
 
 /** The whole export as text chunks: the header, then one chunk per batch of events. */
-export async function* auditCsvChunks(batches: AsyncIterable<AuditLogRow[]>): AsyncGenerator<string> {
+export async function* auditCsvChunks(
+  batches: AsyncIterable<AuditLogRow[]>,
+  words: ActionWords,
+): AsyncGenerator<string> {
   yield csvRecord(AUDIT_CSV_HEADER);
-  for await (const batch of batches) yield batch.map((row) => csvRecord(auditCsvCells(row))).join('');
+  for await (const batch of batches) yield batch.map((row) => csvRecord(auditCsvCells(row, words))).join('');
 }

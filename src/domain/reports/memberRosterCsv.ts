@@ -2,6 +2,7 @@ import { csvCell, csvRecord } from '../audit/auditCsv.ts';
 import { recordAudit } from '../audit/recordAudit.ts';
 import type { Deps } from '../deps.ts';
 import { type Actor, requirePermission } from '../policy.ts';
+import { type DeliveryState, deliveryStateWords } from '../vocabulary.ts';
 import { type RosterMember, rosterRowBatches } from './memberRoster.ts';
 import { checkRosterQuery, type RosterQuery, rosterFilterParams } from './memberRosterQuery.ts';
 import type { DbDeps, RawRow } from './memberRosterSql.ts';
@@ -24,6 +25,10 @@ export const ROSTER_CSV_HEADER = [
 
 const iso = (d: Date | null) => (d ? d.toISOString() : '');
 
+/** The delivery state as the Member Roster page says it, not its stored name (issue 12 item 9). */
+const deliveryCell = (state: DeliveryState | null) =>
+  state === null ? 'Never invited' : deliveryStateWords[state];
+
 /** One member's record: times in ISO 8601 UTC, empty where there is nothing (no login, never logged in). */
 export const rosterCsvCells = (m: RosterMember): string[] => [
   m.memberNumber,
@@ -35,7 +40,7 @@ export const rosterCsvCells = (m: RosterMember): string[] => [
   iso(m.lastLoginAt),
   String(m.invitationsSent),
   iso(m.lastInvitedAt),
-  m.deliveryState ?? '', // the stable state name (schema.ts deliveryStates), for scripts
+  deliveryCell(m.deliveryState),
   m.deliveryDetail ?? '',
 ];
 
@@ -66,7 +71,7 @@ export function rosterCsvRecordOfRaw(r: RawRow): string {
     `${csvCell(r.member_number)},${csvCell(r.first_name)},${csvCell(r.last_name)},${csvCell(r.email)},` +
     `${csvCell(r.username ?? '')},${csvCell(isoOfRaw(r.login_created_at))},${csvCell(isoOfRaw(r.last_login_at))},` +
     `${csvCell(String(r.invitations_sent))},${csvCell(isoOfRaw(r.last_invited_at))},` +
-    `${csvCell(r.delivery_state ?? '')},${csvCell(r.delivery_detail ?? '')}\r\n`
+    `${csvCell(deliveryCell(r.delivery_state))},${csvCell(r.delivery_detail ?? '')}\r\n`
   );
 }
 

@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../../app.ts';
 import { auditCsvChunks } from '../../../domain/audit/auditCsv.ts';
@@ -10,10 +9,12 @@ import {
   parseAuditLogFilter,
 } from '../../../domain/audit/auditLog.ts';
 import { actorOf } from '../../access.ts';
+import { sendCsvDownload } from '../../csvDownload.ts';
 import { type Refusal, typedValues } from '../../kit/refusal.ts';
 import { type Req, routeKit } from '../../kit/route.ts';
 import { paths } from '../../paths.ts';
 import { AuditLogPage } from './AuditLogPage.tsx';
+import { wordsForAction } from './words.ts';
 
 const access = 'audit.read';
 const fields = ['actor', 'member', 'action', 'from', 'to'];
@@ -45,10 +46,6 @@ export function registerAuditLogRoutes(server: FastifyInstance, app: App): void 
     const filter = parseAuditLogFilter((request.query ?? {}) as Record<string, unknown>);
     const batches = auditLogBatches(app.deps, actorOf(request), filter);
     const day = app.deps.clock.now().toISOString().slice(0, 10);
-    return reply
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="audit-log-${day}.csv"`)
-      .header('cache-control', 'no-store')
-      .send(Readable.from(auditCsvChunks(batches)));
+    return sendCsvDownload(reply, `audit-log-${day}.csv`, auditCsvChunks(batches, wordsForAction));
   });
 }

@@ -32,8 +32,9 @@ function CsvFormat() {
     <section class="card" aria-labelledby="format-heading">
       <h2 id="format-heading">The file</h2>
       <p>
-        A CSV file (UTF-8) whose first row names the columns. Names are not case-sensitive and may come in any
-        order; other columns are ignored.
+        A CSV file whose first row names the columns. Names are not case-sensitive and may come in any order;
+        other columns are ignored. Fields may be separated by commas, semicolons or tabs, and the file may be
+        UTF-8 or Windows-1252 (Excel's plain "CSV"): the preview says how the file was read.
       </p>
       <table>
         <caption class="muted">Columns</caption>

@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../../app.ts';
 import { listMemberRoster } from '../../../domain/reports/memberRoster.ts';
@@ -6,6 +5,7 @@ import { exportMemberRoster } from '../../../domain/reports/memberRosterCsv.ts';
 import { hasRosterFilters, memberRosterInput } from '../../../domain/reports/memberRosterQuery.ts';
 import { ValidationErrors } from '../../../errors.ts';
 import { actorOf } from '../../access.ts';
+import { sendCsvDownload } from '../../csvDownload.ts';
 import { refusalOf, typedValues } from '../../kit/refusal.ts';
 import { type Req, routeKit } from '../../kit/route.ts';
 import { paths } from '../../paths.ts';
@@ -69,9 +69,5 @@ async function sendCsv(app: App, request: FastifyRequest, reply: FastifyReply) {
   if (!parsed.success) throw new ValidationErrors(refusalOf(parsed.error, {})!.errors);
   const chunks = await exportMemberRoster(app.deps, actorOf(request), parsed.data);
   const day = app.deps.clock.now().toISOString().slice(0, 10);
-  return reply
-    .header('content-type', 'text/csv; charset=utf-8')
-    .header('content-disposition', `attachment; filename="member-roster-current-${day}.csv"`)
-    .header('cache-control', 'no-store')
-    .send(Readable.from(chunks));
+  return sendCsvDownload(reply, `member-roster-current-${day}.csv`, chunks);
 }
