@@ -1,8 +1,12 @@
 import { h } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import { describe, expect, it } from 'vitest';
+import { passwordProblem } from '../../src/domain/accounts/passwords.ts';
 import { normaliseUsername, USERNAME_RULE } from '../../src/domain/accounts/usernames.ts';
+import { ChoosePasswordPage } from '../../src/http/pages/home/ChoosePasswordPage.tsx';
 import { InviteWelcomePage } from '../../src/http/pages/invite/InvitePages.tsx';
+import { ResetPasswordPage } from '../../src/http/pages/selfService/ResetPasswordPages.tsx';
+import { SetupPage } from '../../src/http/pages/setup/SetupPage.tsx';
 import { plural } from '../../src/http/ui/format.ts';
 import { browser, buildLogin } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
@@ -39,13 +43,13 @@ describe('The login form left empty', () => {
 });
 
 describe('Where a login lands', () => {
-  it('takes an administrator to Admin, and a member to their home page', async () => {
+  it('takes an administrator to Admin, and a member to the front door (their home page)', async () => {
     const admin = await buildLogin(app, { role: 'admin' });
     const member = await buildLogin(app, { role: 'member' });
     const a = browser(await app.server());
     expect((await a.logIn(admin.username, admin.password)).headers.location).toBe('/admin');
     const m = browser(await app.server());
-    expect((await m.logIn(member.username, member.password)).headers.location).toBe('/home');
+    expect((await m.logIn(member.username, member.password)).headers.location).toBe('/'); // then /home
   });
 
   it('follows a safe next for an administrator, and ignores an unsafe one', async () => {
@@ -98,5 +102,38 @@ describe('plural', () => {
     expect(plural(1, 'member', 'members')).toBe('1 member');
     expect(plural(1, 'failed delivery needs', 'failed deliveries need')).toBe('1 failed delivery needs');
     expect(plural(12345, 'login', 'logins')).toBe('12,345 logins');
+  });
+});
+
+describe('The password rules on the pages where a password is chosen', () => {
+  it("are the server's rules, with the portal's minimum length, on every such page", () => {
+    const strict = { ...ctx, passwordMinLength: 14 };
+    const welcome = {
+      firstName: 'Zoë',
+      expiresAt: new Date('2026-02-01T00:00:00Z'),
+      replacesLogin: false,
+      target: { action: '/invite/x', hidden: {} },
+    };
+    const pages: [string, string][] = [
+      [renderToString(h(InviteWelcomePage, { ctx: strict, ...welcome })), 'Password'],
+      [renderToString(h(ChoosePasswordPage, { ctx: strict })), 'New password'],
+      [renderToString(h(ResetPasswordPage, { ctx: strict, action: '/r', username: 'zoe' })), 'New password'],
+      [renderToString(h(SetupPage, { ctx: strict, token: 't' })), 'Password'],
+    ];
+    // The length the server refuses below is the length the pages state.
+    expect(passwordProblem('a'.repeat(13), { passwordMinLength: 14 }, [])).toBe(
+      'Use at least 14 characters.',
+    );
+    for (const [html, label] of pages) {
+      const page = readPage(html);
+      expect(page.descriptionOf(label)).toMatch(
+        /^Your password needs to be: .*At least 14 characters \(at most 256\)/,
+      );
+      expect(page.descriptionOf(label)).toContain('Not built from your name, username or email address');
+      // Hidden until the script runs: without JavaScript there is nothing to press.
+      const toggle = page.getByText('Show password');
+      expect(toggle.tagName).toBe('BUTTON');
+      expect([toggle.getAttribute('aria-pressed'), toggle.hasAttribute('hidden')]).toEqual(['false', true]);
+    }
   });
 });

@@ -88,10 +88,31 @@ function whyGuessable(password: string, result: Result): string {
   return 'it is short for the patterns it uses';
 }
 
+export const PASSWORD_MAX_LENGTH = 256;
+
+/** A rule as the password forms list it: `length` and `personal` a page can check as typed. */
+export type PasswordRuleText = { rule: 'length' | 'personal' | 'guessable'; text: string };
+
+/**
+ * The rules passwordProblem applies, in the words the forms list them (the same numbers: one source).
+ * The last is zxcvbn's judgement, which only the server makes; the page says it is checked on saving.
+ */
+export const passwordRuleTexts = (rules: PasswordRules): PasswordRuleText[] => [
+  { rule: 'length', text: `At least ${rules.passwordMinLength} characters (at most ${PASSWORD_MAX_LENGTH})` },
+  {
+    rule: 'personal',
+    text: "Not built from your name, username or email address, or this portal's or organisation's name",
+  },
+  {
+    rule: 'guessable',
+    text: 'Hard to guess: not a common word or name with a year, digits or symbols added (checked when you save). A phrase of four or more unrelated words is easy to remember and hard to guess',
+  },
+];
+
 /** Why a new password is refused, or null when it is acceptable. */
 export function passwordProblem(password: string, rules: PasswordRules, words: string[]): string | null {
   if (password.length < rules.passwordMinLength) return `Use at least ${rules.passwordMinLength} characters.`;
-  if (password.length > 256) return 'Use at most 256 characters.';
+  if (password.length > PASSWORD_MAX_LENGTH) return `Use at most ${PASSWORD_MAX_LENGTH} characters.`;
   const result = zxcvbn.check(password, guessableWords(words, rules.orgName));
   if (result.guessesLog10 < MIN_GUESSES_LOG10) {
     return `This password is too easy to guess: ${whyGuessable(password, result)}. Try a longer phrase of four or more unrelated words.`;

@@ -65,7 +65,7 @@ export function registerAuthRoutes(server: FastifyInstance, app: App): void {
       setSessionCookie(r.reply, app, token, keep);
       r.request.log.info({ event: 'login.succeeded', accountId, ip: r.request.ip }, 'login');
       // Administrators come to administer: they land on Admin, unless a safe `next` says otherwise.
-      return nextPage(next) ?? (can(role, 'admin.enter') ? paths.admin : paths.home);
+      return nextPage(next) ?? (can(role, 'admin.enter') ? paths.admin : '/');
     },
     view: (r, { values, errors }) => {
       r.request.signedIn = null; // the session this browser had was ended before the attempt

@@ -1,6 +1,7 @@
 import { paths } from '../../paths.ts';
-import { CsrfField, ErrorSummary, type FieldErrors, NewPasswordField } from '../../ui/forms.tsx';
+import { CsrfField, ErrorSummary, type FieldErrors } from '../../ui/forms.tsx';
 import { Layout, type PageContext } from '../../ui/Layout.tsx';
+import { PasswordField } from '../../ui/PasswordField.tsx';
 
 type Props = { ctx: PageContext; next?: string; errors?: FieldErrors };
 
@@ -18,10 +19,12 @@ export function ChoosePasswordPage({ ctx, next, errors }: Props) {
         <form method="post" action={paths.choosePassword} novalidate>
           <CsrfField token={ctx.csrfToken} />
           {next && <input type="hidden" name="next" value={next} />}
-          <NewPasswordField
+          <PasswordField
             name="newPassword"
             label="New password"
             minLength={ctx.passwordMinLength}
+            orgName={ctx.orgName}
+            words={ctx.user ? [ctx.user.username, ctx.user.firstName] : []}
             errors={errors}
           />
           <button type="submit">Save new password</button>

@@ -2,15 +2,9 @@ import { USERNAME_RULE } from '../../../domain/accounts/usernames.ts';
 import type { InvitationState } from '../../../domain/invitations/findInvitation.ts';
 import { paths } from '../../paths.ts';
 import { formatDateTime } from '../../ui/format.ts';
-import {
-  CsrfField,
-  ErrorSummary,
-  Field,
-  type FieldErrors,
-  NewPasswordField,
-  Notice,
-} from '../../ui/forms.tsx';
+import { CsrfField, ErrorSummary, Field, type FieldErrors, Notice } from '../../ui/forms.tsx';
 import { Layout, type PageContext } from '../../ui/Layout.tsx';
+import { PasswordField } from '../../ui/PasswordField.tsx';
 
 /** Where the forms of one invitation post to: its link, or the typed code (carried in hidden fields). */
 export type InviteTarget = { action: string; hidden: Record<string, string> };
@@ -65,10 +59,13 @@ export function InviteWelcomePage({
             required
             errors={errors}
           />
-          <NewPasswordField
+          <PasswordField
             name="password"
             label="Password"
             minLength={ctx.passwordMinLength}
+            orgName={ctx.orgName}
+            words={[firstName]}
+            wordFields={['username']}
             errors={errors}
           />
           <button type="submit">Create login</button>

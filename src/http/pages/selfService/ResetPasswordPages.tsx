@@ -1,6 +1,7 @@
 import { paths } from '../../paths.ts';
-import { CsrfField, ErrorSummary, type FieldErrors, NewPasswordField } from '../../ui/forms.tsx';
+import { CsrfField, ErrorSummary, type FieldErrors } from '../../ui/forms.tsx';
 import { Layout, type PageContext } from '../../ui/Layout.tsx';
+import { PasswordField } from '../../ui/PasswordField.tsx';
 
 type FormProps = { ctx: PageContext; action: string; username: string; errors?: FieldErrors };
 
@@ -16,10 +17,12 @@ export function ResetPasswordPage({ ctx, action, username, errors }: FormProps) 
         <ErrorSummary errors={errors} />
         <form method="post" action={action} novalidate>
           <CsrfField token={ctx.csrfToken} />
-          <NewPasswordField
+          <PasswordField
             name="newPassword"
             label="New password"
             minLength={ctx.passwordMinLength}
+            orgName={ctx.orgName}
+            words={[username]}
             errors={errors}
           />
           <button type="submit">Set new password</button>

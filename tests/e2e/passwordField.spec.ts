@@ -1,0 +1,73 @@
+import { expect, securityAdmin, test } from './fixtures.ts';
+
+// The setup page's password field is the shared PasswordField (as on the invitation, Choose password and
+// reset pages); it is the one reachable without email, so the browser tests use it.
+test.use({ viewport: { width: 390, height: 844 } });
+
+test('lists the rules, ticks them off as typed, estimates strength and shows the password, at 390 px', async ({
+  page,
+  portal,
+}) => {
+  await page.goto(portal.setupUrl);
+  const password = page.getByLabel('Password', { exact: true });
+  const rules = page.getByRole('listitem');
+  const lengthRule = rules.filter({ hasText: /^.*At least 12 characters/ });
+  const personalRule = rules.filter({ hasText: 'Not built from your name' });
+  await expect(lengthRule).toBeVisible();
+  await expect(password).toHaveAccessibleDescription(/At least 12 characters.*Hard to guess/);
+
+  await page.getByLabel('Username').fill('ada.okafor');
+  await password.fill('short');
+  await expect(lengthRule).toHaveAttribute('data-state', 'unmet');
+  await expect(lengthRule).toContainText('Not yet:');
+  await expect(page.getByText('Strength (an estimate): Too short')).toBeVisible();
+
+  await password.fill('okafor okafor okafor');
+  await expect(lengthRule).toHaveAttribute('data-state', 'met');
+  await expect(personalRule).toHaveAttribute('data-state', 'warn');
+  await expect(personalRule).toContainText('Contains “okafor”');
+  await expect(page.getByText('Strength (an estimate): Weak')).toBeVisible();
+
+  await password.fill(securityAdmin.password);
+  await expect(personalRule).toHaveAttribute('data-state', 'met');
+  await expect(page.getByText('Strength (an estimate): Strong')).toBeVisible();
+
+  const toggle = page.getByRole('button', { name: 'Show password' });
+  await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+  await expect(password).toHaveAttribute('type', 'text');
+  await toggle.press('Enter');
+  await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+  await expect(password).toHaveAttribute('type', 'password');
+
+  // On a phone: nothing wider than the screen, the toggle inside it.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  const box = (await toggle.boundingBox())!;
+  expect(box.x + box.width).toBeLessThanOrEqual(390);
+});
+
+test('is a plain password field with the rules listed when JavaScript is off', async ({
+  browser,
+  portal,
+}) => {
+  const context = await browser.newContext({
+    javaScriptEnabled: false,
+    viewport: { width: 390, height: 844 },
+  });
+  const page = await context.newPage();
+  await page.goto(portal.setupUrl);
+  await expect(page.getByRole('listitem').filter({ hasText: 'At least 12 characters' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Show password' })).toHaveCount(0);
+  await expect(page.getByText(/Strength/)).toBeHidden();
+  // The rules are the server's: a short password is refused with the same number.
+  await page.getByLabel('First name').fill(securityAdmin.firstName);
+  await page.getByLabel('Last name').fill(securityAdmin.lastName);
+  await page.getByLabel('Email').fill(securityAdmin.email);
+  await page.getByLabel('Username').fill(securityAdmin.username);
+  await page.getByLabel('Password', { exact: true }).fill('too short');
+  await page.getByRole('button', { name: 'Create Security Administrator' }).click();
+  await expect(page.getByRole('alert')).toContainText('Use at least 12 characters.');
+  await context.close();
+});
