@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { completeSetup, expect, test } from './fixtures.ts';
 
@@ -51,6 +52,21 @@ async function expectNoSidewaysScroll(page: Page, what: string) {
   expect(scrollWidth, `${what}: document width at a ${innerWidth} px window`).toBeLessThanOrEqual(innerWidth);
 }
 
+/** No WCAG 2.1 AA violation at this size either (a scroll box must be reachable by keyboard, etc.). */
+async function expectNoAxeViolations(page: Page, what: string) {
+  const { violations } = await new AxeBuilder({ page })
+    .setLegacyMode(true)
+    .options({ iframes: false })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  expect
+    .soft(
+      violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+      what,
+    )
+    .toEqual([]);
+}
+
 /** Whether a box lies inside the window's width as the page first shows it (no sideways scrolling). */
 async function insideWindowWidth(page: Page, locator: ReturnType<Page['locator']>) {
   const box = await locator.boundingBox();
@@ -93,6 +109,7 @@ test('tables fit at 390 px and 1,280 px: no page wider than the window, every Se
       // Each value keeps its column's meaning: on a phone the label is shown before it.
       const email = page.getByRole('cell', { name: /maximiliane\.vandenberghe-oosterhuis\.0@/ });
       await expect(email).toHaveAttribute('data-label', 'Email');
+      await expectNoAxeViolations(page, `Invitation Codes at ${size.width} px`);
       await page.screenshot({ path: `/tmp/t5-codes-${size.width}.png`, fullPage: true });
     });
 
@@ -105,6 +122,7 @@ test('tables fit at 390 px and 1,280 px: no page wider than the window, every Se
         await name.scrollIntoViewIfNeeded();
         expect(await insideWindowWidth(page, name), 'the member’s name inside the window').toBe(true);
       }
+      await expectNoAxeViolations(page, `Member Roster - Current at ${size.width} px`);
       await page.screenshot({ path: `/tmp/t5-roster-${size.width}.png`, fullPage: true });
     });
 
@@ -114,6 +132,7 @@ test('tables fit at 390 px and 1,280 px: no page wider than the window, every Se
         const res = await page.goto(path);
         expect(res?.status()).toBe(200);
         await expectNoSidewaysScroll(page, path);
+        await expectNoAxeViolations(page, `${path} at ${size.width} px`);
         const name = path.split('/').pop()!.replace(/\W+/g, '-');
         await page.screenshot({ path: `/tmp/t5-${name}-${size.width}.png`, fullPage: true });
       });
