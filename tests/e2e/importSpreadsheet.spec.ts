@@ -1,3 +1,4 @@
+import { rm, writeFile } from 'node:fs/promises';
 import { completeSetup, expect, test } from './fixtures.ts';
 
 // Issue 12 item 8: a roster as Excel's plain "CSV" saves it in Europe, semicolons and Windows-1252.
@@ -46,4 +47,22 @@ test('Import members: a semicolon Windows-1252 file from Excel is read, said so,
     await expect(francois).toContainText('François');
     await expect(francois).toContainText('Œhlschläger; O’Brien');
   });
+});
+
+test('Import members: a file over the upload limit gets a page naming the limit, with a way back', async ({
+  page,
+  portal,
+}, testInfo) => {
+  await completeSetup(page, portal);
+  // Just over the default limit of 100 MB; written to disk, as a browser reads a chosen file.
+  const big = testInfo.outputPath('too-large.csv');
+  await writeFile(big, Buffer.alloc(100 * 1024 * 1024 + 1, 'a'));
+  await page.goto('/admin/member-management/import');
+  await page.getByLabel('Roster file (CSV)').setInputFiles(big);
+  await page.getByRole('button', { name: 'Preview import' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'File too large' })).toBeVisible();
+  await rm(big);
+  await expect(page.getByRole('alert')).toContainText('larger than the limit of 100 MB');
+  await page.getByRole('link', { name: 'Back to Import members' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Import members' })).toBeVisible();
 });
