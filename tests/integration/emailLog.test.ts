@@ -285,14 +285,16 @@ describe('Email Log', () => {
     // The plain text exactly as written, markup in it shown as text, not obeyed.
     const text = page.inside(page.getByRole('region', { name: 'Plain-text version' }));
     expect(text.container.querySelector('pre')?.textContent).toBe('Hello Ada,\n\nA <b>plain</b> line.');
-    // A bare `sandbox` grants nothing: no scripts, no forms, no same-origin access, no navigation of the page.
+    // The sandbox grants only opening links in a new tab (outside the sandbox, as a mail program would):
+    // no scripts, no forms, no same-origin access, no navigation of the page.
     const frame = page.getByTitle('HTML version of the message');
     expect(frame.tagName).toBe('IFRAME');
-    expect(frame.getAttribute('sandbox')).toBe('');
+    expect(frame.getAttribute('sandbox')).toBe('allow-popups allow-popups-to-escape-sandbox');
     // The stored HTML reaches the page only as an escaped attribute value and as escaped source text:
-    // read back, each is the stored HTML exactly; nowhere is it markup of the page itself.
+    // read back, each is the stored HTML exactly (the frame's after the base that opens links in a new
+    // tab); nowhere is it markup of the page itself.
     const stored = '<p style="color:red">Hello "Ada" &amp; <script>alert(1)</script></p>';
-    expect(frame.getAttribute('srcdoc')).toBe(stored);
+    expect(frame.getAttribute('srcdoc')).toBe(`<base target="_blank">${stored}`);
     const source = page.inside(page.getByRole('region', { name: 'HTML version' }));
     expect(source.getByText('HTML source').tagName).toBe('SUMMARY');
     expect(source.container.querySelector('pre')?.textContent).toBe(stored);
