@@ -95,6 +95,10 @@ describe('Organisation settings', () => {
     expect(page.valueOf('Reply-to address')).toBe('office at riverside');
     expect(page.valueOf('Organisation name')).toBe('Riverside Rowing Club');
     expect(page.valueOf('Invitation message')).toBe(filled.invitationMessage);
+    // The preview shows what was typed, the bad fields as they are in effect.
+    const preview = page.inside(page.getByRole('region', { name: 'Preview of the invitation email' }));
+    expect(preview.text).toContain('Your invitation to the Riverside Rowing Club member portal');
+    expect(preview.text).toContain('None: replies go to the From address');
     expect((await readSettings(app.deps)).orgName).toBe('Riverside Rowing');
 
     const header = await b.submit(PAGE, PAGE, { ...filled, senderName: 'Office <evil@x.test>' });

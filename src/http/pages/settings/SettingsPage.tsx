@@ -92,6 +92,7 @@ export function SettingsPage({ ctx, values, defaults, preview, previewing, error
           {/* Without JavaScript the preview follows the form on request; with it, as you type. */}
           <button
             type="submit"
+            class="secondary"
             name="preview"
             value="1"
             formaction={`${paths.organisationSettingsPreview}#preview`}

@@ -44,13 +44,15 @@ async function view(r: Req<unknown>, shown: Shown) {
     ? (Object.fromEntries(settingsFields.map((f) => [f, typed[f] ?? ''])) as SettingsFormValues)
     : shownValues(current);
   const errors = shown.refused?.errors ?? shown.typed?.errors;
+  // A refused save still previews what was typed (each bad field as it is in effect), as Preview does.
+  const previewed = shown.typed ?? (shown.refused ? await previewOf(r.deps, values) : undefined);
   return (
     <SettingsPage
       ctx={r.ctx()}
       values={values}
       defaults={settingsDefaults(r.deps.config)}
-      preview={await invitationPreview(r.deps, r.actor, shown.typed?.settings ?? current)}
-      previewing={Boolean(shown.typed)}
+      preview={await invitationPreview(r.deps, r.actor, previewed?.settings ?? current)}
+      previewing={Boolean(previewed)}
       errors={errors && Object.keys(errors).length > 0 ? errors : undefined}
       saved={shown.saved}
     />
