@@ -1,4 +1,4 @@
-import { expect, securityAdmin, test } from './fixtures.ts';
+import { completeSetup, expect, securityAdmin, test } from './fixtures.ts';
 
 // The setup page's password field is the shared PasswordField (as on the invitation, Choose password and
 // reset pages); it is the one reachable without email, so the browser tests use it.
@@ -70,4 +70,63 @@ test('is a plain password field with the rules listed when JavaScript is off', a
   await page.getByRole('button', { name: 'Create Security Administrator' }).click();
   await expect(page.getByRole('alert')).toContainText('Use at least 12 characters.');
   await context.close();
+});
+
+test('on the invitation page, on a phone: the rules as typed, Show password, and a username with ë', async ({
+  page,
+  portal,
+  browser,
+}) => {
+  await completeSetup(page, portal);
+  await page.goto('/admin/member-management/import');
+  await page.getByLabel('Roster file (CSV)').setInputFiles({
+    name: 'roster.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(
+      'member_number,first_name,last_name,email,status\nM-1,Zoë,Quinn,zoe@example.org,current\n',
+    ),
+  });
+  await page.getByRole('button', { name: 'Preview import' }).click();
+  await page.getByRole('button', { name: 'Apply import' }).click();
+  await page.goto('/admin/member-management/invitation-codes');
+  await page
+    .getByRole('row')
+    .filter({ hasText: 'zoe@example.org' })
+    .getByRole('button', { name: 'Send' })
+    .click();
+  // No SMTP server is configured: the link is read from the Email Log.
+  const row = page.getByRole('row').filter({ hasText: 'zoe@example.org' });
+  await expect(async () => {
+    await page.goto('/admin/email-log');
+    await expect(row).toContainText('Kept in Email Log', { timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
+  await row.getByRole('link').click();
+  await page.getByRole('button', { name: 'Reveal link and code' }).click();
+  const link = /(http:\/\/\S+\/invite\/[\w-]+)/.exec(
+    (await page.locator('pre.email-text').textContent()) ?? '',
+  )?.[1];
+
+  const own = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true });
+  const zoe = await own.newPage();
+  await zoe.goto(link!);
+  await expect(zoe.getByLabel('Username')).toHaveAccessibleDescription(/letters \(including accented ones\)/);
+  const password = zoe.getByLabel('Password', { exact: true });
+  await password.fill('zoë quinn 2024');
+  await expect(zoe.getByRole('listitem').filter({ hasText: 'Not built from your name' })).toContainText(
+    'Contains “zoë”',
+  );
+  const toggle = zoe.getByRole('button', { name: 'Show password' });
+  await toggle.tap();
+  await expect(password).toHaveAttribute('type', 'text');
+  await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+  expect(
+    await zoe.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+  ).toBeLessThanOrEqual(0);
+
+  await zoe.getByLabel('Username').fill('Zoë');
+  await password.fill('lantern orchard pebble 81');
+  await expect(zoe.getByText('Strength (an estimate): Strong')).toBeVisible();
+  await zoe.getByRole('button', { name: 'Create login' }).click();
+  await expect(zoe).toHaveURL(/\/home/);
+  await own.close();
 });
