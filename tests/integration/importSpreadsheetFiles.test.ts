@@ -157,6 +157,9 @@ describe('How a roster file is read (deterministic)', () => {
     expect(await detectRosterEncoding(Buffer.from('\uFEFFa,b', 'utf8'))).toBe('utf-8-bom');
     // A BOM is not part of the text.
     expect((await decodeRosterBytes(Buffer.from('\uFEFFa;b', 'utf8'))).text).toBe('a;b');
+    // Windows-1252's own characters at 0x80–0x9f, not Latin-1's control characters there.
+    const high = Buffer.from([0x80, 0x84, 0x85, 0x8a, 0x91, 0x92, 0x93, 0x94, 0x96, 0x97, 0x99, 0x9f, 0xe9]);
+    expect((await decodeRosterBytes(high)).text).toBe('€„…Š‘’“”–—™Ÿé');
   });
 
   it('takes the delimiter that splits the header into the expected columns, comma on a tie', async () => {
