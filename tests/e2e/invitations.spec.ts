@@ -81,6 +81,6 @@ test('the invitation loop: Send, the member follows the emailed link, creates a 
     await expect(page.getByText(/This emails an invitation to 1 member/)).toBeVisible();
     await page.getByRole('button', { name: 'Send 1 invitation' }).click();
     await expect(page.getByRole('heading', { name: /Send All #/ })).toBeVisible();
-    await expect(page.getByText(/Finished/)).toBeVisible({ timeout: 20_000 });
+    await expect(page.getByRole('status')).toHaveText(/^Finished/, { timeout: 20_000 });
   });
 });

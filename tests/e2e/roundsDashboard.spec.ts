@@ -42,7 +42,10 @@ test('the admin home shows the portal at a glance, and the Invitation Rounds rep
     });
     await page.getByRole('button', { name: 'Preview import' }).click();
     await page.getByRole('button', { name: 'Apply import' }).click();
+    // Lapsed members too (Send All asks for current members only unless told otherwise).
     await page.goto('/admin/member-management/invitation-codes/send-all');
+    await page.getByLabel('Include lapsed members').check();
+    await page.getByRole('button', { name: 'Update the count' }).click();
     await page.getByRole('button', { name: 'Send 3 invitations' }).click();
   });
 
