@@ -142,4 +142,16 @@ describe('LineChart over less than two days', () => {
     ]);
     expect(axisLabels(html)).toEqual(['13 Jan', '14 Jan', '15 Jan']);
   });
+
+  it('labels a longer curve of whole days on whole days, about six of them, ending on the last', () => {
+    const points = Array.from({ length: 10 }, (_, i) => ({
+      x: new Date(day('2026-01-06').getTime() + i * 86_400_000),
+      y: i,
+    }));
+    const labels = axisLabels(chart(points));
+    expect(labels).toHaveLength(6);
+    expect(labels[0]).toBe('6 Jan');
+    expect(labels.at(-1)).toBe('15 Jan');
+    expect(new Set(labels).size).toBe(6);
+  });
 });
