@@ -115,6 +115,38 @@ describe('Send All: who it emails', () => {
     page.getByRole('button', { name: 'Update the count' });
   });
 
+  it('offers no Send at all for a filter it cannot read, rather than a wider Send All', async () => {
+    const { b } = await signedInAdmin();
+    await buildMember(app);
+    const res = await b.get(`${SEND_ALL}?sentBefore=2026-02-30`);
+    expect(res.statusCode).toBe(400);
+    const page = readPage(res.body);
+    expect(page.alert()).toContain('Enter the date as year-month-day, for example 2026-01-31.');
+    expect(page.text).toContain('These filters could not be read, so nothing can be sent with them.');
+    expect(page.queryByRole('button', { name: /^Send/ })).toBeNull();
+    expect(page.queryByRole('button', { name: 'Update the count' })).toBeNull();
+    expect(page.link('Back to Invitation Codes')).toBe(PAGE);
+    // Posted by hand with the bad filter, the form is refused the same way and nothing is queued.
+    const confirm = readPage((await b.get(SEND_ALL)).body);
+    const form = confirm.getByRole('button', { name: 'Send 1 invitation' }).closest('form')!;
+    const fields = Object.fromEntries(
+      [...form.querySelectorAll<HTMLInputElement>('input')].map((i) => [i.name, i.value]),
+    );
+    const server = await app.server();
+    const posted = await server.inject({
+      method: 'POST',
+      url: SEND_ALL,
+      headers: { cookie: b.cookies, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ ...fields, sentBefore: 'yesterday' }).toString(),
+    });
+    expect(posted.statusCode).toBe(400);
+    expect(readPage(posted.body).queryByRole('button', { name: /^Send/ })).toBeNull();
+    const [queued] = await queryRows(app.deps.db, sql`select count(*) as n from email_messages`, {
+      n: 'number',
+    });
+    expect(queued!.n).toBe(0);
+  });
+
   it('sends to the members the Invitation Codes filters show, and records the filters', async () => {
     const { b } = await signedInAdmin();
     await buildMember(app, { lastName: 'Pattinson', email: 'pat1@example.org' });

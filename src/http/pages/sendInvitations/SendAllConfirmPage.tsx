@@ -108,7 +108,8 @@ function Counts({ target, preview }: { target: SendAllTarget; preview: SendAllPr
 
 export type ConfirmProps = {
   ctx: PageContext;
-  target: SendAllTarget;
+  /** Null when the filters were refused: then the page offers only the way back to the list. */
+  target: SendAllTarget | null;
   /** Null when the options were refused (then `errors` says why and nothing can be sent). */
   preview: SendAllPreview | null;
   running: RoundProgress | null;
@@ -163,6 +164,13 @@ export function SendAllConfirmPage({ ctx, target, preview, running, errors, type
           <a class="button" href={paths.round(running.roundId)}>
             View progress
           </a>
+        </div>
+      ) : !target ? (
+        <div class="card">
+          <p>
+            These filters could not be read, so nothing can be sent with them.{' '}
+            <a href={paths.invitationCodes}>Back to Invitation Codes</a>
+          </p>
         </div>
       ) : (
         <>

@@ -10,7 +10,6 @@ import {
 } from '../../../domain/invitations/repeatSafeSend.ts';
 import { activeSendAll, roundProgress } from '../../../domain/invitations/sendAllProgress.ts';
 import {
-  defaultSendAllTarget,
   previewSendAll,
   type SendAllTarget,
   sendAllTargetInput,
@@ -26,34 +25,34 @@ const access = 'invitations.send';
 const memberParams = z.object({ memberId: id('member') });
 const roundParams = z.object({ roundId: id('round') });
 
-/** The fields Send All's pages show errors next to: the options and the list's filters. */
-const targetFields = ['skipRecentHours', 'search', 'status', 'invited', 'sentBefore', 'deliveryFailed'];
+/** The field Send All's page shows an error next to; a refused filter is shown over the page. */
+const targetFields = ['skipRecentHours'];
 
-/** After a refusal, the filters still apply: the target read again with the hours left at the default. */
-function targetAfterRefusal(typed: Record<string, string>): SendAllTarget {
-  const parsed = sendAllTargetInput.safeParse({ ...typed, skipRecentHours: undefined });
-  return parsed.success ? parsed.data : defaultSendAllTarget;
-}
+const targetOf = (typed: Record<string, string>): SendAllTarget | null => {
+  const parsed = sendAllTargetInput.safeParse(typed);
+  return parsed.success ? parsed.data : null;
+};
 
 /**
- * Send All's confirmation: who it emails and who it leaves out, counted now. After a refusal (an option
- * or filter that did not parse, or a round already running) the page says why and offers no Send.
+ * Send All's confirmation: who it emails and who it leaves out, counted now. After a refusal the page
+ * says why and offers a Send only for a target read whole: a refused hours value keeps the filters (to
+ * put it right), a refused filter offers nothing but the way back, never a wider Send All than was asked.
  */
 async function confirmView(r: Req<unknown>, shown: { query?: SendAllTarget; refused?: Refusal }) {
-  const target = shown.query ?? targetAfterRefusal(r.typed);
-  const hoursRefused = Boolean(shown.refused?.errors.skipRecentHours);
+  const target = shown.query ?? targetOf(r.typed);
+  const filtersOnly = target ?? targetOf({ ...r.typed, skipRecentHours: '' });
   const [preview, running] = await Promise.all([
-    hoursRefused ? null : previewSendAll(r.deps, r.actor, target),
+    target ? previewSendAll(r.deps, r.actor, target) : null,
     activeSendAll(r.deps),
   ]);
   return (
     <SendAllConfirmPage
       ctx={r.ctx()}
-      target={target}
+      target={filtersOnly}
       preview={preview}
       running={running}
       errors={shown.refused?.errors}
-      typedHours={hoursRefused ? r.typed.skipRecentHours : undefined}
+      typedHours={target ? undefined : r.typed.skipRecentHours}
     />
   );
 }
