@@ -116,7 +116,7 @@ describe('Import members pages', () => {
     const shown = readPage(preview.body);
     expect(shown.text).toContain('Nothing will be imported until the file is fixed');
     expect(shown.getAllByRole('columnheader').map((th) => th.textContent)).toEqual(['Line', 'Problem']);
-    expect(problems(shown)).toEqual([['3', 'email "not-an-email" is not a valid address']]);
+    expect(problems(shown)).toEqual([['3', 'Email "not-an-email" is not a valid address']]);
     const validOnly = shown.getByRole('checkbox', { name: 'Import valid rows only', checked: false });
     expect([validOnly.getAttribute('name'), validOnly.getAttribute('value')]).toEqual([
       'validRowsOnly',

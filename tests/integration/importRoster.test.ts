@@ -87,7 +87,7 @@ describe('importRoster', () => {
       csv('1,Ada,Lovelace,ada@example.org,lapsed', '2,Grace,Hopper,nope,', '3,A,T,a@t.org,'),
     );
     expect(report).toMatchObject({ applied: false, added: 1, updated: 1, unchanged: 0 });
-    expect(report.problems).toEqual([{ line: 3, message: 'email "nope" is not a valid address' }]);
+    expect(report.problems).toEqual([{ line: 3, message: 'Email "nope" is not a valid address' }]);
     expect((await roster()).map((m) => [m.memberNumber, m.status])).toEqual([['1', 'current']]);
     expect(await importEvents()).toHaveLength(1);
   });

@@ -3,6 +3,8 @@ import { renderToString } from 'preact-render-to-string';
 import { describe, expect, it } from 'vitest';
 import { passwordProblem } from '../../src/domain/accounts/passwords.ts';
 import { normaliseUsername, USERNAME_RULE } from '../../src/domain/accounts/usernames.ts';
+import { parseRosterCsv } from '../../src/domain/members/parseRosterCsv.ts';
+import { issueSetupToken } from '../../src/domain/setup/firstRunSetup.ts';
 import { ChoosePasswordPage } from '../../src/http/pages/home/ChoosePasswordPage.tsx';
 import { InviteWelcomePage } from '../../src/http/pages/invite/InvitePages.tsx';
 import { ResetPasswordPage } from '../../src/http/pages/selfService/ResetPasswordPages.tsx';
@@ -93,6 +95,29 @@ describe('The username rule', () => {
       }),
     );
     expect(readPage(html).descriptionOf('Username')).toBe(USERNAME_RULE);
+  });
+});
+
+describe('Field names in messages', () => {
+  it('are the names on the setup form: "First name is required", not first_name', async () => {
+    const token = (await issueSetupToken(app.deps))!;
+    const b = browser(await app.server());
+    const fields = { token, firstName: ' ', lastName: '', email: '', username: 'ada', password: 'x' };
+    const page = readPage((await b.submit(`/setup?token=${token}`, '/setup', fields)).body);
+    expect(page.errorFor('First name')).toBe('First name is required');
+    expect(page.errorFor('Last name')).toBe('Last name is required');
+    expect(page.errorFor('Email')).toBe('Email is required');
+    expect(page.text).not.toMatch(/first_name|last_name/);
+  });
+
+  it("are the names people read in an import's problems too", async () => {
+    const csv =
+      'member_number,first_name,last_name,email,status\nM1,,Quinn,zoe@example.org,retired\nM1,Zoë,Quinn,z@example.org,\n';
+    const { problems } = await parseRosterCsv(csv);
+    expect(problems.map((p) => p.message)).toEqual([
+      'First name is required; Status "retired" must be current or lapsed',
+      'Member number "M1" is also on line 2',
+    ]);
   });
 });
 

@@ -70,16 +70,16 @@ describe('parseRosterCsv', () => {
     expect(parsed.totalRows).toBe(4);
     expect(parsed.valid.memberNumber).toEqual(['1']);
     expect(parsed.problems).toEqual([
-      { line: 4, message: 'first_name is required; email "not-an-email" is not a valid address' },
-      { line: 6, message: 'status "retired" must be current or lapsed' },
-      { line: 7, message: 'has 3 fields but the header has 6; email is required' },
+      { line: 4, message: 'First name is required; Email "not-an-email" is not a valid address' },
+      { line: 6, message: 'Status "retired" must be current or lapsed' },
+      { line: 7, message: 'has 3 fields but the header has 6; Email is required' },
     ]);
   });
 
   it('reports a repeated member number on the later line, naming the earlier one', async () => {
     const parsed = await parseRosterCsv(csv(HEADER, '1,A,B,a@b.org,', '2,C,D,c@d.org,', '1,E,F,e@f.org,'));
     expect(parsed.valid.memberNumber).toEqual(['1', '2']);
-    expect(parsed.problems).toEqual([{ line: 4, message: 'member_number "1" is also on line 2' }]);
+    expect(parsed.problems).toEqual([{ line: 4, message: 'Member number "1" is also on line 2' }]);
   });
 
   it('skips blank lines and rows of empty fields without counting them', async () => {

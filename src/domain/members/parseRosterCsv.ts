@@ -75,12 +75,13 @@ function readHeader(header: CsvRecord): { index: Record<Column, number> } | { pr
   return { index };
 }
 
+// A row's problems name its fields as people read them ("First name is required"), not as CSV columns.
 const CHECKS: Record<Column, (raw: string | undefined) => FieldResult> = {
-  member_number: checkMemberNumber,
-  first_name: (raw) => checkName(raw, 'first_name'),
-  last_name: (raw) => checkName(raw, 'last_name'),
-  email: checkEmail,
-  status: checkStatus,
+  member_number: (raw) => checkMemberNumber(raw, 'Member number'),
+  first_name: (raw) => checkName(raw, 'First name'),
+  last_name: (raw) => checkName(raw, 'Last name'),
+  email: (raw) => checkEmail(raw, 'Email'),
+  status: (raw) => checkStatus(raw, 'Status'),
 };
 
 /** The cleaned value of each column that passed its check, and what is wrong with the others. */
@@ -156,7 +157,7 @@ export async function parseRosterCsv(text: RosterText): Promise<ParsedRoster> {
     if (memberNumber !== undefined) {
       const earlier = firstLineOf.get(memberNumber);
       if (earlier === undefined) firstLineOf.set(memberNumber, line);
-      else reasons.push(`member_number "${memberNumber}" is also on line ${earlier}`);
+      else reasons.push(`Member number "${memberNumber}" is also on line ${earlier}`);
     }
     if (reasons.length > 0) {
       problems.push({ line, message: reasons.join('; ') });

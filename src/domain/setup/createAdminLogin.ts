@@ -37,9 +37,10 @@ export async function createAdminLogin(
   opts: { now: Date } & PasswordRules,
 ): Promise<{ accountId: number; memberId: number; username: string }> {
   const checks: Record<string, FieldResult> = {
-    firstName: checkName(input.firstName, 'first_name'),
-    lastName: checkName(input.lastName, 'last_name'),
-    email: checkEmail(input.email),
+    // Named as the setup form and `admin create` readers know them, not as the roster's CSV columns.
+    firstName: checkName(input.firstName, 'First name'),
+    lastName: checkName(input.lastName, 'Last name'),
+    email: checkEmail(input.email, 'Email'),
     ...(input.memberNumber ? { memberNumber: checkMemberNumber(input.memberNumber, 'Member number') } : {}),
   };
   const problems = Object.fromEntries(
