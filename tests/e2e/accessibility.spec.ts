@@ -40,6 +40,7 @@ const PAGES = [
   '/admin/member-management/invitation-codes?sort=email&dir=desc',
   '/admin/member-management/invitation-codes (after Send)',
   '/admin/member-management/invitation-codes/send-all',
+  '/admin/member-management/invitation-codes/send-all?includeLapsed=1&skipRecentHours=0',
   '/admin/member-management/invitation-codes/rounds/:roundId',
   '/admin/member-management/invitation-codes/clear-all-usernames',
   '/admin/member-management/invitation-codes/clear-all-usernames (refused)',
