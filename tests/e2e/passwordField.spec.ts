@@ -21,6 +21,10 @@ test('lists the rules, ticks them off as typed, estimates strength and shows the
   await expect(lengthRule).toHaveAttribute('data-state', 'unmet');
   await expect(lengthRule).toContainText('Not yet:');
   await expect(page.getByText('Strength (an estimate): Too short')).toBeVisible();
+  // Long enough, but a word with a year added: the server refuses it, and the estimate says Weak.
+  await password.fill('Summer2024!!');
+  await expect(lengthRule).toHaveAttribute('data-state', 'met');
+  await expect(page.getByText('Strength (an estimate): Weak')).toBeVisible();
 
   await password.fill('okafor okafor okafor');
   await expect(lengthRule).toHaveAttribute('data-state', 'met');

@@ -4,6 +4,8 @@
 // Show password toggle. The estimate is only a guide — the server's judgement (zxcvbn) decides.
 
 const YEAR_OR_DATE = /(19|20)\d\d|\d{1,2}[/.-]\d{1,2}/;
+// A few of the words cracking tools (and the server's dictionary) try first; the server knows many more.
+const COMMON = /pass(word)?|qwert|letmein|welcome|admin|login|gatehouse|portal|member|12345|abc123|iloveyou/i;
 const LABELS = ['Too short', 'Weak', 'Fair', 'Good', 'Strong'];
 
 /** Words of the person the password must not be built from: given by the page and typed in its fields. */
@@ -23,9 +25,19 @@ function personalWords(input) {
   return words;
 }
 
-/** 0–4 like the server's scale; capped low for the patterns cracking tools try first. */
+/** 0–4 like the server's scale; low for the patterns cracking tools try first. */
 function estimate(password, minLength, personal) {
   if (password.length < minLength) return 0;
+  if (personal) return 1;
+  // Four or more different words: the kind of phrase the rules recommend (a year added does no harm).
+  const words = new Set(
+    password
+      .toLowerCase()
+      .split(/[^\p{L}]+/u)
+      .filter((w) => w.length >= 3),
+  );
+  if (words.size >= 4 && password.length >= 20) return 4;
+  if (YEAR_OR_DATE.test(password) || COMMON.test(password)) return 1;
   let pool = 0;
   if (/[a-z]/.test(password)) pool += 26;
   if (/[A-Z]/.test(password)) pool += 26;
@@ -33,9 +45,7 @@ function estimate(password, minLength, personal) {
   if (/[^a-zA-Z\d]/.test(password)) pool += 33;
   // Repeated characters add little: count each run once.
   const bits = password.replace(/(.)\1+/g, '$1').length * Math.log2(Math.max(pool, 2));
-  const words = password.trim().split(/\s+/).length;
-  if (personal || YEAR_OR_DATE.test(password)) return 1;
-  if (bits >= 90 || (words >= 4 && password.length >= 20)) return 4;
+  if (bits >= 90) return 4;
   if (bits >= 70) return 3;
   return bits >= 55 ? 2 : 1;
 }
