@@ -174,3 +174,37 @@ test('Send All targets current members, skips the recently invited, and sends to
     await expect(page.getByRole('status')).toHaveText('Finished: 3 of 3 sent.', { timeout: 20_000 });
   });
 });
+
+test('the Email Log as the local mailbox: the revealed invitation’s button opens the member’s page in a new tab', async ({
+  page,
+  portal,
+}) => {
+  await completeSetup(page, portal);
+  await importRoster(page);
+  await page.goto(CODES);
+  await row(page, 'fay.jones@example.org').getByRole('button', { name: 'Send' }).click();
+  await expect(row(page, 'fay.jones@example.org').getByRole('status')).toBeVisible();
+  const message = page.getByRole('row').filter({ hasText: 'fay.jones@example.org' });
+  await expect(async () => {
+    await page.goto('/admin/email-log');
+    await expect(message).toContainText('Kept in Email Log', { timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
+  await message.getByRole('link').click();
+  await page.getByRole('button', { name: 'Reveal link and code' }).click();
+
+  const preview = page.frameLocator('iframe[title="HTML version of the message"]');
+  const opened = page.waitForEvent('popup');
+  await preview.getByRole('link', { name: 'Create your login' }).click();
+  const tab = await opened;
+  await expect(tab.getByRole('heading', { name: 'Welcome, Fay' })).toBeVisible();
+  // The Email Log stays as it was, its frame not turned into a refused portal page.
+  await expect(page.getByRole('heading', { name: /invitation/i, level: 1 })).toBeVisible();
+  await tab.close();
+
+  const textLink = page
+    .getByRole('region', { name: 'Plain-text version' })
+    .getByRole('link', { name: /\/invite\// });
+  const second = page.waitForEvent('popup');
+  await textLink.click();
+  await expect((await second).getByRole('heading', { name: 'Welcome, Fay' })).toBeVisible();
+});
