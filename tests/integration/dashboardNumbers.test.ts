@@ -54,6 +54,28 @@ describe('The dashboard figures', () => {
     expect(page.text).toContain('0 failed deliveries need attention');
   });
 
+  it("leave out an administrator's made-up record (ADM-…), as every member count does", async () => {
+    const [made] = await app.deps.db
+      .insert(members)
+      .values({
+        memberNumber: 'ADM-0a1b2c',
+        firstName: 'Bea',
+        lastName: 'Admin',
+        email: 'bea@example.org',
+        emailLower: 'bea@example.org',
+        createdAt: app.clock.now(),
+        updatedAt: app.clock.now(),
+      })
+      .returning();
+    await joined(made!.id);
+    await app.deps.db.update(accounts).set({ role: 'admin' }).where(sql`${accounts.memberId} = ${made!.id}`);
+    await buildMember(app, { status: 'lapsed' });
+    const { page } = await adminPage();
+    expect(page.text).toContain('2 members on the roster: 1 current and 1 lapsed');
+    expect(page.text).toContain('1 of 1 current members have a portal login (100%)');
+    expect(page.text).toContain('1 member without a login (0 current and 1 lapsed)');
+  });
+
   it('agrees the words with one', async () => {
     const [member] = await Promise.all([buildMember(app)]);
     await app.deps.db

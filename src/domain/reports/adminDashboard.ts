@@ -7,6 +7,7 @@ import {
   countPendingMembers,
   EXACT_COUNT_BELOW,
 } from '../invitationCodes/countInvitationCodes.ts';
+import { isRosterMember } from '../members/madeUpNumbers.ts';
 import { type Actor, can, requirePermission } from '../policy.ts';
 import { latestRound, type RoundFigures, shareOf } from './invitationRounds.ts';
 import { type OnboardingProgress, onboardingProgress } from './onboardingProgress.ts';
@@ -40,16 +41,18 @@ type Cached = { value: Snapshot; countedAt: number };
 const cache = new WeakMap<Db, Cached>();
 
 async function countSnapshot(deps: Deps): Promise<Snapshot> {
-  // One pass over members for all four counts.
+  // One pass over members for all the counts. An administrator's made-up record (ADM-…, not yet linked to
+  // her roster record) is no member of the organisation: left out, as every member count leaves it out.
   const [counts] = await queryRows(
     deps.db,
     sql`select count(*)::int as roster,
-               (select count(*)::int from accounts where role <> 'member') as admins,
+               (select count(*)::int from accounts a join members am on am.id = a.member_id
+                where a.role <> 'member' and ${isRosterMember(sql.raw('am.member_number'))}) as admins,
                count(*) filter (where status = 'current')::int as current,
                count(*) filter (where status = 'current' and has_login)::int as joined,
                count(*) filter (where has_login)::int as "withLogin",
                count(*) filter (where not has_login and delivery_state = 'failed')::int as failed
-        from members`,
+        from members where ${isRosterMember(sql.raw('member_number'))}`,
     {
       roster: 'number',
       admins: 'number',
