@@ -71,6 +71,8 @@ describe('Where a login lands', () => {
       next: 'https://evil.example/admin',
     });
     expect(away.headers.location).toBe('/admin');
+    // Signed in already, the login page sends an administrator on to Admin too.
+    expect((await unsafe.get('/login')).headers.location).toBe('/admin');
   });
 });
 

@@ -4,6 +4,7 @@ import type { App } from '../../../app.ts';
 import { logIn, logInInput } from '../../../domain/auth/logIn.ts';
 import { endSession } from '../../../domain/auth/sessions.ts';
 import { can } from '../../../domain/policy.ts';
+import type { Role } from '../../../domain/vocabulary.ts';
 import { isAppError } from '../../../errors.ts';
 import { clearSessionCookie, sessionTokenOf, setSessionCookie } from '../../access.ts';
 import { type Req, routeKit } from '../../kit/route.ts';
@@ -34,6 +35,9 @@ const logInFresh = (app: App) => async (r: Req<unknown>, input: LoginForm) => {
   return { ...session, keep: input.remember === 'yes', next: input.next };
 };
 
+/** Where a login lands without a `next`: administrators come to administer, so on Admin; members at home. */
+const landingFor = (role: Role) => (can(role, 'admin.enter') ? paths.admin : '/');
+
 /** The login page's query: where to continue afterwards, and whether the person just logged out. */
 const loginQuery = z.object({ next: z.unknown().optional(), loggedOut: z.unknown().optional() });
 
@@ -50,7 +54,7 @@ export function registerAuthRoutes(server: FastifyInstance, app: App): void {
     view: (r, { query }) => {
       const next = nextPage(query?.next);
       // Someone already signed in is sent on, to where they were heading.
-      if (r.request.signedIn) return next ?? '/';
+      if (r.request.signedIn) return next ?? landingFor(r.request.signedIn.role);
       return <LoginPage ctx={r.ctx()} next={next} loggedOut={query?.loggedOut === '1'} />;
     },
   });
@@ -64,8 +68,7 @@ export function registerAuthRoutes(server: FastifyInstance, app: App): void {
     done: (r, { token, accountId, role, keep, next }) => {
       setSessionCookie(r.reply, app, token, keep);
       r.request.log.info({ event: 'login.succeeded', accountId, ip: r.request.ip }, 'login');
-      // Administrators come to administer: they land on Admin, unless a safe `next` says otherwise.
-      return nextPage(next) ?? (can(role, 'admin.enter') ? paths.admin : '/');
+      return nextPage(next) ?? landingFor(role);
     },
     view: (r, { values, errors }) => {
       r.request.signedIn = null; // the session this browser had was ended before the attempt
