@@ -3,6 +3,7 @@ import type { PendingQuery } from '../../../domain/invitationCodes/invitationCod
 import type { PendingPage } from '../../../domain/invitationCodes/listInvitationCodes.ts';
 import type { RoundProgress } from '../../../domain/invitations/sendAllProgress.ts';
 import { can } from '../../../domain/policy.ts';
+import { DEFAULT_SKIP_HOURS } from '../../../domain/sendAll/sendAllTarget.ts';
 import { paths } from '../../paths.ts';
 import { AdminFrame } from '../../ui/AdminFrame.tsx';
 import { ErrorSummary, type FieldErrors, Notice } from '../../ui/forms.tsx';
@@ -90,8 +91,8 @@ function SendAllSection({ view }: { view: InvitationCodesView }) {
         <>
           <p>
             Send All emails an invitation to the current members among the {members(pendingCount)} who still
-            have no login. Members invited in the last 24 hours are skipped; you can change both before it
-            sends.
+            have no login. Members invited in the last {DEFAULT_SKIP_HOURS} hours are skipped; you can change
+            both before it sends.
           </p>
           <p>
             <a class="button" href={paths.sendAll}>
