@@ -7,6 +7,7 @@ export const permissions = [
   'admin.enter',
   'members.read',
   'members.import',
+  'members.edit',
   'invitations.send',
   'reports.read',
   'logins.manage',
@@ -23,6 +24,7 @@ const adminGrants: Permission[] = [
   'admin.enter',
   'members.read',
   'members.import',
+  'members.edit',
   'invitations.send',
   'reports.read',
 ];

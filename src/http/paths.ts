@@ -48,6 +48,8 @@ export const paths = {
   restore: (clearId: Id) => `${CLEAR_ALL_USERNAMES}/${clearId}/restore`,
   memberSearch: '/admin/members',
   memberProfile: (memberId: Id) => `/admin/members/${memberId}`,
+  addMember: '/admin/members/new',
+  editMember: (memberId: Id) => `/admin/members/${memberId}/edit`,
   resendSetupEmail: (memberId: Id) => `/admin/members/${memberId}/resend-setup-email`,
   reenableInviteLink: (memberId: Id) => `/admin/members/${memberId}/reenable-invite-link`,
   unlock: (memberId: Id) => `/admin/members/${memberId}/unlock`,
@@ -68,9 +70,16 @@ export const paths = {
   failedDeliveries: `${QUERY_TOOL}/failed-deliveries`,
   loginActivity: `${QUERY_TOOL}/login-activity`,
   invitationRounds: `${QUERY_TOOL}/invitation-rounds`,
+  organisationSettings: '/admin/settings',
+  organisationSettingsPreview: '/admin/settings/preview',
+  organisationSettingsScript: '/assets/settings-preview.js',
   reminderRounds: REMINDER_ROUNDS,
   pauseReminders: `${REMINDER_ROUNDS}/pause`,
   resumeReminders: `${REMINDER_ROUNDS}/resume`,
+  // The Invitation Codes list's and a round's progress page's script (Send without reload, live progress).
+  inviteLoopScript: '/assets/invite-loop.js',
+  // The password fields' script (rules ticked off as typed, strength estimate, Show password).
+  passwordFieldScript: '/assets/password-field.js',
 } as const;
 
 /** A path with its query string; empty values are left out, so a default filter gives a clean URL. */

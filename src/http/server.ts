@@ -25,12 +25,15 @@ import { registerImportRoutes } from './pages/import/routes.tsx';
 import { registerInvitationCodesRoutes } from './pages/invitationCodes/routes.tsx';
 import { registerInvitationRoundsRoutes } from './pages/invitationRounds/routes.tsx';
 import { registerInviteRoutes } from './pages/invite/routes.tsx';
+import { registerMemberEditRoutes } from './pages/memberEdit/routes.tsx';
 import { registerMemberSearchRoutes } from './pages/memberSearch/routes.tsx';
 import { registerProfileRoutes } from './pages/profile/routes.tsx';
 import { registerQueryToolRoutes } from './pages/queryTool/routes.tsx';
 import { registerReminderRoundsRoutes } from './pages/reminderRounds/routes.tsx';
 import { registerSelfServiceRoutes } from './pages/selfService/routes.tsx';
 import { registerSendInvitationRoutes } from './pages/sendInvitations/routes.tsx';
+import { registerOrganisationName } from './pages/settings/organisationNameHook.ts';
+import { registerSettingsRoutes } from './pages/settings/routes.tsx';
 import { registerSetupRoutes } from './pages/setup/routes.tsx';
 import { registerPublicPostLimit } from './publicPostLimit.ts';
 
@@ -69,9 +72,10 @@ export async function buildServer(app: App, options: { metrics?: Metrics } = {})
   await server.register(cookie);
   await server.register(formbody);
   await registerPublicPostLimit(server, app);
-  registerErrorHandling(server);
+  registerErrorHandling(server, app);
   registerInputGuard(server);
   registerAccess(server, app, await csrfFor(app, (request) => sessionTokenOf(request, app)));
+  registerOrganisationName(server, app);
   registerHealthRoutes(server, app);
   registerAssets(server);
   registerSetupRoutes(server, app);
@@ -91,6 +95,7 @@ export async function buildServer(app: App, options: { metrics?: Metrics } = {})
   registerProfileRoutes(server, app);
   registerInvitationCodesRoutes(server, app);
   registerMemberSearchRoutes(server, app);
+  registerMemberEditRoutes(server, app);
   registerActivityReportsRoutes(server, app);
   registerChangeLoginRoutes(server, app);
   registerClearAllUsernamesRoutes(server, app);
@@ -98,6 +103,7 @@ export async function buildServer(app: App, options: { metrics?: Metrics } = {})
   registerQueryToolRoutes(server, app);
   registerReminderRoundsRoutes(server, app);
   registerSelfServiceRoutes(server, app);
+  registerSettingsRoutes(server, app);
   return server;
 }
 

@@ -30,13 +30,19 @@ const adminNav: NavItem[] = [
   {
     href: paths.emailLog,
     label: 'Email Log',
-    description: 'Every email the portal sent, its delivery state and content.',
+    description: 'Every email the portal sent, or kept here without a mail server: state and content.',
   },
   {
     href: paths.auditLog,
     label: 'Audit Log',
     description: 'Who did what to whom, and when.',
     permission: 'audit.read',
+  },
+  {
+    href: paths.organisationSettings,
+    label: 'Settings',
+    description: 'Organisation name, email sender, the invitation message and link expiry.',
+    permission: 'settings.manage',
   },
 ];
 
@@ -107,6 +113,11 @@ export function MemberManagementPage({ ctx }: { ctx: PageContext }) {
               href: paths.import,
               label: 'Import members',
               description: 'Add and update members from a CSV file.',
+            },
+            {
+              href: paths.addMember,
+              label: 'Add member',
+              description: 'Add one member to the roster by hand.',
             },
           ]}
         />
