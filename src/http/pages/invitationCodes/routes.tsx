@@ -9,7 +9,6 @@ import {
 import { listPendingMembers } from '../../../domain/invitationCodes/listInvitationCodes.ts';
 import { activeSendAll, singleSendRecipient } from '../../../domain/invitations/sendAllProgress.ts';
 import { can } from '../../../domain/policy.ts';
-import { registerInviteLoopScript } from '../../assets/inviteLoopScript.ts';
 import type { Refusal } from '../../kit/refusal.ts';
 import { type Req, routeKit } from '../../kit/route.ts';
 import { paths } from '../../paths.ts';
@@ -33,13 +32,14 @@ const fields = ['search', 'status', 'invited', 'sentBefore', 'deliveryFailed'];
 
 /** The page: the list when the query was read, only its errors when it was refused. */
 async function view(r: Req<unknown>, shown: { query?: PendingQuery; refused?: Refusal }) {
-  const [pendingCount, sendAll, sent, clears] = await Promise.all([
+  const [pendingCount, sendAll, recipient, clears] = await Promise.all([
     countPendingMembers(r.deps, r.actor),
     activeSendAll(r.deps),
     singleSendRecipient(r.deps, Number(r.typed.sent)),
     // The restorable clears are the Security Administrator's; others do not see them.
     can(r.actor.role, 'logins.clearAll') ? listRestorableClears(r.deps, r.actor) : undefined,
   ]);
+  const sent = recipient && { ...recipient, delivers: Boolean(r.deps.config.smtpUrl) };
   const { query } = shown;
   const result = query && {
     query,
@@ -58,7 +58,6 @@ async function view(r: Req<unknown>, shown: { query?: PendingQuery; refused?: Re
 
 /** Admin > Member Management > Invitation Codes: the members without a login, with Send and Send All. */
 export function registerInvitationCodesRoutes(server: FastifyInstance, app: App): void {
-  registerInviteLoopScript(server);
   const { page } = routeKit(server, app);
   page({
     path: paths.invitationCodes,

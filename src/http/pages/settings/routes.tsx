@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../../../app.ts';
@@ -17,7 +16,6 @@ import type { FieldErrors } from '../../ui/forms.tsx';
 import { previewOf } from './previewOf.ts';
 import { type SettingsFormValues, SettingsPage, settingsFields } from './SettingsPage.tsx';
 
-const script = readFileSync(new URL('./livePreview.js', import.meta.url), 'utf8');
 const query = z.object({ done: z.enum(['saved']).optional().catch(undefined) });
 // The preview takes the fields as typed and judges each on its own (see previewOf).
 const previewInput = z.object(Object.fromEntries(settingsFields.map((f) => [f, text])));
@@ -59,7 +57,7 @@ async function view(r: Req<unknown>, shown: Shown) {
   );
 }
 
-/** Admin › Organisation settings (Security Administrators): the form, its preview, and the live script. */
+/** Admin › Organisation settings (Security Administrators): the form and its preview. */
 export function registerSettingsRoutes(server: FastifyInstance, app: App): void {
   const { page, form } = routeKit(server, app);
   const access = 'settings.manage';
@@ -88,10 +86,4 @@ export function registerSettingsRoutes(server: FastifyInstance, app: App): void 
     done: (r, typed) => view(r, { typed }),
     view: (r, refused) => view(r, { refused }),
   });
-  server.get(paths.organisationSettingsScript, { config: { access: 'public' } }, (_request, reply) =>
-    reply
-      .header('content-type', 'text/javascript; charset=utf-8')
-      .header('cache-control', 'public, max-age=3600')
-      .send(script),
-  );
 }
