@@ -4,4 +4,19 @@
  * jobs take them from here, so that nothing outside the domain reaches into the schema.
  */
 
+import type { DeliveryState } from '../db/schema.ts';
+
 export { type DeliveryState, deliveryStates, type Role, roles } from '../db/schema.ts';
+
+/** A message's delivery state in the words people read: the admin pages and the CSV exports. */
+export const deliveryStateWords: Record<DeliveryState, string> = {
+  queued: 'Queued',
+  claimed: 'Sending',
+  sending: 'Sending',
+  sent: 'Sent',
+  logged: 'Kept in Email Log',
+  deferred: 'Retrying',
+  failed: 'Failed',
+  interrupted: 'Interrupted',
+  skipped: 'Not sent',
+};

@@ -1,8 +1,5 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { deliveryStates } from '../../src/db/schema.ts';
-import { deliveryStateWords } from '../../src/domain/vocabulary.ts';
-import { deliveryStateWords as pageWords } from '../../src/http/ui/deliveryWords.ts';
 import { browser, buildLogin } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
 import { seed } from './memberRosterSeed.ts';
@@ -64,9 +61,5 @@ describe('CSV exports in Excel', () => {
     const action = header!.indexOf('action');
     expect(rows.map((r) => r[action])).toContain('Exported a report (CSV)');
     expect(rows.map((r) => r[action])).not.toContain('report.exported');
-  });
-
-  it('use the same delivery words as the pages, for every state', () => {
-    for (const s of deliveryStates) expect(deliveryStateWords[s], s).toBe(pageWords[s]);
   });
 });

@@ -1,17 +1,6 @@
-import type { DeliveryState } from '../../domain/vocabulary.ts';
+import { type DeliveryState, deliveryStateWords } from '../../domain/vocabulary.ts';
 
-/** A member's latest invitation delivery, in the words the admin pages use. */
-export const deliveryStateWords: Record<DeliveryState, string> = {
-  queued: 'Queued',
-  claimed: 'Sending',
-  sending: 'Sending',
-  sent: 'Sent',
-  logged: 'Kept in Email Log',
-  deferred: 'Retrying',
-  failed: 'Failed',
-  interrupted: 'Interrupted',
-  skipped: 'Not sent',
-};
+export { deliveryStateWords };
 
 /** The newest invitation's delivery in words; a failure carries the mail server's answer. */
 export function deliveryWords(m: {
@@ -22,3 +11,12 @@ export function deliveryWords(m: {
   const word = deliveryStateWords[m.deliveryState];
   return m.deliveryState === 'failed' && m.deliveryDetail ? `${word}: ${m.deliveryDetail}` : word;
 }
+
+/**
+ * What Send says once a member's invitation is on its way: "sent" only where a mail server takes it;
+ * without one (no SMTP_URL) the message is kept in the Email Log and nothing leaves the machine.
+ */
+export const sendNotice = (name: string, delivers: boolean): string =>
+  delivers
+    ? `Invitation sent to ${name}.`
+    : `Invitation to ${name} kept in the Email Log (no mail server is set up).`;
