@@ -91,7 +91,7 @@ test('a Security Administrator renames the organisation, sets the invitation ema
       .filter({ hasText: 'grace.hopper@example.org' })
       .getByRole('button', { name: 'Send' })
       .click();
-    await expect(page.getByRole('status')).toContainText('Invitation sent to Grace Hopper');
+    await expect(page.getByRole('status')).toContainText('Invitation to Grace Hopper kept in the Email Log');
     const row = page.getByRole('row').filter({ hasText: 'grace.hopper@example.org' });
     await expect(async () => {
       await page.goto('/admin/email-log');

@@ -73,8 +73,12 @@ describe('Invitation Codes: Send keeps my place', () => {
     expect(after.valueOf('Invited')).toBe('never');
     // The confirmation is in the row that was sent to, and is the page's only status message.
     const sentRow = after.getByRole('row', { name: /^K0018 / });
-    expect(after.inside(sentRow).status()).toBe('Invitation sent to Lee Member0018.');
-    expect(after.status()).toBe('Invitation sent to Lee Member0018.');
+    expect(after.inside(sentRow).status()).toBe(
+      'Invitation to Lee Member0018 kept in the Email Log (no mail server is set up).',
+    );
+    expect(after.status()).toBe(
+      'Invitation to Lee Member0018 kept in the Email Log (no mail server is set up).',
+    );
     // Focus lands on the next row's Send, so the admin can go on down the list.
     const focused = after.container.querySelectorAll('[autofocus]');
     expect(focused).toHaveLength(1);
@@ -94,7 +98,9 @@ describe('Invitation Codes: Send keeps my place', () => {
     // The same round seen from a list where that member is not shown: the notice is above the list.
     const sent = new URL(back, 'http://portal.test').searchParams.get('sent');
     const elsewhere = readPage((await b.get(`${PAGE}?search=nobody&sent=${sent}`)).body);
-    expect(elsewhere.status()).toBe('Invitation sent to Kim Member0003.');
+    expect(elsewhere.status()).toBe(
+      'Invitation to Kim Member0003 kept in the Email Log (no mail server is set up).',
+    );
     expect(elsewhere.container.querySelector('[autofocus]')).toBeNull();
   });
 

@@ -21,6 +21,19 @@ const view = (over: Partial<InvitationCodesView> = {}): InvitationCodesView => (
 });
 
 describe('Invitation Codes view', () => {
+  it('says "sent" after a Send only where a mail server takes the message', () => {
+    const pageAfterSend = (delivers: boolean) =>
+      readPage(
+        renderToString(
+          <InvitationCodesPage view={view({ sent: { memberId: 9, name: 'Ada Lee', delivers } })} />,
+        ),
+      );
+    expect(pageAfterSend(true).status()).toBe('Invitation sent to Ada Lee.');
+    expect(pageAfterSend(false).status()).toBe(
+      'Invitation to Ada Lee kept in the Email Log (no mail server is set up).',
+    );
+  });
+
   it('shows a running Send All with its progress and a link to it', () => {
     const page = readPage(
       renderToString(

@@ -6,12 +6,13 @@ import { can } from '../../../domain/policy.ts';
 import { DEFAULT_SKIP_HOURS } from '../../../domain/sendAll/sendAllTarget.ts';
 import { paths } from '../../paths.ts';
 import { AdminFrame } from '../../ui/AdminFrame.tsx';
+import { sendNotice } from '../../ui/deliveryWords.ts';
 import { ErrorSummary, type FieldErrors, Notice } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
 import { RestorableClears } from '../clearAllUsernames/RestorableClears.tsx';
 import { FilterForm, type FilterValues } from './FilterForm.tsx';
 import { clearFiltersUrl, sendAllUrl } from './links.ts';
-import { PendingTable } from './PendingTable.tsx';
+import { PendingTable, type SentNotice } from './PendingTable.tsx';
 
 export type InvitationCodesView = {
   ctx: PageContext;
@@ -22,7 +23,7 @@ export type InvitationCodesView = {
   result: { query: PendingQuery; page: PendingPage; filtered: boolean; paged: boolean } | null;
   errors?: FieldErrors;
   /** A Send that just went out (looked up from its round): confirmed beside its row, or on top if not shown. */
-  sent?: { memberId: number; name: string };
+  sent?: SentNotice;
   sendAll: RoundProgress | null;
   /** Clear All Usernames still inside their 30 days (only for those who may clear and restore). */
   clears?: LoginClear[];
@@ -60,13 +61,7 @@ function Results({ view }: { view: InvitationCodesView }) {
     );
   }
   return (
-    <PendingTable
-      query={query}
-      page={page}
-      filtered={filtered}
-      csrfToken={ctx.csrfToken}
-      sentMemberId={view.sent?.memberId}
-    />
+    <PendingTable query={query} page={page} filtered={filtered} csrfToken={ctx.csrfToken} sent={view.sent} />
   );
 }
 
@@ -149,7 +144,7 @@ export function InvitationCodesPage({ view }: { view: InvitationCodesView }) {
       title="Invitation Codes"
       crumbs={[{ href: paths.memberManagement, label: 'Member Management' }]}
     >
-      {view.sent && !sentRowShown(view) && <Notice>Invitation sent to {view.sent.name}.</Notice>}
+      {view.sent && !sentRowShown(view) && <Notice>{sendNotice(view.sent.name, view.sent.delivers)}</Notice>}
       <p>
         This list shows the members who have not yet created their username and password for the portal. Send
         emails a member their invitation code; when a member creates a login they leave this list. It usually

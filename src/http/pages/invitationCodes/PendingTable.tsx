@@ -5,7 +5,7 @@ import {
 } from '../../../domain/invitationCodes/invitationCodesQuery.ts';
 import type { PendingMember, PendingPage } from '../../../domain/invitationCodes/listInvitationCodes.ts';
 import { paths } from '../../paths.ts';
-import { deliveryWords } from '../../ui/deliveryWords.ts';
+import { deliveryWords, sendNotice } from '../../ui/deliveryWords.ts';
 import { formatDateTime } from '../../ui/format.ts';
 import { CsrfField } from '../../ui/forms.tsx';
 import { MemberNameCell, memberNameId } from '../../ui/MemberNameCell.tsx';
@@ -13,6 +13,9 @@ import { Pager } from '../../ui/Pager.tsx';
 import { RepeatSafeField } from '../../ui/RepeatSafeField.tsx';
 import { SortableHeader } from '../../ui/SortableHeader.tsx';
 import { pageUrl, sortUrl } from './links.ts';
+
+/** A Send that just went out: to whom, and whether a mail server takes it (else the Email Log keeps it). */
+export type SentNotice = { memberId: number; name: string; delivers: boolean };
 
 const sortNames: Record<PendingSort, string> = {
   name: 'name',
@@ -62,7 +65,7 @@ type RowProps = {
   query: PendingQuery;
   csrfToken: string;
   /** This row was just sent to: its confirmation sits beside its button. */
-  sent: boolean;
+  sent: SentNotice | null;
   /** Focus lands here after a Send: the next row's Send (or the same row's, on the last row). */
   focus: boolean;
 };
@@ -90,7 +93,7 @@ function MemberRow({ m, query, csrfToken, sent, focus }: RowProps) {
         </form>
         {sent && (
           <p class="sent-note" role="status" data-sent>
-            Invitation sent to {m.firstName} {m.lastName}.
+            {sendNotice(`${m.firstName} ${m.lastName}`, sent.delivers)}
           </p>
         )}
       </td>
@@ -103,17 +106,17 @@ export function PendingTable({
   page,
   filtered,
   csrfToken,
-  sentMemberId,
+  sent,
 }: {
   query: PendingQuery;
   page: PendingPage;
   filtered: boolean;
   csrfToken: string;
   /** The member a Send just went to, when the list came back after it. */
-  sentMemberId?: number;
+  sent?: SentNotice;
 }) {
   const shown = page.rows.length;
-  const sentAt = page.rows.findIndex((m) => m.id === sentMemberId);
+  const sentAt = page.rows.findIndex((m) => m.id === sent?.memberId);
   const focusAt = sentAt < 0 ? -1 : Math.min(sentAt + 1, shown - 1);
   return (
     <>
@@ -141,7 +144,7 @@ export function PendingTable({
               m={m}
               query={query}
               csrfToken={csrfToken}
-              sent={i === sentAt}
+              sent={i === sentAt ? sent! : null}
               focus={i === focusAt}
             />
           ))}
