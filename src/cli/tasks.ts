@@ -57,7 +57,7 @@ const definitions = {
       io.print(
         args.dryRun
           ? `Dry run, nothing changed: would be ${counts}.`
-          : `Imported ${report.totalRows} rows: ${counts}.`,
+          : `Imported ${report.totalRows} row${report.totalRows === 1 ? '' : 's'}: ${counts}.`,
       );
       return 0;
     },

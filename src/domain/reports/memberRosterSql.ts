@@ -3,6 +3,7 @@ import type { Keyed, KeyType } from '../../db/keyset.ts';
 import { type Column, queryRows, type RowOf, readRow } from '../../db/rows.ts';
 import type { DeliveryState } from '../../db/schema.ts';
 import type { Deps } from '../deps.ts';
+import { isRosterMember } from '../members/madeUpNumbers.ts';
 import type { RosterFilter, RosterSort, SortDir } from './memberRosterQuery.ts';
 
 /** Reading the report needs the database only (the benchmark calls it without a job queue). */
@@ -120,7 +121,8 @@ export function segmentsOf(sort: RosterSort, f: RosterFilter): Segment[] {
 
 /** The filter conditions every branch shares. */
 export function filterConditions(f: RosterFilter): SQL[] {
-  const where: SQL[] = [sql`m.status = 'current'`];
+  // Made-up administrator records are not members until linked to their roster record (madeUpNumbers.ts).
+  const where: SQL[] = [sql`m.status = 'current'`, isRosterMember(sql.raw('m.member_number'))];
   if (f.login === 'has') where.push(sql`m.has_login`);
   if (f.login === 'none') where.push(sql`not m.has_login`);
   // A literal, not a parameter, so that the planner can prove members_failed_idx applies.

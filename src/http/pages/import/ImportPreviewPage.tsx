@@ -7,6 +7,7 @@ import { AdminFrame } from '../../ui/AdminFrame.tsx';
 import { CsrfField } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
 import { memberManagementCrumb } from './ImportUploadPage.tsx';
+import { LinkedAdmins } from './LinkedAdmins.tsx';
 
 // Enough to see what kind of mistake the file has; the rest are usually more of the same.
 export const PROBLEMS_SHOWN = 200;
@@ -131,9 +132,10 @@ export function ImportPreviewPage({ ctx, uploadId, report, read, error }: Props)
           <p>{error}</p>
         </div>
       )}
-      <p>The file has {report.totalRows.toLocaleString('en-GB')} rows. Nothing has changed yet.</p>
+      <p>The file has {rows(report.totalRows)}. Nothing has changed yet.</p>
       {read && <HowRead read={read} />}
       <Counts report={report} />
+      <LinkedAdmins linked={report.linked} />
       {problems > 0 && (
         <div class="warning">
           <p>
