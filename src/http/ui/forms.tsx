@@ -64,24 +64,6 @@ export function Field({ type = 'text', value, autocomplete, required, ...labelle
   );
 }
 
-/** The field for choosing a password, with the rule every such field states. */
-export const NewPasswordField = (props: {
-  name: string;
-  label: string;
-  minLength: number;
-  errors?: FieldErrors;
-}) => (
-  <Field
-    name={props.name}
-    label={props.label}
-    type="password"
-    autocomplete="new-password"
-    hint={`At least ${props.minLength} characters. A phrase of unrelated words is easy to remember and hard to guess.`}
-    required
-    errors={props.errors}
-  />
-);
-
 /** A labelled drop-down; `options` are [value, text] pairs. */
 export function Select(props: {
   name: string;

@@ -1,14 +1,9 @@
+import { USERNAME_RULE } from '../../../domain/accounts/usernames.ts';
 import type { MemberProfile } from '../../../domain/members/memberProfile.ts';
 import { AdminFrame } from '../../ui/AdminFrame.tsx';
-import {
-  CsrfField,
-  ErrorSummary,
-  Field,
-  type FieldErrors,
-  NewPasswordField,
-  Notice,
-} from '../../ui/forms.tsx';
+import { CsrfField, ErrorSummary, Field, type FieldErrors, Notice } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
+import { PasswordField } from '../../ui/PasswordField.tsx';
 
 type Props = {
   ctx: PageContext;
@@ -62,7 +57,7 @@ export function ChangeLoginPage({ ctx, profile, notice, errors, typedUsername }:
                 label="Username"
                 value={typedUsername ?? login.username}
                 autocomplete="off"
-                hint={`Letters, digits and . _ - @ + (no spaces). ${member.firstName} is told by email at ${member.email}, and is signed out everywhere.`}
+                hint={`${USERNAME_RULE}. ${member.firstName} is told by email at ${member.email}, and is signed out everywhere.`}
                 required
                 errors={errors}
               />
@@ -86,10 +81,12 @@ export function ChangeLoginPage({ ctx, profile, notice, errors, typedUsername }:
             </p>
             <form method="post" action={`${base}/login/password`}>
               <CsrfField token={ctx.csrfToken} />
-              <NewPasswordField
+              <PasswordField
                 name="newPassword"
                 label="New password"
                 minLength={ctx.passwordMinLength}
+                orgName={ctx.orgName}
+                words={[login.username, member.firstName, member.lastName]}
                 errors={errors}
               />
               <button type="submit" class="secondary">

@@ -3,15 +3,9 @@ import type { OwnProfile } from '../../../domain/accounts/ownProfile.ts';
 import { roleLabels } from '../../../domain/policy.ts';
 import { paths } from '../../paths.ts';
 import { formatDateTime } from '../../ui/format.ts';
-import {
-  CsrfField,
-  ErrorSummary,
-  Field,
-  type FieldErrors,
-  NewPasswordField,
-  Notice,
-} from '../../ui/forms.tsx';
+import { CsrfField, ErrorSummary, Field, type FieldErrors, Notice } from '../../ui/forms.tsx';
 import { Layout, type PageContext } from '../../ui/Layout.tsx';
+import { PasswordField } from '../../ui/PasswordField.tsx';
 import { RecentLogins } from './RecentLogins.tsx';
 
 type Props = {
@@ -74,10 +68,12 @@ export function HomePage({ ctx, profile, logins, errors, notice }: Props) {
             required
             errors={errors}
           />
-          <NewPasswordField
+          <PasswordField
             name="newPassword"
             label="New password"
             minLength={ctx.passwordMinLength}
+            orgName={ctx.orgName}
+            words={[profile.username, profile.firstName, profile.lastName]}
             errors={errors}
           />
           <button type="submit">Change password</button>
