@@ -19,6 +19,13 @@ export const deliveryStates = [
 ] as const;
 export type DeliveryState = (typeof deliveryStates)[number];
 
+/**
+ * Names sort as people expect — Ångström under A, de Vries under D — on every engine (PGlite has no ICU):
+ * the name indexes and every name sort key are on gh_fold (lower-cased, accents removed; migration 0016).
+ */
+const FOLDED_LAST = sql`gh_fold(last_name)`;
+const FOLDED_FIRST = sql`gh_fold(first_name)`;
+
 /** The organisation's roster. A member exists before (and without) a portal login. */
 export const members = pgTable(
   'members',
@@ -47,11 +54,11 @@ export const members = pgTable(
   (t) => [
     uniqueIndex('members_member_number_key').on(t.memberNumber),
     index('members_email_lower_idx').on(t.emailLower),
-    index('members_name_idx').on(t.lastName, t.firstName, t.id),
+    index('members_name_idx').on(FOLDED_LAST, FOLDED_FIRST, t.id),
     // Invitation Codes (src/domain/invitationCodes/listInvitationCodes.ts) lists only members without a login. Partial
     // indexes hold just that set, so they shrink as members join; one per sortable column, each ending in
     // the id tie-break its keyset pagination compares on.
-    index('members_pending_name_idx').on(t.lastName, t.firstName, t.id).where(sql`not has_login`),
+    index('members_pending_name_idx').on(FOLDED_LAST, FOLDED_FIRST, t.id).where(sql`not has_login`),
     index('members_pending_number_idx').on(t.memberNumber, t.id).where(sql`not has_login`),
     index('members_pending_email_idx').on(t.emailLower, t.id).where(sql`not has_login`),
     // Never invited sorts as longest ago: the -infinity sentinel keeps NULLs inside one index order.
@@ -59,19 +66,19 @@ export const members = pgTable(
       .on(sql`coalesce(last_invited_at, '-infinity'::timestamptz)`, t.id)
       .where(sql`not has_login`),
     index('members_pending_invitations_sent_idx')
-      .on(t.invitationsSent, t.lastName, t.firstName, t.id)
+      .on(t.invitationsSent, FOLDED_LAST, FOLDED_FIRST, t.id)
       .where(sql`not has_login`),
     // "Delivery failed only": few rows in a healthy roster, so the filter must not have to read the others.
     index('members_pending_failed_idx')
-      .on(t.lastName, t.firstName, t.id)
+      .on(FOLDED_LAST, FOLDED_FIRST, t.id)
       .where(sql`not has_login and delivery_state = 'failed'`),
-    // Trigram search over names, email and member number, space-padded so that one- and two-letter terms
+    // Trigram search over names, email and member number, folded (gh_fold: "angstrom" finds Ångström), space-padded so that one- and two-letter terms
     // can match whole words through the same index. The expression must stay identical to SEARCH_TEXT in
     // src/domain/invitationCodes/invitationCodesSearch.ts or the planner cannot use it.
     index('members_pending_search_idx')
       .using(
         'gin',
-        sql`(' ' || lower(first_name) || ' ' || lower(last_name) || ' ' || email_lower || ' ' || lower(member_number) || ' ') gin_trgm_ops`,
+        sql`gh_fold(' ' || first_name || ' ' || last_name || ' ' || email_lower || ' ' || member_number || ' ') gin_trgm_ops`,
       )
       .where(sql`not has_login`),
     // The same for members who have a login (Member Search reads both): together the two partial
@@ -79,7 +86,7 @@ export const members = pgTable(
     index('members_login_search_idx')
       .using(
         'gin',
-        sql`(' ' || lower(first_name) || ' ' || lower(last_name) || ' ' || email_lower || ' ' || lower(member_number) || ' ') gin_trgm_ops`,
+        sql`gh_fold(' ' || first_name || ' ' || last_name || ' ' || email_lower || ' ' || member_number || ' ') gin_trgm_ops`,
       )
       .where(sql`has_login`),
     // Member Roster - Current's "Delivery failed only" reads the failed members first (few in a healthy

@@ -1,14 +1,19 @@
 import { type SQL, sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../../db/connect.ts';
 import { escapeLike } from '../../db/escapeLike.ts';
 
 /**
- * What the Invitation Codes search looks in: first and last name, email and member number, lower-cased and
- * padded with spaces. It must stay character for character the expression of the trigram index
- * `members_pending_search_idx` in src/db/schema.ts, or the planner cannot use that index.
+ * What the Invitation Codes search looks in: first and last name, email and member number, folded (gh_fold:
+ * lower-cased, accents removed, so "angstrom" finds Ångström) and padded with spaces. It must stay character
+ * for character the expression of the trigram indexes `members_pending_search_idx` and
+ * `members_login_search_idx` in src/db/schema/members.ts, or the planner cannot use them.
  */
 export const SEARCH_TEXT = sql.raw(
-  `(' ' || lower(first_name) || ' ' || lower(last_name) || ' ' || email_lower || ' ' || lower(member_number) || ' ')`,
+  `gh_fold(' ' || first_name || ' ' || last_name || ' ' || email_lower || ' ' || member_number || ' ')`,
 );
+
+/** The typed term folded exactly as SEARCH_TEXT is ("Müller" and "muller" both become "muller"). */
+export const foldedTerm = (term: string): SQL => sql`gh_fold(${term})`;
 
 const MAX_WORDS = 8;
 
@@ -24,12 +29,15 @@ export function searchPatterns(search: string): string[] {
   return words.map((w) => (w.length >= 3 ? `%${escapeLike(w)}%` : `% ${escapeLike(w)} %`));
 }
 
-/** The search as one SQL condition; the database lower-cases the pattern exactly as it lower-cases the text. */
+/**
+ * The search as one SQL condition; the database folds the pattern exactly as it folds the text (unaccent
+ * leaves LIKE's % _ and \ alone).
+ */
 export function searchCondition(search: string): SQL | null {
   const patterns = searchPatterns(search);
   if (patterns.length === 0) return null;
   return sql.join(
-    patterns.map((p) => sql`${SEARCH_TEXT} like lower(${p})`),
+    patterns.map((p) => sql`${SEARCH_TEXT} like ${foldedTerm(p)}`),
     sql` and `,
   );
 }
@@ -42,4 +50,27 @@ export function exactNumberCandidates(search: string): string[] {
   const term = search.trim();
   if (!term || /\s/.test(term)) return [];
   return [...new Set([term, term.toUpperCase(), term.toLowerCase()])];
+}
+
+/** Names are matched with typo tolerance; a term with a digit or an @ is an email, number or username. */
+export const isNameLike = (term: string): boolean => !/[\d@]/.test(term);
+
+/**
+ * Close to the term: pg_trgm word similarity of the whole folded term ("castilo" is close to
+ * " ... castillo ... "), through the same trigram indexes. The threshold is the transaction's
+ * (withCloseThreshold).
+ */
+export const closeCondition = (search: string): SQL => sql`${foldedTerm(search.trim())} <% ${SEARCH_TEXT}`;
+
+/**
+ * pg_trgm's default word-similarity threshold (0.6) misses one-word typos ("smiht", "castilo" in a longer
+ * name); 0.5 finds them. Several words have more trigrams, so one typo costs less of the score: they keep
+ * 0.6, which reads fewer loose candidates. Set for this transaction only.
+ */
+export function withCloseThreshold<T>(db: Db, term: string, work: (tx: DbOrTx) => Promise<T>): Promise<T> {
+  if (/\s/.test(term.trim())) return work(db);
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select set_config('pg_trgm.word_similarity_threshold', '0.5', true)`);
+    return work(tx);
+  });
 }

@@ -1,4 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/connect.ts';
 import { type Fetch, type Key, type Keyed, type Keyset, keyset } from '../../db/keyset.ts';
 import { queryRows, type Shape } from '../../db/rows.ts';
 import type { DeliveryState } from '../../db/schema.ts';
@@ -9,6 +10,8 @@ import { exactNumberCandidates } from './invitationCodesSearch.ts';
 
 /** Reading the list needs the database only (the benchmark calls it without a job queue). */
 export type DbDeps = Pick<Deps, 'db'>;
+/** The list read inside a transaction (close matches set their similarity threshold for it). */
+type ReadDeps = { db: DbOrTx };
 
 /** One row of Invitation Codes: a member without a portal login and the state of their invitations. */
 export type PendingMember = RosterEntry & {
@@ -22,8 +25,9 @@ export type PendingMember = RosterEntry & {
 /** Never invited counts as longest ago; the expression of members_pending_last_invited_idx. */
 const LAST_INVITED = sql.raw(`coalesce(last_invited_at, '-infinity'::timestamptz)`);
 const ID: Key = { column: sql.raw('id'), type: 'bigint' };
-const LAST: Key = { column: sql.raw('last_name'), type: 'text' };
-const FIRST: Key = { column: sql.raw('first_name'), type: 'text' };
+// Names sort folded (Ångström under A), as the name indexes hold them (src/db/schema/members.ts).
+const LAST: Key = { column: sql.raw('gh_fold(last_name)'), type: 'text' };
+const FIRST: Key = { column: sql.raw('gh_fold(first_name)'), type: 'text' };
 
 /**
  * Each sort is the key of one partial index in src/db/schema.ts (members_pending_*), ending in id so that
@@ -39,15 +43,23 @@ export const SORT_KEYS: Record<PendingSort, readonly Key[]> = {
   invitationsSent: [{ column: sql.raw('invitations_sent'), type: 'integer' }, LAST, FIRST, ID],
 };
 
+// Close matches (a search that matches nobody exactly) page with keysets of their own scope, so that a
+// cursor says which kind of list it belongs to and the next page keeps showing close matches.
+const scopeOf = (sort: string, dir: SortDir, close: boolean) => `${sort}.${dir}${close ? '.close' : ''}`;
 const KEYSETS = new Map(
   Object.entries(SORT_KEYS).flatMap(([sort, keys]) =>
-    (['asc', 'desc'] as const).map((dir) => [`${sort}.${dir}`, keyset(keys, dir, `${sort}.${dir}`)]),
+    (['asc', 'desc'] as const).flatMap((dir) =>
+      [false, true].map((close) => [scopeOf(sort, dir, close), keyset(keys, dir, scopeOf(sort, dir, close))]),
+    ),
   ),
 );
 
-/** The keyset of one sort and direction (built once); a cursor of another sort or direction is out of date. */
-export function pendingKeyset(sort: PendingSort, dir: SortDir): Keyset {
-  const keys = KEYSETS.get(`${sort}.${dir}`);
+/**
+ * The keyset of one sort and direction (built once), of exact or close matches; a cursor of another sort,
+ * direction or kind of match is out of date.
+ */
+export function pendingKeyset(sort: PendingSort, dir: SortDir, close = false): Keyset {
+  const keys = KEYSETS.get(scopeOf(sort, dir, close));
   if (!keys) throw new Error(`No keyset for sort ${sort} ${dir}`);
   return keys;
 }
@@ -80,7 +92,7 @@ const KEYED_SHAPE = { ...PENDING_SHAPE, cursor: 'json' } as const satisfies Shap
 // The shapes read status and delivery_state as text; the columns hold only their enums' values.
 const readPending = async (deps: DbDeps, statement: SQL) =>
   (await queryRows(deps.db, statement, PENDING_SHAPE)) as PendingMember[];
-const readKeyed = async (deps: DbDeps, statement: SQL) =>
+const readKeyed = async (deps: ReadDeps, statement: SQL) =>
   (await queryRows(deps.db, statement, KEYED_SHAPE)) as (PendingMember & Keyed)[];
 
 const NEVER = sql.raw(`'-infinity'::timestamptz`);
@@ -111,7 +123,7 @@ const SEARCH_WALK_ROWS = 4000;
  * boundary, in its order, at most `limit` (the engine asks one more than a page, to know there is more).
  */
 export function pendingFetch(
-  deps: DbDeps,
+  deps: ReadDeps,
   keys: Keyset,
   where: SQL[],
   search: SQL | null,

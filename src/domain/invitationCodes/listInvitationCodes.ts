@@ -1,8 +1,8 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Page } from '../../db/keyset.ts';
 import { type Actor, requirePermission } from '../policy.ts';
 import { checkPendingQuery, DEFAULT_PAGE_SIZE, type PendingQuery } from './invitationCodesQuery.ts';
-import { searchCondition } from './invitationCodesSearch.ts';
+import { closeCondition, isNameLike, searchCondition, withCloseThreshold } from './invitationCodesSearch.ts';
 import {
   type DbDeps,
   filterConditions,
@@ -17,6 +17,8 @@ export type { PendingMember } from './invitationCodesSql.ts';
 export type PendingPage = Page<PendingMember> & {
   /** The member whose number is exactly the search, shown first on the first page (it is not repeated later). */
   exactMatchId: number | null;
+  /** Nobody matches the search exactly: these are close matches (a typo: "Castilo" for Castillo). */
+  closeMatches: boolean;
 };
 
 /**
@@ -30,22 +32,46 @@ export async function listPendingMembers(
 ): Promise<PendingPage> {
   requirePermission(actor, 'invitations.send');
   checkPendingQuery(query);
-  const keys = pendingKeyset(query.sort, query.dir);
   const where = filterConditions(query);
-  const search = query.search ? searchCondition(query.search) : null;
-  const exact = query.search ? await findExactMatch(deps, where, query.search) : null;
-  if (exact) where.push(sql`id <> ${exact.id}`);
-
+  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+  const search = query.search;
+  if (search && isNameLike(search)) {
+    // A cursor of the close matches' scope continues them; a search that matches nobody exactly starts them.
+    const close = pendingKeyset(query.sort, query.dir, true);
+    const position = query.after ?? query.before;
+    if (position && close.parts.probe(position)) return closeMatches(deps, query, where, limit);
+  }
+  const keys = pendingKeyset(query.sort, query.dir);
+  const exact = search ? await findExactMatch(deps, where, search) : null;
+  const exactWhere = exact ? [...where, sql`id <> ${exact.id}`] : where;
   const page = await keys.page(
     query,
-    query.limit ?? DEFAULT_PAGE_SIZE,
-    pendingFetch(deps, keys, where, search),
+    limit,
+    pendingFetch(deps, keys, exactWhere, search ? searchCondition(search) : null),
   );
   // The exact match heads the first page only: no position, or paging back that reached the start.
   const firstPage = !query.after && page.prev === null;
+  const nobody = page.rows.length === 0 && !exact && !query.after && !query.before;
+  if (search && isNameLike(search) && nobody) return closeMatches(deps, query, where, limit);
   return {
     ...page,
     rows: exact && firstPage ? [exact, ...page.rows] : page.rows,
     exactMatchId: exact?.id ?? null,
+    closeMatches: false,
   };
+}
+
+/** The members close to the search, in the list's own sort and paged by its own keyset engine. */
+async function closeMatches(
+  deps: DbDeps,
+  query: PendingQuery,
+  where: SQL[],
+  limit: number,
+): Promise<PendingPage> {
+  const keys = pendingKeyset(query.sort, query.dir, true);
+  const term = query.search!;
+  const page = await withCloseThreshold(deps.db, term, (db) =>
+    keys.page(query, limit, pendingFetch({ db }, keys, where, closeCondition(term))),
+  );
+  return { ...page, exactMatchId: null, closeMatches: true };
 }

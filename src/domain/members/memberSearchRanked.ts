@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../db/connect.ts';
 import { queryRows } from '../../db/rows.ts';
 import {
   exactNumberCandidates,
+  foldedTerm,
   SEARCH_TEXT,
   searchCondition,
 } from '../invitationCodes/invitationCodesSearch.ts';
@@ -81,7 +82,8 @@ async function rankedRows(
   const lowered = term.toLowerCase();
   const filters = sql.join(filterConditions(query), sql` and `);
   const like = searchCondition(term) ?? sql`false`;
-  const match = opts.fuzzy ? sql`(${like} or ${lowered} <% ${SEARCH_TEXT})` : like;
+  const folded = foldedTerm(term);
+  const match = opts.fuzzy ? sql`(${like} or ${folded} <% ${SEARCH_TEXT})` : like;
   const candidates = exactNumberCandidates(term);
   const byNumber =
     candidates.length > 0
@@ -93,7 +95,7 @@ async function rankedRows(
   // LIMIT fences each part, so the planner cannot fold it into a walk of another index.
   const part = (login: SQL, alias: string) =>
     sql`union all select id, 1, score from (
-          select id, word_similarity(${lowered}, ${SEARCH_TEXT}) as score from members
+          select id, word_similarity(${folded}, ${SEARCH_TEXT}) as score from members
           where ${login} and ${filters} and ${match}
           limit ${CANDIDATES_PER_PART}
         ) as ${sql.raw(alias)}`;
@@ -124,7 +126,7 @@ async function rankedRows(
         join members m on m.id = r.id
         left join accounts a on a.member_id = m.id
         where ${mFilters}
-        order by r.tier, r.score desc, m.last_name, m.first_name, m.id
+        order by r.tier, r.score desc, gh_fold(m.last_name), gh_fold(m.first_name), m.id
         limit ${opts.take} offset ${opts.offset}`;
   // The shape reads status as text; the column holds only 'current' or 'lapsed'.
   const read = async (db: DbOrTx) => (await queryRows(db, statement, RANKED_SHAPE)) as RankedRow[];

@@ -40,10 +40,10 @@ export const failedDeliveriesInput = z
     }),
   );
 
-// By name, like Invitation Codes; the order of members_pending_failed_idx.
+// By folded name, like Invitation Codes; the order of members_pending_failed_idx.
 const KEYSET = keyset([
-  { column: members.lastName, type: 'text' },
-  { column: members.firstName, type: 'text' },
+  { column: sql`gh_fold(${members.lastName})`, type: 'text' },
+  { column: sql`gh_fold(${members.firstName})`, type: 'text' },
   { column: members.id, type: 'bigint' },
 ] satisfies Key[]);
 

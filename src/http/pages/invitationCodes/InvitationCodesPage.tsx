@@ -61,7 +61,20 @@ function Results({ view }: { view: InvitationCodesView }) {
     );
   }
   return (
-    <PendingTable query={query} page={page} filtered={filtered} csrfToken={ctx.csrfToken} sent={view.sent} />
+    <>
+      {page.closeMatches ? (
+        <p class="notice" role="status">
+          No member matches “{query.search}” exactly; these are close.
+        </p>
+      ) : null}
+      <PendingTable
+        query={query}
+        page={page}
+        filtered={filtered}
+        csrfToken={ctx.csrfToken}
+        sent={view.sent}
+      />
+    </>
   );
 }
 
