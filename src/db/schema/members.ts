@@ -20,11 +20,12 @@ export const deliveryStates = [
 export type DeliveryState = (typeof deliveryStates)[number];
 
 /**
- * Names sort as people expect — Ångström under A, de Vries under D — on every engine (PGlite has no ICU):
- * the name indexes and every name sort key are on gh_fold (lower-cased, accents removed; migration 0016).
+ * Names sort with their accents removed — Ångström under A, Émile with the Es — on every engine (PGlite has
+ * no ICU): the name indexes and every name sort key are on gh_name_key (migration 0016). It keeps case, so
+ * plain ASCII names keep the order they always had.
  */
-const FOLDED_LAST = sql`gh_fold(last_name)`;
-const FOLDED_FIRST = sql`gh_fold(first_name)`;
+const FOLDED_LAST = sql`gh_name_key(last_name)`;
+const FOLDED_FIRST = sql`gh_name_key(first_name)`;
 
 /** The organisation's roster. A member exists before (and without) a portal login. */
 export const members = pgTable(

@@ -25,9 +25,9 @@ export type PendingMember = RosterEntry & {
 /** Never invited counts as longest ago; the expression of members_pending_last_invited_idx. */
 const LAST_INVITED = sql.raw(`coalesce(last_invited_at, '-infinity'::timestamptz)`);
 const ID: Key = { column: sql.raw('id'), type: 'bigint' };
-// Names sort folded (Ångström under A), as the name indexes hold them (src/db/schema/members.ts).
-const LAST: Key = { column: sql.raw('gh_fold(last_name)'), type: 'text' };
-const FIRST: Key = { column: sql.raw('gh_fold(first_name)'), type: 'text' };
+// Names sort with accents removed (Ångström under A), as the name indexes hold them (schema/members.ts).
+const LAST: Key = { column: sql.raw('gh_name_key(last_name)'), type: 'text' };
+const FIRST: Key = { column: sql.raw('gh_name_key(first_name)'), type: 'text' };
 
 /**
  * Each sort is the key of one partial index in src/db/schema.ts (members_pending_*), ending in id so that

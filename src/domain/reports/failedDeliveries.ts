@@ -40,10 +40,10 @@ export const failedDeliveriesInput = z
     }),
   );
 
-// By folded name, like Invitation Codes; the order of members_pending_failed_idx.
+// By name with accents removed, like Invitation Codes; the order of members_pending_failed_idx.
 const KEYSET = keyset([
-  { column: sql`gh_fold(${members.lastName})`, type: 'text' },
-  { column: sql`gh_fold(${members.firstName})`, type: 'text' },
+  { column: sql`gh_name_key(${members.lastName})`, type: 'text' },
+  { column: sql`gh_name_key(${members.firstName})`, type: 'text' },
   { column: members.id, type: 'bigint' },
 ] satisfies Key[]);
 

@@ -82,7 +82,10 @@ export function segmentsOf(sort: RosterSort, f: RosterFilter): Segment[] {
     f.login === 'none' ? [] : [{ from: byAccount, where, keys }];
   switch (sort) {
     case 'name':
-      return one(['text', 'text', 'bigint'], ['gh_fold(m.last_name)', 'gh_fold(m.first_name)', 'm.id']);
+      return one(
+        ['text', 'text', 'bigint'],
+        ['gh_name_key(m.last_name)', 'gh_name_key(m.first_name)', 'm.id'],
+      );
     case 'memberNumber':
       return one(['text'], ['m.member_number']); // unique: no tie-break needed
     case 'email':
