@@ -20,12 +20,12 @@ export const deliveryStates = [
 export type DeliveryState = (typeof deliveryStates)[number];
 
 /**
- * Names sort with their accents removed — Ångström under A, Émile with the Es — on every engine (PGlite has
- * no ICU): the name indexes and every name sort key are on gh_name_key (migration 0016). It keeps case, so
- * plain ASCII names keep the order they always had.
+ * Search text and name sort keys, computed by the database when a row is written (migration 0016). Search
+ * forgives accents ("angstrom" finds Ångström) and names sort with accents removed (Ångström under A) on
+ * every engine — PGlite has no ICU. Stored, not indexed expressions: the list's search reads thousands of
+ * rows a page, and calling the SQL functions for each of them at read time cost ~15 ms a search.
  */
-const FOLDED_LAST = sql`gh_name_key(last_name)`;
-const FOLDED_FIRST = sql`gh_name_key(first_name)`;
+const SEARCH_TEXT_SQL = sql`gh_fold(' ' || first_name || ' ' || last_name || ' ' || email_lower || ' ' || member_number || ' ')`;
 
 /** The organisation's roster. A member exists before (and without) a portal login. */
 export const members = pgTable(
@@ -51,15 +51,22 @@ export const members = pgTable(
     lastInvitedAt: ts('last_invited_at'),
     deliveryState: text('delivery_state', { enum: deliveryStates }),
     deliveryDetail: text('delivery_detail'),
+    // Names, email and member number folded (gh_fold: lower-cased, accents removed) and space-padded, so
+    // that one- and two-letter terms can match whole words through the trigram indexes. The search folds
+    // the typed term with the same function (src/domain/invitationCodes/invitationCodesSearch.ts).
+    searchText: text('search_text').generatedAlwaysAs(SEARCH_TEXT_SQL),
+    // Sort keys: the name with its accents removed, case kept, so plain ASCII names keep their old order.
+    sortLastName: text('sort_last_name').generatedAlwaysAs(sql`gh_name_key(last_name)`),
+    sortFirstName: text('sort_first_name').generatedAlwaysAs(sql`gh_name_key(first_name)`),
   },
   (t) => [
     uniqueIndex('members_member_number_key').on(t.memberNumber),
     index('members_email_lower_idx').on(t.emailLower),
-    index('members_name_idx').on(FOLDED_LAST, FOLDED_FIRST, t.id),
+    index('members_name_idx').on(t.sortLastName, t.sortFirstName, t.id),
     // Invitation Codes (src/domain/invitationCodes/listInvitationCodes.ts) lists only members without a login. Partial
     // indexes hold just that set, so they shrink as members join; one per sortable column, each ending in
     // the id tie-break its keyset pagination compares on.
-    index('members_pending_name_idx').on(FOLDED_LAST, FOLDED_FIRST, t.id).where(sql`not has_login`),
+    index('members_pending_name_idx').on(t.sortLastName, t.sortFirstName, t.id).where(sql`not has_login`),
     index('members_pending_number_idx').on(t.memberNumber, t.id).where(sql`not has_login`),
     index('members_pending_email_idx').on(t.emailLower, t.id).where(sql`not has_login`),
     // Never invited sorts as longest ago: the -infinity sentinel keeps NULLs inside one index order.
@@ -67,29 +74,17 @@ export const members = pgTable(
       .on(sql`coalesce(last_invited_at, '-infinity'::timestamptz)`, t.id)
       .where(sql`not has_login`),
     index('members_pending_invitations_sent_idx')
-      .on(t.invitationsSent, FOLDED_LAST, FOLDED_FIRST, t.id)
+      .on(t.invitationsSent, t.sortLastName, t.sortFirstName, t.id)
       .where(sql`not has_login`),
     // "Delivery failed only": few rows in a healthy roster, so the filter must not have to read the others.
     index('members_pending_failed_idx')
-      .on(FOLDED_LAST, FOLDED_FIRST, t.id)
+      .on(t.sortLastName, t.sortFirstName, t.id)
       .where(sql`not has_login and delivery_state = 'failed'`),
-    // Trigram search over names, email and member number, folded (gh_fold: "angstrom" finds Ångström), space-padded so that one- and two-letter terms
-    // can match whole words through the same index. The expression must stay identical to SEARCH_TEXT in
-    // src/domain/invitationCodes/invitationCodesSearch.ts or the planner cannot use it.
-    index('members_pending_search_idx')
-      .using(
-        'gin',
-        sql`gh_fold(' ' || first_name || ' ' || last_name || ' ' || email_lower || ' ' || member_number || ' ') gin_trgm_ops`,
-      )
-      .where(sql`not has_login`),
+    // Trigram search over the folded search text (names, email and member number).
+    index('members_pending_search_idx').using('gin', sql`search_text gin_trgm_ops`).where(sql`not has_login`),
     // The same for members who have a login (Member Search reads both): together the two partial
     // indexes hold each member's search text exactly once.
-    index('members_login_search_idx')
-      .using(
-        'gin',
-        sql`gh_fold(' ' || first_name || ' ' || last_name || ' ' || email_lower || ' ' || member_number || ' ') gin_trgm_ops`,
-      )
-      .where(sql`has_login`),
+    index('members_login_search_idx').using('gin', sql`search_text gin_trgm_ops`).where(sql`has_login`),
     // Member Roster - Current's "Delivery failed only" reads the failed members first (few in a healthy
     // roster) whatever the sort. Imported members have no delivery state, so imports never touch it.
     index('members_failed_idx').on(t.id).where(sql`delivery_state = 'failed'`),

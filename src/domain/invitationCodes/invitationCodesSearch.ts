@@ -3,16 +3,13 @@ import type { Db, DbOrTx } from '../../db/connect.ts';
 import { escapeLike } from '../../db/escapeLike.ts';
 
 /**
- * What the Invitation Codes search looks in: first and last name, email and member number, folded (gh_fold:
- * lower-cased, accents removed, so "angstrom" finds Ångström) and padded with spaces. It must stay character
- * for character the expression of the trigram indexes `members_pending_search_idx` and
- * `members_login_search_idx` in src/db/schema/members.ts, or the planner cannot use them.
+ * What the Invitation Codes search looks in: the stored column members.search_text — first and last name,
+ * email and member number, folded (gh_fold: lower-cased, accents removed, so "angstrom" finds Ångström) and
+ * padded with spaces — which the trigram indexes members_pending_search_idx and members_login_search_idx hold.
  */
-export const SEARCH_TEXT = sql.raw(
-  `gh_fold(' ' || first_name || ' ' || last_name || ' ' || email_lower || ' ' || member_number || ' ')`,
-);
+export const SEARCH_TEXT = sql.raw('search_text');
 
-/** The typed term folded exactly as SEARCH_TEXT is ("Müller" and "muller" both become "muller"). */
+/** The typed term folded exactly as search_text is ("Müller" and "muller" both become "muller"). */
 export const foldedTerm = (term: string): SQL => sql`gh_fold(${term})`;
 
 const MAX_WORDS = 8;

@@ -25,9 +25,9 @@ export type PendingMember = RosterEntry & {
 /** Never invited counts as longest ago; the expression of members_pending_last_invited_idx. */
 const LAST_INVITED = sql.raw(`coalesce(last_invited_at, '-infinity'::timestamptz)`);
 const ID: Key = { column: sql.raw('id'), type: 'bigint' };
-// Names sort with accents removed (Ångström under A), as the name indexes hold them (schema/members.ts).
-const LAST: Key = { column: sql.raw('gh_name_key(last_name)'), type: 'text' };
-const FIRST: Key = { column: sql.raw('gh_name_key(first_name)'), type: 'text' };
+// Names sort with accents removed (Ångström under A): stored sort keys, see src/db/schema/members.ts.
+const LAST: Key = { column: sql.raw('sort_last_name'), type: 'text' };
+const FIRST: Key = { column: sql.raw('sort_first_name'), type: 'text' };
 
 /**
  * Each sort is the key of one partial index in src/db/schema.ts (members_pending_*), ending in id so that
@@ -68,6 +68,9 @@ export function pendingKeyset(sort: PendingSort, dir: SortDir, close = false): K
 export const COLUMNS = sql.raw(
   'id, member_number, first_name, last_name, email, status, invitations_sent, last_invited_at, delivery_state, delivery_detail',
 );
+
+/** What a search's condition and the sort keys read, besides COLUMNS, in the search's subqueries. */
+const SEARCHED = sql.raw('email_lower, search_text, sort_last_name, sort_first_name');
 
 /** The same columns named as a PendingMember names them (PENDING_SHAPE). */
 const AS_PENDING = sql.raw(
@@ -143,7 +146,7 @@ export function pendingFetch(
     //    name) fills the page from there in a few milliseconds.
     const walked = await read(
       sql`select ${AS_PENDING}, ${cursor} from (
-            select ${COLUMNS}, email_lower from members where ${whereSql} order by ${order} limit ${SEARCH_WALK_ROWS}
+            select ${COLUMNS}, ${SEARCHED} from members where ${whereSql} order by ${order} limit ${SEARCH_WALK_ROWS}
           ) w where ${search} order by ${order} limit ${take}`,
     );
     if (walked.length === take) return walked;
@@ -152,7 +155,7 @@ export function pendingFetch(
     //    far down the name order (PERFORMANCE.md).
     return read(
       sql`select ${AS_PENDING}, ${cursor} from (
-            select ${COLUMNS}, email_lower from members where ${search} and ${whereSql} offset 0
+            select ${COLUMNS}, ${SEARCHED} from members where ${search} and ${whereSql} offset 0
           ) m order by ${order} limit ${take}`,
     );
   };

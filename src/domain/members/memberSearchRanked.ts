@@ -126,7 +126,7 @@ async function rankedRows(
         join members m on m.id = r.id
         left join accounts a on a.member_id = m.id
         where ${mFilters}
-        order by r.tier, r.score desc, gh_name_key(m.last_name), gh_name_key(m.first_name), m.id
+        order by r.tier, r.score desc, m.sort_last_name, m.sort_first_name, m.id
         limit ${opts.take} offset ${opts.offset}`;
   // The shape reads status as text; the column holds only 'current' or 'lapsed'.
   const read = async (db: DbOrTx) => (await queryRows(db, statement, RANKED_SHAPE)) as RankedRow[];

@@ -42,8 +42,8 @@ export const failedDeliveriesInput = z
 
 // By name with accents removed, like Invitation Codes; the order of members_pending_failed_idx.
 const KEYSET = keyset([
-  { column: sql`gh_name_key(${members.lastName})`, type: 'text' },
-  { column: sql`gh_name_key(${members.firstName})`, type: 'text' },
+  { column: members.sortLastName, type: 'text' },
+  { column: members.sortFirstName, type: 'text' },
   { column: members.id, type: 'bigint' },
 ] satisfies Key[]);
 

@@ -82,10 +82,7 @@ export function segmentsOf(sort: RosterSort, f: RosterFilter): Segment[] {
     f.login === 'none' ? [] : [{ from: byAccount, where, keys }];
   switch (sort) {
     case 'name':
-      return one(
-        ['text', 'text', 'bigint'],
-        ['gh_name_key(m.last_name)', 'gh_name_key(m.first_name)', 'm.id'],
-      );
+      return one(['text', 'text', 'bigint'], ['m.sort_last_name', 'm.sort_first_name', 'm.id']);
     case 'memberNumber':
       return one(['text'], ['m.member_number']); // unique: no tie-break needed
     case 'email':
