@@ -130,6 +130,7 @@ export function pendingFetch(
   keys: Keyset,
   where: SQL[],
   search: SQL | null,
+  { walk = true } = {},
 ): Fetch<PendingMember & Keyed> {
   return async (boundary, order, take) => {
     const whereSql = sql.join(boundary ? [...where, boundary] : where, sql` and `);
@@ -142,14 +143,16 @@ export function pendingFetch(
     }
     // A search is answered in up to two steps; LIMIT and OFFSET 0 fence each inner query so that the
     // planner cannot merge the steps back into one plan.
-    // 1. Read a little way down the sort order: a term spread through the list ("son", "gmail", a first
+    // 1. Unless told not to, read a little way down the sort order: a term spread through the list ("son", "gmail", a first
     //    name) fills the page from there in a few milliseconds.
-    const walked = await read(
-      sql`select ${AS_PENDING}, ${cursor} from (
-            select ${COLUMNS}, ${SEARCHED} from members where ${whereSql} order by ${order} limit ${SEARCH_WALK_ROWS}
-          ) w where ${search} order by ${order} limit ${take}`,
-    );
-    if (walked.length === take) return walked;
+    if (walk) {
+      const walked = await read(
+        sql`select ${AS_PENDING}, ${cursor} from (
+              select ${COLUMNS}, ${SEARCHED} from members where ${whereSql} order by ${order} limit ${SEARCH_WALK_ROWS}
+            ) w where ${search} order by ${order} limit ${take}`,
+      );
+      if (walked.length === take) return walked;
+    }
     // 2. Otherwise find the trigram matches first and only then order them. Left to itself the planner
     //    walks the sort index hoping to meet matches early, which takes seconds for a surname clustered
     //    far down the name order (PERFORMANCE.md).
