@@ -44,6 +44,9 @@ test('Invitation Codes: "Angstrom" finds Ångström, a typo shows close matches,
     await page.getByRole('button', { name: 'Apply' }).click();
     await expect(page.getByRole('row').filter({ hasText: 'anders@example.org' })).toContainText('Ångström');
     await expect(page.getByRole('row').filter({ hasText: 'bob@example.org' })).toHaveCount(0);
+    await expect(
+      page.getByRole('link', { name: 'Send to the members matching these filters' }),
+    ).toBeVisible();
   });
 
   await test.step('a typo, "Castilo", shows the close match and says so', async () => {
@@ -51,5 +54,9 @@ test('Invitation Codes: "Angstrom" finds Ångström, a typo shows close matches,
     await page.getByRole('button', { name: 'Apply' }).click();
     await expect(page.getByText('No member matches “Castilo” exactly; these are close.')).toBeVisible();
     await expect(page.getByRole('row').filter({ hasText: 'jose@example.org' })).toContainText('Castillo');
+    // Send All targets exact matches only: it is not offered for a guess at a typo.
+    await expect(page.getByRole('link', { name: 'Send to the members matching these filters' })).toHaveCount(
+      0,
+    );
   });
 });

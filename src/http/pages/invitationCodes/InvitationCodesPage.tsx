@@ -80,7 +80,8 @@ function Results({ view }: { view: InvitationCodesView }) {
 
 function SendAllSection({ view }: { view: InvitationCodesView }) {
   const { pendingCount, sendAll: round, result } = view;
-  const filtered = result?.filtered && result.page.rows.length > 0;
+  // Close matches are a guess at a typo: Send All targets exact matches only, so it is not offered for them.
+  const filtered = result?.filtered && result.page.rows.length > 0 && !result.page.closeMatches;
   return (
     <section class="card" aria-labelledby="send-all-heading">
       <h2 id="send-all-heading">Send All</h2>
