@@ -4,6 +4,7 @@ import { queryRows } from '../../db/rows.ts';
 import {
   exactNumberCandidates,
   foldedTerm,
+  isNameLike,
   SEARCH_TEXT,
   searchCondition,
 } from '../invitationCodes/invitationCodesSearch.ts';
@@ -22,9 +23,6 @@ import {
  */
 const CANDIDATES_PER_PART = 2000;
 const WORD_SIMILARITY_THRESHOLD = '0.5';
-
-/** Names are matched with typo tolerance; a term with a digit or an @ is an email, number or username. */
-const isNameLike = (term: string) => !/[\d@]/.test(term);
 
 /**
  * The ranked search. Every step starts from an index:
