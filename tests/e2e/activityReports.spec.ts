@@ -1,4 +1,4 @@
-import { completeSetup, expect, logIn, logOut, securityAdmin, test } from './fixtures.ts';
+import { completeSetup, expect, importRoster, logIn, logOut, securityAdmin, test } from './fixtures.ts';
 
 const ROSTER = [
   'member_number,first_name,last_name,email,status',
@@ -11,15 +11,7 @@ test('Pending Invitations, Failed Deliveries and Login Activity in a real browse
   portal,
 }) => {
   await completeSetup(page, portal);
-  await page.goto('/admin/member-management/import');
-  await page.getByLabel('Roster file (CSV)').setInputFiles({
-    name: 'roster.csv',
-    mimeType: 'text/csv',
-    buffer: Buffer.from(`${ROSTER.join('\n')}\n`, 'utf8'),
-  });
-  await page.getByRole('button', { name: 'Preview import' }).click();
-  await page.getByRole('button', { name: 'Apply import' }).click();
-  await expect(page.getByText(/Imported: 2 added/)).toBeVisible();
+  await importRoster(page, ROSTER);
 
   await test.step('before any invitation, Pending Invitations says why it is empty', async () => {
     await page.goto('/admin/query-tool/pending-invitations');

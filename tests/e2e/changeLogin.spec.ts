@@ -1,4 +1,4 @@
-import { completeSetup, expect, logIn, test } from './fixtures.ts';
+import { completeSetup, expect, importRoster, logIn, test } from './fixtures.ts';
 
 const OWN_PASSWORD = 'compiler moth nanosecond 1952';
 const TEMPORARY = 'lantern biscuit harbour 58';
@@ -11,17 +11,10 @@ test('a Security Administrator changes a member’s username and sets a temporar
   await completeSetup(page, portal);
 
   await test.step('the roster has Grace, and Grace makes her login from a copied invite link', async () => {
-    await page.goto('/admin/member-management/import');
-    await page.getByLabel('Roster file (CSV)').setInputFiles({
-      name: 'roster.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from(
-        'member_number,first_name,last_name,email,status\nM-3001,Grace,Hopper,grace.hopper@example.org,current\n',
-      ),
-    });
-    await page.getByRole('button', { name: 'Preview import' }).click();
-    await page.getByRole('button', { name: 'Apply import' }).click();
-    await expect(page.getByText(/Imported: 1 added/)).toBeVisible();
+    await importRoster(page, [
+      'member_number,first_name,last_name,email,status',
+      'M-3001,Grace,Hopper,grace.hopper@example.org,current',
+    ]);
   });
 
   const openProfile = async () => {

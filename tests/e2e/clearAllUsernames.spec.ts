@@ -1,5 +1,5 @@
 import type { Browser, Page } from '@playwright/test';
-import { completeSetup, expect, logIn, securityAdmin, test } from './fixtures.ts';
+import { completeSetup, expect, importRoster, logIn, securityAdmin, test } from './fixtures.ts';
 
 const CODES = '/admin/member-management/invitation-codes';
 
@@ -20,21 +20,10 @@ const MEMBERS = [
   },
 ];
 
-async function importRoster(page: Page) {
-  const lines = [
-    'member_number,first_name,last_name,email,status',
-    ...MEMBERS.map((m, i) => `M-${3001 + i},${m.first},${m.last},${m.email},current`),
-  ];
-  await page.goto('/admin/member-management/import');
-  await page.getByLabel('Roster file (CSV)').setInputFiles({
-    name: 'roster.csv',
-    mimeType: 'text/csv',
-    buffer: Buffer.from(`${lines.join('\n')}\n`, 'utf8'),
-  });
-  await page.getByRole('button', { name: 'Preview import' }).click();
-  await page.getByRole('button', { name: 'Apply import' }).click();
-  await expect(page.getByText(/Imported: 2 added/)).toBeVisible();
-}
+const ROSTER = [
+  'member_number,first_name,last_name,email,status',
+  ...MEMBERS.map((m, i) => `M-${3001 + i},${m.first},${m.last},${m.email},current`),
+];
 
 /** The admin issues a copyable invite link on the profile; the member opens it in their own browser. */
 async function memberCreatesLogin(page: Page, browser: Browser, member: (typeof MEMBERS)[number]) {
@@ -58,7 +47,7 @@ test('a Security Administrator clears all usernames, sees the members back, and 
   browser,
 }) => {
   await completeSetup(page, portal);
-  await importRoster(page);
+  await importRoster(page, ROSTER);
   const grace = await memberCreatesLogin(page, browser, MEMBERS[0]!);
   await memberCreatesLogin(page, browser, MEMBERS[1]!);
 

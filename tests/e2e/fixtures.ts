@@ -64,3 +64,16 @@ export async function logIn(page: Page, username: string, password: string) {
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
 }
+
+/** Imports roster lines (the header line first) through Import members, as a person would, and applies them. */
+export async function importRoster(page: Page, lines: string[]) {
+  await page.goto('/admin/member-management/import');
+  await page.getByLabel('Roster file (CSV)').setInputFiles({
+    name: 'roster.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(`${lines.join('\n')}\n`, 'utf8'),
+  });
+  await page.getByRole('button', { name: 'Preview import' }).click();
+  await page.getByRole('button', { name: 'Apply import' }).click();
+  await expect(page.getByText(/Imported: /)).toBeVisible();
+}

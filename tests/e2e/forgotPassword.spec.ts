@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { completeSetup, expect, test } from './fixtures.ts';
+import { completeSetup, expect, importRoster, test } from './fixtures.ts';
 
 const OLD_PASSWORD = 'compiler moth nanosecond 1952';
 
@@ -24,16 +24,10 @@ test('without an email server, Forgot password says so and the Email Log never s
   await completeSetup(page, portal);
 
   await test.step('Grace is on the roster and has a login', async () => {
-    await page.goto('/admin/member-management/import');
-    await page.getByLabel('Roster file (CSV)').setInputFiles({
-      name: 'roster.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from(
-        'member_number,first_name,last_name,email,status\nM-2001,Grace,Hopper,grace.hopper@example.org,current\n',
-      ),
-    });
-    await page.getByRole('button', { name: 'Preview import' }).click();
-    await page.getByRole('button', { name: 'Apply import' }).click();
+    await importRoster(page, [
+      'member_number,first_name,last_name,email,status',
+      'M-2001,Grace,Hopper,grace.hopper@example.org,current',
+    ]);
     await page.goto('/admin/member-management/invitation-codes');
     await page
       .getByRole('row')

@@ -1,23 +1,10 @@
-import type { Page } from '@playwright/test';
-import { completeSetup, expect, logIn, logOut, test } from './fixtures.ts';
+import { completeSetup, expect, importRoster, logIn, logOut, test } from './fixtures.ts';
 
 const ROSTER = [
   'member_number,first_name,last_name,email,status',
   'M-2001,Grace,Hopper,grace.hopper@example.org,current',
   'M-2002,Alan,Turing,alan.turing@example.org,current',
 ];
-
-async function importRoster(page: Page, lines: string[]) {
-  await page.goto('/admin/member-management/import');
-  await page.getByLabel('Roster file (CSV)').setInputFiles({
-    name: 'roster.csv',
-    mimeType: 'text/csv',
-    buffer: Buffer.from(`${lines.join('\n')}\n`, 'utf8'),
-  });
-  await page.getByRole('button', { name: 'Preview import' }).click();
-  await page.getByRole('button', { name: 'Apply import' }).click();
-  await expect(page.getByText(/Imported: 2 added/)).toBeVisible();
-}
 
 test('the invitation loop: Send, the member follows the emailed link, creates a login and leaves the list', async ({
   page,

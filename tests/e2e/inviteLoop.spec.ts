@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { completeSetup, expect, test } from './fixtures.ts';
+import { completeSetup, expect, importRoster, test } from './fixtures.ts';
 
 const CODES = '/admin/member-management/invitation-codes';
 const SHOTS = 'test-results/invite-loop';
@@ -15,18 +15,6 @@ const ROSTER = [
   'M-3006,Fay,Jones,fay.jones@example.org,current',
   'M-3007,Gus,Brown,gus.brown@example.org,lapsed',
 ];
-
-async function importRoster(page: Page) {
-  await page.goto('/admin/member-management/import');
-  await page.getByLabel('Roster file (CSV)').setInputFiles({
-    name: 'roster.csv',
-    mimeType: 'text/csv',
-    buffer: Buffer.from(`${ROSTER.join('\n')}\n`, 'utf8'),
-  });
-  await page.getByRole('button', { name: 'Preview import' }).click();
-  await page.getByRole('button', { name: 'Apply import' }).click();
-  await expect(page.getByText(/Imported: 7 added/)).toBeVisible();
-}
 
 /** The Smiths, newest email last, as the admin asks for them: search, then sort by email descending. */
 async function searchSmiths(page: Page) {
@@ -52,7 +40,7 @@ test('Send keeps my place: same list, confirmation beside the row, focus on the 
   portal,
 }) => {
   await completeSetup(page, portal);
-  await importRoster(page);
+  await importRoster(page, ROSTER);
   await searchSmiths(page);
   const listUrl = page.url();
   const emails = await page.getByRole('row').locator('td:nth-child(3)').allTextContents();
@@ -100,7 +88,7 @@ test('without JavaScript, Send comes back to the same list with the confirmation
   const context = await browser.newContext({ javaScriptEnabled: false, baseURL: portal.baseUrl });
   const page = await context.newPage();
   await completeSetup(page, portal);
-  await importRoster(page);
+  await importRoster(page, ROSTER);
   await searchSmiths(page);
   const listUrl = new URL(page.url());
   await row(page, 'cat.smith@example.org').getByRole('button', { name: 'Send' }).click();
@@ -121,7 +109,7 @@ test('Send All targets current members, skips the recently invited, and sends to
   portal,
 }) => {
   await completeSetup(page, portal);
-  await importRoster(page);
+  await importRoster(page, ROSTER);
   await page.goto(CODES);
   await row(page, 'ann.smith@example.org').getByRole('button', { name: 'Send' }).click();
   await expect(row(page, 'ann.smith@example.org').getByRole('status')).toBeVisible();
@@ -182,7 +170,7 @@ test('the Email Log as the local mailbox: the revealed invitation’s button ope
   portal,
 }) => {
   await completeSetup(page, portal);
-  await importRoster(page);
+  await importRoster(page, ROSTER);
   await page.goto(CODES);
   await row(page, 'fay.jones@example.org').getByRole('button', { name: 'Send' }).click();
   await expect(row(page, 'fay.jones@example.org').getByRole('status')).toBeVisible();

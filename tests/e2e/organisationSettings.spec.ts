@@ -1,6 +1,6 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { completeSetup, expect, test } from './fixtures.ts';
+import { completeSetup, expect, importRoster, test } from './fixtures.ts';
 
 const MESSAGE = 'Our new member portal is open: race results, boat bookings and the newsletter in one place.';
 
@@ -75,16 +75,10 @@ test('a Security Administrator renames the organisation, sets the invitation ema
   });
 
   await test.step('the next invitation is written with the saved settings', async () => {
-    await page.goto('/admin/member-management/import');
-    await page.getByLabel('Roster file (CSV)').setInputFiles({
-      name: 'roster.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from(
-        'member_number,first_name,last_name,email,status\nM-3001,Grace,Hopper,grace.hopper@example.org,current\n',
-      ),
-    });
-    await page.getByRole('button', { name: 'Preview import' }).click();
-    await page.getByRole('button', { name: 'Apply import' }).click();
+    await importRoster(page, [
+      'member_number,first_name,last_name,email,status',
+      'M-3001,Grace,Hopper,grace.hopper@example.org,current',
+    ]);
     await page.goto('/admin/member-management/invitation-codes');
     await page
       .getByRole('row')

@@ -1,4 +1,4 @@
-import { completeSetup, expect, securityAdmin, test } from './fixtures.ts';
+import { completeSetup, expect, importRoster, securityAdmin, test } from './fixtures.ts';
 
 // The setup page's password field is the shared PasswordField (as on the invitation, Choose password and
 // reset pages); it is the one reachable without email, so the browser tests use it.
@@ -82,16 +82,10 @@ test('on the invitation page, on a phone: the rules as typed, Show password, and
   browser,
 }) => {
   await completeSetup(page, portal);
-  await page.goto('/admin/member-management/import');
-  await page.getByLabel('Roster file (CSV)').setInputFiles({
-    name: 'roster.csv',
-    mimeType: 'text/csv',
-    buffer: Buffer.from(
-      'member_number,first_name,last_name,email,status\nM-1,Zoë,Quinn,zoe@example.org,current\n',
-    ),
-  });
-  await page.getByRole('button', { name: 'Preview import' }).click();
-  await page.getByRole('button', { name: 'Apply import' }).click();
+  await importRoster(page, [
+    'member_number,first_name,last_name,email,status',
+    'M-1,Zoë,Quinn,zoe@example.org,current',
+  ]);
   await page.goto('/admin/member-management/invitation-codes');
   await page
     .getByRole('row')

@@ -117,7 +117,6 @@ describe('Admin home dashboard', () => {
       currentMembers: 7,
       currentWithLogin: 4,
       currentShare: 57.1,
-      pending: 4,
       failedDeliveries: 2,
       reused: false,
     });

@@ -1,9 +1,10 @@
 import { desc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { auditEvents, invitations, organisationSettings } from '../../src/db/schema.ts';
+import { auditEvents, emailMessages, invitations, organisationSettings } from '../../src/db/schema.ts';
 import { deliverDueEmail } from '../../src/domain/email/deliverDueEmail.ts';
 import { sendInvitation } from '../../src/domain/invitations/queueInvitations.ts';
 import { reenableInviteLink } from '../../src/domain/invitations/reenableInviteLink.ts';
+import { systemActor } from '../../src/domain/policy.ts';
 import { readSettings } from '../../src/domain/settings/organisationSettings.ts';
 import { saveSettings } from '../../src/domain/settings/saveSettings.ts';
 import { browser, buildLogin, buildMember } from '../factories.ts';
@@ -166,6 +167,23 @@ describe('Organisation settings', () => {
     expect(mail!.text).toContain(`Hello Pat,\n\n${filled.invitationMessage}\n\n`);
     const [invitation] = await app.deps.db.select().from(invitations).orderBy(desc(invitations.id));
     expect(invitation!.expiresAt.getTime() - invitation!.createdAt.getTime()).toBe(10 * DAY);
+    // The Email Log shows the message From the sender the settings name.
+    const [message] = await app.deps.db.select().from(emailMessages).orderBy(desc(emailMessages.id));
+    const logged = readPage((await b.get(`/admin/email-log/${message!.id}`)).body);
+    expect(logged.text).toContain('Riverside Office <portal@riverside.test>');
+  });
+
+  it('an invitation sent by the command line is sent in the saved organisation name', async () => {
+    const { b } = await securityAdmin();
+    await b.submit(PAGE, PAGE, { ...filled, invitationMessage: '' });
+    const member = await buildMember(app, { email: 'cli@example.test', firstName: 'Cleo' });
+    await sendInvitation(app.deps, systemActor('cli'), member.id);
+    await deliverDueEmail(app.deps, smtp.mailer);
+    // The sink holds the earlier tests' messages too.
+    const mail = (await smtp.sink.waitForMessages(1)).find((m) => m.to.includes('cli@example.test'));
+    expect(mail!.text).toContain(
+      'Riverside Rowing Club invites you to create your login for the Riverside Rowing Club member portal.',
+    );
   });
 
   it('a re-enabled invite link takes the saved expiry too', async () => {

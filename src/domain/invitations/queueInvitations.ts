@@ -13,19 +13,23 @@ import {
   sendAllAudienceSql,
   sendAllFilterParams,
 } from '../sendAll/sendAllTarget.ts';
+import { readSettings } from '../settings/organisationSettings.ts';
 import { lockBulkRounds } from './bulkRoundLock.ts';
 
 type RoundKind = 'single' | 'send_all' | 'reminder';
 
 /** The name invitation emails give as their sender: the admin's own name, else the organisation's. */
 async function inviterName(tx: Tx, deps: Deps, actor: Actor): Promise<string> {
-  if (actor.accountId === null) return deps.config.orgName;
-  const [row] = await tx
-    .select({ firstName: members.firstName, lastName: members.lastName })
-    .from(accounts)
-    .innerJoin(members, eq(members.id, accounts.memberId))
-    .where(eq(accounts.id, actor.accountId));
-  return row ? `${row.firstName} ${row.lastName}` : deps.config.orgName;
+  const [row] =
+    actor.accountId === null
+      ? []
+      : await tx
+          .select({ firstName: members.firstName, lastName: members.lastName })
+          .from(accounts)
+          .innerJoin(members, eq(members.id, accounts.memberId))
+          .where(eq(accounts.id, actor.accountId));
+  if (row) return `${row.firstName} ${row.lastName}`;
+  return (await readSettings({ db: tx, config: deps.config })).orgName;
 }
 
 async function openRound(tx: Tx, deps: Deps, actor: Actor, kind: RoundKind, total: number, now: Date) {

@@ -14,7 +14,7 @@ const bad = (message: string): FieldResult => ({ ok: false, message });
 // Deliberately permissive: one @, something on both sides, a dot in the domain, no spaces.
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export function checkEmail(raw: string | undefined, label = 'email'): FieldResult {
+export function checkEmail(raw: string | undefined, label: string): FieldResult {
   const email = (raw ?? '').trim();
   if (!email) return bad(`${label} is required`);
   if (email.length > 254) return bad(`${label} is longer than 254 characters`);
@@ -29,7 +29,7 @@ export function checkName(raw: string | undefined, label: string): FieldResult {
   return ok(name);
 }
 
-export function checkMemberNumber(raw: string | undefined, label = 'member_number'): FieldResult {
+export function checkMemberNumber(raw: string | undefined, label: string): FieldResult {
   const value = (raw ?? '').trim();
   if (!value) return bad(`${label} is required`);
   if (value.length > 64) return bad(`${label} is longer than 64 characters`);
@@ -37,7 +37,7 @@ export function checkMemberNumber(raw: string | undefined, label = 'member_numbe
   return ok(value);
 }
 
-export function checkStatus(raw: string | undefined, label = 'status'): FieldResult {
+export function checkStatus(raw: string | undefined, label: string): FieldResult {
   const value = (raw ?? '').trim().toLowerCase();
   if (!value) return ok('current');
   if (value !== 'current' && value !== 'lapsed') return bad(`${label} "${raw}" must be current or lapsed`);

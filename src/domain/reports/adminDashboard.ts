@@ -2,13 +2,9 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/connect.ts';
 import { queryRows } from '../../db/rows.ts';
 import type { Deps } from '../deps.ts';
-import {
-  COUNT_CACHE_MS,
-  countPendingMembers,
-  EXACT_COUNT_BELOW,
-} from '../invitationCodes/countInvitationCodes.ts';
+import { COUNT_CACHE_MS, EXACT_COUNT_BELOW } from '../invitationCodes/countInvitationCodes.ts';
 import { isRosterMember } from '../members/madeUpNumbers.ts';
-import { type Actor, can, requirePermission } from '../policy.ts';
+import { type Actor, requirePermission } from '../policy.ts';
 import { latestRound, type RoundFigures, shareOf } from './invitationRounds.ts';
 import { type OnboardingProgress, onboardingProgress } from './onboardingProgress.ts';
 
@@ -26,8 +22,6 @@ export type AdminDashboard = {
   withLogin: number;
   /** currentWithLogin as a percentage of currentMembers, one decimal; null without current members. */
   currentShare: number | null;
-  /** Members without a login (any status), as Invitation Codes counts them; null without that permission. */
-  pending: number | null;
   /** Members without a login whose newest invitation could not be delivered. */
   failedDeliveries: number;
   lastRound: RoundFigures | null;
@@ -36,7 +30,7 @@ export type AdminDashboard = {
   onboarding: OnboardingProgress;
 };
 
-type Snapshot = Omit<AdminDashboard, 'pending' | 'reused'>;
+type Snapshot = Omit<AdminDashboard, 'reused'>;
 type Cached = { value: Snapshot; countedAt: number };
 const cache = new WeakMap<Db, Cached>();
 
@@ -95,17 +89,13 @@ async function keptInEmailLog(db: Db, roundId: number): Promise<number> {
  * The figures on the admin home page. On a large roster (20,000 members or more) the counts read the whole
  * members and accounts tables (~0.5 s at a million), so they are COUNTED AT MOST ONCE EVERY 30 SECONDS PER
  * PROCESS and the page says when they were counted; a small roster is counted afresh on every view, so it
- * never shows a stale number. The same rule as the Invitation Codes count (invitationCodes/countInvitationCodes.ts), whose cache
- * the "without a login" figure reuses. The age is measured on the monotonic timer: a cost trade-off, not
- * business time.
+ * never shows a stale number: the same rule as the Invitation Codes count (countInvitationCodes.ts). The
+ * age is measured on the monotonic timer: a cost trade-off, not business time.
  */
 export async function adminDashboard(deps: Deps, actor: Actor): Promise<AdminDashboard> {
   requirePermission(actor, 'admin.enter');
-  const [pending, { snapshot, reused }] = await Promise.all([
-    can(actor.role, 'invitations.send') ? countPendingMembers(deps, actor) : null,
-    cachedSnapshot(deps),
-  ]);
-  return { ...snapshot, reused, pending };
+  const { snapshot, reused } = await cachedSnapshot(deps);
+  return { ...snapshot, reused };
 }
 
 async function cachedSnapshot(deps: Deps): Promise<{ snapshot: Snapshot; reused: boolean }> {

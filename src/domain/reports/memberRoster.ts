@@ -50,17 +50,27 @@ export const toRosterMember = (r: RawRow): RosterMember => ({
   deliveryDetail: r.delivery_detail,
 });
 
+// A sort's segments always have the same key types, whatever the filters: one keysetParts per sort and
+// direction, built on first use rather than on every page.
+const partsBySort = new Map<string, ReturnType<typeof keysetParts>>();
+function partsOf(query: RosterQuery, segments: ReturnType<typeof segmentsOf>) {
+  const scope = `${query.sort}.${query.dir}`;
+  let parts = partsBySort.get(scope);
+  if (!parts) {
+    const keys = segments.map((seg) => seg.casts.map((type, i) => ({ column: sql.raw(`k${i}`), type })));
+    parts = keysetParts(keys, query.dir, scope);
+    partsBySort.set(scope, parts);
+  }
+  return parts;
+}
+
 /**
  * The report's order for one query: a keyset per segment (keysetParts), the cursor naming the sort, its
  * direction and the segment, and each segment's fetch.
  */
 function rosterOrder(deps: DbDeps, query: RosterQuery) {
   const segments = segmentsOf(query.sort, query);
-  const parts = keysetParts(
-    segments.map((seg) => seg.casts.map((type, i) => ({ column: sql.raw(`k${i}`), type }))),
-    query.dir,
-    `${query.sort}.${query.dir}`,
-  );
+  const parts = partsOf(query, segments);
   const shared = filterConditions(query);
   return { parts, fetches: segments.map((seg, g) => segmentFetch(deps, seg, shared, parts.cursors[g]!)) };
 }

@@ -39,10 +39,11 @@ export function renderInvitationEmail(input: InvitationEmailInput): RenderedEmai
   const subject = oneLine(`${reminder ? 'Reminder: y' : 'Y'}our invitation to the ${orgName} member portal`);
   const codePage = `${portalUrl}/invite`;
   const expires = formatEmailDate(expiresAt);
+  // Sent by the organisation itself (the command line, no admin's account): not "X of X".
+  const inviter = inviterName === orgName ? orgName : `${inviterName} of ${orgName}`;
   const why = reminder
     ? `A reminder from ${orgName}: you are invited to create your login for the ${orgName} member portal, and have not done so yet. Here is a fresh link.`
-    : message ||
-      `${inviterName} of ${orgName} invites you to create your login for the ${orgName} member portal.`;
+    : message || `${inviter} invites you to create your login for the ${orgName} member portal.`;
   // The message may hold several paragraphs (blank lines between them).
   const opening = why.split(/\n\s*\n/).map((p) => p.trim());
   const footer = `You receive this email because you are on the member roster of ${orgName}. If you did not expect it, you can ignore it: nothing happens unless you create a login.`;

@@ -11,6 +11,7 @@ import {
   listEmailLog,
 } from '../../../domain/emailLog/emailLog.ts';
 import { revealEmailMessage } from '../../../domain/emailLog/revealEmailMessage.ts';
+import { readSettings, senderOf } from '../../../domain/settings/organisationSettings.ts';
 import type { Refusal } from '../../kit/refusal.ts';
 import { type Req, routeKit } from '../../kit/route.ts';
 import { paths } from '../../paths.ts';
@@ -32,14 +33,18 @@ async function logView(r: Req<unknown>, shown: { query?: EmailLogQuery; refused?
   );
 }
 
-const messageView = (r: Req<Message>, message: EmailMessageDetail) => (
-  <EmailMessagePage
-    ctx={r.ctx()}
-    message={message}
-    mailFrom={r.deps.config.mailFrom}
-    delivers={Boolean(r.deps.config.smtpUrl)}
-  />
-);
+/** One message, its From as the portal sends mail now (the sender name of Organisation settings). */
+async function messageView(r: Req<Message>, message: EmailMessageDetail) {
+  const { from } = senderOf(await readSettings(r.deps), r.deps.config);
+  return (
+    <EmailMessagePage
+      ctx={r.ctx()}
+      message={message}
+      mailFrom={`${from.name} <${from.address}>`}
+      delivers={Boolean(r.deps.config.smtpUrl)}
+    />
+  );
+}
 
 /** Admin › Email Log: every message, its delivery state and content; kept secrets revealed on request. */
 export function registerEmailLogRoutes(server: FastifyInstance, app: App): void {
