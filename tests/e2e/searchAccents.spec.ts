@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { completeSetup, expect, test } from './fixtures.ts';
+import { completeSetup, expect, importRoster, test } from './fixtures.ts';
 
 // Accented names among plain ones; the import reads UTF-8.
 const ROSTER = [
@@ -10,18 +10,6 @@ const ROSTER = [
   'M-3004,Bob,Baker,bob@example.org,current',
 ];
 
-async function importRoster(page: Page) {
-  await page.goto('/admin/member-management/import');
-  await page.getByLabel('Roster file (CSV)').setInputFiles({
-    name: 'roster.csv',
-    mimeType: 'text/csv',
-    buffer: Buffer.from(`${ROSTER.join('\n')}\n`, 'utf8'),
-  });
-  await page.getByRole('button', { name: 'Preview import' }).click();
-  await page.getByRole('button', { name: 'Apply import' }).click();
-  await expect(page.getByText(/Imported: 4 added/)).toBeVisible();
-}
-
 /** The names in the list's rows, top to bottom. */
 const listedNames = (page: Page) => page.getByRole('rowheader').allTextContents();
 
@@ -30,7 +18,8 @@ test('Invitation Codes: "Angstrom" finds Ångström, a typo shows close matches,
   portal,
 }) => {
   await completeSetup(page, portal);
-  await importRoster(page);
+  await importRoster(page, ROSTER);
+  await expect(page.getByText(/Imported: 4 added/)).toBeVisible();
   await page.goto('/admin/member-management/invitation-codes');
 
   await test.step('Ångström is listed under A, between Adams and Baker', async () => {
