@@ -149,11 +149,14 @@ function microsecondText(iso: string): string {
   return `${new Date(iso).toISOString().slice(0, 19)}.${fraction.padEnd(6, '0')}`;
 }
 
+/** A name as the name sorts compare it: case and accents ignored ("de Vries" under D, Émile under E). */
+const nameKey = (name: string) => name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
 /** The order each sort promises, computed here independently of the SQL. */
 function expectedKey(m: Seeded, sort: PendingSort): (string | number)[] {
   switch (sort) {
     case 'name':
-      return [m.last, m.first, m.id];
+      return [nameKey(m.last), nameKey(m.first), m.id];
     case 'memberNumber':
       return [m.number, m.id];
     case 'email':
@@ -162,7 +165,7 @@ function expectedKey(m: Seeded, sort: PendingSort): (string | number)[] {
       // Never invited counts as longest ago: '' sorts before every timestamp.
       return [m.lastInvitedAt ? microsecondText(m.lastInvitedAt) : '', m.id];
     case 'invitationsSent':
-      return [m.sent ?? (m.lastInvitedAt ? 1 : 0), m.last, m.first, m.id];
+      return [m.sent ?? (m.lastInvitedAt ? 1 : 0), nameKey(m.last), nameKey(m.first), m.id];
   }
 }
 

@@ -9,10 +9,11 @@ CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public;--> statement-breakpoint
 CREATE OR REPLACE FUNCTION gh_fold(text) RETURNS text
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
   AS $$ SELECT lower(public.unaccent('public.unaccent'::regdictionary, $1)) $$;--> statement-breakpoint
--- gh_name_key: a name's sort key, accents removed but case kept, so plain ASCII names keep their order.
+-- gh_name_key: a name's sort key, as people look names up: case and accents ignored ("de Vries" under D,
+-- "Ångström" under A). The same folding as the search today; its own name, so the order can change apart.
 CREATE OR REPLACE FUNCTION gh_name_key(text) RETURNS text
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-  AS $$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $$;--> statement-breakpoint
+  AS $$ SELECT lower(public.unaccent('public.unaccent'::regdictionary, $1)) $$;--> statement-breakpoint
 DROP INDEX "members_name_idx";--> statement-breakpoint
 DROP INDEX "members_pending_name_idx";--> statement-breakpoint
 DROP INDEX "members_pending_invitations_sent_idx";--> statement-breakpoint
