@@ -62,3 +62,14 @@ export function validationErrorOf(error: ZodError): AppError {
 export function notFoundOf(error: ZodError): AppError {
   return new AppError('not_found', error.issues[0]?.message ?? 'There is no such page.');
 }
+
+/**
+ * A one-time link found used or unknown while its form was being sent (used in another tab, say): which
+ * problem it is, from the error's details, for the page that says so. Any other error goes on.
+ */
+export function linkProblemOf<S extends string>(error: unknown): { problem: S } {
+  if (isAppError(error) && (error.code === 'gone' || error.code === 'not_found')) {
+    return { problem: (error.details?.state as S | undefined) ?? ('unknown' as S) };
+  }
+  throw error;
+}

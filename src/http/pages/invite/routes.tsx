@@ -9,9 +9,8 @@ import {
 } from '../../../domain/invitations/acceptInvitation.ts';
 import { checkTypedCode, typedCodeInput } from '../../../domain/invitations/checkTypedCode.ts';
 import { requestFreshLink } from '../../../domain/invitations/requestFreshLink.ts';
-import { isAppError } from '../../../errors.ts';
 import { setSessionCookie } from '../../access.ts';
-import type { Refusal } from '../../kit/refusal.ts';
+import { linkProblemOf, type Refusal } from '../../kit/refusal.ts';
 import { type Answer, type Req, routeKit } from '../../kit/route.ts';
 import { paths, withQuery } from '../../paths.ts';
 import {
@@ -52,14 +51,6 @@ const problem = (r: Req<unknown>, state: Problem, target: InviteTarget) => ({
   status: state === 'unknown' ? 404 : 410,
 });
 
-/** The invitation found used or unknown while creating the login (another tab, say): which problem it is. */
-const problemOf = (e: unknown): { problem: Problem } => {
-  if (isAppError(e) && (e.code === 'gone' || e.code === 'not_found')) {
-    return { problem: (e.details?.state as Problem | undefined) ?? 'unknown' };
-  }
-  throw e;
-};
-
 type Invitation = Awaited<ReturnType<typeof findInvitation>>;
 type Created = { sessionToken: string } | { problem: Problem };
 
@@ -90,7 +81,7 @@ function createLogin<P>(app: App, ref: (r: Req<P>) => InvitationRef, target: (r:
     access: 'public' as const,
     run: (r: Req<P>, input: z.infer<typeof acceptInvitationInput>): Promise<Created> => {
       const client = { ip: r.request.ip, userAgent: r.request.headers['user-agent'] ?? null };
-      return acceptInvitation(r.deps, ref(r), input, client).catch(problemOf);
+      return acceptInvitation(r.deps, ref(r), input, client).catch(linkProblemOf<Problem>);
     },
     done: (r: Req<P>, result: Created): Answer => {
       if ('problem' in result) return problem(r, result.problem, target(r));

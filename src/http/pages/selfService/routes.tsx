@@ -12,8 +12,8 @@ import {
 } from '../../../domain/accounts/requestUsernameReminder.ts';
 import { resetPassword, resetPasswordInput } from '../../../domain/accounts/resetPassword.ts';
 import { endSession } from '../../../domain/auth/sessions.ts';
-import { isAppError } from '../../../errors.ts';
 import { sessionTokenOf, setSessionCookie } from '../../access.ts';
+import { linkProblemOf } from '../../kit/refusal.ts';
 import { type Req, routeKit } from '../../kit/route.ts';
 import { paths, withQuery } from '../../paths.ts';
 import { CheckEmailPage, ForgotPasswordPage, ForgotUsernamePage } from './ForgotPages.tsx';
@@ -29,14 +29,6 @@ const problem = (r: Req<Token>, state: ResetProblem) => ({
   page: <ResetProblemPage ctx={r.ctx()} state={state} />,
   status: state === 'unknown' ? 404 : 410,
 });
-
-/** The link found used or unknown while setting the password (another tab, say): which problem it is. */
-const problemOf = (e: unknown): { problem: ResetProblem } => {
-  if (isAppError(e) && (e.code === 'gone' || e.code === 'not_found')) {
-    return { problem: (e.details?.state as ResetProblem | undefined) ?? 'unknown' };
-  }
-  throw e;
-};
 
 // Keep the token out of Referer headers sent to anything the page loads.
 const noReferrer = (r: Req<Token>) => r.reply.header('referrer-policy', 'no-referrer');
@@ -78,7 +70,7 @@ function registerResetRoutes(server: FastifyInstance, app: App): void {
     body: resetPasswordInput,
     run: (r, input) => {
       noReferrer(r);
-      return resetPassword(r.deps, r.params.token, input, clientOf(r)).catch(problemOf);
+      return resetPassword(r.deps, r.params.token, input, clientOf(r)).catch(linkProblemOf<ResetProblem>);
     },
     done: async (r, result) => {
       if ('problem' in result) return problem(r, result.problem);
