@@ -77,3 +77,32 @@ export async function importRoster(page: Page, lines: string[]) {
   await page.getByRole('button', { name: 'Apply import' }).click();
   await expect(page.getByText(/Imported: /)).toBeVisible();
 }
+
+/**
+ * No SMTP server in the browser tests: the Email Log is the mailbox. Opens the newest message to `to` (of
+ * a kind, when given) once the worker has kept it — the log shows the state as of the page load, so it
+ * looks again — and reveals its link and code when asked (a Security Administrator's action). Returns the
+ * message's plain text as shown.
+ */
+export async function openKeptEmail(
+  page: Page,
+  to: string,
+  { kind, reveal = false }: { kind?: string; reveal?: boolean } = {},
+): Promise<string> {
+  const messages = page.getByRole('row').filter({ hasText: to });
+  const row = (kind ? messages.filter({ hasText: kind }) : messages).first();
+  await expect(async () => {
+    await page.goto('/admin/email-log');
+    await expect(row).toContainText('Kept in Email Log', { timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
+  await row.getByRole('link').click();
+  if (reveal) await page.getByRole('button', { name: 'Reveal link and code' }).click();
+  return (await page.locator('pre.email-text').textContent()) ?? '';
+}
+
+/** The personal invitation link in an email's text. */
+export function inviteLinkIn(text: string): string {
+  const link = /(http:\/\/\S+\/invite\/[\w-]+)/.exec(text)?.[1];
+  expect(link, text).toBeTruthy();
+  return link!;
+}

@@ -1,20 +1,6 @@
-import type { Page } from '@playwright/test';
-import { completeSetup, expect, importRoster, test } from './fixtures.ts';
+import { completeSetup, expect, importRoster, inviteLinkIn, openKeptEmail, test } from './fixtures.ts';
 
 const OLD_PASSWORD = 'compiler moth nanosecond 1952';
-
-/** No SMTP server in e2e: the Email Log is the mailbox. Opens the newest message of a kind to an address. */
-async function readEmail(page: Page, to: string, kind: string, reveal = false): Promise<string> {
-  const row = page.getByRole('row').filter({ hasText: to }).filter({ hasText: kind });
-  // The worker takes a moment; the Email Log shows the state as of the page load, so look again.
-  await expect(async () => {
-    await page.goto('/admin/email-log');
-    await expect(row.first()).toContainText('Kept in Email Log', { timeout: 1_000 });
-  }).toPass({ timeout: 15_000 });
-  await row.first().getByRole('link').click();
-  if (reveal) await page.getByRole('button', { name: 'Reveal link and code' }).click();
-  return (await page.locator('pre.email-text').textContent()) ?? '';
-}
 
 test('without an email server, Forgot password says so and the Email Log never shows the reset link', async ({
   page,
@@ -34,8 +20,8 @@ test('without an email server, Forgot password says so and the Email Log never s
       .filter({ hasText: 'grace.hopper@example.org' })
       .getByRole('button', { name: 'Send' })
       .click();
-    const text = await readEmail(page, 'grace.hopper@example.org', 'Invitation', true);
-    const invite = /(http:\/\/\S+\/invite\/[\w-]+)/.exec(text)![1]!;
+    const text = await openKeptEmail(page, 'grace.hopper@example.org', { kind: 'Invitation', reveal: true });
+    const invite = inviteLinkIn(text);
     const own = await browser.newContext();
     const grace = await own.newPage();
     await grace.goto(invite);
@@ -61,7 +47,7 @@ test('without an email server, Forgot password says so and the Email Log never s
   });
 
   await test.step('the Email Log keeps the request, never its link', async () => {
-    const text = await readEmail(page, 'grace.hopper@example.org', 'Password reset');
+    const text = await openKeptEmail(page, 'grace.hopper@example.org', { kind: 'Password reset' });
     expect(text).toContain('your login "grace"');
     expect(text).not.toMatch(/reset-password\/[\w-]{20,}/);
     await expect(page.getByRole('note').filter({ hasText: 'only the member’s own mailbox' })).toBeVisible();

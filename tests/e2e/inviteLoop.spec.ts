@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { completeSetup, expect, importRoster, test } from './fixtures.ts';
+import { completeSetup, expect, importRoster, openKeptEmail, test } from './fixtures.ts';
 
 const CODES = '/admin/member-management/invitation-codes';
 const SHOTS = 'test-results/invite-loop';
@@ -174,13 +174,7 @@ test('the Email Log as the local mailbox: the revealed invitation’s button ope
   await page.goto(CODES);
   await row(page, 'fay.jones@example.org').getByRole('button', { name: 'Send' }).click();
   await expect(row(page, 'fay.jones@example.org').getByRole('status')).toBeVisible();
-  const message = page.getByRole('row').filter({ hasText: 'fay.jones@example.org' });
-  await expect(async () => {
-    await page.goto('/admin/email-log');
-    await expect(message).toContainText('Kept in Email Log', { timeout: 1_000 });
-  }).toPass({ timeout: 15_000 });
-  await message.getByRole('link').click();
-  await page.getByRole('button', { name: 'Reveal link and code' }).click();
+  await openKeptEmail(page, 'fay.jones@example.org', { reveal: true });
 
   const preview = page.frameLocator('iframe[title="HTML version of the message"]');
   const opened = page.waitForEvent('popup');

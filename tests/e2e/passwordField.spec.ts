@@ -1,4 +1,12 @@
-import { completeSetup, expect, importRoster, securityAdmin, test } from './fixtures.ts';
+import {
+  completeSetup,
+  expect,
+  importRoster,
+  inviteLinkIn,
+  openKeptEmail,
+  securityAdmin,
+  test,
+} from './fixtures.ts';
 
 // The setup page's password field is the shared PasswordField (as on the invitation, Choose password and
 // reset pages); it is the one reachable without email, so the browser tests use it.
@@ -93,20 +101,11 @@ test('on the invitation page, on a phone: the rules as typed, Show password, and
     .getByRole('button', { name: 'Send' })
     .click();
   // No SMTP server is configured: the link is read from the Email Log.
-  const row = page.getByRole('row').filter({ hasText: 'zoe@example.org' });
-  await expect(async () => {
-    await page.goto('/admin/email-log');
-    await expect(row).toContainText('Kept in Email Log', { timeout: 1_000 });
-  }).toPass({ timeout: 15_000 });
-  await row.getByRole('link').click();
-  await page.getByRole('button', { name: 'Reveal link and code' }).click();
-  const link = /(http:\/\/\S+\/invite\/[\w-]+)/.exec(
-    (await page.locator('pre.email-text').textContent()) ?? '',
-  )?.[1];
+  const link = inviteLinkIn(await openKeptEmail(page, 'zoe@example.org', { reveal: true }));
 
   const own = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true });
   const zoe = await own.newPage();
-  await zoe.goto(link!);
+  await zoe.goto(link);
   await expect(zoe.getByLabel('Username')).toHaveAccessibleDescription(/letters \(including accented ones\)/);
   const password = zoe.getByLabel('Password', { exact: true });
   await password.fill('zoë quinn 2024');

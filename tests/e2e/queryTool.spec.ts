@@ -1,7 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import { parse } from 'csv-parse/sync';
-import { completeSetup, expect, importRoster, logIn, logOut, securityAdmin, test } from './fixtures.ts';
+import {
+  completeSetup,
+  expect,
+  importRoster,
+  inviteLinkIn,
+  logIn,
+  logOut,
+  openKeptEmail,
+  securityAdmin,
+  test,
+} from './fixtures.ts';
 
 // Ada's row links the record setup made for her (a made-up number, not a roster member) to her real one.
 const ROSTER = [
@@ -36,21 +46,10 @@ test('Query Tool: Member Roster - Current sorts by Last Login both ways and expo
       .getByRole('button', { name: 'Send' })
       .click();
     await expect(page.getByRole('status')).toContainText('Invitation to Grace Hopper kept in the Email Log');
-    const row = page.getByRole('row').filter({ hasText: 'grace.hopper@example.org' });
-    // The worker takes a moment; the Email Log shows the state as of the page load, so look again.
-    await expect(async () => {
-      await page.goto('/admin/email-log');
-      await expect(row).toContainText('Kept in Email Log', { timeout: 1_000 });
-    }).toPass({ timeout: 15_000 });
-    await row.getByRole('link').click();
-    await page.getByRole('button', { name: 'Reveal link and code' }).click();
-    const link = /(http:\/\/\S+\/invite\/[\w-]+)/.exec(
-      (await page.locator('pre.email-text').textContent()) ?? '',
-    );
-    expect(link).toBeTruthy();
+    const link = inviteLinkIn(await openKeptEmail(page, 'grace.hopper@example.org', { reveal: true }));
     const own = await browser.newContext();
     const grace = await own.newPage();
-    await grace.goto(link![1]!);
+    await grace.goto(link);
     await grace.getByLabel('Username').fill('grace');
     await grace.getByLabel('Password').fill('compiler moth nanosecond 1952');
     await grace.getByRole('button', { name: 'Create login' }).click();
