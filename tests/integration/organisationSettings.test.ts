@@ -1,6 +1,7 @@
 import { desc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditEvents, emailMessages, invitations, organisationSettings } from '../../src/db/schema.ts';
+import { changeOwnPassword } from '../../src/domain/accounts/changeOwnPassword.ts';
 import { deliverDueEmail } from '../../src/domain/email/deliverDueEmail.ts';
 import { sendInvitation } from '../../src/domain/invitations/queueInvitations.ts';
 import { reenableInviteLink } from '../../src/domain/invitations/reenableInviteLink.ts';
@@ -184,6 +185,22 @@ describe('Organisation settings', () => {
     expect(mail!.text).toContain(
       'Riverside Rowing Club invites you to create your login for the Riverside Rowing Club member portal.',
     );
+  });
+
+  it('a new password may not be built from the saved organisation name', async () => {
+    const { b } = await securityAdmin();
+    await b.submit(PAGE, PAGE, { ...filled, orgName: 'Kingfisher Paddlers' });
+    const login = await buildLogin(app);
+    const change = changeOwnPassword(
+      app.deps,
+      login.actor,
+      { tokenHash: 'not-a-session' },
+      { currentPassword: login.password, newPassword: 'KingfisherPaddlers2026!' },
+    );
+    await expect(change).rejects.toMatchObject({
+      field: 'newPassword',
+      message: expect.stringContaining("organisation's name"),
+    });
   });
 
   it('a re-enabled invite link takes the saved expiry too', async () => {

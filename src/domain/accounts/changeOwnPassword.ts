@@ -26,6 +26,6 @@ export async function changeOwnPassword(
   if (input.newPassword === input.currentPassword) {
     throw new AppError('validation', 'Choose a password different from the current one.', 'newPassword');
   }
-  checkNewPassword(deps, login, input.newPassword);
+  await checkNewPassword(deps, login, input.newPassword);
   await storeOwnPassword(deps, actor, login, session, input.newPassword);
 }

@@ -22,7 +22,7 @@ export async function chooseRequiredPassword(
 ): Promise<void> {
   const login = await readOwnLogin(deps, actor);
   if (!login.mustChangePassword) return;
-  checkNewPassword(deps, login, input.newPassword);
+  await checkNewPassword(deps, login, input.newPassword);
   if (await verifyPassword(login.passwordHash, input.newPassword)) {
     throw new AppError(
       'validation',

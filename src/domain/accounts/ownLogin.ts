@@ -5,6 +5,7 @@ import { recordAudit } from '../audit/recordAudit.ts';
 import { endOtherSessions } from '../auth/sessions.ts';
 import type { Deps } from '../deps.ts';
 import type { Actor } from '../policy.ts';
+import { passwordRulesOf } from './passwordRulesOf.ts';
 import { assertPasswordAcceptable, hashPassword, personalWords } from './passwords.ts';
 
 /** The signed-in member's own login, with the words a password must not be built from. */
@@ -30,8 +31,8 @@ export async function readOwnLogin(deps: Deps, actor: Actor) {
 
 type OwnLogin = Awaited<ReturnType<typeof readOwnLogin>>;
 
-export function checkNewPassword(deps: Deps, login: OwnLogin, newPassword: string): void {
-  assertPasswordAcceptable(newPassword, deps.config, personalWords(login), 'newPassword');
+export async function checkNewPassword(deps: Deps, login: OwnLogin, newPassword: string): Promise<void> {
+  assertPasswordAcceptable(newPassword, await passwordRulesOf(deps), personalWords(login), 'newPassword');
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   findPasswordResetIn,
   type ResetState,
 } from './passwordResets.ts';
+import { passwordRulesOf } from './passwordRulesOf.ts';
 import { assertPasswordAcceptable, hashPassword, personalWords } from './passwords.ts';
 
 /** Set a new password's form (the emailed link's token is in its path). */
@@ -42,7 +43,12 @@ export async function resetPassword(
   client: { ip: string | null; userAgent: string | null },
 ): Promise<{ sessionToken: string; accountId: number }> {
   const found = usableReset(await findPasswordReset(deps, token));
-  assertPasswordAcceptable(input.newPassword, deps.config, personalWords(found), 'newPassword');
+  assertPasswordAcceptable(
+    input.newPassword,
+    await passwordRulesOf(deps),
+    personalWords(found),
+    'newPassword',
+  );
   const passwordHash = await hashPassword(input.newPassword);
   return deps.db.transaction(async (tx) => {
     const now = deps.clock.now();

@@ -8,6 +8,7 @@ import type { Deps } from '../deps.ts';
 import { text } from '../input.ts';
 import { type Actor, requirePermission } from '../policy.ts';
 import { lockMemberLogin, sessionToKeep } from './memberLogin.ts';
+import { passwordRulesOf } from './passwordRulesOf.ts';
 import { assertPasswordAcceptable, hashPassword, personalWords } from './passwords.ts';
 
 /** Change Password's form: the temporary password (its strength is checked by assertPasswordAcceptable). */
@@ -27,7 +28,12 @@ export async function setTemporaryPassword(
   requirePermission(actor, 'logins.manage');
   // Checked against the member's own names before the (slow) hash, outside the transaction.
   const before = await deps.db.transaction((tx) => lockMemberLogin(tx, input.memberId));
-  assertPasswordAcceptable(input.newPassword, deps.config, personalWords(before), 'newPassword');
+  assertPasswordAcceptable(
+    input.newPassword,
+    await passwordRulesOf(deps),
+    personalWords(before),
+    'newPassword',
+  );
   const passwordHash = await hashPassword(input.newPassword);
   const now = deps.clock.now();
   await deps.db.transaction(async (tx) => {

@@ -4,6 +4,7 @@ import type { Tx } from '../../db/connect.ts';
 import { accounts, invitations, members } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { createLogin } from '../accounts/createLogin.ts';
+import { passwordRulesOf } from '../accounts/passwordRulesOf.ts';
 import { assertPasswordAcceptable, hashPassword, personalWords } from '../accounts/passwords.ts';
 import { assertUsernameFree, normaliseUsername } from '../accounts/usernames.ts';
 import { recordAudit } from '../audit/recordAudit.ts';
@@ -46,7 +47,12 @@ async function checkedCredentials(
   currentUsername?: string,
 ) {
   const username = normaliseUsername(input.username);
-  assertPasswordAcceptable(input.password, deps.config, [username, ...personal], 'password');
+  assertPasswordAcceptable(
+    input.password,
+    await passwordRulesOf({ db: tx, config: deps.config }),
+    [username, ...personal],
+    'password',
+  );
   if (username.toLowerCase() !== currentUsername?.toLowerCase()) await assertUsernameFree(tx, username);
   return { username, passwordHash: await hashPassword(input.password) };
 }
@@ -104,7 +110,7 @@ export async function acceptInvitation(
           role: 'member',
           personalWords: personal,
         },
-        { now, passwordMinLength: deps.config.passwordMinLength, orgName: deps.config.orgName },
+        { now, ...(await passwordRulesOf({ db: tx, config: deps.config })) },
       );
       accountId = created.accountId;
     }

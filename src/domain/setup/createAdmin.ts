@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { members } from '../../db/schema.ts';
+import { passwordRulesOf } from '../accounts/passwordRulesOf.ts';
 import { recordAudit } from '../audit/recordAudit.ts';
 import type { Deps } from '../deps.ts';
 import { type Actor, requirePermission } from '../policy.ts';
@@ -21,8 +22,7 @@ export async function createAdmin(deps: Deps, actor: Actor, input: z.infer<typeo
   return deps.db.transaction(async (tx) => {
     const created = await createAdminLogin(tx, input, {
       now,
-      passwordMinLength: deps.config.passwordMinLength,
-      orgName: deps.config.orgName,
+      ...(await passwordRulesOf({ db: tx, config: deps.config })),
     });
     const [member] = await tx
       .select({ memberNumber: members.memberNumber })

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { DbOrTx } from '../../db/connect.ts';
 import { accounts, settings } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
+import { passwordRulesOf } from '../accounts/passwordRulesOf.ts';
 import { recordAudit } from '../audit/recordAudit.ts';
 import { startSession } from '../auth/sessions.ts';
 import { hashToken, newToken } from '../auth/tokens.ts';
@@ -77,7 +78,7 @@ export async function completeSetup(
     const admin = await createAdminLogin(
       tx,
       { ...login, role: 'security_admin' },
-      { now, passwordMinLength: deps.config.passwordMinLength, orgName: deps.config.orgName },
+      { now, ...(await passwordRulesOf({ db: tx, config: deps.config })) },
     );
     await tx.delete(settings).where(eq(settings.key, SETUP_KEY));
     const actor = {
