@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import { completeSetup, expect, importRoster, openKeptEmail, test } from './fixtures.ts';
+import type { RunningPortal } from './portal.ts';
 
 const CODES = '/admin/member-management/invitation-codes';
 const SHOTS = 'test-results/invite-loop';
@@ -27,6 +28,15 @@ async function searchSmiths(page: Page) {
 }
 
 const row = (page: Page, email: string) => page.getByRole('row').filter({ hasText: email });
+
+/** Set up, import the roster, and Send to one member from Invitation Codes; the row confirms it. */
+async function sendOnFreshPortal(page: Page, portal: RunningPortal, email: string) {
+  await completeSetup(page, portal);
+  await importRoster(page, ROSTER);
+  await page.goto(CODES);
+  await row(page, email).getByRole('button', { name: 'Send' }).click();
+  await expect(row(page, email).getByRole('status')).toBeVisible();
+}
 
 async function shoot(page: Page, name: string) {
   for (const width of [390, 1280]) {
@@ -108,11 +118,7 @@ test('Send All targets current members, skips the recently invited, and sends to
   page,
   portal,
 }) => {
-  await completeSetup(page, portal);
-  await importRoster(page, ROSTER);
-  await page.goto(CODES);
-  await row(page, 'ann.smith@example.org').getByRole('button', { name: 'Send' }).click();
-  await expect(row(page, 'ann.smith@example.org').getByRole('status')).toBeVisible();
+  await sendOnFreshPortal(page, portal, 'ann.smith@example.org');
 
   await test.step('the filters’ members: the Smiths, without the lapsed one and Ann, invited minutes ago', async () => {
     await page.getByLabel('Search').fill('smith');
@@ -169,11 +175,7 @@ test('the Email Log as the local mailbox: the revealed invitation’s button ope
   page,
   portal,
 }) => {
-  await completeSetup(page, portal);
-  await importRoster(page, ROSTER);
-  await page.goto(CODES);
-  await row(page, 'fay.jones@example.org').getByRole('button', { name: 'Send' }).click();
-  await expect(row(page, 'fay.jones@example.org').getByRole('status')).toBeVisible();
+  await sendOnFreshPortal(page, portal, 'fay.jones@example.org');
   await openKeptEmail(page, 'fay.jones@example.org', { reveal: true });
 
   const preview = page.frameLocator('iframe[title="HTML version of the message"]');
