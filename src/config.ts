@@ -24,6 +24,7 @@ const envSchema = z.object({
   UPLOAD_LIMIT_MB: z.coerce.number().int().min(1).default(100),
   FORM_LIMIT_KB: z.coerce.number().int().min(4).max(10_240).default(64),
   PUBLIC_POSTS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  API_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   INVITE_EXPIRY_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(5),
   SMTP_RATE_LIMIT: z.coerce.number().min(0).default(0),
@@ -60,6 +61,8 @@ export type Config = {
   formLimitBytes: number;
   /** Flood protection: POSTs to public forms (login, forgot, invite, setup) per client address and minute. */
   publicPostsPerMinute: number;
+  /** JSON API requests per token (per client address without a token) and minute. */
+  apiRequestsPerMinute: number;
   inviteExpiryMs: number;
   smtpPoolSize: number;
   /** Messages per second at most (0: as fast as the server accepts). */
@@ -108,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadLimitBytes: e.UPLOAD_LIMIT_MB * 1024 * 1024,
     formLimitBytes: e.FORM_LIMIT_KB * 1024,
     publicPostsPerMinute: e.PUBLIC_POSTS_PER_MINUTE,
+    apiRequestsPerMinute: e.API_REQUESTS_PER_MINUTE,
     inviteExpiryMs: e.INVITE_EXPIRY_DAYS * 86_400_000,
     smtpPoolSize: e.SMTP_POOL_SIZE,
     smtpRateLimit: e.SMTP_RATE_LIMIT,

@@ -7,6 +7,8 @@ export type ErrorCode =
   | 'conflict'
   | 'rate_limited'
   | 'gone'
+  | 'too_large'
+  | 'unprocessable'
   | 'unavailable';
 
 /** The one table from error code to HTTP status. */
@@ -17,6 +19,8 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   gone: 410,
+  too_large: 413,
+  unprocessable: 422,
   rate_limited: 429,
   unavailable: 503,
 };

@@ -1,6 +1,7 @@
 // The database schema, one file per area under schema/. Everything imports it from here; drizzle-kit
 // reads this file to generate migrations (`npm run db:generate`).
 export * from './schema/accounts.ts';
+export * from './schema/apiTokens.ts';
 export * from './schema/audit.ts';
 export * from './schema/clearAllUsernames.ts';
 export * from './schema/email.ts';

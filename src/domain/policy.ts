@@ -15,6 +15,7 @@ export const permissions = [
   'logins.clearAll',
   'audit.read',
   'settings.manage',
+  'apiTokens.manage',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -35,6 +36,7 @@ const securityAdminGrants: Permission[] = [
   'logins.clearAll',
   'audit.read',
   'settings.manage',
+  'apiTokens.manage',
 ];
 
 /** The access levels of PRODUCT.md as data: role → what it may do. */

@@ -11,8 +11,14 @@ const sessionCookieName = (app: App) => (app.deps.config.secureCookies ? '__Host
 // Set beside a session cookie the person asked to keep, so that a renewed session keeps it too.
 const keepCookieName = (app: App) => (app.deps.config.secureCookies ? '__Host-gh_keep' : 'gh_keep');
 
-/** Who may reach a route: anyone, anyone signed in, or holders of one permission. */
-export type Access = 'public' | 'signedIn' | Permission;
+/**
+ * Who may reach a route: anyone, anyone signed in, holders of one permission, or (`api`) a request
+ * carrying an API token with the route's scope — checked by the JSON API's own hook (src/http/api/).
+ */
+export type Access = 'public' | 'signedIn' | 'api' | Permission;
+
+/** Under /api/ no cookie counts: a browser's session cannot be ridden by a page that calls the API. */
+export const isApiRequest = (request: FastifyRequest) => request.url.startsWith('/api/');
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -100,11 +106,14 @@ export function registerAccess(server: FastifyInstance, app: App, csrf: Csrf): v
     for (const method of [route.method].flat()) server.accessTable.push({ method, url: route.url, access });
   });
   server.addHook('onRequest', async (request) => {
+    if (isApiRequest(request)) return;
     const token = sessionTokenOf(request, app);
     request.signedIn = token ? await resolveSession(app.deps, token) : null;
   });
   server.addHook('preHandler', async (request, reply) => {
     const access = request.routeOptions.config.access ?? 'signedIn';
+    // Bearer tokens, not cookies (api/apiAuth.ts): no session to check, no cross-site form to guard against.
+    if (isApiRequest(request)) return;
     if (access !== 'public') {
       if (!request.signedIn) {
         if (request.method === 'GET') {

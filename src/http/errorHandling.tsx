@@ -3,6 +3,7 @@ import type { ComponentChildren } from 'preact';
 import type { App } from '../app.ts';
 import { isDatabaseUnreachable } from '../db/pgErrors.ts';
 import { httpStatusOf, isAppError } from '../errors.ts';
+import { isApiRequest } from './access.ts';
 import { CsrfRejected } from './csrf.ts';
 import { sendMessagePage } from './messagePage.tsx';
 
@@ -10,7 +11,6 @@ import { sendMessagePage } from './messagePage.tsx';
 // with what was typed.
 const SECURITY_EVENTS = new Set(['forbidden', 'unauthenticated', 'rate_limited']);
 
-const wantsJson = (request: FastifyRequest) => request.url.startsWith('/api/');
 
 // How long a browser or client should wait before trying again while the database is away: a restart
 // usually takes seconds, a failover under a minute.
@@ -81,6 +81,16 @@ function shownFor(error: Error & { code?: string; statusCode?: number }, request
       message,
     };
   }
+  const invalid = schemaValidationOf(error);
+  if (invalid) {
+    return {
+      status: 400,
+      title: 'That request could not be handled',
+      body: <p>{invalid.message}</p>,
+      code: 'validation',
+      ...invalid,
+    };
+  }
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     return {
       status: error.statusCode,
@@ -122,6 +132,24 @@ function shownFor(error: Error & { code?: string; statusCode?: number }, request
   };
 }
 
+type SchemaValidationError = {
+  validation?: { instancePath?: string; message?: string }[];
+  validationContext?: string;
+};
+
+/**
+ * A request refused by a route's schema (the JSON API validates with zod through Fastify): the first
+ * problem, with the field it names — `email`, `members.3.email` — as the API's errors promise.
+ */
+function schemaValidationOf(error: Error & SchemaValidationError): { message: string; field?: string } | null {
+  const first = error.validation?.[0];
+  if (!first) return null;
+  const field = (first.instancePath ?? '').split('/').filter(Boolean).join('.') || undefined;
+  const where = error.validationContext === 'querystring' ? 'query parameter' : 'field';
+  const message = first.message ?? 'is not valid';
+  return { message: field ? `The ${where} ${field}: ${message}` : message, field };
+}
+
 /**
  * Expected errors become a clear page in the portal's frame (JSON under /api/); unexpected ones a 500
  * naming the request id. `app` gives the frame its organisation name; without it the page is bare.
@@ -131,7 +159,7 @@ export function registerErrorHandling(server: FastifyInstance, app?: App): void 
     (error: Error & { code?: string; statusCode?: number }, request, reply: FastifyReply) => {
       const shown = shownFor(error, request);
       if (shown.retryAfter) reply.header('retry-after', String(shown.retryAfter));
-      if (wantsJson(request)) {
+      if (isApiRequest(request)) {
         const { code, message, field } = shown;
         return reply.status(shown.status).send({ error: { code, message, field } });
       }
@@ -139,7 +167,9 @@ export function registerErrorHandling(server: FastifyInstance, app?: App): void 
     },
   );
   server.setNotFoundHandler((request, reply) =>
-    sendMessagePage(app, request, reply, {
+    isApiRequest(request)
+      ? reply.status(404).send({ error: { code: 'not_found', message: `There is no ${request.method} ${request.url.split('?')[0]} in the API.` } })
+      : sendMessagePage(app, request, reply, {
       status: 404,
       title: 'Page not found',
       body: <p>There is no page at this address. Check the link, or start from the home page.</p>,

@@ -42,11 +42,30 @@ function checkValues(values: unknown, where: 'address' | 'form'): void {
 /** No NUL (PostgreSQL text cannot hold it) and no unpaired surrogate (it has no UTF-8 form). */
 const isCleanText = (value: string) => !value.includes('\u0000') && !/\p{Cs}/u.test(value);
 
+/**
+ * A JSON API body may hold numbers, lists and objects (its route's schema says which), but no text a
+ * database cannot store, in a value or a key, at any depth. `at` is the field's path, as errors name it.
+ */
+function checkJsonText(value: unknown, at: string[] = []): void {
+  if (typeof value === 'string') {
+    if (!isCleanText(value)) {
+      const field = at.join('.') || undefined;
+      throw new AppError('validation', `${field ?? 'The body'} contains a character that is not allowed (a NUL byte or broken UTF-8).`, field);
+    }
+  } else if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    for (const [key, inner] of Object.entries(value)) {
+      checkJsonText(key, at);
+      checkJsonText(inner, [...at, key]);
+    }
+  }
+}
+
 export function registerInputGuard(server: FastifyInstance): void {
   // preValidation: after the body is parsed (and limited), before access checks and handlers read it.
   server.addHook('preValidation', async (request) => {
     checkValues(request.params, 'address');
     checkValues(request.query, 'address');
-    checkValues(request.body, 'form');
+    if (request.routeOptions.config?.access === 'api') checkJsonText(request.body);
+    else checkValues(request.body, 'form');
   });
 }

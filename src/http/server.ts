@@ -8,6 +8,7 @@ import type { App } from '../app.ts';
 import { recordHttpMetrics } from '../metrics/httpMetrics.ts';
 import type { Metrics } from '../metrics/registry.ts';
 import { registerAccess, sessionTokenOf } from './access.ts';
+import { registerApi } from './api/registerApi.ts';
 import { registerAssets } from './assets/routes.ts';
 import { csrfFor } from './csrf.ts';
 import { registerErrorHandling } from './errorHandling.tsx';
@@ -35,7 +36,7 @@ import { registerSendInvitationRoutes } from './pages/sendInvitations/routes.tsx
 import { registerOrganisationName } from './pages/settings/organisationNameHook.ts';
 import { registerSettingsRoutes } from './pages/settings/routes.tsx';
 import { registerSetupRoutes } from './pages/setup/routes.tsx';
-import { registerPublicPostLimit } from './publicPostLimit.ts';
+import { registerRequestLimits } from './requestLimits.ts';
 
 /**
  * The Fastify instance with every plugin and page. Listening is left to the caller. With `metrics`
@@ -71,7 +72,7 @@ export async function buildServer(app: App, options: { metrics?: Metrics } = {})
   });
   await server.register(cookie);
   await server.register(formbody);
-  await registerPublicPostLimit(server, app);
+  await registerRequestLimits(server, app);
   registerErrorHandling(server, app);
   registerInputGuard(server);
   registerAccess(server, app, await csrfFor(app, (request) => sessionTokenOf(request, app)));
@@ -104,6 +105,7 @@ export async function buildServer(app: App, options: { metrics?: Metrics } = {})
   registerReminderRoundsRoutes(server, app);
   registerSelfServiceRoutes(server, app);
   registerSettingsRoutes(server, app);
+  await registerApi(server, app);
   return server;
 }
 

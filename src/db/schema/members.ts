@@ -88,6 +88,8 @@ export const members = pgTable(
     // Member Roster - Current's "Delivery failed only" reads the failed members first (few in a healthy
     // roster) whatever the sort. Imported members have no delivery state, so imports never touch it.
     index('members_failed_idx').on(t.id).where(sql`delivery_state = 'failed'`),
+    // The JSON API's `updated_since` (a sync script pulling what changed since its last run).
+    index('members_updated_at_idx').on(t.updatedAt, t.id),
     check('members_status_check', sql`${t.status} in ('current', 'lapsed')`),
   ],
 );

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { type ApiScope, apiScopes } from '../../db/schema.ts';
+
+export { type ApiScope, apiScopes };
+
+/** What each scope lets a token do, in the words the API tokens page shows. */
+export const scopeDescriptions: Record<ApiScope, string> = {
+  'roster:read': 'Read members, their logins and invitation state',
+  'roster:write': 'Add and update members, import a roster',
+  'invitations:send': 'Send invitations and start Send All',
+};
+
+export const MAX_EXPIRY_DAYS = 3650;
+
+/** Create an API token: page (`/admin/api-tokens`) and CLI (`gatehouse api-token create`). */
+export const createApiTokenInput = z.object({
+  name: z
+    .string()
+    .trim()
+    .min(1, 'Give the token a name: which script or system will hold it?')
+    .max(100, 'Keep the name within 100 characters.'),
+  scopes: z
+    .array(z.enum(apiScopes, { error: `A scope is one of ${apiScopes.join(', ')}.` }))
+    .min(1, 'Choose at least one scope.')
+    .transform((scopes) => [...new Set(scopes)].sort()),
+  /** Days until the token stops working; absent = never expires. */
+  expiresDays: z.coerce
+    .number({ error: 'Enter the number of days, or leave it empty for a token that does not expire.' })
+    .int('Enter a whole number of days.')
+    .min(1, 'A token must work for at least 1 day.')
+    .max(MAX_EXPIRY_DAYS, `A token can work for at most ${MAX_EXPIRY_DAYS} days.`)
+    .optional(),
+});
+export type CreateApiTokenInput = z.infer<typeof createApiTokenInput>;

@@ -1,0 +1,34 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { type ApiScope, apiScopes } from '../src/domain/apiTokens/apiTokenInput.ts';
+import { createApiToken } from '../src/domain/apiTokens/createApiToken.ts';
+import { systemActor } from '../src/domain/policy.ts';
+import type { TestApp } from './harness.ts';
+
+/** A fresh API token (every scope unless told), as `gatehouse api-token create` would print it. */
+export async function buildApiToken(
+  app: TestApp,
+  opts: { name?: string; scopes?: ApiScope[]; expiresDays?: number } = {},
+): Promise<string> {
+  const created = await createApiToken(app.deps, systemActor(), {
+    name: opts.name ?? `sync ${Math.random().toString(36).slice(2, 8)}`,
+    scopes: opts.scopes ?? [...apiScopes],
+    expiresDays: opts.expiresDays,
+  });
+  return created.token;
+}
+
+type Call = { method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; body?: unknown; headers?: Record<string, string>; payload?: string };
+
+/** A JSON API client for tests: `call(path)` with the token as a bearer; `.json` is the parsed answer. */
+export function apiClient(server: FastifyInstance, token: string | null) {
+  return async function call(path: string, opts: Call = {}): Promise<LightMyRequestResponse & { json: any }> {
+    const res = await server.inject({
+      method: opts.method ?? 'GET',
+      url: path,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...opts.headers },
+      ...(opts.body !== undefined ? { payload: opts.body as object } : opts.payload !== undefined ? { payload: opts.payload } : {}),
+    });
+    const isJson = (res.headers['content-type'] ?? '').toString().includes('json');
+    return Object.assign(res, { json: isJson ? res.json() : undefined });
+  };
+}
