@@ -113,7 +113,7 @@ export function registerAccess(server: FastifyInstance, app: App, csrf: Csrf): v
   server.addHook('preHandler', async (request, reply) => {
     const access = request.routeOptions.config.access ?? 'signedIn';
     // Bearer tokens, not cookies (api/apiAuth.ts): no session to check, no cross-site form to guard against.
-    if (isApiRequest(request)) return;
+    if (access === 'api' || isApiRequest(request)) return;
     if (access !== 'public') {
       if (!request.signedIn) {
         if (request.method === 'GET') {

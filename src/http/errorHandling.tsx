@@ -11,7 +11,6 @@ import { sendMessagePage } from './messagePage.tsx';
 // with what was typed.
 const SECURITY_EVENTS = new Set(['forbidden', 'unauthenticated', 'rate_limited']);
 
-
 // How long a browser or client should wait before trying again while the database is away: a restart
 // usually takes seconds, a failover under a minute.
 const RETRY_AFTER_SECONDS = 30;
@@ -141,7 +140,9 @@ type SchemaValidationError = {
  * A request refused by a route's schema (the JSON API validates with zod through Fastify): the first
  * problem, with the field it names — `email`, `members.3.email` — as the API's errors promise.
  */
-function schemaValidationOf(error: Error & SchemaValidationError): { message: string; field?: string } | null {
+function schemaValidationOf(
+  error: Error & SchemaValidationError,
+): { message: string; field?: string } | null {
   const first = error.validation?.[0];
   if (!first) return null;
   const field = (first.instancePath ?? '').split('/').filter(Boolean).join('.') || undefined;
@@ -168,11 +169,18 @@ export function registerErrorHandling(server: FastifyInstance, app?: App): void 
   );
   server.setNotFoundHandler((request, reply) =>
     isApiRequest(request)
-      ? reply.status(404).send({ error: { code: 'not_found', message: `There is no ${request.method} ${request.url.split('?')[0]} in the API.` } })
+      ? reply
+          .status(404)
+          .send({
+            error: {
+              code: 'not_found',
+              message: `There is no ${request.method} ${request.url.split('?')[0]} in the API.`,
+            },
+          })
       : sendMessagePage(app, request, reply, {
-      status: 404,
-      title: 'Page not found',
-      body: <p>There is no page at this address. Check the link, or start from the home page.</p>,
-    }),
+          status: 404,
+          title: 'Page not found',
+          body: <p>There is no page at this address. Check the link, or start from the home page.</p>,
+        }),
   );
 }

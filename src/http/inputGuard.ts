@@ -50,7 +50,11 @@ function checkJsonText(value: unknown, at: string[] = []): void {
   if (typeof value === 'string') {
     if (!isCleanText(value)) {
       const field = at.join('.') || undefined;
-      throw new AppError('validation', `${field ?? 'The body'} contains a character that is not allowed (a NUL byte or broken UTF-8).`, field);
+      throw new AppError(
+        'validation',
+        `${field ?? 'The body'} contains a character that is not allowed (a NUL byte or broken UTF-8).`,
+        field,
+      );
     }
   } else if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
     for (const [key, inner] of Object.entries(value)) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type ApiScope, apiScopes } from '../../db/schema.ts';
+import { checkbox, text } from '../input.ts';
 
 export { type ApiScope, apiScopes };
 
@@ -32,3 +33,22 @@ export const createApiTokenInput = z.object({
     .optional(),
 });
 export type CreateApiTokenInput = z.infer<typeof createApiTokenInput>;
+
+/** The days the page's form suggests: a token that expires unless someone decides otherwise. */
+export const DEFAULT_EXPIRY_DAYS = 90;
+
+/**
+ * The page's create form: each scope is a checkbox of its own (the input guard takes every name once), and
+ * an empty `Expires after (days)` means a token that does not expire. Then the same rules as the CLI.
+ */
+export const createApiTokenForm = z
+  .object({ name: text, expiresDays: text, ...Object.fromEntries(apiScopes.map((s) => [s, checkbox])) })
+  .transform(({ name, expiresDays, ...ticked }) => ({
+    name,
+    scopes: apiScopes.filter((scope) => (ticked as Record<string, boolean>)[scope]),
+    expiresDays: expiresDays.trim() === '' ? undefined : expiresDays,
+  }))
+  .pipe(createApiTokenInput);
+
+/** `gatehouse api-token revoke --name NAME`: the live token of that name. */
+export const revokeApiTokenInput = z.object({ name: createApiTokenInput.shape.name });

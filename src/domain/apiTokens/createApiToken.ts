@@ -15,11 +15,16 @@ const DAY_MS = 86_400_000;
 export type CreatedApiToken = { id: number; name: string; token: string; expiresAt: Date | null };
 
 /** Creates a token and returns it — the only time it exists outside the script that will hold it. */
-export async function createApiToken(deps: Deps, actor: Actor, input: CreateApiTokenInput): Promise<CreatedApiToken> {
+export async function createApiToken(
+  deps: Deps,
+  actor: Actor,
+  input: CreateApiTokenInput,
+): Promise<CreatedApiToken> {
   requirePermission(actor, 'apiTokens.manage');
   const token = API_TOKEN_PREFIX + randomBytes(32).toString('base64url');
   const now = deps.clock.now();
-  const expiresAt = input.expiresDays === undefined ? null : new Date(now.getTime() + input.expiresDays * DAY_MS);
+  const expiresAt =
+    input.expiresDays === undefined ? null : new Date(now.getTime() + input.expiresDays * DAY_MS);
   return deps.db.transaction(async (tx) => {
     const nameLower = input.name.toLowerCase();
     const [taken] = await tx
@@ -27,7 +32,9 @@ export async function createApiToken(deps: Deps, actor: Actor, input: CreateApiT
       .from(apiTokens)
       .where(and(eq(apiTokens.nameLower, nameLower), isNull(apiTokens.revokedAt)));
     if (taken) {
-      throw new ValidationErrors({ name: `A token named “${input.name}” already exists. Revoke it first, or choose another name.` });
+      throw new ValidationErrors({
+        name: `A token named “${input.name}” already exists. Revoke it first, or choose another name.`,
+      });
     }
     const [row] = await tx
       .insert(apiTokens)
@@ -44,7 +51,12 @@ export async function createApiToken(deps: Deps, actor: Actor, input: CreateApiT
       })
       .returning({ id: apiTokens.id });
     await recordAudit(tx, now, actor, 'api_token.created', {
-      details: { tokenId: row!.id, name: input.name, scopes: input.scopes, expiresAt: expiresAt?.toISOString() ?? null },
+      details: {
+        tokenId: row!.id,
+        name: input.name,
+        scopes: input.scopes,
+        expiresAt: expiresAt?.toISOString() ?? null,
+      },
     });
     return { id: row!.id, name: input.name, token, expiresAt };
   });

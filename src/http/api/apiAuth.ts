@@ -42,7 +42,10 @@ export function registerApiAuth(scope: FastifyInstance, app: App): void {
       throw error;
     }
     if (apiScope && apiScope !== 'any' && !request.apiCaller.scopes.has(apiScope)) {
-      throw new AppError('forbidden', `This token lacks the ${apiScope} scope. Create a token with it at /admin/api-tokens.`);
+      throw new AppError(
+        'forbidden',
+        `This token lacks the ${apiScope} scope. Create a token with it at /admin/api-tokens.`,
+      );
     }
   });
 }

@@ -13,13 +13,18 @@ type Operation = {
   requestBody?: { content?: Record<string, { schema?: Schema }> };
   responses?: Record<string, { description?: string; content?: Record<string, { schema?: Schema }> }>;
 };
-type Document = { info: { title: string; description?: string }; paths: Record<string, Record<string, Operation>> };
+type Document = {
+  info: { title: string; description?: string };
+  paths: Record<string, Record<string, Operation>>;
+};
 
 const anchorOf = (method: string, path: string) => `${method}-${path}`.replace(/[^A-Za-z0-9]+/g, '-');
 const json = (value: unknown) => JSON.stringify(value, null, 2);
 /** A schema's type in a few words: `string (date-time)`, `integer`, `one of current, lapsed`. */
 const typeOf = (s: Schema = {}) =>
-  Array.isArray(s.enum) ? `one of ${s.enum.join(', ')}` : `${s.type ?? 'value'}${s.format ? ` (${s.format})` : ''}`;
+  Array.isArray(s.enum)
+    ? `one of ${s.enum.join(', ')}`
+    : `${s.type ?? 'value'}${s.format ? ` (${s.format})` : ''}`;
 
 function OperationSection({ method, path, op }: { method: string; path: string; op: Operation }) {
   const body = op.requestBody?.content;
@@ -94,7 +99,8 @@ export function registerApiDocs(server: FastifyInstance, app: App): void {
         <h1>{doc.info.title}</h1>
         {doc.info.description && <p>{doc.info.description}</p>}
         <p>
-          The same description as a machine reads it: <a href="/api/v1/openapi.json">openapi.json</a> (OpenAPI 3.1).
+          The same description as a machine reads it: <a href="/api/v1/openapi.json">openapi.json</a> (OpenAPI
+          3.1).
         </p>
         <nav aria-label="Endpoints">
           <ul>

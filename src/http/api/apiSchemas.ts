@@ -4,7 +4,11 @@ import { z } from 'zod';
 export const apiError = z
   .object({
     error: z.object({
-      code: z.string().describe('Stable: validation, unauthenticated, forbidden, not_found, conflict, too_large, unprocessable, rate_limited, …'),
+      code: z
+        .string()
+        .describe(
+          'Stable: validation, unauthenticated, forbidden, not_found, conflict, too_large, unprocessable, rate_limited, …',
+        ),
       message: z.string().describe('What went wrong, for a person to read.'),
       field: z.string().optional().describe('The field or query parameter at fault, when one is.'),
     }),
