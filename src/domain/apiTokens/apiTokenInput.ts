@@ -43,11 +43,13 @@ export const DEFAULT_EXPIRY_DAYS = 90;
  */
 export const createApiTokenForm = z
   .object({ name: text, expiresDays: text, ...Object.fromEntries(apiScopes.map((s) => [s, checkbox])) })
-  .transform(({ name, expiresDays, ...ticked }) => ({
-    name,
-    scopes: apiScopes.filter((scope) => (ticked as Record<string, boolean>)[scope]),
-    expiresDays: expiresDays.trim() === '' ? undefined : expiresDays,
-  }))
+  .transform(
+    ({ name, expiresDays, ...ticked }): z.input<typeof createApiTokenInput> => ({
+      name,
+      scopes: apiScopes.filter((scope) => (ticked as Record<string, boolean>)[scope]),
+      expiresDays: expiresDays.trim() === '' ? undefined : expiresDays,
+    }),
+  )
   .pipe(createApiTokenInput);
 
 /** `gatehouse api-token revoke --name NAME`: the live token of that name. */

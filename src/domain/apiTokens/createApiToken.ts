@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
+import { isUniqueViolation } from '../../db/pgErrors.ts';
 import { apiTokens } from '../../db/schema.ts';
 import { ValidationErrors } from '../../errors.ts';
 import { recordAudit } from '../audit/recordAudit.ts';
@@ -11,6 +12,11 @@ import type { CreateApiTokenInput } from './apiTokenInput.ts';
 /** Tokens start with `gh_` so secret scanners and people can tell what they are. */
 export const API_TOKEN_PREFIX = 'gh_';
 const DAY_MS = 86_400_000;
+
+const nameTaken = (name: string) =>
+  new ValidationErrors({
+    name: `A token named “${name}” already exists. Revoke it first, or choose another name.`,
+  });
 
 export type CreatedApiToken = { id: number; name: string; token: string; expiresAt: Date | null };
 
@@ -49,7 +55,11 @@ export async function createApiToken(
         createdAt: now,
         expiresAt,
       })
-      .returning({ id: apiTokens.id });
+      .returning({ id: apiTokens.id })
+      // Two creations of one name at the same moment: the unique index decides, the loser hears why.
+      .catch((e: unknown) => {
+        throw isUniqueViolation(e, 'api_tokens_live_name_key') ? nameTaken(input.name) : e;
+      });
     await recordAudit(tx, now, actor, 'api_token.created', {
       details: {
         tokenId: row!.id,

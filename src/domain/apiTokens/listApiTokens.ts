@@ -1,10 +1,8 @@
 import { and, eq, gt, isNull, or } from 'drizzle-orm';
-import { z } from 'zod';
-import { type Key, keyset, type Page, type PagePosition, readPosition } from '../../db/keyset.ts';
+import { type Key, keyset, type Page, type PagePosition } from '../../db/keyset.ts';
 import { apiTokens } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import type { Deps } from '../deps.ts';
-import { optionalText } from '../input.ts';
 import { type Actor, requirePermission } from '../policy.ts';
 import type { ApiScope } from './apiTokenInput.ts';
 
@@ -29,11 +27,6 @@ export type ApiTokenRow = {
   lastUsedIp: string | null;
   state: ApiTokenState;
 };
-
-/** The list's query string: only the page position (an edited one is refused as out of date). */
-export const apiTokensQuery = z
-  .object({ after: optionalText, before: optionalText })
-  .transform(({ after, before }): PagePosition => readPosition(after, before));
 
 // Newest first; (created_at, id) is the order of api_tokens_created_at_idx.
 const KEYSET = keyset(
