@@ -17,7 +17,7 @@ export async function changeWebhookEndpoint(
   deps: Deps,
   actor: Actor,
   change: EndpointChange,
-): Promise<{ secret: string | null }> {
+): Promise<{ endpointId: number; url: string; secret: string | null }> {
   requirePermission(actor, 'webhooks.manage');
   const now = deps.clock.now();
   return deps.db.transaction(async (tx) => {
@@ -36,7 +36,7 @@ export async function changeWebhookEndpoint(
     await recordAudit(tx, now, actor, `webhook.endpoint_${actionWords[change.action]}`, {
       details: { endpointId: endpoint.id, url: endpoint.url },
     });
-    return { secret };
+    return { endpointId: endpoint.id, url: endpoint.url, secret };
   });
 }
 
