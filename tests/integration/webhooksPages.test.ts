@@ -29,7 +29,7 @@ async function addEndpoint(b: Awaited<ReturnType<typeof securityAdmin>>) {
   const page = readPage(res.body);
   const secret = page.valueOf('Signing secret');
   expect(secret).toMatch(/^whsec_/);
-  return { secret, endpointPath: page.link('Go to the endpoint') };
+  return { secret, endpointPath: page.link('Go to the endpoint')! };
 }
 
 describe('Webhooks page', () => {
