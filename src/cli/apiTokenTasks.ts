@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import type { App } from '../app.ts';
-import { createApiTokenInput, revokeApiTokenInput } from '../domain/apiTokens/apiTokenInput.ts';
+import {
+  type CreateApiTokenInput,
+  createApiTokenInput,
+  revokeApiTokenInput,
+} from '../domain/apiTokens/apiTokenInput.ts';
 import { createApiToken } from '../domain/apiTokens/createApiToken.ts';
 import { type ApiTokenRow, listApiTokens } from '../domain/apiTokens/listApiTokens.ts';
 import { revokeApiToken } from '../domain/apiTokens/revokeApiToken.ts';
@@ -23,6 +27,18 @@ function fieldsOf(error: z.ZodError): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const issue of error.issues) fields[String(issue.path[0] ?? 'arguments')] ??= issue.message;
   return fields;
+}
+
+/**
+ * `api-token create`'s arguments as the use-case takes them, or the lines saying what is wrong with them:
+ * the command line checks before it opens the database or hands the task over, the task again.
+ */
+export function parseCreateArgs(args: unknown): { input: CreateApiTokenInput } | { problems: string[] } {
+  const parsed = createApiTokenInput.safeParse(args);
+  if (parsed.success) return { input: parsed.data };
+  return {
+    problems: Object.entries(fieldsOf(parsed.error)).map(([f, m]) => `error: ${optionOf[f] ?? f}: ${m}`),
+  };
 }
 
 /** Runs `work`; a refusal naming a field (a taken name, an unknown one) is said as the option's. */
@@ -63,12 +79,15 @@ export const apiTokenTasks = {
       expiresDays: z.string().max(20).optional(),
     }),
     async run(app: App, args: { name: string; scopes: string[]; expiresDays?: string }, io: CommandIO) {
-      const parsed = createApiTokenInput.safeParse(args);
-      if (!parsed.success) return refused(io, fieldsOf(parsed.error));
+      const parsed = parseCreateArgs(args);
+      if ('problems' in parsed) {
+        for (const line of parsed.problems) io.print(line);
+        return 1;
+      }
       return saying(io, async () => {
-        const created = await createApiToken(app.deps, systemActor(), parsed.data);
+        const created = await createApiToken(app.deps, systemActor(), parsed.input);
         const expiry = created.expiresAt ? `expires ${when(created.expiresAt, '')}` : 'does not expire';
-        io.print(`Created API token "${created.name}" (${parsed.data.scopes.join(', ')}; ${expiry}).`);
+        io.print(`Created API token "${created.name}" (${parsed.input.scopes.join(', ')}; ${expiry}).`);
         io.print('It is shown only this once; the portal keeps only its hash. The token:');
         // CONTRACT: the token alone on the last line of standard output, for scripts to take.
         io.print(created.token);
