@@ -6,6 +6,7 @@ import { createWebhookEndpoint } from '../../src/domain/webhooks/createWebhookEn
 import { deliverDueWebhooks } from '../../src/domain/webhooks/deliverDueWebhooks.ts';
 import { interruptAbandonedWebhooks } from '../../src/domain/webhooks/interruptAbandonedWebhooks.ts';
 import { SNIPPET_BYTES } from '../../src/domain/webhooks/postWebhook.ts';
+import { purgeOldWebhookDeliveries } from '../../src/domain/webhooks/purgeOldWebhookDeliveries.ts';
 import { WEBHOOK_RETRY_DELAYS_MS } from '../../src/domain/webhooks/recordWebhookAttempt.ts';
 import { retryWebhookDelivery } from '../../src/domain/webhooks/retryWebhookDelivery.ts';
 import { sendTestWebhook } from '../../src/domain/webhooks/sendTestWebhook.ts';
@@ -89,6 +90,18 @@ describe('webhook delivery', () => {
     await expect(retryWebhookDelivery(app.deps, operator, { endpointId, deliveryId })).rejects.toThrow(
       'nothing to retry',
     );
+  });
+
+  it('keeps settled deliveries and their attempts for 30 days', async () => {
+    await testEvent();
+    await deliverDueWebhooks(app.deps);
+    app.clock.advance(30 * 86_400_000);
+    await purgeOldWebhookDeliveries(app.deps);
+    expect(await attempts()).toHaveLength(1);
+    app.clock.advance(1000);
+    await purgeOldWebhookDeliveries(app.deps);
+    expect(await app.deps.db.select().from(webhookDeliveries)).toEqual([]);
+    expect(await attempts()).toEqual([]);
   });
 
   it('refuses receivers that are not http(s) and endpoints without events', () => {

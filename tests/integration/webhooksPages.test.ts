@@ -100,6 +100,49 @@ describe('Webhooks page', () => {
     expect((await b.get(endpointPath)).statusCode).toBe(404);
   });
 
+  it('rotates the secret after asking (shown once; events are signed with it) and retries a failed delivery', async () => {
+    const b = await securityAdmin();
+    const { secret: old, endpointPath } = await addEndpoint(b);
+    readPage((await b.get(`${endpointPath}/rotate-secret`)).body).getByRole('button', {
+      name: 'Rotate secret',
+    });
+    const rotated = await b.submit(`${endpointPath}/rotate-secret`, `${endpointPath}/rotate-secret`, {});
+    const secret = readPage(rotated.body).valueOf('Signing secret');
+    expect(secret).toMatch(/^whsec_/);
+    expect(secret).not.toBe(old);
+    receiver.state.secret = secret;
+    receiver.state.answer = { status: 500, delayMs: 0, hang: false, body: 'down' };
+    await b.submit(endpointPath, `${endpointPath}/test`, {});
+    // Six answers of 500, one per wait of the schedule.
+    for (let i = 0; i < 6; i++) {
+      await deliverDueWebhooks(app.deps);
+      app.clock.advance(8 * 3_600_000);
+    }
+    expect(receiver.received.at(-1)).toMatchObject({ verified: true });
+    // Two days later: signed in afresh (the first session has timed out).
+    const later = await securityAdmin();
+    let page = readPage((await later.get(endpointPath)).body);
+    // The newest row is the second administrator's new login; the test event is below it.
+    const testRow = () => page.tableRows().find((row) => row[0]!.startsWith('Test event'))!;
+    expect(testRow()[1]).toBe('FailedThe receiver answered 500.');
+    receiver.state.answer = { status: 200, delayMs: 0, hang: false, body: 'ok' };
+    const retry = page.getByRole('button', { name: 'Retry' });
+    expect(retry.closest('form')?.getAttribute('action')).toMatch(/\/deliveries\/\d+\/retry$/);
+    const retried = await later.submit(endpointPath, retry.closest('form')!.getAttribute('action')!, {});
+    expect(retried.headers.location).toBe(`${endpointPath}?done=retried`);
+    await deliverDueWebhooks(app.deps);
+    page = readPage((await later.get(endpointPath)).body);
+    expect(testRow()[1]).toContain('Delivered');
+    const actions = await app.deps.db.select({ action: auditEvents.action }).from(auditEvents);
+    expect(actions.map((a) => a.action)).toEqual(
+      expect.arrayContaining([
+        'webhook.endpoint_secret_rotated',
+        'webhook.test_sent',
+        'webhook.delivery_retried',
+      ]),
+    );
+  });
+
   it('is for Security Administrators only', async () => {
     const admin = await buildLogin(app, { role: 'admin' });
     const b = browser(await app.server());

@@ -56,7 +56,7 @@ export function WebhooksPage(props: {
         fails for good and when an invitation round finishes, by sending a signed POST to each endpoint
         (Standard Webhooks: <code>webhook-id</code>, <code>webhook-timestamp</code> and{' '}
         <code>webhook-signature</code> headers). Answers other than 2xx are tried again after 1, 5 and 30
-        minutes, 2 and 8 hours.
+        minutes, 2 and 8 hours. Each endpoint's page shows its deliveries and the answers, kept for 30 days.
       </p>
       <EndpointTable endpoints={props.endpoints} />
       <AddEndpointForm csrfToken={props.ctx.csrfToken} values={props.values} errors={props.errors} />
