@@ -11,13 +11,9 @@ import {
   withoutLines,
 } from './loginEmailChanges.ts';
 import { noticeLoginEmailChanges } from './noticeLoginEmailChanges.ts';
-import {
-  type ParsedRoster,
-  parseRosterCsv,
-  type RosterColumns,
-  type RosterProblem,
-} from './parseRosterCsv.ts';
-import { nextTurn, type RosterText } from './rosterText.ts';
+import { type RosterEntries, readRosterEntries } from './rosterEntries.ts';
+import type { ParsedRoster, RosterColumns, RosterProblem, RowReasons } from './rosterRows.ts';
+import { nextTurn } from './rosterText.ts';
 import {
   countRosterChanges,
   type RosterChanges,
@@ -25,7 +21,7 @@ import {
   upsertRosterRows,
 } from './upsertRoster.ts';
 
-export type { RosterProblem } from './parseRosterCsv.ts';
+export type { RosterProblem } from './rosterRows.ts';
 
 export type ImportReport = {
   /** Data rows read (header and blank lines excluded). */
@@ -44,12 +40,15 @@ export type ImportReport = {
    * row's member number instead of her being added twice (linkAdminRecords.ts). Counted as updated.
    */
   linked: AdminLink[];
+  /** Each invalid row's reasons one by one, with their fields (the JSON API lists them so). */
+  reasons: RowReasons;
+  /** Lines of valid rows refused for moving an administrator's email (their problem names `email`). */
+  conflicts: ReadonlySet<number>;
 };
 
-export type ImportInput = {
-  /** The file's text, whole or in pieces (see rosterText.ts). */
-  csv: RosterText;
-  /** File name, for the audit event. */
+/** The rows (a CSV's text or JSON members, see rosterEntries.ts) and how to import them. */
+export type ImportInput = RosterEntries & {
+  /** File name (or which API call), for the audit event. */
   source: string;
   dryRun: boolean;
   /** Apply the valid rows even when some rows are invalid. */
@@ -128,13 +127,15 @@ async function checkAgainstLogins(db: DbOrTx, parsed: ParsedRoster, lock: boolea
   const refused = changes.filter((c) => c.role !== 'member');
   return {
     problems: mergeProblems(parsed, refused.map(adminEmailProblem)),
+    conflicts: new Set(refused.map((c) => c.line)),
     valid: withoutLines(parsed.valid, new Set(refused.map((c) => c.line))),
     notices: changes.filter((c) => c.role === 'member'),
   };
 }
 
 /**
- * Upserts the roster by member number from a CSV file (CONTRACT.md, "Roster CSV"). Every row is checked
+ * Upserts the roster by member number from a CSV file (CONTRACT.md, "Roster CSV") or from members sent
+ * as JSON (the API's import and its one-member PUT, which is an import of one row). Every row is checked
  * first; unless told to skip invalid rows, one invalid row means nothing is written. Counts always
  * describe the valid rows. The write, its audit events and the notices to old addresses are one
  * transaction: all of it or none.
@@ -146,26 +147,28 @@ export async function importRoster(
   onProgress: (done: number, total: number) => void = () => {},
 ): Promise<ImportReport> {
   requirePermission(actor, 'members.import');
-  const parsed = await parseRosterCsv(input.csv);
+  const parsed = await readRosterEntries(input);
   const report = (
     changes: RosterChanges,
-    problems: RosterProblem[],
+    checked: { problems: RosterProblem[]; conflicts: ReadonlySet<number> },
     applied: boolean,
     linked: AdminLink[],
   ): ImportReport => ({
     totalRows: parsed.totalRows,
     ...changes,
-    problems,
+    problems: checked.problems,
     fileProblem: parsed.fileProblem,
     applied,
     linked,
+    reasons: parsed.reasons,
+    conflicts: checked.conflicts,
   });
   const count = async (db: DbOrTx, checked: Awaited<ReturnType<typeof checkAgainstLogins>>) => {
     const changes = await inChunks(checked.valid, onProgress, (chunk) => countRosterChanges(db, chunk));
     // A linked row updates the administrator's record rather than adding a member.
     const linked = await adminLinks(db, checked.valid, false);
     const moved = { added: changes.added - linked.length, updated: changes.updated + linked.length };
-    return report({ ...changes, ...moved }, checked.problems, false, linked);
+    return report({ ...changes, ...moved }, checked, false, linked);
   };
   if (input.dryRun || parsed.fileProblem) {
     // Not one transaction: the embedded database has one connection, and a preview of a big file holding
@@ -193,7 +196,7 @@ export async function importRoster(
         ...(linked.length > 0 ? { linked: linked.length } : {}),
       },
     });
-    return { result: report(changes, checked.problems, true, linked), notices: checked.notices.length };
+    return { result: report(changes, checked, true, linked), notices: checked.notices.length };
   });
   // After the commit: the notices to old addresses are in the queue now.
   if (notices > 0) await deps.jobs.emailDue();

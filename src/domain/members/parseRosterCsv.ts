@@ -1,40 +1,22 @@
 import { AppError } from '../../errors.ts';
-import { checkEmail, checkMemberNumber, checkName, checkStatus, type FieldResult } from './memberFields.ts';
 import { type CsvRecord, readCsvRecords } from './readCsvRecords.ts';
 import { delimiterOfHeader, peekHeaderLine, type RosterDelimiter } from './rosterDelimiter.ts';
+import {
+  type ParsedRoster,
+  ROSTER_COLUMNS,
+  type RosterColumn,
+  type RosterProblem,
+  rosterRows,
+} from './rosterRows.ts';
 import { type RosterText, rosterPieces } from './rosterText.ts';
 
-/** What is wrong with one line; `field` names the column when the problem is with one value only. */
-export type RosterProblem = { line: number; message: string; field?: string };
+export type { ParsedRoster, RosterColumns, RosterProblem, RowReasons } from './rosterRows.ts';
+export { emptyColumns, ROSTER_COLUMNS } from './rosterRows.ts';
 
-/** Valid rows as parallel columns: the shape `unnest` takes, without an object per row. */
-export type RosterColumns = {
-  /** The file line of each row, so problems found later (against the database) can name it. */
-  line: number[];
-  memberNumber: string[];
-  firstName: string[];
-  lastName: string[];
-  email: string[];
-  emailLower: string[];
-  status: string[];
-};
+/** A roster CSV read and checked, with the field separator found from its header line (rosterDelimiter.ts). */
+export type ParsedRosterCsv = ParsedRoster & { delimiter: RosterDelimiter };
 
-export type ParsedRoster = {
-  /** Data rows read (header and blank lines excluded). */
-  totalRows: number;
-  valid: RosterColumns;
-  /** One per invalid row, in file order; a file-level problem comes last. */
-  problems: RosterProblem[];
-  /** A problem with the file as a whole (header, broken CSV): no row of it may be imported. */
-  fileProblem: RosterProblem | null;
-  /** The field separator, found from the header line (see rosterDelimiter.ts). */
-  delimiter: RosterDelimiter;
-};
-
-export const ROSTER_COLUMNS = ['member_number', 'first_name', 'last_name', 'email', 'status'] as const;
 const REQUIRED = ROSTER_COLUMNS.filter((c) => c !== 'status');
-type Column = (typeof ROSTER_COLUMNS)[number];
-
 // "First Name" and "first-name" are what spreadsheets tend to produce for first_name.
 const headerName = (raw: string) =>
   raw
@@ -50,7 +32,7 @@ const requiredNamed = (fields: string[]) => {
 
 const isBlank = (fields: string[]) => fields.every((f) => f.trim() === '');
 
-function readHeader(header: CsvRecord): { index: Record<Column, number> } | { problem: RosterProblem } {
+function readHeader(header: CsvRecord): { index: Record<RosterColumn, number> } | { problem: RosterProblem } {
   const names = header.fields.map(headerName);
   const twice = [...new Set(names.filter((n, i) => n && names.indexOf(n) !== i))];
   if (twice.length > 0) {
@@ -69,42 +51,11 @@ function readHeader(header: CsvRecord): { index: Record<Column, number> } | { pr
     };
   }
   const index = Object.fromEntries(ROSTER_COLUMNS.map((c) => [c, names.indexOf(c)])) as Record<
-    Column,
+    RosterColumn,
     number
   >;
   return { index };
 }
-
-// A row's problems name its fields as people read them ("First name is required"), not as CSV columns.
-const CHECKS: Record<Column, (raw: string | undefined) => FieldResult> = {
-  member_number: (raw) => checkMemberNumber(raw, 'Member number'),
-  first_name: (raw) => checkName(raw, 'First name'),
-  last_name: (raw) => checkName(raw, 'Last name'),
-  email: (raw) => checkEmail(raw, 'Email'),
-  status: (raw) => checkStatus(raw, 'Status'),
-};
-
-/** The cleaned value of each column that passed its check, and what is wrong with the others. */
-function checkRow(fields: string[], index: Record<Column, number>) {
-  const values: Partial<Record<Column, string>> = {};
-  const reasons: string[] = [];
-  for (const column of ROSTER_COLUMNS) {
-    const result = CHECKS[column](index[column] < 0 ? undefined : fields[index[column]]);
-    if (result.ok) values[column] = result.value;
-    else reasons.push(result.message);
-  }
-  return { values, reasons };
-}
-
-export const emptyColumns = (): RosterColumns => ({
-  line: [],
-  memberNumber: [],
-  firstName: [],
-  lastName: [],
-  email: [],
-  emailLower: [],
-  status: [],
-});
 
 /** A piece of text with a NUL in it: the file is binary, not CSV. */
 function refuseBinary(piece: string): void {
@@ -132,13 +83,12 @@ async function* checkedText(text: RosterText): AsyncGenerator<string> {
  * Each row is checked as the parser reads it (see readCsvRecords), so the event loop stays free and only
  * the valid columns and the problems are kept, not the records.
  */
-export async function parseRosterCsv(text: RosterText): Promise<ParsedRoster> {
-  const valid = emptyColumns();
-  const problems: RosterProblem[] = [];
-  const firstLineOf = new Map<string, number>();
+export async function parseRosterCsv(text: RosterText): Promise<ParsedRosterCsv> {
+  const rows = rosterRows((line) => `on line ${line}`);
+  const { valid, problems } = rows;
   let header: CsvRecord | undefined;
   let read: ReturnType<typeof readHeader> | undefined;
-  let rows = 0;
+  let count = 0;
   const checkRecord = (record: CsvRecord) => {
     if (isBlank(record.fields)) return;
     if (!header) {
@@ -146,42 +96,27 @@ export async function parseRosterCsv(text: RosterText): Promise<ParsedRoster> {
       read = readHeader(header);
       return;
     }
-    rows++;
+    count++;
     // A file whose header is unusable is still read to the end, to count its rows.
     if (!read || 'problem' in read) return;
+    const { index } = read;
     const { line, fields } = record;
     const width = header.fields.length;
-    const { values, reasons } = checkRow(fields, read.index);
-    if (fields.length !== width) reasons.unshift(`has ${fields.length} fields but the header has ${width}`);
-    const memberNumber = values.member_number;
-    if (memberNumber !== undefined) {
-      const earlier = firstLineOf.get(memberNumber);
-      if (earlier === undefined) firstLineOf.set(memberNumber, line);
-      else reasons.push(`Member number "${memberNumber}" is also on line ${earlier}`);
-    }
-    if (reasons.length > 0) {
-      problems.push({ line, message: reasons.join('; ') });
-      return;
-    }
-    valid.line.push(line);
-    valid.memberNumber.push(memberNumber!);
-    valid.firstName.push(values.first_name!);
-    valid.lastName.push(values.last_name!);
-    valid.email.push(values.email!);
-    valid.emailLower.push(values.email!.toLowerCase());
-    valid.status.push(values.status!);
+    const reasons =
+      fields.length === width ? [] : [{ message: `has ${fields.length} fields but the header has ${width}` }];
+    rows.add(line, (column) => (index[column] < 0 ? undefined : fields[index[column]]), reasons);
   };
   const { headerLine, text: whole } = await peekHeaderLine(checkedText(text));
   const delimiter = delimiterOfHeader(headerLine, requiredNamed);
   const broken = await readCsvRecords(whole, checkRecord, delimiter);
   if (!header && !broken) throw new AppError('validation', 'The file is empty.', 'file');
-  const finish = (fileProblem: RosterProblem | null): ParsedRoster => {
+  const finish = (fileProblem: RosterProblem | null): ParsedRosterCsv => {
     if (fileProblem) problems.push(fileProblem);
-    return { totalRows: rows, valid, problems, fileProblem, delimiter };
+    return { totalRows: count, valid, problems, fileProblem, delimiter, reasons: rows.reasons };
   };
   if (!read) return finish(broken);
   if ('problem' in read) return finish(read.problem);
-  if (rows === 0 && !broken) {
+  if (count === 0 && !broken) {
     throw new AppError('validation', 'The file has a header row but no members under it.', 'file');
   }
   return finish(broken);
