@@ -7,9 +7,11 @@ import { decodeRosterFile, detectRosterEncoding } from '../../domain/members/dec
 import { type ImportReport, importRoster, type RosterProblem } from '../../domain/members/importRoster.ts';
 import { type RosterEntries, type RowNumbering, rowNumberingOf } from '../../domain/members/rosterEntries.ts';
 import { rosterJsonMember } from '../../domain/members/rosterJson.ts';
+import { readSyncMember } from '../../domain/members/syncMember.ts';
 import { AppError, ValidationErrors } from '../../errors.ts';
 import { callerOf } from './apiAuth.ts';
 import { apiError } from './apiSchemas.ts';
+import { apiMember, toApiMember } from './memberRoutes.ts';
 
 const yes = (description: string) =>
   z
@@ -165,10 +167,8 @@ function registerUpsertMember(api: FastifyInstance, app: App): void {
         params: memberParams,
         body: memberBody,
         response: {
-          200: z
-            .object({ member_number: z.string(), created: z.literal(false) })
-            .describe('Updated (or already so).'),
-          201: z.object({ member_number: z.string(), created: z.literal(true) }).describe('Created.'),
+          200: apiMember.describe('Updated, or already so: the member as `GET` shows them.'),
+          201: apiMember.describe('Created: the member as `GET` shows them.'),
           413: apiError.describe('The body is larger than a form may be (FORM_LIMIT_KB).'),
           415: apiError.describe('Send application/json.'),
           409: apiError.describe(
@@ -179,7 +179,8 @@ function registerUpsertMember(api: FastifyInstance, app: App): void {
     },
     async (request, reply) => {
       const member = { ...request.body, member_number: request.params.member_number };
-      const report = await importRoster(app.deps, callerOf(request).actor, {
+      const caller = callerOf(request);
+      const report = await importRoster(app.deps, caller.actor, {
         members: [member],
         source: `API PUT member ${member.member_number}`,
         dryRun: false,
@@ -187,9 +188,8 @@ function registerUpsertMember(api: FastifyInstance, app: App): void {
       });
       const refusal = refusalOf(report);
       if (refusal) throw refusal;
-      const memberNumber = member.member_number.trim();
-      if (report.added === 1) return reply.status(201).send({ member_number: memberNumber, created: true });
-      return reply.status(200).send({ member_number: memberNumber, created: false });
+      const saved = await readSyncMember(app.deps, caller.actor, member.member_number.trim());
+      return reply.status(report.added === 1 ? 201 : 200).send(toApiMember(saved));
     },
   );
 }

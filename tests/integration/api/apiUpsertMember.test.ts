@@ -25,7 +25,16 @@ describe('PUT /api/v1/members/{member_number}', () => {
   it('creates a member (201), updates one (200) and leaves an unchanged one alone (200), audited under the token', async () => {
     const created = await put('A1', ada);
     expect(created.statusCode).toBe(201);
-    expect(created.json).toMatchObject({ member_number: 'A1' });
+    expect(created.json).toEqual({
+      member_number: 'A1',
+      first_name: 'Ada',
+      last_name: 'Lovelace',
+      email: 'ada@example.org',
+      status: 'current',
+      updated_at: app.clock.now().toISOString(),
+      login: null,
+      invitations: { sent: 0, last_sent_at: null, delivery_state: null },
+    });
     expect(await memberNumbered('A1')).toMatchObject({
       firstName: 'Ada',
       email: 'ada@example.org',
@@ -35,12 +44,14 @@ describe('PUT /api/v1/members/{member_number}', () => {
     app.clock.advance(60_000);
     const updated = await put('A1', { ...ada, last_name: 'King', status: 'lapsed' });
     expect(updated.statusCode).toBe(200);
+    expect(updated.json).toMatchObject({ last_name: 'King', status: 'lapsed' });
     expect(await memberNumbered('A1')).toMatchObject({ lastName: 'King', status: 'lapsed' });
     const updatedAt = (await memberNumbered('A1'))!.updatedAt;
 
     app.clock.advance(60_000);
     const same = await put('A1', { ...ada, last_name: 'King', status: 'lapsed', email: 'ADA@example.org' });
     expect(same.statusCode).toBe(200);
+    expect(same.json.email).toBe('ada@example.org');
     expect((await memberNumbered('A1'))!.updatedAt).toEqual(updatedAt);
 
     const events = await app.deps.db
