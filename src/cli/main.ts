@@ -6,6 +6,7 @@ import { isDatabaseUnreachable } from '../db/pgErrors.ts';
 import { decodeRosterBytes } from '../domain/members/decodeRosterFile.ts';
 import { isAppError } from '../errors.ts';
 import { withoutStatementValues } from '../logging.ts';
+import { addApiTokenCommands } from './apiTokenCommands.ts';
 import { backupCommand } from './backup.ts';
 import { restoreCommand } from './restore.ts';
 import { runSomewhere } from './runSomewhere.ts';
@@ -99,6 +100,8 @@ program
   .description('restore a backup into DATA_DIR, which must be empty or not exist yet')
   .argument('<file>', 'a backup written by "gatehouse backup"')
   .action((file: string) => restoreCommand(loadConfig(), file));
+
+addApiTokenCommands(program);
 
 try {
   await program.parseAsync();

@@ -6,6 +6,7 @@ import { importRoster } from '../domain/members/importRoster.ts';
 import { systemActor } from '../domain/policy.ts';
 import { createAdmin, createAdminInput } from '../domain/setup/createAdmin.ts';
 import { isAppError, ValidationErrors } from '../errors.ts';
+import { apiTokenTasks } from './apiTokenTasks.ts';
 import { backUpTo } from './backupFile.ts';
 import type { CommandIO } from './io.ts';
 
@@ -83,6 +84,8 @@ const definitions = {
     io.print(`Try logging in as "${result.sampleUsername}" with the password "${result.password}".`);
     return 0;
   }),
+
+  ...apiTokenTasks,
 };
 
 export type TaskName = keyof typeof definitions;

@@ -8,3 +8,4 @@ export * from './schema/email.ts';
 export * from './schema/members.ts';
 export * from './schema/portal.ts';
 export * from './schema/settings.ts';
+export * from './schema/webhooks.ts';

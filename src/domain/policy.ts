@@ -16,6 +16,7 @@ export const permissions = [
   'audit.read',
   'settings.manage',
   'apiTokens.manage',
+  'webhooks.manage',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -37,6 +38,7 @@ const securityAdminGrants: Permission[] = [
   'audit.read',
   'settings.manage',
   'apiTokens.manage',
+  'webhooks.manage',
 ];
 
 /** The access levels of PRODUCT.md as data: role → what it may do. */

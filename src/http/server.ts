@@ -16,6 +16,7 @@ import { registerHealthRoutes } from './health.ts';
 import { registerInputGuard } from './inputGuard.ts';
 import { registerActivityReportsRoutes } from './pages/activityReports/routes.tsx';
 import { registerAdminRoutes } from './pages/admin/routes.tsx';
+import { registerApiTokensRoutes } from './pages/apiTokens/routes.tsx';
 import { registerAuditLogRoutes } from './pages/auditLog/routes.tsx';
 import { registerAuthRoutes } from './pages/auth/routes.tsx';
 import { registerChangeLoginRoutes } from './pages/changeLogin/routes.tsx';
@@ -36,6 +37,7 @@ import { registerSendInvitationRoutes } from './pages/sendInvitations/routes.tsx
 import { registerOrganisationName } from './pages/settings/organisationNameHook.ts';
 import { registerSettingsRoutes } from './pages/settings/routes.tsx';
 import { registerSetupRoutes } from './pages/setup/routes.tsx';
+import { registerWebhooksRoutes } from './pages/webhooks/routes.tsx';
 import { registerRequestLimits } from './requestLimits.ts';
 
 /**
@@ -105,6 +107,8 @@ export async function buildServer(app: App, options: { metrics?: Metrics } = {})
   registerReminderRoundsRoutes(server, app);
   registerSelfServiceRoutes(server, app);
   registerSettingsRoutes(server, app);
+  registerApiTokensRoutes(server, app);
+  registerWebhooksRoutes(server, app);
   await registerApi(server, app);
   return server;
 }

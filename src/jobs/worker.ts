@@ -13,6 +13,7 @@ import { runDueReminderRound } from '../domain/reminders/runDueReminderRound.ts'
 import { createMailer } from '../email/mailer.ts';
 import { EMAIL_DUE, EMAIL_SWEEP, type JobQueue, REMINDER_CHECK } from './queue.ts';
 import { runSelfServiceJobs, SELF_SERVICE_REQUEST } from './selfServiceJob.ts';
+import { startWebhookDelivery } from './webhookDelivery.ts';
 
 const HOUSEKEEPING_INTERVAL_MS = 10 * 60_000;
 // Two email lanes per worker process: one sends while the other waits on the database.
@@ -93,6 +94,7 @@ export async function startWorker(parts: WorkerParts): Promise<{ stop(): Promise
     }),
   );
   await deps.jobs.emailDue(); // pick up whatever was queued while no worker ran
+  const webhooks = await startWebhookDelivery(deps, logger, { singleProcess: parts.singleProcess });
 
   const housekeeping = async () => {
     try {
@@ -115,6 +117,7 @@ export async function startWorker(parts: WorkerParts): Promise<{ stop(): Promise
     async stop() {
       clearInterval(timer);
       stopping.abort();
+      await webhooks.stop();
       // Before pg-boss and the database go: a run cut off mid-group would leave its messages interrupted.
       await Promise.allSettled(running);
       await jobs.stop();

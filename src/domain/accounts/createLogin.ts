@@ -2,6 +2,7 @@ import type { DbOrTx } from '../../db/connect.ts';
 import { isUniqueViolation } from '../../db/pgErrors.ts';
 import { accounts, type Role } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
+import { queueLoginCreated } from '../webhooks/webhookEvents.ts';
 import { assertPasswordAcceptable, hashPassword, type PasswordRules } from './passwords.ts';
 import { assertUsernameFree, normaliseUsername } from './usernames.ts';
 
@@ -43,5 +44,7 @@ export async function createLogin(
       throw e;
     });
   const [row] = await inserted;
+  // The membership database hears of it (a webhook), committed with the login or not at all.
+  await queueLoginCreated(tx, opts.now, row!.id);
   return { accountId: row!.id, username };
 }

@@ -4,6 +4,7 @@ import { queryRows } from '../../db/rows.ts';
 import type { DeliveryState } from '../../db/schema.ts';
 import type { SendOutcome } from '../../email/mailer.ts';
 import type { Deps } from '../deps.ts';
+import { deliveryFailedSql, roundFinishedSql } from '../webhooks/webhookEvents.ts';
 import type { ClaimedMessage } from './claimDueMessages.ts';
 import type { StoredCopy } from './storedCopy.ts';
 
@@ -94,7 +95,12 @@ export async function recordOutcomes(
       returning m.id),
     revoked as (
       update invitations i set revoked_at = ${now}
-      from o where i.id = o.revoke_id and o.id in (select id from message))
+      from o where i.id = o.revoke_id and o.id in (select id from message)),
+    failed_webhook as (${deliveryFailedSql(
+      now,
+      sql`select o.id, o.member_id, e.round_id, o.detail as error from o join message on message.id = o.id
+          join email_messages e on e.id = o.id where o.state = 'failed' and o.member_id is not null`,
+    )})
     select id from message`,
     { id: 'number' },
   );
@@ -105,8 +111,12 @@ export async function recordOutcomes(
 /** Marks rounds done once none of their messages is waiting or being sent. */
 export async function finishCompletedRounds(db: DbOrTx, now: Date): Promise<void> {
   await db.execute(sql`
-    update invitation_rounds r set finished_at = ${now}
-    where r.finished_at is null
-      and not exists (select 1 from email_messages e
-                      where e.round_id = r.id and e.state in ('queued', 'deferred', 'claimed', 'sending'))`);
+    with finished as (
+      update invitation_rounds r set finished_at = ${now}
+      where r.finished_at is null
+        and not exists (select 1 from email_messages e
+                        where e.round_id = r.id and e.state in ('queued', 'deferred', 'claimed', 'sending'))
+      returning r.id),
+    webhook as (${roundFinishedSql(now, sql`select id from finished`)})
+    select 1`);
 }

@@ -14,6 +14,7 @@ import {
   sendAllFilterParams,
 } from '../sendAll/sendAllTarget.ts';
 import { readSettings } from '../settings/organisationSettings.ts';
+import { queueRoundFinished } from '../webhooks/webhookEvents.ts';
 import { lockBulkRounds } from './bulkRoundLock.ts';
 
 type RoundKind = 'single' | 'send_all' | 'reminder';
@@ -139,6 +140,7 @@ export async function startSendAllIn(tx: Tx, deps: Deps, actor: Actor, now: Date
     .update(invitationRounds)
     .set({ total, ...(total === 0 ? { finishedAt: now } : {}) })
     .where(eq(invitationRounds.id, roundId));
+  if (total === 0) await queueRoundFinished(tx, now, roundId);
   await recordAudit(tx, now, actor, 'invitation.send_all', {
     details: { roundId, total, ...auditedTarget(target) },
   });

@@ -10,6 +10,9 @@ import type { App } from '../../app.ts';
 import { registerApiAuth } from './apiAuth.ts';
 import { registerApiDocs } from './apiDocs.tsx';
 import { apiErrorAnswers } from './apiSchemas.ts';
+import { registerRosterRoutes } from './rosterRoutes.ts';
+import { registerMemberRoutes } from './memberRoutes.ts';
+import { registerInvitationRoutes } from './invitationRoutes.ts';
 import { registerTokenRoutes } from './tokenRoutes.ts';
 
 export const API_PREFIX = '/api/v1';
@@ -55,6 +58,9 @@ export async function registerApi(server: FastifyInstance, app: App): Promise<vo
       registerApiAuth(api, app);
       api.get('/openapi.json', { config: { access: 'public' } }, async () => server.swagger());
       registerTokenRoutes(api, app);
+      registerRosterRoutes(api, app);
+      registerMemberRoutes(api, app);
+      registerInvitationRoutes(api, app);
     },
     { prefix: API_PREFIX },
   );

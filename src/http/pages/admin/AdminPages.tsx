@@ -44,6 +44,18 @@ const adminNav: NavItem[] = [
     description: 'Organisation name, email sender, the invitation message and link expiry.',
     permission: 'settings.manage',
   },
+  {
+    href: paths.apiTokens,
+    label: 'API tokens',
+    description: 'Tokens for scripts that use the JSON API: create, list, revoke.',
+    permission: 'apiTokens.manage',
+  },
+  {
+    href: paths.webhooks,
+    label: 'Webhooks',
+    description: 'Tell your membership database about new logins, failed invitations and finished rounds.',
+    permission: 'webhooks.manage',
+  },
 ];
 
 function NavList({ items }: { items: NavItem[] }) {
