@@ -67,7 +67,7 @@ const reusedKey = (s: Submitter) =>
     : new AppError(
         'conflict',
         'This Idempotency-Key was already used for a different request. Send a new key for a new request.',
-        'Idempotency-Key',
+        'idempotency-key',
       );
 
 export type Outcome<T> = { repeated: boolean; result: T };

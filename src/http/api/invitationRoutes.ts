@@ -115,7 +115,7 @@ const sendOneSchema = {
   params: z.object({ member_number: z.string().min(1).max(100) }),
   headers: idempotencyHeader,
   response: {
-    202: started,
+    202: started.describe('Queued: the invitation email goes out from the background worker.'),
     404: apiError.describe('No member has this number.'),
     409: apiError.describe(
       'The member has already logged in, so no invitation is needed; or the Idempotency-Key was used for another request.',
@@ -130,7 +130,7 @@ const sendAllSchema = {
   headers: idempotencyHeader,
   body: sendAllRequestInput,
   response: {
-    202: started,
+    202: started.describe('Queued: the round’s emails go out from the background worker.'),
     409: apiError.describe(
       'A Send All or reminder round is running (the message gives its round id); or the Idempotency-Key was used for another request.',
     ),

@@ -275,7 +275,7 @@ describe('Idempotency-Key on the two POSTs', () => {
 
     const otherFilters = await call(ROUNDS, { ...keyed(), body: { scope: 'all', include_lapsed: true } });
     expect(otherFilters.statusCode).toBe(409);
-    expect(otherFilters.json.error).toMatchObject({ code: 'conflict', field: 'Idempotency-Key' });
+    expect(otherFilters.json.error).toMatchObject({ code: 'conflict', field: 'idempotency-key' });
   });
 
   it('keeps keys per token and per request, for 24 hours, and refuses a key that is not one', async () => {
