@@ -12,12 +12,18 @@ import type { Deps } from '../deps.ts';
  */
 export const REPEAT_WINDOW_MS = 10 * 60_000;
 
+/**
+ * How long an API token's `Idempotency-Key` answers with its first result: a sync script retrying after
+ * a timeout may retry for hours (the next scheduled run, say), so a day, as payment APIs do.
+ */
+export const API_REPEAT_WINDOW_MS = 24 * 3_600_000;
+
 /** The hidden field every repeat-safe form carries: a random key made when the form was shown. */
 export const FORM_KEY_FIELD = 'idempotency_key';
 
 // The forms send a UUID; anything else of a sane length in a URL-safe alphabet is accepted too, so the
 // check is about refusing junk (and huge values) at the edge, not about one generator.
-const KEY_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
+export const KEY_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
 
 /** The form's key, or a 400 naming the field: the portal's forms always send one. */
 export function formKeyOf(body: unknown): string {
@@ -40,8 +46,29 @@ export function formKeyOf(body: unknown): string {
   return value;
 }
 
-/** One submission of a repeat-safe form: who sent it, its key, and what it asks for (e.g. `send:42`). */
-export type Submission = { accountId: number; key: string; action: string };
+/** Who sent a submission: a signed-in account (a form) or an API token (an `Idempotency-Key`). */
+export type Submitter =
+  | { accountId: number; apiTokenId?: undefined }
+  | { apiTokenId: number; accountId?: undefined };
+
+/** One repeat-safe submission: who sent it, its key, and what it asks for (e.g. `send:42`). */
+export type Submission = Submitter & { key: string; action: string };
+
+const windowOf = (s: Submitter) => (s.apiTokenId === undefined ? REPEAT_WINDOW_MS : API_REPEAT_WINDOW_MS);
+
+/** A key reused for another action, in the words of the place it came from. */
+const reusedKey = (s: Submitter) =>
+  s.apiTokenId === undefined
+    ? new AppError(
+        'conflict',
+        'This form was already used for something else. Reload the page and try again.',
+        FORM_KEY_FIELD,
+      )
+    : new AppError(
+        'conflict',
+        'This Idempotency-Key was already used for a different request. Send a new key for a new request.',
+        'idempotency-key',
+      );
 
 export type Outcome<T> = { repeated: boolean; result: T };
 
@@ -59,52 +86,54 @@ export async function onceWithinWindow<T>(
   act: () => Promise<T>,
   parse: (stored: unknown) => T,
 ): Promise<Outcome<T>> {
-  const { accountId, key, action } = submission;
-  const windowStart = new Date(now.getTime() - REPEAT_WINDOW_MS);
+  const { key, action } = submission;
+  const accountId = submission.accountId ?? null;
+  const apiTokenId = submission.apiTokenId ?? null;
+  const windowStart = new Date(now.getTime() - windowOf(submission));
   // The result is filled in below, in this same transaction; nobody else can read the placeholder.
   const claimed = await queryRows(
     tx,
     sql`
-      insert into form_submissions (account_id, key, action, result, created_at)
-      values (${accountId}, ${key}, ${action}, 'null'::jsonb, ${now})
-      on conflict (account_id, key) do update
+      insert into form_submissions (account_id, api_token_id, key, action, result, created_at)
+      values (${accountId}, ${apiTokenId}, ${key}, ${action}, 'null'::jsonb, ${now})
+      on conflict (account_id, api_token_id, key) do update
         set action = excluded.action, result = excluded.result, created_at = excluded.created_at
         where form_submissions.created_at <= ${windowStart}
       returning 1 as claimed`,
     { claimed: 'number' },
   );
+  // The submitter's row, written so the unique index (account_id, api_token_id, key) finds it.
+  const mine =
+    accountId === null
+      ? sql`account_id is null and api_token_id = ${apiTokenId} and key = ${key}`
+      : sql`account_id = ${accountId} and api_token_id is null and key = ${key}`;
   if (claimed.length === 0) {
     // A new statement, so under READ COMMITTED it sees the row the conflict was about.
-    const [earlier] = await queryRows(
-      tx,
-      sql`select action, result from form_submissions where account_id = ${accountId} and key = ${key}`,
-      { action: 'text', result: 'json' },
-    );
+    const [earlier] = await queryRows(tx, sql`select action, result from form_submissions where ${mine}`, {
+      action: 'text',
+      result: 'json',
+    });
     if (!earlier) {
       throw new AppError('conflict', 'This form was being handled at the same moment. Please try again.');
     }
-    if (earlier.action !== action) {
-      throw new AppError(
-        'conflict',
-        'This form was already used for something else. Reload the page and try again.',
-        FORM_KEY_FIELD,
-      );
-    }
+    if (earlier.action !== action) throw reusedKey(submission);
     return { repeated: true, result: parse(earlier.result) };
   }
   const result = await act();
-  await tx.execute(sql`
-    update form_submissions set result = ${JSON.stringify(result)}::jsonb
-    where account_id = ${accountId} and key = ${key}`);
+  await tx.execute(sql`update form_submissions set result = ${JSON.stringify(result)}::jsonb where ${mine}`);
   return { repeated: false, result };
 }
 
-/** Housekeeping: keys past the window answer nothing any more. Returns how many went. */
+/** Housekeeping: keys past their window answer nothing any more. Returns how many went. */
 export async function purgeOldFormSubmissions(deps: Pick<Deps, 'db' | 'clock'>): Promise<number> {
-  const windowStart = new Date(deps.clock.now().getTime() - REPEAT_WINDOW_MS);
+  const now = deps.clock.now().getTime();
+  const formStart = new Date(now - REPEAT_WINDOW_MS);
+  const apiStart = new Date(now - API_REPEAT_WINDOW_MS);
   const rows = await queryRows(
     deps.db,
-    sql`delete from form_submissions where created_at <= ${windowStart} returning 1 as claimed`,
+    sql`delete from form_submissions
+        where (api_token_id is null and created_at <= ${formStart}) or created_at <= ${apiStart}
+        returning 1 as claimed`,
     { claimed: 'number' },
   );
   return rows.length;

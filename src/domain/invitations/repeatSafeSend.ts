@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Deps } from '../deps.ts';
-import { formKeyOf, type Outcome, onceWithinWindow } from '../forms/repeatSafeSubmission.ts';
+import { formKeyOf, type Outcome, onceWithinWindow, type Submission } from '../forms/repeatSafeSubmission.ts';
 import { type Actor, requirePermission } from '../policy.ts';
 import { type SendAllTarget, sendAllTargetInput } from '../sendAll/sendAllTarget.ts';
 import { queueOneInvitationIn, startSendAllIn } from './queueInvitations.ts';
@@ -18,9 +18,9 @@ export const startSendAllInput = z
   .and(sendAllTargetInput.transform((target) => ({ target })));
 
 /** What a Send or Send All form answered the first time: the round it opened. */
-type RoundAnswer = { roundId: number };
+export type RoundAnswer = { roundId: number };
 
-function roundAnswer(stored: unknown): RoundAnswer {
+export function roundAnswer(stored: unknown): RoundAnswer {
   const roundId = (stored as { roundId?: unknown } | null)?.roundId;
   if (typeof roundId !== 'number' || !Number.isSafeInteger(roundId)) {
     throw new Error('A stored form result has no round id.');
@@ -67,15 +67,24 @@ export async function sendInvitationOnce(
  * Send All's confirmation, submitted once or repeated with the same form key: the first opens the round;
  * a repeat within the window answers with that round rather than with "already running".
  */
-export async function startSendAllOnce(
+export function startSendAllOnce(deps: Deps, actor: Actor, key: string, target: SendAllTarget) {
+  return startSendAllOnceAs(
+    deps,
+    actor,
+    { accountId: accountOf(actor), key, action: 'invitation.send_all' },
+    target,
+  );
+}
+
+/** Send All once per submission: a signed-in admin's form, or an API token's `Idempotency-Key`. */
+export async function startSendAllOnceAs(
   deps: Deps,
   actor: Actor,
-  key: string,
+  submission: Submission,
   target: SendAllTarget,
 ): Promise<Outcome<RoundAnswer & { total: number }>> {
   requirePermission(actor, 'invitations.send');
   const now = deps.clock.now();
-  const submission = { accountId: accountOf(actor), key, action: 'invitation.send_all' };
   const outcome = await deps.db.transaction((tx) =>
     onceWithinWindow(
       tx,

@@ -29,7 +29,7 @@ export const sendAllRequestInput = z
     status: z
       .enum(['current', 'lapsed'])
       .optional()
-      .describe('Only members with this status (lapsed: they are included).'),
+      .describe('Only members with this status (asking for lapsed members includes them).'),
     invited: z
       .enum(['never', 'invited'])
       .optional()

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { accounts, auditEvents, emailMessages, invitationRounds, members } from '../../../src/db/schema.ts';
 import { deliverDueEmail } from '../../../src/domain/email/deliverDueEmail.ts';
+import { purgeOldFormSubmissions } from '../../../src/domain/forms/repeatSafeSubmission.ts';
 import { apiClient, buildApiToken } from '../../api.ts';
 import { buildLogin, buildMember } from '../../factories.ts';
 import { useTestApp } from '../../harness.ts';
@@ -222,5 +223,92 @@ describe('GET /api/v1/invitation-rounds/{round_id} and the scopes', () => {
     expect(Object.keys(doc.paths['/api/v1/members/{member_number}/invitations'])).toEqual(['post']);
     expect(doc.paths['/api/v1/invitation-rounds'].post.responses).toHaveProperty('409');
     expect(doc.paths['/api/v1/invitation-rounds/{round_id}'].get.responses).toHaveProperty('404');
+  });
+});
+
+describe('Idempotency-Key on the two POSTs', () => {
+  const KEY = '3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f';
+  const keyed = (key = KEY) => ({ method: 'POST' as const, headers: { 'idempotency-key': key } });
+
+  it('answers a repeated Send with the first answer: one round, one email, one audit event', async () => {
+    const member = await buildMember(app, { memberNumber: 'CRM-7' });
+    const call = await client();
+    const before = smtp.sink.messages.length;
+
+    const first = await call(sendTo('CRM-7'), keyed());
+    const again = await call(sendTo('CRM-7'), keyed());
+    expect(first.statusCode).toBe(202);
+    expect(again.statusCode).toBe(202);
+    expect(again.json).toEqual(first.json);
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    expect(again.headers['idempotent-replayed']).toBe('true');
+
+    await deliver();
+    // A third try after delivery (the script never saw an answer) still sends nothing.
+    expect((await call(sendTo('CRM-7'), keyed())).json).toEqual(first.json);
+    await deliver();
+    expect(smtp.sink.messages.slice(before).flatMap((m) => m.to)).toEqual([member.email]);
+    expect(await app.deps.db.select().from(invitationRounds)).toHaveLength(1);
+    expect(await auditOf('invitation.send')).toHaveLength(1);
+
+    // Without a key, a repeat is a new request (a deliberate second Send).
+    expect((await call(sendTo('CRM-7'), { method: 'POST' })).json.round_id).not.toBe(first.json.round_id);
+  });
+
+  it('makes one round of two copies of a request sent at the same moment', async () => {
+    await buildMember(app, { memberNumber: 'TWIN-1' });
+    const call = await client();
+    const [a, b] = await Promise.all([call(sendTo('TWIN-1'), keyed()), call(sendTo('TWIN-1'), keyed())]);
+    expect([a.statusCode, b.statusCode]).toEqual([202, 202]);
+    expect(a.json).toEqual(b.json);
+    expect(await app.deps.db.select().from(emailMessages)).toHaveLength(1);
+  });
+
+  it('answers a repeated Send All with its round, not with “already running”', async () => {
+    await buildMember(app);
+    const call = await client();
+    const first = await call(ROUNDS, { ...keyed(), body: { scope: 'all' } });
+    const again = await call(ROUNDS, { ...keyed(), body: { scope: 'all' } });
+    expect(again.statusCode).toBe(202);
+    expect(again.json).toEqual({ round_id: first.json.round_id, total: 1 });
+    expect(await app.deps.db.select().from(emailMessages)).toHaveLength(1);
+
+    const otherFilters = await call(ROUNDS, { ...keyed(), body: { scope: 'all', include_lapsed: true } });
+    expect(otherFilters.statusCode).toBe(409);
+    expect(otherFilters.json.error).toMatchObject({ code: 'conflict', field: 'idempotency-key' });
+  });
+
+  it('keeps keys per token and per request, for 24 hours, and refuses a key that is not one', async () => {
+    await buildMember(app, { memberNumber: 'A-1' });
+    await buildMember(app, { memberNumber: 'B-2' });
+    const call = await client();
+    const first = await call(sendTo('A-1'), keyed());
+
+    const otherMember = await call(sendTo('B-2'), keyed());
+    expect(otherMember.statusCode).toBe(409);
+    expect(otherMember.json.error.message).toMatch(/already used for a different request/);
+    const otherToken = await client({ name: 'second script' });
+    expect((await otherToken(sendTo('A-1'), keyed())).json.round_id).not.toBe(first.json.round_id);
+
+    // Housekeeping's 10-minute purge of the forms' keys leaves a token's keys alone until their day is over.
+    app.clock.advance(23 * 3_600_000);
+    expect(await purgeOldFormSubmissions(app.deps)).toBe(0);
+    expect((await call(sendTo('A-1'), keyed())).json).toEqual(first.json);
+    app.clock.advance(3_600_000);
+    const nextDay = await call(sendTo('A-1'), keyed());
+    expect(nextDay.json.round_id).not.toBe(first.json.round_id);
+
+    const bad = await call(sendTo('A-1'), keyed('not a key'));
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json.error.field).toBe('idempotency-key');
+  });
+
+  it('lets a refused request be sent again with its key once the problem is put right', async () => {
+    const call = await client();
+    expect((await call(sendTo('LATE-1'), keyed())).statusCode).toBe(404);
+    await buildMember(app, { memberNumber: 'LATE-1' });
+    const res = await call(sendTo('LATE-1'), keyed());
+    expect(res.statusCode).toBe(202);
+    expect(res.headers['idempotent-replayed']).toBeUndefined();
   });
 });
