@@ -99,6 +99,22 @@ describe('PUT /api/v1/members/{member_number}', () => {
     expect(renamed.statusCode).toBe(200);
   });
 
+  it("moves a member's login to a new address as an import does: audited under the token, the old address told", async () => {
+    const login = await buildLogin(app, { role: 'member' });
+    const [record] = await app.deps.db.select().from(members).where(eq(members.id, login.memberId));
+    const res = await put(record!.memberNumber, { ...ada, email: 'new@example.org' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json).toMatchObject({ email: 'new@example.org', login: { username: login.username } });
+    const [moved] = await app.deps.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.action, 'member.email_changed'));
+    expect(moved).toMatchObject({
+      memberId: login.memberId,
+      actorLabel: expect.stringMatching(/^API token “CiviCRM sync/),
+    });
+  });
+
   it('needs the roster:write scope, and JSON', async () => {
     await buildMember(app, { memberNumber: 'A3' });
     const readOnly = await put('A3', ada, ['roster:read']);
