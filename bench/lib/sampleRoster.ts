@@ -1,5 +1,5 @@
-import type { RosterJsonMember } from './rosterJson.ts';
-import { ROSTER_COLUMNS } from './rosterRows.ts';
+import type { RosterJsonMember } from '../../src/domain/members/rosterJson.ts';
+import { ROSTER_COLUMNS } from '../../src/domain/members/rosterRows.ts';
 
 const FIRST = ['Ada', 'Björn', 'Chloé', 'Dev', 'Elena', 'Femi', 'Grace', 'Hiro'];
 const LAST = ['Adeyemi', 'de Vries', 'Castillo', "O'Neill", 'Eriksen', 'Fischer, Jr', 'Haddad'];

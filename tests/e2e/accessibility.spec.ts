@@ -70,6 +70,9 @@ const PAGES = [
   '/admin/query-tool/login-activity',
   '/admin/query-tool/invitation-rounds',
   '/admin/settings/reminder-rounds',
+  '/admin/api-tokens',
+  '/admin/webhooks',
+  '/api/docs',
   '/home (an administrator)',
   '/admin/nothing (404)',
 ] as const;
@@ -286,6 +289,9 @@ test('axe finds no WCAG 2.1 AA violation on any page of the portal', async ({ pa
     await visit(page, '/admin/query-tool/login-activity', '/admin/query-tool/login-activity');
     await visit(page, '/admin/query-tool/invitation-rounds', '/admin/query-tool/invitation-rounds');
     await visit(page, '/admin/settings/reminder-rounds', '/admin/settings/reminder-rounds');
+    await visit(page, '/admin/api-tokens', '/admin/api-tokens');
+    await visit(page, '/admin/webhooks', '/admin/webhooks');
+    await visit(page, '/api/docs', '/api/docs');
     await visit(page, '/home', '/home (an administrator)');
     await visit(page, '/admin/nothing', '/admin/nothing (404)');
     await visit(

@@ -40,6 +40,15 @@ export const knownAuditActions = [
   'reminders.paused',
   'reminders.resumed',
   'reminders.round_started',
+  'api_token.created',
+  'api_token.revoked',
+  'webhook.endpoint_created',
+  'webhook.endpoint_enabled',
+  'webhook.endpoint_disabled',
+  'webhook.endpoint_deleted',
+  'webhook.endpoint_secret_rotated',
+  'webhook.test_sent',
+  'webhook.delivery_retried',
 ] as const;
 export type KnownAuditAction = (typeof knownAuditActions)[number];
 

@@ -4,6 +4,7 @@ import { AdminFrame } from '../../ui/AdminFrame.tsx';
 import { formatDateTime } from '../../ui/format.ts';
 import { Notice } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
+import { ShownOnceField } from '../../ui/ShownOnceField.tsx';
 
 /**
  * The one time a token is shown: the answer to the form's POST itself (never stored, never in a URL, no
@@ -19,23 +20,10 @@ export function CreatedTokenPage({ ctx, created }: { ctx: PageContext; created: 
         {created.expiresAt ? `It works until ${formatDateTime(created.expiresAt)}.` : 'It does not expire.'}
       </Notice>
       <div class="card">
-        <div class="field">
-          <label for="new-token">API token</label>
-          <p class="hint" id="new-token-hint">
-            Copy it now and keep it where the script can read it. It will not be shown again: the portal keeps
-            only a fingerprint of it. If it is lost, revoke it and create another.
-          </p>
-          <input
-            id="new-token"
-            type="text"
-            readonly
-            autofocus
-            value={created.token}
-            autocomplete="off"
-            spellcheck={false}
-            aria-describedby="new-token-hint"
-          />
-        </div>
+        <ShownOnceField id="new-token" label="API token" value={created.token}>
+          Copy it now and keep it where the script can read it. It will not be shown again: the portal keeps
+          only a fingerprint of it. If it is lost, revoke it and create another.
+        </ShownOnceField>
         <h2>Try it</h2>
         <p>This asks the API which token it is; the answer is the token's name and scopes.</p>
         <pre>

@@ -36,6 +36,15 @@ export const actionWords: Record<KnownAuditAction, string> = {
   'reminders.paused': 'Paused automatic reminder rounds',
   'reminders.resumed': 'Resumed automatic reminder rounds',
   'reminders.round_started': 'Started an automatic reminder round',
+  'api_token.created': 'Created an API token',
+  'api_token.revoked': 'Revoked an API token',
+  'webhook.endpoint_created': 'Added a webhook endpoint',
+  'webhook.endpoint_enabled': 'Enabled a webhook endpoint',
+  'webhook.endpoint_disabled': 'Disabled a webhook endpoint',
+  'webhook.endpoint_deleted': 'Deleted a webhook endpoint',
+  'webhook.endpoint_secret_rotated': 'Gave a webhook endpoint a new signing secret',
+  'webhook.test_sent': 'Sent a webhook test event',
+  'webhook.delivery_retried': 'Retried a webhook delivery',
 };
 
 /** Words for an action; an action this version does not know shows its code. */

@@ -2,6 +2,7 @@ import { paths } from '../../paths.ts';
 import { AdminFrame } from '../../ui/AdminFrame.tsx';
 import { Notice } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
+import { ShownOnceField } from '../../ui/ShownOnceField.tsx';
 
 /**
  * The one time a signing secret is shown: the answer to the POST that made it (never in a URL, no
@@ -26,23 +27,10 @@ export function SecretPage(props: {
           : `Events will be sent to ${props.url}.`}
       </Notice>
       <div class="card">
-        <div class="field">
-          <label for="signing-secret">Signing secret</label>
-          <p class="hint" id="signing-secret-hint">
-            Copy it now into the receiving system, which checks each event's signature with it. It will not be
-            shown again; if it is lost, rotate it.
-          </p>
-          <input
-            id="signing-secret"
-            type="text"
-            readonly
-            autofocus
-            value={props.secret}
-            autocomplete="off"
-            spellcheck={false}
-            aria-describedby="signing-secret-hint"
-          />
-        </div>
+        <ShownOnceField id="signing-secret" label="Signing secret" value={props.secret}>
+          Copy it now into the receiving system, which checks each event's signature with it. It will not be
+          shown again; if it is lost, rotate it.
+        </ShownOnceField>
       </div>
       <p>
         <a href={paths.webhookEndpoint(props.endpointId)}>Go to the endpoint</a> ·{' '}
