@@ -18,6 +18,7 @@ import { registerActivityReportsRoutes } from './pages/activityReports/routes.ts
 import { registerAdminRoutes } from './pages/admin/routes.tsx';
 import { registerAuditLogRoutes } from './pages/auditLog/routes.tsx';
 import { registerAuthRoutes } from './pages/auth/routes.tsx';
+import { registerVerifyRoutes } from './pages/auth/verifyRoutes.tsx';
 import { registerChangeLoginRoutes } from './pages/changeLogin/routes.tsx';
 import { registerClearAllUsernamesRoutes } from './pages/clearAllUsernames/routes.tsx';
 import { registerEmailLogRoutes } from './pages/emailLog/routes.tsx';
@@ -31,6 +32,7 @@ import { registerMemberSearchRoutes } from './pages/memberSearch/routes.tsx';
 import { registerProfileRoutes } from './pages/profile/routes.tsx';
 import { registerQueryToolRoutes } from './pages/queryTool/routes.tsx';
 import { registerReminderRoundsRoutes } from './pages/reminderRounds/routes.tsx';
+import { registerSecurityRoutes } from './pages/security/routes.tsx';
 import { registerSelfServiceRoutes } from './pages/selfService/routes.tsx';
 import { registerSendInvitationRoutes } from './pages/sendInvitations/routes.tsx';
 import { registerOrganisationName } from './pages/settings/organisationNameHook.ts';
@@ -81,7 +83,9 @@ export async function buildServer(app: App, options: { metrics?: Metrics } = {})
   registerAssets(server);
   registerSetupRoutes(server, app);
   registerAuthRoutes(server, app);
+  registerVerifyRoutes(server, app);
   registerHomeRoutes(server, app);
+  registerSecurityRoutes(server, app);
   registerAdminRoutes(server, app);
   registerEmailLogRoutes(server, app);
   registerAuditLogRoutes(server, app);

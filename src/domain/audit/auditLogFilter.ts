@@ -40,6 +40,11 @@ export const knownAuditActions = [
   'reminders.paused',
   'reminders.resumed',
   'reminders.round_started',
+  'two_step.authenticator_added',
+  'two_step.authenticator_removed',
+  'two_step.recovery_codes_regenerated',
+  'two_step.recovery_code_used',
+  'two_step.reset',
 ] as const;
 export type KnownAuditAction = (typeof knownAuditActions)[number];
 

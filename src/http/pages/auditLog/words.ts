@@ -36,6 +36,11 @@ export const actionWords: Record<KnownAuditAction, string> = {
   'reminders.paused': 'Paused automatic reminder rounds',
   'reminders.resumed': 'Resumed automatic reminder rounds',
   'reminders.round_started': 'Started an automatic reminder round',
+  'two_step.authenticator_added': 'Set up an authenticator app (two-step verification)',
+  'two_step.authenticator_removed': 'Removed their authenticator app',
+  'two_step.recovery_codes_regenerated': 'Regenerated their recovery codes',
+  'two_step.recovery_code_used': 'Signed in with a recovery code',
+  'two_step.reset': 'Reset the second step of a login (lost device)',
 };
 
 /** Words for an action; an action this version does not know shows its code. */
