@@ -29,6 +29,8 @@ import { registerInvitationRoundsRoutes } from './pages/invitationRounds/routes.
 import { registerInviteRoutes } from './pages/invite/routes.tsx';
 import { registerMemberEditRoutes } from './pages/memberEdit/routes.tsx';
 import { registerMemberSearchRoutes } from './pages/memberSearch/routes.tsx';
+import { registerPasskeyRoutes } from './pages/passkeys/routes.tsx';
+import { registerPasskeySignInRoutes } from './pages/passkeys/signInRoutes.tsx';
 import { registerProfileRoutes } from './pages/profile/routes.tsx';
 import { registerQueryToolRoutes } from './pages/queryTool/routes.tsx';
 import { registerReminderRoundsRoutes } from './pages/reminderRounds/routes.tsx';
@@ -86,6 +88,8 @@ export async function buildServer(app: App, options: { metrics?: Metrics } = {})
   registerVerifyRoutes(server, app);
   registerHomeRoutes(server, app);
   registerSecurityRoutes(server, app);
+  registerPasskeyRoutes(server, app);
+  registerPasskeySignInRoutes(server, app);
   registerAdminRoutes(server, app);
   registerEmailLogRoutes(server, app);
   registerAuditLogRoutes(server, app);

@@ -15,6 +15,7 @@ import { type Req, routeKit } from '../../kit/route.ts';
 import { paths, withQuery } from '../../paths.ts';
 import { clearPendingCookie, pendingTokenOf } from '../../pendingSignIn.ts';
 import { safeNext } from '../../safeNext.ts';
+import { passkeySignInSlot } from '../passkeys/signInRoutes.tsx';
 import { landingFor } from './routes.tsx';
 import { VerifyPage } from './VerifyPage.tsx';
 
@@ -48,7 +49,7 @@ export function registerVerifyRoutes(server: FastifyInstance, app: App): void {
       const token = pendingTokenOf(r.request, app);
       // Without a pending sign-in (expired, used, never started) there is nothing to verify here.
       if (!token || !(await findChallenge(r.deps.db, token, r.deps.clock.now()))) return startAgain(next);
-      return <VerifyPage ctx={r.ctx()} next={next} />;
+      return <VerifyPage ctx={r.ctx()} next={next} passkey={await passkeySignInSlot(app, r, next)} />;
     },
   });
 
@@ -82,8 +83,16 @@ export function registerVerifyRoutes(server: FastifyInstance, app: App): void {
       }
       return finishSignIn(app, r, signedIn, next);
     },
-    view: (r, { values, errors }) => (
-      <VerifyPage ctx={r.ctx()} next={nextPage(values.next)} errors={errors} />
-    ),
+    view: async (r, { values, errors }) => {
+      const next = nextPage(values.next);
+      return (
+        <VerifyPage
+          ctx={r.ctx()}
+          next={next}
+          errors={errors}
+          passkey={await passkeySignInSlot(app, r, next)}
+        />
+      );
+    },
   });
 }

@@ -76,7 +76,7 @@ function AuthenticatorSection({ ctx, view }: { ctx: PageContext; view: SecurityV
 
 function RecoverySection({ ctx, view }: { ctx: PageContext; view: SecurityView }) {
   const { state } = view;
-  const any = state.authenticator;
+  const any = state.authenticator || state.passkeys > 0;
   return (
     <section class="card" aria-labelledby="recovery-heading">
       <h2 id="recovery-heading">Recovery codes</h2>

@@ -15,6 +15,7 @@ import type { Refusal } from '../../kit/refusal.ts';
 import { type Req, routeKit } from '../../kit/route.ts';
 import { paths, withQuery } from '../../paths.ts';
 import { safeNext } from '../../safeNext.ts';
+import { passkeysSlot } from '../passkeys/routes.tsx';
 import { RecoveryCodesPage } from './RecoveryCodesPage.tsx';
 import { SecurityPage } from './SecurityPage.tsx';
 
@@ -25,7 +26,7 @@ const removeForm = z.object({
 });
 
 /** The page's state for the signed-in person, with the QR code while the app is not set up. */
-async function securityView(
+export async function securityView(
   r: Req<unknown>,
   next: string | undefined,
   shown: { notice?: string; refused?: Refusal },
@@ -40,6 +41,7 @@ async function securityView(
     next,
     notice: shown.notice,
     errors: shown.refused?.errors,
+    passkeys: await passkeysSlot(r, shown.refused),
   };
   return <SecurityPage ctx={r.ctx()} view={view} />;
 }
