@@ -51,7 +51,13 @@ export function softPasskey(origin: string) {
         credentialId,
         coseKeyOf(publicKey),
       );
-      const attestationObject = isoCBOR.encode(new Map<string, unknown>([['fmt', 'none'], ['attStmt', new Map()], ['authData', authData]]) as never);
+      const attestationObject = isoCBOR.encode(
+        new Map<string, unknown>([
+          ['fmt', 'none'],
+          ['attStmt', new Map()],
+          ['authData', authData],
+        ]) as never,
+      );
       return JSON.stringify({
         id: b64(credentialId),
         rawId: b64(credentialId),

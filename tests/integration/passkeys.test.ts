@@ -16,12 +16,19 @@ async function optionsFrom(b: Browser, formPage: string, action: string) {
   const res = await b.submit(formPage, action, {});
   expect(res.statusCode).toBe(200);
   expect(res.headers['cache-control']).toBe('no-store');
-  return res.json() as { challenge: string; allowCredentials?: { id: string }[]; excludeCredentials?: { id: string }[] };
+  return res.json() as {
+    challenge: string;
+    allowCredentials?: { id: string }[];
+    excludeCredentials?: { id: string }[];
+  };
 }
 
 async function addPasskey(b: Browser, name: string, key = softPasskey(ORIGIN)) {
   const options = await optionsFrom(b, '/home/security', '/home/security/passkeys/options');
-  const res = await b.submit('/home/security', '/home/security/passkeys', { name, credential: key.register(options) });
+  const res = await b.submit('/home/security', '/home/security/passkeys', {
+    name,
+    credential: key.register(options),
+  });
   return { key, res, options };
 }
 
@@ -57,7 +64,9 @@ describe('passkeys on /home/security', () => {
     const rows = await app.deps.db.select().from(passkeys).where(eq(passkeys.accountId, member.accountId));
     expect(rows.map((r) => r.name)).toEqual(['Work laptop', 'Security key']);
     expect(rows[0]!.transports).toBe('internal');
-    expect((await emailsOfKind(app, 'second_step_added')).filter((m) => m.memberId === member.memberId)).toHaveLength(2);
+    expect(
+      (await emailsOfKind(app, 'second_step_added')).filter((m) => m.memberId === member.memberId),
+    ).toHaveLength(2);
     expect(await auditActions(app, 'two_step.passkey_added')).toHaveLength(2);
   });
 
@@ -93,16 +102,24 @@ describe('passkeys on /home/security', () => {
     const { member, b } = await signedInMember();
     await addPasskey(b, 'Phone');
     const [row] = await app.deps.db.select().from(passkeys).where(eq(passkeys.accountId, member.accountId));
-    const renamed = await b.submit('/home/security', `/home/security/passkeys/${row!.id}/name`, { name: 'Old phone' });
+    const renamed = await b.submit('/home/security', `/home/security/passkeys/${row!.id}/name`, {
+      name: 'Old phone',
+    });
     expect(renamed.headers.location).toBe('/home/security?passkey=renamed');
 
     const unticked = await b.submit('/home/security', `/home/security/passkeys/${row!.id}/remove`, {});
     expect(unticked.statusCode).toBe(400);
-    expect(readPage(unticked.body).getByRole('table', { name: 'Your passkeys' }).textContent).toContain('Old phone');
-    const removed = await b.submit('/home/security', `/home/security/passkeys/${row!.id}/remove`, { confirm: 'on' });
+    expect(readPage(unticked.body).getByRole('table', { name: 'Your passkeys' }).textContent).toContain(
+      'Old phone',
+    );
+    const removed = await b.submit('/home/security', `/home/security/passkeys/${row!.id}/remove`, {
+      confirm: 'on',
+    });
     expect(removed.headers.location).toBe('/home/security?passkey=removed');
     readPage((await b.get('/home/security?passkey=removed')).body).getByText('You have no passkeys yet.');
-    expect((await emailsOfKind(app, 'second_step_removed')).filter((m) => m.memberId === member.memberId)).toHaveLength(1);
+    expect(
+      (await emailsOfKind(app, 'second_step_removed')).filter((m) => m.memberId === member.memberId),
+    ).toHaveLength(1);
     expect(await auditActions(app, 'two_step.passkey_removed')).toHaveLength(1);
   });
 
@@ -115,9 +132,13 @@ describe('passkeys on /home/security', () => {
     const app1 = await b.submit('/home/security', '/home/security/authenticator/remove', { confirm: 'yes' });
     expect(app1.statusCode).toBe(303);
     const [row] = await app.deps.db.select().from(passkeys).where(eq(passkeys.accountId, admin.accountId));
-    const last = await b.submit('/home/security', `/home/security/passkeys/${row!.id}/remove`, { confirm: 'on' });
+    const last = await b.submit('/home/security', `/home/security/passkeys/${row!.id}/remove`, {
+      confirm: 'on',
+    });
     expect(last.statusCode).toBe(403);
-    expect(await app.deps.db.select().from(passkeys).where(eq(passkeys.accountId, admin.accountId))).toHaveLength(1);
+    expect(
+      await app.deps.db.select().from(passkeys).where(eq(passkeys.accountId, admin.accountId)),
+    ).toHaveLength(1);
   });
 });
 
@@ -162,7 +183,9 @@ describe('signing in with a passkey', () => {
     const c = browser(await app.server());
     await passwordStep(c, one.member.username, one.member.password);
     const options = await optionsFrom(c, '/login/verify', '/login/verify/passkey/options');
-    const wrong = await c.submit('/login/verify', '/login/verify/passkey', { credential: theirs.authenticate(options) });
+    const wrong = await c.submit('/login/verify', '/login/verify/passkey', {
+      credential: theirs.authenticate(options),
+    });
     expect(wrong.statusCode).toBe(401);
     expect((await c.get('/home')).statusCode).toBe(302);
 
