@@ -63,7 +63,7 @@ export async function completeSetup(page: Page, portal: RunningPortal, person: P
 export async function setUpAuthenticator(page: Page, username: string) {
   await expect(page.getByRole('heading', { level: 1, name: 'Two-step verification' })).toBeVisible();
   const shown = (await page.locator('#secret-key').textContent()) ?? '';
-  await page.getByLabel('Code').fill(await setUpApp(appKey(page.url(), username), shown));
+  await page.getByLabel('Code', { exact: true }).fill(await setUpApp(appKey(page.url(), username), shown));
   await page.getByRole('button', { name: 'Turn on authenticator app' }).click();
   await expect(page.getByRole('list', { name: 'Recovery codes' })).toBeVisible();
   await page.getByRole('link', { name: 'Continue' }).click();
