@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Deps } from '../../domain/deps.ts';
 import { proveStepUp } from '../../domain/stepUp/proveStepUp.ts';
-import { stepUpDue } from '../../domain/stepUp/secondStepAt.ts';
+import { markSecondStep, stepUpDue } from '../../domain/stepUp/secondStepAt.ts';
 import { field } from '../render.ts';
 
 /** Whether the signed-in session must prove its second step again before a dangerous action. */
@@ -21,4 +21,14 @@ export async function requireStepUp(deps: Deps, request: FastifyRequest): Promis
   const proof = { code: field(request.body, 'code'), credential: field(request.body, 'stepUpCredential') };
   await proveStepUp(deps, { accountId: s.accountId, tokenHash: s.tokenHash, ip: request.ip }, proof);
   s.secondStepAt = deps.clock.now();
+}
+
+/**
+ * A second step proved on this session just now outside sign-in (an authenticator app's first code, a
+ * new passkey): it counts as fresh, so the first dangerous action after a set-up does not ask again.
+ */
+export async function noteSecondStep(deps: Deps, request: FastifyRequest): Promise<void> {
+  const s = request.signedIn;
+  if (!s) return;
+  await markSecondStep(deps.db, s.tokenHash, deps.clock.now());
 }

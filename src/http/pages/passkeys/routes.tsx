@@ -12,6 +12,7 @@ import { actorOf } from '../../access.ts';
 import type { Refusal } from '../../kit/refusal.ts';
 import { type Req, routeKit } from '../../kit/route.ts';
 import { paths, withQuery } from '../../paths.ts';
+import { noteSecondStep } from '../../stepUp/requireStepUp.ts';
 import { securityView } from '../security/routes.tsx';
 import { PasskeysSection } from './PasskeysSection.tsx';
 
@@ -62,7 +63,10 @@ export function registerPasskeyRoutes(server: FastifyInstance, app: App): void {
     access,
     fields: ['name'],
     body: addPasskeyInput,
-    run: (r, input) => addPasskey(r.deps, r.actor, input),
+    run: async (r, input) => {
+      await addPasskey(r.deps, r.actor, input);
+      await noteSecondStep(r.deps, r.request); // the new passkey was just used to sign its creation
+    },
     done: () => back('added'),
     view: refusedView,
   });

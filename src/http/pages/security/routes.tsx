@@ -15,6 +15,7 @@ import type { Refusal } from '../../kit/refusal.ts';
 import { type Req, routeKit } from '../../kit/route.ts';
 import { paths, withQuery } from '../../paths.ts';
 import { safeNext } from '../../safeNext.ts';
+import { noteSecondStep } from '../../stepUp/requireStepUp.ts';
 import { passkeysSlot } from '../passkeys/routes.tsx';
 import { RecoveryCodesPage } from './RecoveryCodesPage.tsx';
 import { SecurityPage } from './SecurityPage.tsx';
@@ -73,10 +74,11 @@ export function registerSecurityRoutes(server: FastifyInstance, app: App): void 
     access,
     fields: ['code'],
     body: confirmForm,
-    run: async (r, input) => ({
-      codes: await confirmAuthenticator(r.deps, r.actor, input),
-      next: input.next,
-    }),
+    run: async (r, input) => {
+      const codes = await confirmAuthenticator(r.deps, r.actor, input);
+      await noteSecondStep(r.deps, r.request); // the right code just typed counts for step-up
+      return { codes, next: input.next };
+    },
     done: (r, { codes, next }) => (
       <RecoveryCodesPage ctx={r.ctx()} codes={codes} continueTo={continueTo(r, nextPage(next))} turnedOn />
     ),
