@@ -82,7 +82,7 @@ export async function logIn(page: Page, username: string, password: string) {
   if (!hasApp(appKey(page.url(), username))) return;
   await page.waitForLoadState();
   if (!new URL(page.url()).pathname.startsWith('/login/verify')) return;
-  await page.getByLabel('Code').fill(await nextCode(appKey(page.url(), username)));
+  await page.getByLabel('Code', { exact: true }).fill(await nextCode(appKey(page.url(), username)));
   await page.getByRole('button', { name: 'Verify' }).click();
 }
 

@@ -17,7 +17,7 @@ test('first-run setup takes the Security Administrator through the authenticator
   portal,
 }) => {
   await completeSetup(page, portal); // includes the forced set-up (fixtures.ts setUpAuthenticator)
-  await expect(page).toHaveURL(/\/admin$/);
+  await expect(page).toHaveURL(/\/admin\?welcome=1$/);
   await logOut(page);
   await logIn(page, securityAdmin.username, securityAdmin.password); // types the next code
   await expect(page).toHaveURL(/\/admin$/);
@@ -30,7 +30,7 @@ test('first-run setup takes the Security Administrator through the authenticator
   await expect(page).toHaveURL(/\/login\/verify/);
   await expect(page.getByRole('button', { name: 'Log out' })).toHaveCount(0);
   await expectAccessible(page);
-  await page.getByLabel('Code').fill('000000');
+  await page.getByLabel('Code', { exact: true }).fill('000000');
   await page.getByRole('button', { name: 'Verify' }).click();
   await expect(page.getByRole('alert')).toContainText('That code is not right');
   await expectAccessible(page);
@@ -53,7 +53,7 @@ test('the set-up page shows the QR code and the key, accessibly', async ({ page,
   await expect(page.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible();
   await expect(page.locator('#secret-key')).toHaveText(/^([A-Z2-7]{4} ){7}[A-Z2-7]{4}$/);
   await expectAccessible(page);
-  await page.getByLabel('Code').fill('000000');
+  await page.getByLabel('Code', { exact: true }).fill('000000');
   await page.getByRole('button', { name: 'Turn on authenticator app' }).click();
   await expect(page.getByRole('alert')).toContainText('That code does not match');
   await expectAccessible(page);
@@ -78,7 +78,7 @@ test('recovery codes are regenerated, shown once, and sign in instead of a code'
   await page.getByLabel('Username').fill(securityAdmin.username);
   await page.getByLabel('Password').fill(securityAdmin.password);
   await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByLabel('Code').fill(codes[0]!);
+  await page.getByLabel('Code', { exact: true }).fill(codes[0]!);
   await page.getByRole('button', { name: 'Verify' }).click();
   await expect(page).toHaveURL(/\/admin$/);
 });
