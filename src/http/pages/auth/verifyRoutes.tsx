@@ -15,7 +15,7 @@ import { type Req, routeKit } from '../../kit/route.ts';
 import { paths, withQuery } from '../../paths.ts';
 import { clearPendingCookie, pendingTokenOf } from '../../pendingSignIn.ts';
 import { safeNext } from '../../safeNext.ts';
-import { passkeySignInSlot } from '../passkeys/signInRoutes.tsx';
+import { passkeySignInSlot, verifyAgain } from '../passkeys/signInRoutes.tsx';
 import { landingFor } from './routes.tsx';
 import { VerifyPage } from './VerifyPage.tsx';
 
@@ -83,16 +83,6 @@ export function registerVerifyRoutes(server: FastifyInstance, app: App): void {
       }
       return finishSignIn(app, r, signedIn, next);
     },
-    view: async (r, { values, errors }) => {
-      const next = nextPage(values.next);
-      return (
-        <VerifyPage
-          ctx={r.ctx()}
-          next={next}
-          errors={errors}
-          passkey={await passkeySignInSlot(app, r, next)}
-        />
-      );
-    },
+    view: (r, refused) => verifyAgain(app, r, refused),
   });
 }

@@ -11,6 +11,7 @@ import {
 } from '../../../domain/passkeys/signInWithPasskey.ts';
 import { findChallenge } from '../../../domain/twoStep/loginChallenges.ts';
 import { sessionTokenOf } from '../../access.ts';
+import type { Refusal } from '../../kit/refusal.ts';
 import { type Req, routeKit } from '../../kit/route.ts';
 import { paths } from '../../paths.ts';
 import { pendingTokenOf } from '../../pendingSignIn.ts';
@@ -34,10 +35,16 @@ export async function passkeySignInSlot(app: App, r: Req<unknown>, next: string 
   return any ? <PasskeySignInForm ctx={r.ctx()} next={next} /> : null;
 }
 
+/** /login/verify again after a refused code or passkey: its errors, `Use a passkey` when there is one. */
+export async function verifyAgain(app: App, r: Req<unknown>, refused: Refusal) {
+  const next = safeNext(refused.values.next, app.deps.config.publicUrl);
+  const passkey = await passkeySignInSlot(app, r, next);
+  return <VerifyPage ctx={r.ctx()} next={next} errors={refused.errors} passkey={passkey} />;
+}
+
 /** /login/verify with a passkey: the options (JSON for passkeys.js) and the answer. */
 export function registerPasskeySignInRoutes(server: FastifyInstance, app: App): void {
   const { form } = routeKit(server, app);
-  const nextPage = (next: unknown) => safeNext(next, app.deps.config.publicUrl);
 
   server.post(paths.loginPasskeyOptions, { config: { access: 'public' } }, async (request, reply) => {
     const options = await passkeySignInOptions(app.deps, pendingTokenOf(request, app));
@@ -62,16 +69,6 @@ export function registerPasskeySignInRoutes(server: FastifyInstance, app: App): 
       return { signedIn, next: input.next };
     },
     done: (r, { signedIn, next }) => finishSignIn(app, r, signedIn, next),
-    view: async (r, { values, errors }) => {
-      const next = nextPage(values.next);
-      return (
-        <VerifyPage
-          ctx={r.ctx()}
-          next={next}
-          errors={errors}
-          passkey={await passkeySignInSlot(app, r, next)}
-        />
-      );
-    },
+    view: (r, refused) => verifyAgain(app, r, refused),
   });
 }
