@@ -42,6 +42,8 @@ export const knownAuditActions = [
   'reminders.round_started',
   'two_step.authenticator_added',
   'two_step.authenticator_removed',
+  'two_step.passkey_added',
+  'two_step.passkey_removed',
   'two_step.recovery_codes_regenerated',
   'two_step.recovery_code_used',
   'two_step.reset',
