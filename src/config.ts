@@ -21,6 +21,7 @@ const envSchema = z.object({
   PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(128).default(12),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(60),
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).default(12),
+  STEP_UP_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
   UPLOAD_LIMIT_MB: z.coerce.number().int().min(1).default(100),
   FORM_LIMIT_KB: z.coerce.number().int().min(4).max(10_240).default(64),
   PUBLIC_POSTS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
@@ -56,6 +57,8 @@ export type Config = {
   passwordMinLength: number;
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
+  /** Dangerous actions ask for the second step again when the session's last one is older than this. */
+  stepUpMs: number;
   uploadLimitBytes: number;
   /** Every request body except the roster upload (which streams to disk up to uploadLimitBytes). */
   formLimitBytes: number;
@@ -108,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     passwordMinLength: e.PASSWORD_MIN_LENGTH,
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     sessionAbsoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
+    stepUpMs: e.STEP_UP_MINUTES * 60_000,
     uploadLimitBytes: e.UPLOAD_LIMIT_MB * 1024 * 1024,
     formLimitBytes: e.FORM_LIMIT_KB * 1024,
     publicPostsPerMinute: e.PUBLIC_POSTS_PER_MINUTE,

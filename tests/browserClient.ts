@@ -1,3 +1,5 @@
+import { appKey, nextCode, setUpApp } from './authenticatorApps.ts';
+
 /**
  * A browser-like HTTP client for a portal running in another process (tests/portalClient.ts, bench/chaos):
  * it keeps cookies and submits a form with the hidden fields of the page the form is on. No vitest here,
@@ -38,12 +40,34 @@ export function browser(baseUrl: string) {
       }),
     );
   };
+  /** Sets up the authenticator app a forced set-up asks for (a Security Administrator's first login). */
+  const setUpAuthenticator = async (key: string, formPage: string) => {
+    const shown = /id="secret-key">([A-Z2-7 ]+)</.exec(await (await get(formPage)).text())?.[1];
+    if (!shown) throw new Error(`no authenticator key on ${formPage}`);
+    const res = await post('/home/security/authenticator', { code: await setUpApp(key, shown) }, formPage);
+    if (res.status !== 200) throw new Error(`authenticator set-up answered ${res.status}`);
+  };
   return {
     get,
     post,
+    /**
+     * Logs in as a person would: the password, then the second step when the login has one (a code from
+     * the app this client set up), or the forced set-up of one when the login must have one.
+     */
     async logIn(username: string, password: string) {
+      const key = appKey(baseUrl, username);
       const res = await post('/login', { username, password }, '/login');
       if (res.status !== 303) throw new Error(`login as ${username} answered ${res.status}`);
+      const location = res.headers.get('location') ?? '';
+      if (location.startsWith('/login/verify')) {
+        const verified = await post('/login/verify', { code: await nextCode(key) }, location);
+        if (verified.status !== 303)
+          throw new Error(`second step of ${username} answered ${verified.status}`);
+        return;
+      }
+      const landing = await get(location);
+      const to = landing.headers.get('location') ?? '';
+      if (landing.status === 303 && to.startsWith('/home/security')) await setUpAuthenticator(key, to);
     },
   };
 }

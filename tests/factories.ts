@@ -1,18 +1,36 @@
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { accounts, members, type Role } from '../src/db/schema.ts';
+import { accounts, authenticatorApps, members, type Role } from '../src/db/schema.ts';
 import { systemActor } from '../src/domain/policy.ts';
 import { createAdminLogin } from '../src/domain/setup/createAdminLogin.ts';
+import { newTotpSecret, totpCode } from '../src/domain/twoStep/totp.ts';
 import type { TestApp } from './harness.ts';
 
 export const GOOD_PASSWORD = 'violet tractor umbrella 42';
 
 let sequence = 0;
 
+/**
+ * The authenticator apps of the logins buildLogin made, by lower-cased username, so that `logIn` can type
+ * the code an app would show (the test's own app: its clock, its database).
+ */
+const authenticators = new Map<string, { secret: string; accountId: number; app: TestApp }>();
+
+/** A confirmed authenticator app for a login (what set-up at /home/security leaves); returns its secret. */
+export async function giveAuthenticator(app: TestApp, login: { accountId: number; username: string }) {
+  const secret = newTotpSecret();
+  const now = app.clock.now();
+  await app.deps.db
+    .insert(authenticatorApps)
+    .values({ accountId: login.accountId, secret, createdAt: now, confirmedAt: now });
+  authenticators.set(login.username.toLowerCase(), { secret, accountId: login.accountId, app });
+  return secret;
+}
+
 /** A member with a login of the given role; returns what a test needs to log in as them. */
 export async function buildLogin(
   app: TestApp,
-  overrides: { role?: Role; username?: string; password?: string } = {},
+  overrides: { role?: Role; username?: string; password?: string; secondStep?: boolean } = {},
 ) {
   sequence += 1;
   const username = overrides.username ?? `user${sequence}`;
@@ -37,10 +55,14 @@ export async function buildLogin(
   if (role === 'member') {
     await app.deps.db.update(accounts).set({ role: 'member' }).where(eq(accounts.id, created.accountId));
   }
+  // Security Administrators must have a second step (else every page sends them to set one up).
+  const wantsSecondStep = overrides.secondStep ?? role === 'security_admin';
+  const totpSecret = wantsSecondStep ? await giveAuthenticator(app, { ...created, username }) : null;
   return {
     ...created,
     password,
     role,
+    totpSecret,
     actor: { ...systemActor(username), accountId: created.accountId, role },
   };
 }
@@ -63,6 +85,9 @@ export const formKeyFrom = (html: string): Record<string, string> => {
   const key = /name="idempotency_key" value="([^"]+)"/.exec(html)?.[1];
   return key ? { idempotency_key: key } : {};
 };
+
+/** The `next` a /login/verify URL carries on, as the page's hidden field would. */
+const nextOf = (location: string) => new URL(location, 'http://portal').searchParams.get('next') ?? '';
 
 /** A browser-like client: keeps cookies, and fills in the CSRF token of the page a form came from. */
 export function browser(server: FastifyInstance) {
@@ -92,8 +117,25 @@ export function browser(server: FastifyInstance) {
       cookies = mergeCookies(cookies, res);
       return res;
     },
+    /**
+     * Logs in; a login with an authenticator app (giveAuthenticator) gets its second step too, and the
+     * answer is then /login/verify's. The fixed test clock never moves, so the code of one step is typed
+     * again at every login: the app's last used step is forgotten first (replay is twoStep*.test.ts's).
+     */
     async logIn(username: string, password: string) {
-      return this.submit('/login', '/login', { username, password });
+      const res = await this.submit('/login', '/login', { username, password });
+      const location = String(res.headers.location ?? '');
+      const authenticator = authenticators.get(username.trim().toLowerCase());
+      if (!location.startsWith('/login/verify') || !authenticator) return res;
+      const { app, secret, accountId } = authenticator;
+      await app.deps.db
+        .update(authenticatorApps)
+        .set({ lastStep: null })
+        .where(eq(authenticatorApps.accountId, accountId));
+      return this.submit(location, '/login/verify', {
+        code: totpCode(secret, app.clock.now()),
+        next: nextOf(location),
+      });
     },
   };
 }

@@ -62,6 +62,14 @@ admin
     },
   );
 
+admin
+  .command('reset-second-step')
+  .description('remove the second step (authenticator app, passkeys) of a login whose device is lost')
+  .requiredOption('--username <username>')
+  .action((opts: { username: string }) =>
+    runSomewhere(loadConfig(), 'adminResetSecondStep', { username: opts.username }),
+  );
+
 const membersCmd = program.command('members').description('the roster');
 membersCmd
   .command('import')

@@ -5,6 +5,7 @@ import { fillDemoPortal } from '../domain/members/fillDemoPortal.ts';
 import { importRoster } from '../domain/members/importRoster.ts';
 import { systemActor } from '../domain/policy.ts';
 import { createAdmin, createAdminInput } from '../domain/setup/createAdmin.ts';
+import { resetSecondStepByUsername } from '../domain/twoStep/resetSecondStep.ts';
 import { isAppError, ValidationErrors } from '../errors.ts';
 import { apiTokenTasks } from './apiTokenTasks.ts';
 import { backUpTo } from './backupFile.ts';
@@ -29,6 +30,16 @@ const definitions = {
     const created = await createAdmin(app.deps, systemActor(), args);
     const level = args.role === 'admin' ? 'Administrator' : 'Security Administrator';
     io.print(`Created ${level} login "${created.username}" (member ${created.memberNumber}).`);
+    return 0;
+  }),
+
+  // A lost device of the last Security Administrator: the operator removes her second step.
+  adminResetSecondStep: task(z.strictObject({ username: z.string().max(200) }), async (app, args, io) => {
+    const { username } = await resetSecondStepByUsername(app.deps, systemActor(), args);
+    io.print(
+      `Removed the second step of "${username}". At the next sign-in the password alone lets them in,`,
+    );
+    io.print('and a Security Administrator sets up a new second step before anything else.');
     return 0;
   }),
 

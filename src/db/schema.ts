@@ -6,6 +6,8 @@ export * from './schema/audit.ts';
 export * from './schema/clearAllUsernames.ts';
 export * from './schema/email.ts';
 export * from './schema/members.ts';
+export * from './schema/passkeys.ts';
 export * from './schema/portal.ts';
 export * from './schema/settings.ts';
 export * from './schema/webhooks.ts';
+export * from './schema/twoStep.ts';

@@ -50,6 +50,20 @@ function enforcePasswordChoice(request: FastifyRequest, reply: FastifyReply) {
   throw new AppError('forbidden', 'Choose a new password first: your administrator set a temporary one.');
 }
 
+/**
+ * The forced set-up of a second step (a Security Administrator without one, or an Administrator when the
+ * organisation requires it): only the Two-step verification pages, reached the same way as the forced
+ * password change, so typing another URL cannot skip it.
+ */
+function enforceSecondStepSetUp(request: FastifyRequest, reply: FastifyReply) {
+  const path = request.url.split('?')[0]!;
+  if (path === paths.homeSecurity || path.startsWith(`${paths.homeSecurity}/`)) return;
+  if (request.method === 'GET') {
+    return reply.redirect(`${paths.homeSecurity}?next=${encodeURIComponent(request.url)}`, 303);
+  }
+  throw new AppError('forbidden', 'Set up two-step verification first: your access level requires it.');
+}
+
 export function actorOf(request: FastifyRequest): Actor {
   const s = request.signedIn;
   return s
@@ -123,6 +137,9 @@ export function registerAccess(server: FastifyInstance, app: App, csrf: Csrf): v
       }
       if (request.signedIn.mustChangePassword) {
         const sent = enforcePasswordChoice(request, reply);
+        if (sent) return sent;
+      } else if (request.signedIn.mustSetUpSecondStep) {
+        const sent = enforceSecondStepSetUp(request, reply);
         if (sent) return sent;
       }
       if (access !== 'signedIn') requirePermission(actorOf(request), access);

@@ -19,6 +19,8 @@ export const paths = {
   setup: '/setup',
   login: '/login',
   logout: '/logout',
+  // The sign-in's second step (an authenticator or recovery code, or a passkey).
+  loginVerify: '/login/verify',
   forgotPassword: '/forgot-password',
   forgotUsername: '/forgot-username',
   resetPassword: (token: string) => `/reset-password/${token}`,
@@ -32,6 +34,11 @@ export const paths = {
   home: '/home',
   homePassword: '/home/password',
   choosePassword: '/home/choose-password',
+  // Two-step verification: the authenticator app, recovery codes (and passkeys).
+  homeSecurity: '/home/security',
+  confirmAuthenticator: '/home/security/authenticator',
+  removeAuthenticator: '/home/security/authenticator/remove',
+  regenerateRecoveryCodes: '/home/security/recovery-codes',
 
   // Admin.
   admin: '/admin',
@@ -53,6 +60,15 @@ export const paths = {
   resendSetupEmail: (memberId: Id) => `/admin/members/${memberId}/resend-setup-email`,
   reenableInviteLink: (memberId: Id) => `/admin/members/${memberId}/reenable-invite-link`,
   unlock: (memberId: Id) => `/admin/members/${memberId}/unlock`,
+  resetSecondStep: (memberId: Id) => `/admin/members/${memberId}/reset-second-step`,
+  // Passkeys (WebAuthn): options are JSON for passkeys.js; the rest are forms.
+  addPasskey: '/home/security/passkeys',
+  passkeyRegistrationOptions: '/home/security/passkeys/options',
+  renamePasskey: (id: Id) => `/home/security/passkeys/${id}/name`,
+  removePasskey: (id: Id) => `/home/security/passkeys/${id}/remove`,
+  stepUpPasskeyOptions: '/home/security/step-up/options',
+  loginPasskey: '/login/verify/passkey',
+  loginPasskeyOptions: '/login/verify/passkey/options',
   role: (memberId: Id) => `/admin/members/${memberId}/role`,
   changeLogin: (memberId: Id) => `/admin/members/${memberId}/login`,
   changeUsername: (memberId: Id) => `/admin/members/${memberId}/login/username`,
@@ -72,6 +88,7 @@ export const paths = {
   invitationRounds: `${QUERY_TOOL}/invitation-rounds`,
   organisationSettings: '/admin/settings',
   organisationSettingsPreview: '/admin/settings/preview',
+  twoStepSetting: '/admin/settings/two-step',
   organisationSettingsScript: '/assets/settings-preview.js',
   apiTokens: '/admin/api-tokens',
   revokeApiToken: (tokenId: Id) => `/admin/api-tokens/${tokenId}/revoke`,
@@ -92,6 +109,8 @@ export const paths = {
   inviteLoopScript: '/assets/invite-loop.js',
   // The password fields' script (rules ticked off as typed, strength estimate, Show password).
   passwordFieldScript: '/assets/password-field.js',
+  passkeysScript: '/assets/passkeys.js',
+  webauthnBrowserScript: '/assets/simplewebauthn-browser.js',
 } as const;
 
 /** A path with its query string; empty values are left out, so a default filter gives a clean URL. */

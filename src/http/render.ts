@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import type { App } from '../app.ts';
+import { stepUpDueFor } from './stepUp/requireStepUp.ts';
 import type { PageContext } from './ui/Layout.tsx';
 
 export function sendPage(reply: FastifyReply, page: VNode, status = 200): FastifyReply {
@@ -21,6 +22,7 @@ export function pageContext(app: App, request: FastifyRequest, reply: FastifyRep
     passwordMinLength: app.deps.config.passwordMinLength,
     publicUrl: app.deps.config.publicUrl,
     user: s ? { username: s.username, firstName: s.firstName, role: s.role } : null,
+    stepUpDue: stepUpDueFor(app.deps, request),
   };
 }
 

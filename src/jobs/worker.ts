@@ -10,6 +10,7 @@ import { interruptAbandonedSends } from '../domain/email/interruptAbandonedSends
 import { purgeOldFormSubmissions } from '../domain/forms/repeatSafeSubmission.ts';
 import { purgeStaleRosterUploads } from '../domain/members/rosterUploads.ts';
 import { runDueReminderRound } from '../domain/reminders/runDueReminderRound.ts';
+import { purgeExpiredChallenges } from '../domain/twoStep/loginChallenges.ts';
 import { createMailer } from '../email/mailer.ts';
 import { EMAIL_DUE, EMAIL_SWEEP, type JobQueue, REMINDER_CHECK } from './queue.ts';
 import { runSelfServiceJobs, SELF_SERVICE_REQUEST } from './selfServiceJob.ts';
@@ -99,6 +100,7 @@ export async function startWorker(parts: WorkerParts): Promise<{ stop(): Promise
   const housekeeping = async () => {
     try {
       await purgeExpiredSessions(deps);
+      await purgeExpiredChallenges(deps);
       await purgeOldThrottleRows(deps.db, deps.clock.now());
       await purgeStaleRosterUploads(deps);
       await purgeOldLoginHistory(deps);

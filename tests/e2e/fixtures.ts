@@ -1,4 +1,5 @@
 import { test as base, expect, type Page } from '@playwright/test';
+import { appKey, hasApp, nextCode, setUpApp } from '../authenticatorApps.ts';
 import { type RunningPortal, startPortal } from './portal.ts';
 
 export { expect };
@@ -51,7 +52,21 @@ export async function completeSetup(page: Page, portal: RunningPortal, person: P
   await page.getByLabel('Username').fill(person.username);
   await page.getByLabel('Password').fill(person.password);
   await page.getByRole('button', { name: 'Create Security Administrator' }).click();
+  await setUpAuthenticator(page, person.username);
   await expect(page).toHaveURL(/\/admin(\?|$)/);
+}
+
+/**
+ * The set-up a Security Administrator is taken to before anything else: scans the key (reads it as text),
+ * types the app's code, and continues past the recovery codes to where she was heading.
+ */
+export async function setUpAuthenticator(page: Page, username: string) {
+  await expect(page.getByRole('heading', { level: 1, name: 'Two-step verification' })).toBeVisible();
+  const shown = (await page.locator('#secret-key').textContent()) ?? '';
+  await page.getByLabel('Code', { exact: true }).fill(await setUpApp(appKey(page.url(), username), shown));
+  await page.getByRole('button', { name: 'Turn on authenticator app' }).click();
+  await expect(page.getByRole('list', { name: 'Recovery codes' })).toBeVisible();
+  await page.getByRole('link', { name: 'Continue' }).click();
 }
 
 export async function logOut(page: Page) {
@@ -63,6 +78,12 @@ export async function logIn(page: Page, username: string, password: string) {
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
+  // A login whose authenticator app these tests set up is asked for its code (/login/verify).
+  if (!hasApp(appKey(page.url(), username))) return;
+  await page.waitForLoadState();
+  if (!new URL(page.url()).pathname.startsWith('/login/verify')) return;
+  await page.getByLabel('Code', { exact: true }).fill(await nextCode(appKey(page.url(), username)));
+  await page.getByRole('button', { name: 'Verify' }).click();
 }
 
 /** Imports roster lines (the header line first) through Import members, as a person would, and applies them. */

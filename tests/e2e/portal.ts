@@ -26,10 +26,11 @@ const SETUP_URL = /(https?:\/\/\S+\/setup\?token=[\w-]+)/;
  * temporary DATA_DIR and any free port, and waits for the `listening on <url>` log line and the setup
  * link (the two may arrive in either order).
  */
-export async function startPortal(): Promise<RunningPortal> {
+export async function startPortal(extraEnv: NodeJS.ProcessEnv = {}): Promise<RunningPortal> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'gatehouse-e2e-'));
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' };
   for (const name of ['DATABASE_URL', 'PUBLIC_URL', 'SMTP_URL', 'LOG_LEVEL', 'TRUST_PROXY']) delete env[name];
+  Object.assign(env, extraEnv); // a spec's own settings (passkeys need a PUBLIC_URL with a host name)
 
   const child = spawn(process.execPath, ['bin/gatehouse.js', 'serve'], {
     cwd: ROOT,

@@ -19,7 +19,8 @@ describe('first-run setup', () => {
     const res = await b.submit(url, '/setup', { token, ...admin, password: GOOD_PASSWORD });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/admin?welcome=1');
-    expect((await b.get('/admin')).statusCode).toBe(200);
+    // Signed in, and taken to set up the second step a Security Administrator must have (issue 14).
+    expect((await b.get('/admin')).headers.location).toBe('/home/security?next=%2Fadmin');
     const [row] = await app.deps.db.select().from(accounts).where(eq(accounts.usernameLower, 'ada'));
     expect(row?.role).toBe('security_admin');
     expect(row?.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);

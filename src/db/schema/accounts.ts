@@ -65,6 +65,8 @@ export const sessions = pgTable(
     expiresAt: ts('expires_at').notNull(),
     ip: text('ip'),
     userAgent: text('user_agent'),
+    /** When this session last proved a second step (sign-in or step-up); dangerous actions ask again after STEP_UP_MINUTES. */
+    secondStepAt: ts('second_step_at'),
   },
   (t) => [index('sessions_account_id_idx').on(t.accountId)],
 );

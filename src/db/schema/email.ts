@@ -84,7 +84,15 @@ export const emailMessages = pgTable(
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     kind: text('kind', {
-      enum: ['invitation', 'username_changed', 'email_changed', 'password_reset', 'username_reminder'],
+      enum: [
+        'invitation',
+        'username_changed',
+        'email_changed',
+        'password_reset',
+        'username_reminder',
+        'second_step_added',
+        'second_step_removed',
+      ],
     }).notNull(),
     memberId: bigint('member_id', { mode: 'number' }).references(() => members.id, { onDelete: 'set null' }),
     roundId: bigint('round_id', { mode: 'number' }).references(() => invitationRounds.id, {

@@ -1,7 +1,7 @@
 // Organisation settings: one row, each column NULL until a Security Administrator sets it, so an unset
 // value keeps following its environment default (ORG_NAME, MAIL_FROM, INVITE_EXPIRY_DAYS).
 import { sql } from 'drizzle-orm';
-import { bigint, check, integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { accounts } from './accounts.ts';
 import { ts } from './columns.ts';
 
@@ -14,6 +14,8 @@ export const organisationSettings = pgTable(
     replyTo: text('reply_to'),
     invitationMessage: text('invitation_message'),
     linkExpiryDays: integer('link_expiry_days'),
+    // Administrators (not only Security Administrators) must use a second step to sign in.
+    requireTwoStepForAdmins: boolean('require_two_step_for_admins').notNull().default(false),
     updatedBy: bigint('updated_by', { mode: 'number' }).references(() => accounts.id, {
       onDelete: 'set null',
     }),

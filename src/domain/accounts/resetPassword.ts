@@ -7,6 +7,8 @@ import { clearLoginCounters } from '../auth/loginThrottle.ts';
 import { endOtherSessions, startSession } from '../auth/sessions.ts';
 import type { Deps } from '../deps.ts';
 import { text } from '../input.ts';
+import { startChallenge } from '../twoStep/loginChallenges.ts';
+import { hasSecondStep } from '../twoStep/secondSteps.ts';
 import {
   type FoundReset,
   findPasswordReset,
@@ -41,7 +43,7 @@ export async function resetPassword(
   token: string,
   input: z.infer<typeof resetPasswordInput>,
   client: { ip: string | null; userAgent: string | null },
-): Promise<{ sessionToken: string; accountId: number }> {
+): Promise<{ accountId: number } & ({ sessionToken: string } | { challengeToken: string })> {
   const found = usableReset(await findPasswordReset(deps, token));
   assertPasswordAcceptable(
     input.newPassword,
@@ -75,6 +77,13 @@ export async function resetPassword(
     await tx.execute(sql`
       insert into login_history (account_id, at, ip, user_agent)
       values (${reset.accountId}, ${now}, ${client.ip}, ${client.userAgent?.slice(0, 300) ?? null})`);
+    // A reset link proves the mailbox, not the second step: a login with one still owes it (/login/verify).
+    if (await hasSecondStep(tx, reset.accountId)) {
+      return {
+        challengeToken: await startChallenge(tx, now, { accountId: reset.accountId, keep: false }),
+        accountId: reset.accountId,
+      };
+    }
     const sessionToken = await startSession(tx, deps, reset.accountId, client);
     return { sessionToken, accountId: reset.accountId };
   });

@@ -49,6 +49,13 @@ export const knownAuditActions = [
   'webhook.endpoint_secret_rotated',
   'webhook.test_sent',
   'webhook.delivery_retried',
+  'two_step.authenticator_added',
+  'two_step.authenticator_removed',
+  'two_step.passkey_added',
+  'two_step.passkey_removed',
+  'two_step.recovery_codes_regenerated',
+  'two_step.recovery_code_used',
+  'two_step.reset',
 ] as const;
 export type KnownAuditAction = (typeof knownAuditActions)[number];
 

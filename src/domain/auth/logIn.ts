@@ -5,9 +5,11 @@ import { AppError } from '../../errors.ts';
 import { burnPasswordCheck, verifyPassword } from '../accounts/passwords.ts';
 import type { Deps } from '../deps.ts';
 import { text } from '../input.ts';
+import { startChallenge } from '../twoStep/loginChallenges.ts';
+import { hasSecondStepSql } from '../twoStep/secondSteps.ts';
 import type { Role } from '../vocabulary.ts';
+import { openLoginSession } from './loginSession.ts';
 import { loginRules } from './loginThrottle.ts';
-import { insertSession, storedUserAgent } from './sessions.ts';
 import { waitWords, withThrottle } from './throttle.ts';
 
 // One message for a wrong username and a wrong password: the answer must not reveal which accounts exist.
@@ -26,16 +28,25 @@ export const logInInput = z.object({
   password: text.refine((v) => v !== '', 'Enter your password.'),
 });
 
-export type LogInInput = z.infer<typeof logInInput> & { ip: string | null; userAgent: string | null };
+export type LogInInput = z.infer<typeof logInInput> & {
+  ip: string | null;
+  userAgent: string | null;
+  /** "Keep me signed in", carried through the second step when the login has one. */
+  keep?: boolean;
+};
+
+/** A signed-in session, or (`challenge`) a sign-in still owing its second step (/login/verify). */
+export type LogInResult = { accountId: number; role: Role } & (
+  | { token: string; challenge?: undefined }
+  | { challenge: string; token?: undefined }
+);
 
 /**
- * Checks the credentials and opens a new session (a fresh token: sessions are rotated at login). The
+ * Checks the credentials and opens a new session (a fresh token: sessions are rotated at login), or,
+ * for a login with a second step, a pending sign-in (twoStep/loginChallenges.ts). The
  * attempt is counted before the password is checked (withThrottle), so parallel guesses cannot outrun it.
  */
-export async function logIn(
-  deps: Deps,
-  input: LogInInput,
-): Promise<{ token: string; accountId: number; role: Role }> {
+export async function logIn(deps: Deps, input: LogInInput): Promise<LogInResult> {
   const usernameLower = input.username.trim().toLowerCase();
   const rules = loginRules(usernameLower, input.ip);
   const now = deps.clock.now();
@@ -46,7 +57,13 @@ export async function logIn(
     async () => {
       const [account] = usernameLower
         ? await deps.db
-            .select({ id: accounts.id, role: accounts.role, passwordHash: accounts.passwordHash })
+            .select({
+              id: accounts.id,
+              role: accounts.role,
+              passwordHash: accounts.passwordHash,
+              // Read with the account, so a login without a second step costs no extra round trip.
+              secondStep: hasSecondStepSql(sql`${accounts.id}`).mapWith(Boolean),
+            })
             .from(accounts)
             .where(eq(accounts.usernameLower, usernameLower))
             .limit(1)
@@ -60,15 +77,14 @@ export async function logIn(
   if (checked.throttled) throw new AppError('rate_limited', lockedOutMessage(checked.waitMs), 'username');
   const account = checked.result;
   if (!account) throw new AppError('unauthenticated', WRONG_CREDENTIALS, 'username');
-  // One statement (atomic without a transaction's extra round trips): login is the portal's hottest write.
-  // It also appends to the member's login history ("Recent logins" on their home page).
-  const expiresAt = new Date(now.getTime() + deps.config.sessionAbsoluteMs);
-  const token = await insertSession(
-    deps.db,
-    { accountId: account.id, now, expiresAt, client: input },
-    sql`touched as (update accounts set last_login_at = ${now} where id = ${account.id}),
-        history as (insert into login_history (account_id, at, ip, user_agent)
-                    values (${account.id}, ${now}, ${input.ip}, ${storedUserAgent(input.userAgent)}))`,
-  );
+  // A login with a second step gets no session yet: a pending sign-in that only /login/verify accepts.
+  if (account.secondStep) {
+    const challenge = await startChallenge(deps.db, now, {
+      accountId: account.id,
+      keep: input.keep ?? false,
+    });
+    return { challenge, accountId: account.id, role: account.role };
+  }
+  const token = await openLoginSession(deps.db, deps, account.id, input);
   return { token, accountId: account.id, role: account.role };
 }

@@ -2,6 +2,7 @@ import { and, eq, lt, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/connect.ts';
 import { accounts, members, type Role, sessions } from '../../db/schema.ts';
 import type { Deps } from '../deps.ts';
+import { hasSecondStepSql, secondStepRequiredSql } from '../twoStep/secondSteps.ts';
 import { hashToken, newToken } from './tokens.ts';
 
 export type SignedIn = {
@@ -12,6 +13,11 @@ export type SignedIn = {
   firstName: string;
   lastName: string;
   mustChangePassword: boolean;
+  /** The role requires a second step and the login has none yet: set-up comes first (access.ts). */
+  mustSetUpSecondStep: boolean;
+  /** The login has a second step, and when this session last proved one (step-up, src/domain/stepUp/). */
+  hasSecondStep: boolean;
+  secondStepAt: Date | null;
   tokenHash: string;
 };
 
@@ -65,6 +71,12 @@ export async function resolveSession(deps: Deps, token: string): Promise<SignedI
       firstName: members.firstName,
       lastName: members.lastName,
       mustChangePassword: accounts.mustChangePassword,
+      mustSetUpSecondStep:
+        sql`${secondStepRequiredSql(sql`${accounts.role}`)} and not ${hasSecondStepSql(sql`${accounts.id}`)}`.mapWith(
+          Boolean,
+        ),
+      hasSecondStep: hasSecondStepSql(sql`${accounts.id}`).mapWith(Boolean),
+      secondStepAt: sessions.secondStepAt,
       lastSeenAt: sessions.lastSeenAt,
       expiresAt: sessions.expiresAt,
     })

@@ -30,6 +30,22 @@ export const THROTTLE_RULES = {
     onSuccess: 'refund',
     why: 'failed logins from one address',
   },
+  // The second step at sign-in (/login/verify: an authenticator or recovery code), counted per login
+  // (its account id) with the same numbers as password guesses: a six-digit code falls to guessing as
+  // fast as a weak password would.
+  'second-pair': {
+    limit: 5,
+    windowMs: 15 * MINUTE,
+    onSuccess: 'clear',
+    why: 'second-step guesses at one login from one address',
+  },
+  second: { limit: 50, windowMs: HOUR, onSuccess: 'refund', why: 'second-step guesses at one login' },
+  'second-ip': {
+    limit: 30,
+    windowMs: 15 * MINUTE,
+    onSuccess: 'refund',
+    why: 'failed second steps from one address',
+  },
   // The signed-in person's own password, asked again (Change password, Clear All Usernames): a stolen
   // session must not get unlimited guesses.
   reauth: { limit: 5, windowMs: 15 * MINUTE, onSuccess: 'refund', why: 'own password re-entered' },

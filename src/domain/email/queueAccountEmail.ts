@@ -2,7 +2,13 @@ import type { DbOrTx } from '../../db/connect.ts';
 import { emailMessages } from '../../db/schema.ts';
 
 /** Emails about a login (not invitations): rendered by deliverDueEmail when a worker claims them. */
-export type AccountEmailKind = 'username_changed' | 'email_changed' | 'password_reset' | 'username_reminder';
+export type AccountEmailKind =
+  | 'username_changed'
+  | 'email_changed'
+  | 'password_reset'
+  | 'username_reminder'
+  | 'second_step_added'
+  | 'second_step_removed';
 
 type AccountEmail = { kind: AccountEmailKind; memberId: number; toAddress: string };
 

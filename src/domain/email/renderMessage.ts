@@ -2,6 +2,7 @@ import { renderEmailChangedEmail } from '../../email/templates/emailChanged.tsx'
 import { renderInvitationEmail } from '../../email/templates/invitation.tsx';
 import type { RenderedEmail } from '../../email/templates/layout.tsx';
 import { renderPasswordResetEmail } from '../../email/templates/passwordReset.tsx';
+import { renderSecondStepChangedEmail } from '../../email/templates/secondStepChanged.tsx';
 import { renderUsernameChangedEmail } from '../../email/templates/usernameChanged.tsx';
 import { renderUsernameReminderEmail } from '../../email/templates/usernameReminder.tsx';
 import { resetLink } from '../accounts/passwordResets.ts';
@@ -80,6 +81,11 @@ export function renderMessage(deps: Deps, m: ClaimedMessage, settings: Effective
       return done(
         renderEmailChangedEmail({ orgName, firstName, username: m.username ?? '', portalUrl: publicUrl }),
       );
+    case 'second_step_added':
+    case 'second_step_removed': {
+      const change = m.kind === 'second_step_added' ? 'added' : 'removed';
+      return done(renderSecondStepChangedEmail({ orgName, firstName, change, portalUrl: publicUrl }));
+    }
     default:
       throw new Error(`No email template for messages of kind ${m.kind}`);
   }

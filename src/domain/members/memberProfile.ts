@@ -3,6 +3,7 @@ import { emailMessages, invitations } from '../../db/schema.ts';
 import { loginLock } from '../auth/loginThrottle.ts';
 import type { Deps } from '../deps.ts';
 import { type Actor, requirePermission } from '../policy.ts';
+import { hasSecondStep } from '../twoStep/secondSteps.ts';
 import { readMemberRow } from './lockMemberRow.ts';
 
 const HISTORY_LIMIT = 20;
@@ -29,7 +30,9 @@ export async function memberProfile(deps: Deps, actor: Actor, memberId: number) 
     .orderBy(desc(emailMessages.id))
     .limit(HISTORY_LIMIT);
   const loginState = await stateOf(deps, member.invitationsSent, login);
-  return { member, login, loginState, history };
+  // Whether the login has a second step (two-step verification), for the Reset second step repair.
+  const secondStep = login ? await hasSecondStep(deps.db, login.accountId) : false;
+  return { member, login, loginState, history, secondStep };
 }
 /** The Login section's state: no login, invited, active, or locked after repeated failed logins. */
 export type LoginState =

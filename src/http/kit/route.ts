@@ -6,6 +6,7 @@ import type { Deps } from '../../domain/deps.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { type Access, actorOf } from '../access.ts';
 import { pageContext, sendPage } from '../render.ts';
+import { requireStepUp } from '../stepUp/requireStepUp.ts';
 import type { PageContext } from '../ui/Layout.tsx';
 import { notFoundOf, type Refusal, refusalOf, typedValues, validationErrorOf } from './refusal.ts';
 
@@ -63,6 +64,8 @@ export type FormSpec<P, B, R> = Common<P> & {
   done: (r: Req<P>, result: R) => Answer | Promise<Answer>;
   /** The form's page again, with the refusal's errors and what was typed; without it, the error page. */
   view?: (r: Req<P>, refused: Refusal) => Promise<Answer> | Answer;
+  /** A dangerous action: asks for the second step again when it is stale (src/http/stepUp/, StepUpField). */
+  stepUp?: boolean;
 };
 
 export type RouteKit = ReturnType<typeof routeKit>;
@@ -114,6 +117,7 @@ export function routeKit(server: FastifyInstance, app: App) {
         const r = requestOf(spec, request, reply);
         let result: R;
         try {
+          if (spec.stepUp) await requireStepUp(app.deps, request);
           result = await spec.run(r, parse(spec.body, request.body));
         } catch (error) {
           const refusal = spec.view && refusalOf(error, request.body, spec.fields);

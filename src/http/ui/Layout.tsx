@@ -8,6 +8,8 @@ export type PageContext = {
   passwordMinLength: number;
   publicUrl: string;
   user: { username: string; firstName: string; role: Role } | null;
+  /** A dangerous action's form must ask for the second step again (StepUpField). */
+  stepUpDue?: boolean;
 };
 
 type LayoutProps = {

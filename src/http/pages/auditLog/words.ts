@@ -45,6 +45,13 @@ export const actionWords: Record<KnownAuditAction, string> = {
   'webhook.endpoint_secret_rotated': 'Gave a webhook endpoint a new signing secret',
   'webhook.test_sent': 'Sent a webhook test event',
   'webhook.delivery_retried': 'Retried a webhook delivery',
+  'two_step.authenticator_added': 'Set up an authenticator app (two-step verification)',
+  'two_step.authenticator_removed': 'Removed their authenticator app',
+  'two_step.passkey_added': 'Added a passkey (two-step verification)',
+  'two_step.passkey_removed': 'Removed a passkey',
+  'two_step.recovery_codes_regenerated': 'Regenerated their recovery codes',
+  'two_step.recovery_code_used': 'Signed in with a recovery code',
+  'two_step.reset': 'Reset the second step of a login (lost device)',
 };
 
 /** Words for an action; an action this version does not know shows its code. */

@@ -9,6 +9,7 @@ import { isAppError } from '../../../errors.ts';
 import { clearSessionCookie, sessionTokenOf, setSessionCookie } from '../../access.ts';
 import { type Req, routeKit } from '../../kit/route.ts';
 import { paths, withQuery } from '../../paths.ts';
+import { setPendingCookie, verifyPath } from '../../pendingSignIn.ts';
 import { safeNext } from '../../safeNext.ts';
 import { LoginPage } from './LoginPage.tsx';
 
@@ -25,18 +26,20 @@ const logInFresh = (app: App) => async (r: Req<unknown>, input: LoginForm) => {
   const previous = sessionTokenOf(r.request, app);
   if (previous) await endSession(r.deps, previous);
   const client = { ip: r.request.ip, userAgent: r.request.headers['user-agent'] ?? null };
-  const session = await logIn(r.deps, { ...input, ...client }).catch((e: unknown) => {
-    if (isAppError(e) && (e.code === 'unauthenticated' || e.code === 'rate_limited')) {
-      const event = `login.${e.code === 'rate_limited' ? 'throttled' : 'failed'}`;
-      r.request.log.warn({ event, ip: r.request.ip }, 'login refused');
-    }
-    throw e;
-  });
+  const session = await logIn(r.deps, { ...input, ...client, keep: input.remember === 'yes' }).catch(
+    (e: unknown) => {
+      if (isAppError(e) && (e.code === 'unauthenticated' || e.code === 'rate_limited')) {
+        const event = `login.${e.code === 'rate_limited' ? 'throttled' : 'failed'}`;
+        r.request.log.warn({ event, ip: r.request.ip }, 'login refused');
+      }
+      throw e;
+    },
+  );
   return { ...session, keep: input.remember === 'yes', next: input.next };
 };
 
 /** Where a login lands without a `next`: administrators come to administer, so on Admin; members at home. */
-const landingFor = (role: Role) => (can(role, 'admin.enter') ? paths.admin : '/');
+export const landingFor = (role: Role) => (can(role, 'admin.enter') ? paths.admin : '/');
 
 /** The login page's query: where to continue afterwards, and whether the person just logged out. */
 const loginQuery = z.object({ next: z.unknown().optional(), loggedOut: z.unknown().optional() });
@@ -65,7 +68,13 @@ export function registerAuthRoutes(server: FastifyInstance, app: App): void {
     fields: ['username', 'password'],
     body: loginForm,
     run: logInFresh(app),
-    done: (r, { token, accountId, role, keep, next }) => {
+    done: (r, { token, challenge, accountId, role, keep, next }) => {
+      if (challenge !== undefined) {
+        // The password was right; the session waits for the second step (verifyRoutes.tsx).
+        clearSessionCookie(r.reply, app);
+        setPendingCookie(r.reply, app, challenge);
+        return verifyPath(nextPage(next));
+      }
       setSessionCookie(r.reply, app, token, keep);
       r.request.log.info({ event: 'login.succeeded', accountId, ip: r.request.ip }, 'login');
       return nextPage(next) ?? landingFor(role);

@@ -1,5 +1,6 @@
 import { USERNAME_RULE } from '../../../domain/accounts/usernames.ts';
 import type { MemberProfile } from '../../../domain/members/memberProfile.ts';
+import { StepUpField } from '../../stepUp/StepUpField.tsx';
 import { AdminFrame } from '../../ui/AdminFrame.tsx';
 import { CsrfField, ErrorSummary, Field, type FieldErrors, Notice } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
@@ -61,6 +62,7 @@ export function ChangeLoginPage({ ctx, profile, notice, errors, typedUsername }:
                 required
                 errors={errors}
               />
+              <StepUpField ctx={ctx} errors={errors} id="username-code" />
               <button type="submit">Change Username</button>
             </form>
           </section>
@@ -89,6 +91,7 @@ export function ChangeLoginPage({ ctx, profile, notice, errors, typedUsername }:
                 words={[login.username, member.firstName, member.lastName]}
                 errors={errors}
               />
+              <StepUpField ctx={ctx} errors={errors} id="password-code" />
               <button type="submit" class="secondary">
                 Change Password
               </button>

@@ -19,7 +19,7 @@ type Member = { id: number };
 
 const params = z.object({ id: id('member') });
 const query = z.object({ done: z.string().optional() });
-const fields = ['username', 'newPassword'];
+const fields = ['username', 'newPassword', 'code'];
 
 /** What happened, said about the member, or about "you" when administrators change their own login. */
 function noticeFor(done: string | undefined, p: { firstName: string; email: string }, self: boolean) {
@@ -74,6 +74,7 @@ export function registerChangeLoginRoutes(server: FastifyInstance, app: App): vo
     params,
     fields,
     body: changeUsernameInput,
+    stepUp: true,
     run: (r, input) =>
       changeUsername(r.deps, r.actor, { ...input, memberId: r.params.id, actorSessionHash: sessionHash(r) }),
     done: (r) => doneAt(r, 'username'),
@@ -86,6 +87,7 @@ export function registerChangeLoginRoutes(server: FastifyInstance, app: App): vo
     params,
     fields,
     body: setTemporaryPasswordInput,
+    stepUp: true,
     run: (r, input) =>
       setTemporaryPassword(r.deps, r.actor, {
         ...input,

@@ -4,6 +4,7 @@ import {
   totalToClear,
 } from '../../../domain/clearAllUsernames/clearableLogins.ts';
 import { paths } from '../../paths.ts';
+import { StepUpField } from '../../stepUp/StepUpField.tsx';
 import { AdminFrame } from '../../ui/AdminFrame.tsx';
 import { CsrfField, ErrorSummary, Field, type FieldErrors } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
@@ -99,6 +100,7 @@ export function ClearAllUsernamesPage({ ctx, counts, values, errors }: Props) {
             required
             errors={errors}
           />
+          <StepUpField ctx={ctx} errors={errors} />
           <div class="actions">
             <button type="submit" class="danger">
               Clear All Usernames

@@ -1,5 +1,6 @@
 import type { ClearOutcome } from '../../../domain/clearAllUsernames/restorableClears.ts';
 import { paths } from '../../paths.ts';
+import { StepUpField } from '../../stepUp/StepUpField.tsx';
 import { AdminFrame } from '../../ui/AdminFrame.tsx';
 import { formatDateTime } from '../../ui/format.ts';
 import { CsrfField, ErrorSummary, type FieldErrors, Notice } from '../../ui/forms.tsx';
@@ -119,6 +120,7 @@ export function RestoreConfirmPage({ ctx, outcome, errors }: ConfirmProps) {
             now replace their login. {blocked > 0 && 'Members who cannot come back keep what they have now. '}
             This can be done once.
           </p>
+          <StepUpField ctx={ctx} errors={errors} />
           <div class="actions">
             <button type="submit">Restore cleared logins</button>
             <a href={paths.invitationCodes}>Cancel</a>

@@ -2,13 +2,20 @@ import type { EmailMessageDetail } from '../../../domain/emailLog/emailLog.ts';
 import { paths } from '../../paths.ts';
 import { AdminFrame } from '../../ui/AdminFrame.tsx';
 import { formatDateTime } from '../../ui/format.ts';
+import type { FieldErrors } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
 import { LinkedText } from './LinkedText.tsx';
 import { NoSmtpNotice } from './NoSmtpNotice.tsx';
 import { SecretsNotice } from './SecretsNotice.tsx';
 import { kindWords, stateWords } from './words.ts';
 
-type Props = { ctx: PageContext; message: EmailMessageDetail; mailFrom: string; delivers: boolean };
+type Props = {
+  ctx: PageContext;
+  message: EmailMessageDetail;
+  mailFrom: string;
+  delivers: boolean;
+  errors?: FieldErrors;
+};
 
 function Headers({ message, mailFrom }: { message: EmailMessageDetail; mailFrom: string }) {
   const m = message;
@@ -98,12 +105,12 @@ function HtmlBody({ html, linksOpen }: { html: string; linksOpen: boolean }) {
 }
 
 /** Admin › Email Log › one message: its headers, delivery history and both parts as the member saw them. */
-export function EmailMessagePage({ ctx, message, mailFrom, delivers }: Props) {
+export function EmailMessagePage({ ctx, message, mailFrom, delivers, errors }: Props) {
   const title = message.subject ?? `Message ${message.id}`;
   return (
     <AdminFrame ctx={ctx} title={title} crumbs={[{ href: paths.emailLog, label: 'Email Log' }]}>
       {!delivers && message.state === 'logged' && <NoSmtpNotice />}
-      <SecretsNotice ctx={ctx} message={message} />
+      <SecretsNotice ctx={ctx} message={message} errors={errors} />
       <Headers message={message} mailFrom={mailFrom} />
       {message.textBody === null && message.htmlBody === null ? (
         <p>This message has not been written yet: its content is put together when it is sent.</p>

@@ -1,13 +1,22 @@
 import type { EmailMessageDetail } from '../../../domain/emailLog/emailLog.ts';
 import { paths } from '../../paths.ts';
-import { CsrfField } from '../../ui/forms.tsx';
+import { StepUpField } from '../../stepUp/StepUpField.tsx';
+import { CsrfField, type FieldErrors } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
 
 /**
  * What became of the secrets a message carried: a reset link is never kept; a kept invitation's link and
  * code are hidden until a Security Administrator reveals them, each reveal recorded in the Audit Log.
  */
-export function SecretsNotice({ ctx, message }: { ctx: PageContext; message: EmailMessageDetail }) {
+export function SecretsNotice({
+  ctx,
+  message,
+  errors,
+}: {
+  ctx: PageContext;
+  message: EmailMessageDetail;
+  errors?: FieldErrors;
+}) {
   if (message.kind === 'password_reset' && message.textBody !== null) {
     return (
       <div class="notice" role="note">
@@ -40,6 +49,7 @@ export function SecretsNotice({ ctx, message }: { ctx: PageContext; message: Ema
         The invitation link and code are hidden. Reveal them only to hand them to the member they are for;
         each reveal is recorded in the Audit Log.
       </p>
+      <StepUpField ctx={ctx} errors={errors} />
       <button type="submit">Reveal link and code</button>
     </form>
   );

@@ -34,7 +34,7 @@ async function logView(r: Req<unknown>, shown: { query?: EmailLogQuery; refused?
 }
 
 /** One message, its From as the portal sends mail now (the sender name of Organisation settings). */
-async function messageView(r: Req<Message>, message: EmailMessageDetail) {
+async function messageView(r: Req<Message>, message: EmailMessageDetail, refused?: Refusal) {
   const { from } = senderOf(await readSettings(r.deps), r.deps.config);
   return (
     <EmailMessagePage
@@ -42,6 +42,7 @@ async function messageView(r: Req<Message>, message: EmailMessageDetail) {
       message={message}
       mailFrom={`${from.name} <${from.address}>`}
       delivers={Boolean(r.deps.config.smtpUrl)}
+      errors={refused?.errors}
     />
   );
 }
@@ -65,10 +66,13 @@ export function registerEmailLogRoutes(server: FastifyInstance, app: App): void 
     path: paths.revealSecrets(':id'),
     access: 'logins.manage',
     params,
+    fields: ['code'],
+    stepUp: true,
     run: (r) => revealEmailMessage(r.deps, r.actor, r.params.id),
     done: (r, message) => {
       r.reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
       return messageView(r, message);
     },
+    view: async (r, refused) => messageView(r, await emailMessageById(r.deps, r.actor, r.params.id), refused),
   });
 }

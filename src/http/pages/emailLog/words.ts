@@ -21,4 +21,6 @@ export const kindWords: Record<EmailKind, string> = {
   email_changed: 'Email address changed (to the old address)',
   password_reset: 'Password reset',
   username_reminder: 'Username reminder',
+  second_step_added: 'Second step added',
+  second_step_removed: 'Second step removed',
 };

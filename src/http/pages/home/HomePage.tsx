@@ -79,6 +79,13 @@ export function HomePage({ ctx, profile, logins, errors, notice }: Props) {
           <button type="submit">Change password</button>
         </form>
       </section>
+      <section class="card" aria-labelledby="two-step-heading">
+        <h2 id="two-step-heading">Two-step verification</h2>
+        <p>
+          Sign in with your password and a second step: a code from an authenticator app, or a passkey.{' '}
+          <a href={paths.homeSecurity}>Set up two-step verification</a>
+        </p>
+      </section>
     </Layout>
   );
 }

@@ -2,6 +2,7 @@ import type { LoginState, MemberProfile } from '../../../domain/members/memberPr
 import { can, roleLabels } from '../../../domain/policy.ts';
 import { roles } from '../../../domain/vocabulary.ts';
 import { paths } from '../../paths.ts';
+import { StepUpField } from '../../stepUp/StepUpField.tsx';
 import { formatDateTime } from '../../ui/format.ts';
 import { CsrfField, type FieldErrors, Select } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
@@ -36,7 +37,7 @@ type Props = {
 
 /** Profile > Login: the login's facts and state, and the repairs the viewer's access level allows. */
 export function LoginSection({ ctx, profile, roleErrors, chosenRole }: Props) {
-  const { member, login, loginState } = profile;
+  const { member, login, loginState, secondStep } = profile;
   const role = ctx.user?.role;
   const security = role ? can(role, 'logins.manage') : false;
   const assignsRoles = role ? can(role, 'roles.assign') : false;
@@ -53,6 +54,8 @@ export function LoginSection({ ctx, profile, roleErrors, chosenRole }: Props) {
         <dd>{formatDateTime(login?.createdAt, '—')}</dd>
         <dt>Last Login</dt>
         <dd>{formatDateTime(login?.lastLoginAt)}</dd>
+        <dt>Two-step verification</dt>
+        <dd>{secondStep ? 'On' : 'Off'}</dd>
         <dt>State</dt>
         <dd>
           {loginStateWords(loginState, login?.lastLoginAt)}
@@ -76,6 +79,18 @@ export function LoginSection({ ctx, profile, roleErrors, chosenRole }: Props) {
               <button type="submit">Resend set-up email</button>
             </form>
           )}
+          {secondStep && login?.username !== ctx.user?.username && (
+            <form method="post" action={paths.resetSecondStep(member.id)} class="inline">
+              <CsrfField token={ctx.csrfToken} />
+              <div class="field checkbox">
+                <input type="checkbox" id="confirm-reset" name="confirm" value="yes" required />
+                <label for="confirm-reset">Yes, the member lost the device (they will be emailed)</label>
+              </div>
+              <button type="submit" class="secondary">
+                Reset second step
+              </button>
+            </form>
+          )}
           <form method="post" action={paths.reenableInviteLink(member.id)} class="inline">
             <CsrfField token={ctx.csrfToken} />
             <button type="submit" class="secondary">
@@ -95,6 +110,7 @@ export function LoginSection({ ctx, profile, roleErrors, chosenRole }: Props) {
             errors={roleErrors}
           />
           <p class="hint">Takes effect at the member's next page view.</p>
+          <StepUpField ctx={ctx} errors={roleErrors} id="role-code" />
           <button type="submit" class="secondary">
             Change access level
           </button>

@@ -9,6 +9,7 @@ import { resendSetupEmail } from '../../../domain/invitations/queueInvitations.t
 import { reenableInviteLink } from '../../../domain/invitations/reenableInviteLink.ts';
 import { memberProfile } from '../../../domain/members/memberProfile.ts';
 import { can } from '../../../domain/policy.ts';
+import { resetSecondStep } from '../../../domain/twoStep/resetSecondStep.ts';
 import type { Refusal } from '../../kit/refusal.ts';
 import { type Req, routeKit } from '../../kit/route.ts';
 import { paths, withQuery } from '../../paths.ts';
@@ -25,6 +26,8 @@ const query = z.object({ resent: z.string().optional(), done: z.string().optiona
 const notices: Record<string, string> = {
   resent: 'The set-up email is on its way.',
   unlocked: 'The login is unlocked: the member can try to log in again now.',
+  'second-step-reset':
+    'The second step is removed and the member is emailed. They sign in with their password and set up a new one.',
   role: 'The access level is changed. It takes effect at the member’s next page view.',
   added: 'The member is added to the roster.',
   saved: 'The member’s record is saved.',
@@ -92,11 +95,23 @@ export function registerProfileRoutes(server: FastifyInstance, app: App): void {
   });
 
   form({
+    path: paths.resetSecondStep(':id'),
+    access: 'logins.manage',
+    params,
+    fields: ['confirm'],
+    body: z.object({ confirm: z.literal('yes', { error: 'Tick the box to confirm the device is lost.' }) }),
+    run: (r) => resetSecondStep(r.deps, r.actor, r.params.id),
+    done: (r) => doneAt(r, 'second-step-reset'),
+    view: (r, refused) => view(r, { refused }),
+  });
+
+  form({
     path: paths.role(':id'),
     access: 'roles.assign',
     params,
-    fields: ['role'],
+    fields: ['role', 'code'],
     body: assignRoleInput,
+    stepUp: true,
     run: (r, input) => assignRole(r.deps, r.actor, { ...input, memberId: r.params.id }),
     // Someone who just gave up their own admin access could not see the profile any more.
     done: (r, changed) =>

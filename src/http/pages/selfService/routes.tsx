@@ -12,10 +12,11 @@ import {
 } from '../../../domain/accounts/requestUsernameReminder.ts';
 import { resetPassword, resetPasswordInput } from '../../../domain/accounts/resetPassword.ts';
 import { endSession } from '../../../domain/auth/sessions.ts';
-import { sessionTokenOf, setSessionCookie } from '../../access.ts';
+import { clearSessionCookie, sessionTokenOf, setSessionCookie } from '../../access.ts';
 import { linkProblemOf } from '../../kit/refusal.ts';
 import { type Req, routeKit } from '../../kit/route.ts';
 import { paths, withQuery } from '../../paths.ts';
+import { setPendingCookie, verifyPath } from '../../pendingSignIn.ts';
 import { CheckEmailPage, ForgotPasswordPage, ForgotUsernamePage } from './ForgotPages.tsx';
 import { ResetPasswordPage, type ResetProblem, ResetProblemPage } from './ResetPasswordPages.tsx';
 
@@ -77,6 +78,11 @@ function registerResetRoutes(server: FastifyInstance, app: App): void {
       // Like logging in: whatever session this browser had before is replaced, not left behind.
       const previous = sessionTokenOf(r.request, app);
       if (previous) await endSession(r.deps, previous);
+      if ('challengeToken' in result) {
+        clearSessionCookie(r.reply, app);
+        setPendingCookie(r.reply, app, result.challengeToken);
+        return verifyPath(withQuery(paths.home, { reset: '1' }));
+      }
       setSessionCookie(r.reply, app, result.sessionToken);
       return withQuery(paths.home, { reset: '1' });
     },

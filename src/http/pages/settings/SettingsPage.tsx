@@ -6,6 +6,7 @@ import { AdminFrame } from '../../ui/AdminFrame.tsx';
 import { CsrfField, ErrorSummary, Field, type FieldErrors, Labelled, Notice } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
 import { PreviewSection } from './PreviewSection.tsx';
+import { TwoStepSetting } from './TwoStepSetting.tsx';
 
 export const settingsFields = [
   'orgName',
@@ -26,10 +27,13 @@ type Props = {
   previewing: boolean;
   errors?: FieldErrors;
   saved?: boolean;
+  /** "Require two-step verification for Administrators", as saved. */
+  requireTwoStepForAdmins: boolean;
 };
 
 /** Admin › Organisation settings: the name, the sender, the invitation's opening and link expiry. */
-export function SettingsPage({ ctx, values, defaults, preview, previewing, errors, saved }: Props) {
+export function SettingsPage(props: Props) {
+  const { ctx, values, defaults, preview, previewing, errors, saved } = props;
   return (
     <AdminFrame ctx={ctx} title="Organisation settings">
       {saved && <Notice>Settings saved. Pages and emails use them from now on.</Notice>}
@@ -103,6 +107,7 @@ export function SettingsPage({ ctx, values, defaults, preview, previewing, error
         </div>
       </form>
       <PreviewSection preview={preview} previewing={previewing} />
+      <TwoStepSetting ctx={ctx} requireForAdmins={props.requireTwoStepForAdmins} />
       <script src={paths.organisationSettingsScript} defer />
     </AdminFrame>
   );

@@ -9,6 +9,11 @@ import {
   settingsDefaults,
 } from '../../../domain/settings/organisationSettings.ts';
 import { saveSettings, settingsInput } from '../../../domain/settings/saveSettings.ts';
+import {
+  adminRequirementInput,
+  readAdminRequirement,
+  saveAdminRequirement,
+} from '../../../domain/twoStep/adminRequirement.ts';
 import type { Refusal } from '../../kit/refusal.ts';
 import { type Req, routeKit } from '../../kit/route.ts';
 import { paths, withQuery } from '../../paths.ts';
@@ -53,6 +58,7 @@ async function view(r: Req<unknown>, shown: Shown) {
       previewing={Boolean(previewed)}
       errors={errors && Object.keys(errors).length > 0 ? errors : undefined}
       saved={shown.saved}
+      requireTwoStepForAdmins={await readAdminRequirement(r.deps.db)}
     />
   );
 }
@@ -75,6 +81,13 @@ export function registerSettingsRoutes(server: FastifyInstance, app: App): void 
     run: (r, input) => saveSettings(r.deps, r.actor, input),
     done: () => withQuery(paths.organisationSettings, { done: 'saved' }),
     view: (r, refused) => view(r, { refused }),
+  });
+  form({
+    path: paths.twoStepSetting,
+    access,
+    body: adminRequirementInput,
+    run: (r, input) => saveAdminRequirement(r.deps, r.actor, input),
+    done: () => withQuery(paths.organisationSettings, { done: 'saved' }),
   });
   // A POST that changes nothing, so the typed values travel with the form token, never in a URL.
   form({
