@@ -43,6 +43,7 @@ export function contractOf(server: FastifyInstance): Promise<OpenApiContract> {
  * an endpoint answers with a status or a shape its documentation does not promise.
  */
 export function apiClient(server: FastifyInstance, token: string | null) {
+  // biome-ignore lint/suspicious/noExplicitAny: tests read answers freely; their shape is checked against the OpenAPI document.
   return async function call(path: string, opts: Call = {}): Promise<LightMyRequestResponse & { json: any }> {
     const res = await server.inject({
       method: opts.method ?? 'GET',

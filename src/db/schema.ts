@@ -9,5 +9,5 @@ export * from './schema/members.ts';
 export * from './schema/passkeys.ts';
 export * from './schema/portal.ts';
 export * from './schema/settings.ts';
-export * from './schema/webhooks.ts';
 export * from './schema/twoStep.ts';
+export * from './schema/webhooks.ts';

@@ -169,14 +169,12 @@ export function registerErrorHandling(server: FastifyInstance, app?: App): void 
   );
   server.setNotFoundHandler((request, reply) =>
     isApiRequest(request)
-      ? reply
-          .status(404)
-          .send({
-            error: {
-              code: 'not_found',
-              message: `There is no ${request.method} ${request.url.split('?')[0]} in the API.`,
-            },
-          })
+      ? reply.status(404).send({
+          error: {
+            code: 'not_found',
+            message: `There is no ${request.method} ${request.url.split('?')[0]} in the API.`,
+          },
+        })
       : sendMessagePage(app, request, reply, {
           status: 404,
           title: 'Page not found',

@@ -27,7 +27,10 @@ describe('access levels on admin routes', () => {
       await b.logIn(login.username, login.password);
       for (const page of pages) {
         const res = await b.get(concrete(page.url));
-        const allowed = page.access === 'public' || page.access === 'signedIn' || (page.access !== 'api' && can(role, page.access));
+        const allowed =
+          page.access === 'public' ||
+          page.access === 'signedIn' ||
+          (page.access !== 'api' && can(role, page.access));
         if (allowed) expect(res.statusCode, `${role} ${page.url}`).not.toBe(403);
         else {
           expect(res.statusCode, `${role} ${page.url}`).toBe(403);

@@ -132,3 +132,25 @@ describe('stepUpDue', () => {
     expect(stepUpDue({ hasSecondStep: true, secondStepAt: at(5 * MINUTE + 1) }, now, 5 * MINUTE)).toBe(true);
   });
 });
+
+describe('step-up guards creating an API token and a webhook endpoint', () => {
+  it('asks for the second step again before a stale session creates either, keeping what was typed', async () => {
+    const { admin, b } = await signedInAdmin();
+    later(6 * MINUTE);
+    const token = { name: 'CiviCRM sync', 'roster:read': 'on', expiresDays: '90' };
+    const askedToken = await b.submit(paths.apiTokens, paths.apiTokens, token);
+    expect(askedToken.statusCode).toBe(401);
+    expect(readPage(askedToken.body).field('Name').value).toBe('CiviCRM sync');
+    const hook = { url: 'https://crm.example.org/hooks', loginCreated: 'on' };
+    const askedHook = await b.submit(paths.webhooks, paths.webhooks, hook);
+    expect(askedHook.statusCode).toBe(401);
+    expect(readPage(askedHook.body).errorFor('Code')).toMatch(/needs your second step again/);
+
+    const code = totpCode(admin.totpSecret!, app.clock.now());
+    const created = await b.submit(paths.apiTokens, paths.apiTokens, { ...token, code });
+    expect(created.statusCode).toBe(200);
+    expect(readPage(created.body).field('API token').value).toMatch(/^gh_/);
+    // Fresh again: the endpoint is added without another code.
+    expect((await b.submit(paths.webhooks, paths.webhooks, hook)).statusCode).toBe(200);
+  });
+});

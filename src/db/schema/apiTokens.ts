@@ -22,7 +22,9 @@ export const apiTokens = pgTable(
     // The token's first characters, shown in the list so a person can tell which token a script holds.
     prefix: text('prefix').notNull(),
     scopes: text('scopes').array().$type<ApiScope[]>().notNull(),
-    createdBy: bigint('created_by', { mode: 'number' }).references(() => accounts.id, { onDelete: 'set null' }),
+    createdBy: bigint('created_by', { mode: 'number' }).references(() => accounts.id, {
+      onDelete: 'set null',
+    }),
     createdByLabel: text('created_by_label').notNull(),
     createdAt: ts('created_at').notNull(),
     expiresAt: ts('expires_at'),

@@ -10,9 +10,9 @@ import type { App } from '../../app.ts';
 import { registerApiAuth } from './apiAuth.ts';
 import { registerApiDocs } from './apiDocs.tsx';
 import { apiErrorAnswers } from './apiSchemas.ts';
-import { registerRosterRoutes } from './rosterRoutes.ts';
-import { registerMemberRoutes } from './memberRoutes.ts';
 import { registerInvitationRoutes } from './invitationRoutes.ts';
+import { registerMemberRoutes } from './memberRoutes.ts';
+import { registerRosterRoutes } from './rosterRoutes.ts';
 import { registerTokenRoutes } from './tokenRoutes.ts';
 
 export const API_PREFIX = '/api/v1';

@@ -1,8 +1,8 @@
 import { asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { rosterImportRequest } from '../../../bench/lib/sampleRoster.ts';
 import { auditEvents, members } from '../../../src/db/schema.ts';
 import type { ApiScope } from '../../../src/domain/apiTokens/apiTokenInput.ts';
-import { rosterImportRequest } from '../../../bench/lib/sampleRoster.ts';
 import { apiClient, buildApiToken } from '../../api.ts';
 import { buildLogin, buildMember } from '../../factories.ts';
 import { useTestApp } from '../../harness.ts';

@@ -37,7 +37,7 @@ export function ApiTokensPage({ ctx, page, values, errors, notice }: Props) {
           <Pager page={page} href={pageHref} labels={{ prev: 'Newer tokens', next: 'Older tokens' }} />
         </>
       )}
-      <CreateTokenForm csrfToken={ctx.csrfToken} values={values} errors={errors} />
+      <CreateTokenForm ctx={ctx} values={values} errors={errors} />
     </AdminFrame>
   );
 }

@@ -5,10 +5,12 @@ import {
   scopeDescriptions,
 } from '../../../domain/apiTokens/apiTokenInput.ts';
 import { paths } from '../../paths.ts';
+import { StepUpField } from '../../stepUp/StepUpField.tsx';
 import { CheckboxGroup } from '../../ui/CheckboxGroup.tsx';
 import { CsrfField, Field, type FieldErrors } from '../../ui/forms.tsx';
+import type { PageContext } from '../../ui/Layout.tsx';
 
-export const createFields = ['name', 'scopes', 'expiresDays'] as const;
+export const createFields = ['name', 'scopes', 'expiresDays', 'code'] as const;
 
 /** What the form shows: empty with the default expiry, or what was typed when it was refused. */
 export type CreateFormValues = Record<string, string>;
@@ -21,15 +23,11 @@ const scopeChoices = apiScopes.map((scope) => ({
 }));
 
 /** Create token: a name, what it may do, how long it works. The token itself is shown once, after. */
-export function CreateTokenForm(props: {
-  csrfToken: string;
-  values: CreateFormValues;
-  errors?: FieldErrors;
-}) {
+export function CreateTokenForm(props: { ctx: PageContext; values: CreateFormValues; errors?: FieldErrors }) {
   const { values, errors } = props;
   return (
     <form method="post" action={paths.apiTokens} class="card" aria-labelledby="create-heading">
-      <CsrfField token={props.csrfToken} />
+      <CsrfField token={props.ctx.csrfToken} />
       <h2 id="create-heading">Create a token</h2>
       <Field
         name="name"
@@ -48,6 +46,7 @@ export function CreateTokenForm(props: {
         hint={`1 to ${MAX_EXPIRY_DAYS} days from now. Leave it empty for a token that never expires.`}
         errors={errors}
       />
+      <StepUpField ctx={props.ctx} errors={errors} />
       <div class="actions">
         <button type="submit">Create token</button>
       </div>

@@ -69,6 +69,7 @@ export function registerApiTokensRoutes(server: FastifyInstance, app: App): void
     access,
     fields: createFields,
     body: createApiTokenForm,
+    stepUp: true,
     run: (r, input) => createApiToken(r.deps, r.actor, input),
     done: (r, created) => {
       r.reply.header('referrer-policy', 'no-referrer');

@@ -1,9 +1,11 @@
 import { webhookEvents, webhookEventTypes } from '../../../domain/webhooks/webhookInput.ts';
 import { paths } from '../../paths.ts';
+import { StepUpField } from '../../stepUp/StepUpField.tsx';
 import { CheckboxGroup } from '../../ui/CheckboxGroup.tsx';
 import { CsrfField, Field, type FieldErrors } from '../../ui/forms.tsx';
+import type { PageContext } from '../../ui/Layout.tsx';
 
-export const addFields = ['url', 'events', 'description'] as const;
+export const addFields = ['url', 'events', 'description', 'code'] as const;
 export type AddFormValues = Record<string, string>;
 
 const eventChoices = webhookEventTypes.map((type) => ({
@@ -13,11 +15,11 @@ const eventChoices = webhookEventTypes.map((type) => ({
 }));
 
 /** Add an endpoint: where to send, which events, and a note. The signing secret is shown once, after. */
-export function AddEndpointForm(props: { csrfToken: string; values: AddFormValues; errors?: FieldErrors }) {
+export function AddEndpointForm(props: { ctx: PageContext; values: AddFormValues; errors?: FieldErrors }) {
   const { values, errors } = props;
   return (
     <form method="post" action={paths.webhooks} class="card" aria-labelledby="add-heading">
-      <CsrfField token={props.csrfToken} />
+      <CsrfField token={props.ctx.csrfToken} />
       <h2 id="add-heading">Add an endpoint</h2>
       <Field
         name="url"
@@ -37,6 +39,7 @@ export function AddEndpointForm(props: { csrfToken: string; values: AddFormValue
         hint="Optional: which system this is, so others can tell."
         errors={errors}
       />
+      <StepUpField ctx={props.ctx} errors={errors} />
       <div class="actions">
         <button type="submit">Add endpoint</button>
       </div>

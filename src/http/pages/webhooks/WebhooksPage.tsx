@@ -59,7 +59,7 @@ export function WebhooksPage(props: {
         minutes, 2 and 8 hours. Each endpoint's page shows its deliveries and the answers, kept for 30 days.
       </p>
       <EndpointTable endpoints={props.endpoints} />
-      <AddEndpointForm csrfToken={props.ctx.csrfToken} values={props.values} errors={props.errors} />
+      <AddEndpointForm ctx={props.ctx} values={props.values} errors={props.errors} />
     </AdminFrame>
   );
 }

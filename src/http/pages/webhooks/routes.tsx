@@ -139,6 +139,7 @@ export function registerWebhooksRoutes(server: FastifyInstance, app: App): void 
     access,
     fields: addFields,
     body: createWebhookEndpointInput,
+    stepUp: true,
     run: (r, input) => createWebhookEndpoint(r.deps, r.actor, input),
     done: (r, created) => {
       r.reply.header('referrer-policy', 'no-referrer');
