@@ -71,7 +71,10 @@ export async function claimDueMessages(
           from due where e.id = due.id
           returning e.id, e.kind, e.member_id, e.round_id, e.to_address, e.attempts)
         select c.id, c.kind, c.member_id, c.round_id, c.to_address,
-               c.attempts, m.first_name, r.started_by_label, r.kind as round_kind, a.id as account_id, a.username,
+               -- The inviter an email names: the person who started the round; an API token, the command line
+               -- or the reminders are not people, so their emails speak for the organisation.
+               c.attempts, m.first_name, case when r.started_by is not null then r.started_by_label end as started_by_label,
+               r.kind as round_kind, a.id as account_id, a.username,
                -- A message without a round (a reset link) has no round kind: never skipped, never NULL.
                coalesce(a.id is not null and (a.last_login_at is not null or r.kind <> 'single'), false) as skip,
                (a.id is not null) as replaces_login

@@ -19,18 +19,21 @@ import { lockBulkRounds } from './bulkRoundLock.ts';
 
 type RoundKind = 'single' | 'send_all' | 'reminder';
 
-/** The name invitation emails give as their sender: the admin's own name, else the organisation's. */
-async function inviterName(tx: Tx, deps: Deps, actor: Actor): Promise<string> {
-  const [row] =
-    actor.accountId === null
-      ? []
-      : await tx
-          .select({ firstName: members.firstName, lastName: members.lastName })
-          .from(accounts)
-          .innerJoin(members, eq(members.id, accounts.memberId))
-          .where(eq(accounts.id, actor.accountId));
-  if (row) return `${row.firstName} ${row.lastName}`;
-  return (await readSettings({ db: tx, config: deps.config })).orgName;
+/**
+ * Who started a round, as the rounds pages show it and as a person's invitation emails name their sender:
+ * the admin's own name; else what acted (an API token, the command line), whose emails speak for the
+ * organisation instead (claimDueMessages takes a name as the inviter only from a round a person started).
+ */
+async function startedByLabel(tx: Tx, deps: Deps, actor: Actor): Promise<string> {
+  if (actor.accountId === null) return actor.label;
+  const [row] = await tx
+    .select({ firstName: members.firstName, lastName: members.lastName })
+    .from(accounts)
+    .innerJoin(members, eq(members.id, accounts.memberId))
+    .where(eq(accounts.id, actor.accountId));
+  return row
+    ? `${row.firstName} ${row.lastName}`
+    : (await readSettings({ db: tx, config: deps.config })).orgName;
 }
 
 async function openRound(tx: Tx, deps: Deps, actor: Actor, kind: RoundKind, total: number, now: Date) {
@@ -39,7 +42,7 @@ async function openRound(tx: Tx, deps: Deps, actor: Actor, kind: RoundKind, tota
     .values({
       kind,
       startedBy: actor.accountId,
-      startedByLabel: await inviterName(tx, deps, actor),
+      startedByLabel: await startedByLabel(tx, deps, actor),
       startedAt: now,
       total,
     })

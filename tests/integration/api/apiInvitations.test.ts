@@ -38,6 +38,10 @@ describe('POST /api/v1/members/{member_number}/invitations', () => {
     const [mail] = (await smtp.sink.waitForMessages(before + 1)).slice(before);
     expect(mail!.to).toEqual([member.email]);
     expect(mail!.text).toMatch(/http:\/\/portal\.test\/invite\//);
+    // The email speaks for the organisation; the rounds pages say the token started the round.
+    expect(mail!.text).toMatch(/^Gatehouse invites you/m);
+    const [started] = await app.deps.db.select().from(invitationRounds);
+    expect(started!.startedByLabel).toBe('API token “CiviCRM sync”');
     const [logged] = await app.deps.db.select().from(emailMessages);
     expect(logged!.state).toBe('sent');
 
