@@ -5,7 +5,7 @@ import { type ImportInput, importRoster } from '../../src/domain/members/importR
 import { isRosterMember } from '../../src/domain/members/madeUpNumbers.ts';
 import { systemActor } from '../../src/domain/policy.ts';
 import { issueSetupToken } from '../../src/domain/setup/firstRunSetup.ts';
-import { browser, buildMember, GOOD_PASSWORD } from '../factories.ts';
+import { browser, buildMember, GOOD_PASSWORD, giveAuthenticator } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
 import { readPage } from '../page.ts';
 
@@ -137,6 +137,8 @@ describe('an administrator linked to her roster record', () => {
   it('Edit member links her record by hand: the made-up number is explained, her real one counts her', async () => {
     const { b } = await setUp({});
     const [account] = await app.deps.db.select().from(accounts);
+    // A Security Administrator reaches admin pages once her second step is set up.
+    await giveAuthenticator(app, { accountId: account!.id, username: 'ada' });
     const edit = `/admin/members/${account!.memberId}/edit`;
     const profile = readPage((await b.get(`/admin/members/${account!.memberId}`)).body);
     expect(profile.text).toMatch(/ADM-[0-9a-f]{6} \(made up when this administrator’s login was created/);
