@@ -82,14 +82,20 @@ async function listAll(base: string, headers: Record<string, string>) {
   return { seconds: (performance.now() - started) / 1000, pageMs, seen };
 }
 
-/** The ceiling: the same walk as one keyset query per page through the same driver, no HTTP, no JSON. */
+/**
+ * The ceiling: the same walk and the same columns (the login through the same lateral probe) as one
+ * keyset query per page through the same driver — no HTTP, no token check, no JSON.
+ */
 async function bareWalk(database: Database) {
   const started = performance.now();
   let after = 0;
   for (;;) {
     const rows = (await database.db.execute(
-      sql`select id, member_number, first_name, last_name, email, status, updated_at, has_login, invitations_sent, last_invited_at, delivery_state
-          from members where id > ${after} order by id limit ${PAGE}`,
+      sql`select m.id, m.member_number, m.first_name, m.last_name, m.email, m.status, m.updated_at,
+                 m.invitations_sent, m.last_invited_at, m.delivery_state, l.username, l.created_at, l.last_login_at
+          from members m left join lateral (
+            select username, created_at, last_login_at from accounts a where a.member_id = m.id limit 1) l on true
+          where m.id > ${after} order by m.id limit ${PAGE}`,
     )) as unknown as { rows: { id: string | number }[] };
     if (rows.rows.length === 0) break;
     after = Number(rows.rows.at(-1)!.id);

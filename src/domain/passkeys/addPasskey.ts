@@ -4,11 +4,10 @@ import { z } from 'zod';
 import { passkeys } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { readOwnLogin } from '../accounts/ownLogin.ts';
-import { recordAudit } from '../audit/recordAudit.ts';
 import type { Deps } from '../deps.ts';
-import { queueAccountEmail } from '../email/queueAccountEmail.ts';
 import { text } from '../input.ts';
 import { type Actor, requirePermission } from '../policy.ts';
+import { noticeSecondStepChange } from '../twoStep/secondStepChanged.ts';
 import { takeChallenge } from './challenges.ts';
 import { relyingParty } from './relyingParty.ts';
 import { credentialOf } from './responseJson.ts';
@@ -65,13 +64,9 @@ export async function addPasskey(
       .onConflictDoNothing()
       .returning({ id: passkeys.id });
     if (added.length === 0) throw new AppError('conflict', 'This passkey is added already.', 'name');
-    await queueAccountEmail(tx, now, {
+    await noticeSecondStepChange(tx, now, actor, login, {
       kind: 'second_step_added',
-      memberId: login.memberId,
-      toAddress: login.email,
-    });
-    await recordAudit(tx, now, actor, 'two_step.passkey_added', {
-      memberId: login.memberId,
+      action: 'two_step.passkey_added',
       details: { name: input.name },
     });
   });

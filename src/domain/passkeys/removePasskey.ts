@@ -1,14 +1,12 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { passkeys, recoveryCodes } from '../../db/schema.ts';
+import { passkeys } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { readOwnLogin } from '../accounts/ownLogin.ts';
-import { recordAudit } from '../audit/recordAudit.ts';
 import type { Deps } from '../deps.ts';
-import { queueAccountEmail } from '../email/queueAccountEmail.ts';
 import { checkbox, id } from '../input.ts';
 import { type Actor, requirePermission } from '../policy.ts';
-import { hasSecondStep, secondStepState } from '../twoStep/secondSteps.ts';
+import { afterOwnSecondStepRemoved, noticeSecondStepChange } from '../twoStep/secondStepChanged.ts';
 
 export const removePasskeyInput = z.object({
   passkeyId: id('passkey'),
@@ -29,21 +27,10 @@ export async function removePasskey(deps: Deps, actor: Actor, input: { passkeyId
       .where(and(eq(passkeys.id, input.passkeyId), eq(passkeys.accountId, login.accountId)))
       .returning({ name: passkeys.name });
     if (!gone) throw new AppError('not_found', 'There is no such passkey on your login.');
-    const left = await hasSecondStep(tx, login.accountId);
-    if (!left && (await secondStepState(tx, login.accountId)).required) {
-      throw new AppError(
-        'forbidden',
-        'Your access level requires a second step: set up another one before removing this passkey.',
-      );
-    }
-    if (!left) await tx.delete(recoveryCodes).where(eq(recoveryCodes.accountId, login.accountId));
-    await queueAccountEmail(tx, now, {
+    await afterOwnSecondStepRemoved(tx, login.accountId, 'set up another one before removing this passkey.');
+    await noticeSecondStepChange(tx, now, actor, login, {
       kind: 'second_step_removed',
-      memberId: login.memberId,
-      toAddress: login.email,
-    });
-    await recordAudit(tx, now, actor, 'two_step.passkey_removed', {
-      memberId: login.memberId,
+      action: 'two_step.passkey_removed',
       details: { name: gone.name },
     });
   });

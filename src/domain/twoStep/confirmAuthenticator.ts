@@ -3,14 +3,13 @@ import { z } from 'zod';
 import { authenticatorApps } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { readOwnLogin } from '../accounts/ownLogin.ts';
-import { recordAudit } from '../audit/recordAudit.ts';
 import { waitWords, withThrottle } from '../auth/throttle.ts';
 import type { Deps } from '../deps.ts';
-import { queueAccountEmail } from '../email/queueAccountEmail.ts';
 import { text } from '../input.ts';
 import { type Actor, requirePermission } from '../policy.ts';
 import { secondStepRules, typedCode } from './checkCode.ts';
 import { issueRecoveryCodes } from './recoveryCodes.ts';
+import { noticeSecondStepChange } from './secondStepChanged.ts';
 import { matchingStep } from './totp.ts';
 
 /** The set-up form: the code the app shows once the secret is in it. */
@@ -65,12 +64,10 @@ export async function confirmAuthenticator(
       .returning({ accountId: authenticatorApps.accountId });
     if (confirmed.length === 0)
       throw new AppError('conflict', 'The authenticator app is set up already.', 'code');
-    await queueAccountEmail(tx, now, {
+    await noticeSecondStepChange(tx, now, actor, login, {
       kind: 'second_step_added',
-      memberId: login.memberId,
-      toAddress: login.email,
+      action: 'two_step.authenticator_added',
     });
-    await recordAudit(tx, now, actor, 'two_step.authenticator_added', { memberId: login.memberId });
     return issueRecoveryCodes(tx, login.accountId, now);
   });
   await deps.jobs.emailDue();

@@ -1,12 +1,11 @@
 import { eq } from 'drizzle-orm';
-import { authenticatorApps, recoveryCodes } from '../../db/schema.ts';
+import { authenticatorApps } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { readOwnLogin } from '../accounts/ownLogin.ts';
-import { recordAudit } from '../audit/recordAudit.ts';
 import type { Deps } from '../deps.ts';
-import { queueAccountEmail } from '../email/queueAccountEmail.ts';
 import { type Actor, requirePermission } from '../policy.ts';
-import { hasSecondStep, secondStepState } from './secondSteps.ts';
+import { afterOwnSecondStepRemoved, noticeSecondStepChange } from './secondStepChanged.ts';
+import { secondStepState } from './secondSteps.ts';
 
 /**
  * Turn off the authenticator app (a member who turned it on; anyone who has a passkey besides). Refused
@@ -21,20 +20,11 @@ export async function removeAuthenticator(deps: Deps, actor: Actor): Promise<voi
     const state = await secondStepState(tx, login.accountId);
     if (!state.authenticator) throw new AppError('conflict', 'No authenticator app is set up.');
     await tx.delete(authenticatorApps).where(eq(authenticatorApps.accountId, login.accountId));
-    const left = await hasSecondStep(tx, login.accountId);
-    if (state.required && !left) {
-      throw new AppError(
-        'forbidden',
-        'Your access level requires a second step: add a passkey before removing the app.',
-      );
-    }
-    if (!left) await tx.delete(recoveryCodes).where(eq(recoveryCodes.accountId, login.accountId));
-    await queueAccountEmail(tx, now, {
+    await afterOwnSecondStepRemoved(tx, login.accountId, 'add a passkey before removing the app.');
+    await noticeSecondStepChange(tx, now, actor, login, {
       kind: 'second_step_removed',
-      memberId: login.memberId,
-      toAddress: login.email,
+      action: 'two_step.authenticator_removed',
     });
-    await recordAudit(tx, now, actor, 'two_step.authenticator_removed', { memberId: login.memberId });
   });
   await deps.jobs.emailDue();
 }

@@ -3,13 +3,12 @@ import { z } from 'zod';
 import { accounts } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { lockMemberLogin } from '../accounts/memberLogin.ts';
-import { recordAudit } from '../audit/recordAudit.ts';
 import { endOtherSessions } from '../auth/sessions.ts';
 import type { Deps } from '../deps.ts';
-import { queueAccountEmail } from '../email/queueAccountEmail.ts';
 import { text } from '../input.ts';
 import { type Actor, requirePermission } from '../policy.ts';
 import { forgetSecondSteps } from './forgetSecondSteps.ts';
+import { noticeSecondStepChange } from './secondStepChanged.ts';
 
 /**
  * A lost device: a Security Administrator (or the operator, `gatehouse admin reset-second-step`) removes
@@ -36,13 +35,9 @@ export async function resetSecondStep(
       throw new AppError('conflict', `${login.firstName} ${login.lastName} has no second step to reset.`);
     }
     await endOtherSessions(tx, login.accountId);
-    await queueAccountEmail(tx, now, {
+    await noticeSecondStepChange(tx, now, actor, login, {
       kind: 'second_step_removed',
-      memberId: login.memberId,
-      toAddress: login.email,
-    });
-    await recordAudit(tx, now, actor, 'two_step.reset', {
-      memberId: login.memberId,
+      action: 'two_step.reset',
       details: { username: login.username },
     });
     return { username: login.username };
