@@ -10,7 +10,6 @@ import { addApiTokenCommands } from './apiTokenCommands.ts';
 import { backupCommand } from './backup.ts';
 import { restoreCommand } from './restore.ts';
 import { runSomewhere } from './runSomewhere.ts';
-import { serve } from './serve.ts';
 import { readPassword } from './terminal.ts';
 
 const positiveInt = (value: string) => {
@@ -18,6 +17,16 @@ const positiveInt = (value: string) => {
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
   return n;
 };
+
+/**
+ * `serve` and `worker` load the web server and the worker only when they run: the other commands (most of
+ * them handed to the running server in a moment) start without loading either.
+ */
+async function startServing(parts: { web: boolean; worker: boolean }) {
+  const config = loadConfig();
+  const { serve } = await import('./serve.ts');
+  await serve(config, parts);
+}
 
 const program = new Command('gatehouse')
   .description('Gatehouse member portal')
@@ -28,12 +37,12 @@ program
   .command('serve')
   .description('run the web server (and, unless --no-worker, the background worker)')
   .option('--no-worker', 'do not run the background worker in this process')
-  .action((opts: { worker: boolean }) => serve(loadConfig(), { web: true, worker: opts.worker }));
+  .action((opts: { worker: boolean }) => startServing({ web: true, worker: opts.worker }));
 
 program
   .command('worker')
   .description('run the background worker only')
-  .action(() => serve(loadConfig(), { web: false, worker: true }));
+  .action(() => startServing({ web: false, worker: true }));
 
 program
   .command('migrate')
