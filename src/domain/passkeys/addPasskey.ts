@@ -1,5 +1,3 @@
-import { verifyRegistrationResponse } from '@simplewebauthn/server';
-import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import { z } from 'zod';
 import { passkeys } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
@@ -11,6 +9,7 @@ import { noticeSecondStepChange } from '../twoStep/secondStepChanged.ts';
 import { takeChallenge } from './challenges.ts';
 import { relyingParty } from './relyingParty.ts';
 import { credentialOf } from './responseJson.ts';
+import { webauthn, webauthnHelpers } from './webauthn.ts';
 
 export const passkeyName = text
   .transform((v) => v.trim())
@@ -39,6 +38,8 @@ export async function addPasskey(
   const challenge = await takeChallenge(deps.db, login.accountId, 'register', now);
   if (!challenge) throw new AppError('validation', NOT_MADE, 'name');
   const { rpID, origin } = relyingParty(deps.config);
+  const { verifyRegistrationResponse } = await webauthn();
+  const { isoBase64URL } = await webauthnHelpers();
   const verified = await verifyRegistrationResponse({
     // biome-ignore lint/suspicious/noExplicitAny: checked field by field by the library.
     response: response as any,

@@ -1,9 +1,4 @@
-import {
-  generateAuthenticationOptions,
-  type PublicKeyCredentialRequestOptionsJSON,
-  verifyAuthenticationResponse,
-} from '@simplewebauthn/server';
-import { isoBase64URL } from '@simplewebauthn/server/helpers';
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/connect.ts';
 import { passkeys } from '../../db/schema.ts';
@@ -12,6 +7,7 @@ import { type ChallengePurpose, keepChallenge, takeChallenge } from './challenge
 import { splitTransports } from './registrationOptions.ts';
 import { CHALLENGE_MS, relyingParty } from './relyingParty.ts';
 import { credentialOf } from './responseJson.ts';
+import { webauthn, webauthnHelpers } from './webauthn.ts';
 
 /**
  * Proving a passkey of a known login (the second step at sign-in, or a step-up): the options name the
@@ -26,6 +22,7 @@ export async function assertionOptions(
     .select({ credentialId: passkeys.credentialId, transports: passkeys.transports })
     .from(passkeys)
     .where(eq(passkeys.accountId, accountId));
+  const { generateAuthenticationOptions } = await webauthn();
   const options = await generateAuthenticationOptions({
     rpID: relyingParty(deps.config).rpID,
     allowCredentials: own.map((p) => ({ id: p.credentialId, transports: splitTransports(p.transports) })),
@@ -57,6 +54,8 @@ export async function checkAssertion(
     .where(and(eq(passkeys.accountId, accountId), eq(passkeys.credentialId, String(response.id))));
   if (!key) return false;
   const { rpID, origin } = relyingParty(deps.config);
+  const { verifyAuthenticationResponse } = await webauthn();
+  const { isoBase64URL } = await webauthnHelpers();
   const result = await verifyAuthenticationResponse({
     // biome-ignore lint/suspicious/noExplicitAny: checked field by field by the library.
     response: response as any,

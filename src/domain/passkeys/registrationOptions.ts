@@ -1,7 +1,4 @@
-import {
-  generateRegistrationOptions,
-  type PublicKeyCredentialCreationOptionsJSON,
-} from '@simplewebauthn/server';
+import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
 import { eq } from 'drizzle-orm';
 import { passkeys } from '../../db/schema.ts';
 import { readOwnLogin } from '../accounts/ownLogin.ts';
@@ -9,6 +6,7 @@ import type { Deps } from '../deps.ts';
 import { type Actor, requirePermission } from '../policy.ts';
 import { keepChallenge } from './challenges.ts';
 import { CHALLENGE_MS, relyingParty } from './relyingParty.ts';
+import { webauthn } from './webauthn.ts';
 
 /** The WebAuthn user handle of a login: its account id, as 8 bytes (stable, not personal). */
 export const userHandleOf = (accountId: number) => {
@@ -33,6 +31,7 @@ export async function passkeyRegistrationOptions(
     .from(passkeys)
     .where(eq(passkeys.accountId, login.accountId));
   const { rpID, rpName } = relyingParty(deps.config);
+  const { generateRegistrationOptions } = await webauthn();
   const options = await generateRegistrationOptions({
     rpName,
     rpID,

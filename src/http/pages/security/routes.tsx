@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { App } from '../../../app.ts';
 import { can } from '../../../domain/policy.ts';
@@ -34,7 +33,10 @@ export async function securityView(
 ) {
   const state = await secondStepState(r.deps.db, r.request.signedIn!.accountId);
   const setup = state.authenticator ? null : await authenticatorSetup(r.deps, r.actor);
-  const qrSvg = setup ? await QRCode.toString(setup.uri, { type: 'svg', margin: 2 }) : '';
+  // qrcode is loaded when a QR code is drawn, not at every start.
+  const qrSvg = setup
+    ? await (await import('qrcode')).default.toString(setup.uri, { type: 'svg', margin: 2 })
+    : '';
   const view = {
     state,
     setup: setup && { ...setup, qrSvg },
