@@ -1,4 +1,4 @@
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 
 /**
  * One measured figure of a benchmark, beside the machine's ceiling for the same work measured in the
@@ -41,4 +41,13 @@ export function benchMembers(defaults: number[]): number[] {
       throw new Error(`BENCH_MEMBERS: "${s}" is not a positive whole number`);
     return n;
   });
+}
+
+/** The figures a benchmark appended to `file` (one JSON object a line); none when it wrote nothing. */
+export function readFigures(file: string): Figure[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as Figure);
 }
