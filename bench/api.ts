@@ -7,8 +7,9 @@
  *   node --import tsx bench/api.ts        (npm run bench:api)
  *
  * BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/test; a scratch database per measurement, dropped
- * afterwards), BENCH_LIST_SIZE (1000000), BENCH_IMPORT_ROWS (100000), BENCH_RUNS (3: imports alternate JSON
- * and CSV, medians reported). The server is a real listening `buildServer` in this process, driven over
+ * afterwards), BENCH_MEMBERS (roster sizes to list, comma-separated; else BENCH_LIST_SIZE, 1000000),
+ * BENCH_IMPORT_ROWS (100000), BENCH_RUNS (3: imports alternate JSON and CSV, medians reported). Figures go to
+ * BENCH_FIGURES for `npm run bench` (bench/lib/figures.ts). The server is a real listening `buildServer` in this process, driven over
  * HTTP with fetch; the roster is loaded set-based by bench/lib/roster.ts.
  */
 import os from 'node:os';
@@ -21,11 +22,12 @@ import { createApiToken } from '../src/domain/apiTokens/createApiToken.ts';
 import { systemActor } from '../src/domain/policy.ts';
 import { buildServer } from '../src/http/server.ts';
 import { createLogger } from '../src/logging.ts';
+import { benchMembers, reportFigure } from './lib/figures.ts';
 import { loadRoster, quantile, scratchDatabase } from './lib/roster.ts';
 import { rosterImportRequest } from './lib/sampleRoster.ts';
 
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const LIST_SIZE = Number(process.env.BENCH_LIST_SIZE ?? 1_000_000);
+const LIST_SIZES = benchMembers([Number(process.env.BENCH_LIST_SIZE ?? 1_000_000)]);
 const IMPORT_ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const PAGE = 1000;
@@ -133,21 +135,37 @@ console.log(
   `# JSON API benchmark — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, PostgreSQL`,
 );
 
-const listing = await portal((database) => loadRoster(database.db, LIST_SIZE));
-try {
-  const api = await listAll(listing.base, listing.headers);
-  const bare = await bareWalk(listing.database);
-  console.log(
-    `\nList ${LIST_SIZE.toLocaleString('en')} members in pages of ${PAGE} (${api.pageMs.length} pages, ${api.seen.toLocaleString('en')} seen)`,
-  );
-  console.log('| | total s | median page ms | p95 page ms |\n|---|---|---|---|');
-  console.log(
-    `| GET /api/v1/members over HTTP | ${api.seconds.toFixed(1)} | ${median(api.pageMs).toFixed(1)} | ${quantile(api.pageMs, 0.95).toFixed(1)} |`,
-  );
-  console.log(`| bare keyset query, same driver (ceiling) | ${bare.toFixed(1)} | | |`);
-  console.log(`| ratio | ${(api.seconds / bare).toFixed(2)} | | |`);
-} finally {
-  await listing.close();
+for (const size of LIST_SIZES) {
+  const listing = await portal((database) => loadRoster(database.db, size));
+  try {
+    const api = await listAll(listing.base, listing.headers);
+    const bare = await bareWalk(listing.database);
+    console.log(
+      `\nList ${size.toLocaleString('en')} members in pages of ${PAGE} (${api.pageMs.length} pages, ${api.seen.toLocaleString('en')} seen)`,
+    );
+    console.log('| | total s | median page ms | p95 page ms |\n|---|---|---|---|');
+    console.log(
+      `| GET /api/v1/members over HTTP | ${api.seconds.toFixed(1)} | ${median(api.pageMs).toFixed(1)} | ${quantile(api.pageMs, 0.95).toFixed(1)} |`,
+    );
+    console.log(`| bare keyset query, same driver (ceiling) | ${bare.toFixed(1)} | | |`);
+    console.log(`| ratio | ${(api.seconds / bare).toFixed(2)} | | |`);
+    const figure = { bench: 'api', engine: 'postgres', members: size, higherIsBetter: false } as const;
+    reportFigure({
+      ...figure,
+      figure: `list all members, GET /api/v1/members pages of ${PAGE} (÷ bare keyset walk)`,
+      value: api.seconds,
+      unit: 's',
+      ceiling: bare,
+    });
+    reportFigure({
+      ...figure,
+      figure: 'list all members, p95 of a page',
+      value: quantile(api.pageMs, 0.95),
+      unit: 'ms',
+    });
+  } finally {
+    await listing.close();
+  }
 }
 
 const times: Record<'json' | 'csv', number[]> = { json: [], csv: [] };
@@ -167,3 +185,14 @@ for (const kind of ['json', 'csv'] as const) {
   );
 }
 console.log(`| JSON ÷ CSV | ${(median(times.json) / median(times.csv)).toFixed(2)} | | |`);
+// No ceiling for the import here: bench/import.ts measures the import against COPY; this compares the bodies.
+for (const kind of ['json', 'csv'] as const)
+  reportFigure({
+    bench: 'api',
+    figure: `import into a fresh portal, POST /api/v1/roster/import as ${kind === 'json' ? 'JSON' : 'CSV'}`,
+    engine: 'postgres',
+    members: IMPORT_ROWS,
+    value: median(times[kind]),
+    unit: 's',
+    higherIsBetter: false,
+  });

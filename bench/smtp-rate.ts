@@ -5,7 +5,8 @@
  * For SMTP_RATE_LIMIT 0.5 and 5 it prints configured vs observed messages per second: overall (first to
  * last arrival) and the median of per-window rates, and the gaps between consecutive arrivals (5th
  * percentile, smallest, how many under half of 1/rate). Each run gets a fresh database `gatehouse_bench_rate` (dropped
- * afterwards). About three minutes.
+ * afterwards). About three minutes. Figures go to BENCH_FIGURES for `npm run bench` (bench/lib/figures.ts):
+ * observed ÷ configured rate, and duplicates.
  *
  *   node --import tsx bench/smtp-rate.ts
  */
@@ -20,6 +21,7 @@ import { startSendAll } from '../src/domain/invitations/queueInvitations.ts';
 import { systemActor } from '../src/domain/policy.ts';
 import { createLogger } from '../src/logging.ts';
 import { type SmtpSink, startSmtpSink } from '../tests/smtpSink.ts';
+import { reportFigure } from './lib/figures.ts';
 
 const SERVER = 'postgres://postgres@127.0.0.1:5432/postgres';
 const DATABASE = 'gatehouse_bench_rate';
@@ -122,6 +124,24 @@ try {
           `${f.underHalf} of ${f.gapCount} | ${arrivals.length} in ${measureSeconds} s | ${duplicates} |`,
       );
       console.error(rows.at(-1));
+      // The "ceiling" is the configured rate: 1.00 is the limit held exactly, above it the limit broken.
+      const figure = { bench: 'smtp-rate', engine: 'postgres', members: null } as const;
+      const setting = `SMTP_RATE_LIMIT=${rate}, ${workers} worker${workers > 1 ? 's' : ''}`;
+      reportFigure({
+        ...figure,
+        figure: `observed rate, ${setting} (÷ configured)`,
+        value: f.overall,
+        unit: 'msg/s',
+        ceiling: rate,
+        higherIsBetter: true,
+      });
+      reportFigure({
+        ...figure,
+        figure: `duplicates, ${setting}`,
+        value: duplicates,
+        unit: 'messages',
+        higherIsBetter: false,
+      });
     }
   }
 } finally {
