@@ -9,11 +9,12 @@
  *
  * BENCH_SIZES narrows the roster sizes (e.g. "10000" for a quick pass; a bench with none of them left is
  * skipped); BENCH_ONLY=login,import picks benchmarks by name; BENCH_TIMEOUT_MINUTES (240) stops a bench
- * that runs longer. BENCH_PG_URL is passed on (the server for the PostgreSQL runs). Expect hours with
- * 1M members. The machine's other work shows in absolute figures: read the ratios.
+ * that runs longer. Every other variable is passed on, so a bench's own (BENCH_PG_URL, BENCH_REPS, …) still
+ * apply; BENCH_MEMBERS is set per bench from the table below. The table is also written to table.md beside
+ * the logs. Expect hours with 1M members. The machine's other work shows in absolute figures: read the ratios.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,7 +66,7 @@ const unknown = only?.filter((name) => !names.includes(name));
 if (unknown?.length) refuse(`BENCH_ONLY: no benchmark ${unknown.join(', ')}; there are ${names.join(', ')}`);
 
 const picked = BENCHES.filter((b) => !only || only.includes(b.name));
-const out = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-bench-'));
+const out = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-bench-all-'));
 const tty = process.stdout.isTTY;
 let current: { pid: number } | null = null;
 let interrupted = false;
@@ -89,7 +90,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const)
 /** One bench as a child process: output to its log, a progress line here, figures from its file. */
 function runBench(bench: (typeof BENCHES)[number], sizes: number[] | null, step: string): Promise<BenchRun> {
   const label = bench.label ?? bench.name;
-  const file = label.replace(/[^a-z0-9-]+/gi, '-');
+  const file = label.replace(/[^a-z0-9-]+/gi, '-').replace(/-$/, '');
   const log = path.join(out, `${file}.log`);
   const figuresFile = path.join(out, `${file}.figures.jsonl`);
   const env: NodeJS.ProcessEnv = { ...process.env, ...bench.env, BENCH_FIGURES: figuresFile };
@@ -134,6 +135,8 @@ function runBench(bench: (typeof BENCHES)[number], sizes: number[] | null, step:
     setTimeout(() => stop(child.pid!, 'SIGKILL'), 10_000).unref();
   }, timeoutMs);
   return new Promise((resolve) => {
+    // A worker process a bench left behind would hold its output open and load the next bench: stop it.
+    child.on('exit', () => stop(child.pid!, 'SIGTERM'));
     child.on('close', (code, signal) => {
       clearInterval(ticker);
       clearTimeout(timer);
@@ -178,6 +181,8 @@ for (const [i, bench] of picked.entries()) {
   }
 }
 
+const table = figuresTable(runs, [...sizesRun]);
+writeFileSync(path.join(out, 'table.md'), `${table}\n`);
 const minutes = Math.round((Date.now() - startedAt.getTime()) / 60_000);
 console.log(
   [
@@ -186,7 +191,7 @@ console.log(
       `Node ${process.version}, ${minutes} min; load average ${loadBefore.toFixed(1)} before, ` +
       `${os.loadavg()[0]!.toFixed(1)} after.`,
     '',
-    figuresTable(runs, [...sizesRun]),
+    table,
     '',
     'Each size: figure ÷ the ceiling measured in the same run (the figure in brackets); a figure alone had no',
     'ceiling. For times, above 1 is slower than the ceiling; for rates (/s), below 1. The growth columns give',
