@@ -5,6 +5,7 @@ export * from './schema/apiTokens.ts';
 export * from './schema/audit.ts';
 export * from './schema/clearAllUsernames.ts';
 export * from './schema/email.ts';
+export * from './schema/figures.ts';
 export * from './schema/members.ts';
 export * from './schema/passkeys.ts';
 export * from './schema/portal.ts';

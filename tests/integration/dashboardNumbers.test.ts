@@ -1,21 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { accounts, emailMessages, invitationRounds, members } from '../../src/db/schema.ts';
-import { forgetPendingCount } from '../../src/domain/invitationCodes/countInvitationCodes.ts';
 import { fillDemoPortal } from '../../src/domain/members/fillDemoPortal.ts';
-import { forgetAdminDashboard } from '../../src/domain/reports/adminDashboard.ts';
-import { forgetRoundFigures } from '../../src/domain/reports/roundFigures.ts';
 import { browser, buildLogin, buildMember } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
 import { readPage } from '../page.ts';
 
 const app = useTestApp();
-
-beforeEach(() => {
-  forgetAdminDashboard(app.deps.db);
-  forgetPendingCount(app.deps.db);
-  forgetRoundFigures(app.deps.db);
-});
 
 let usernames = 0;
 async function joined(memberId: number, createdAt = app.clock.now()) {

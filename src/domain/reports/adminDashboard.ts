@@ -2,17 +2,12 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/connect.ts';
 import { queryRows } from '../../db/rows.ts';
 import type { Deps } from '../deps.ts';
-import { COUNT_CACHE_MS, EXACT_COUNT_BELOW } from '../invitationCodes/countInvitationCodes.ts';
 import { isRosterMember } from '../members/madeUpNumbers.ts';
 import { type Actor, requirePermission } from '../policy.ts';
 import { latestRound, type RoundFigures, shareOf } from './invitationRounds.ts';
 import { type OnboardingProgress, onboardingProgress } from './onboardingProgress.ts';
 
 export type AdminDashboard = {
-  /** When these figures were counted (up to 30 s ago on a large roster). */
-  countedAt: Date;
-  /** True when the figures were reused from an earlier count rather than counted for this page. */
-  reused: boolean;
   rosterSize: number;
   /** Members who are there only as the portal's administrators count as "no roster imported yet". */
   adminLogins: number;
@@ -30,86 +25,63 @@ export type AdminDashboard = {
   onboarding: OnboardingProgress;
 };
 
-type Snapshot = Omit<AdminDashboard, 'reused'>;
-type Cached = { value: Snapshot; countedAt: number };
-const cache = new WeakMap<Db, Cached>();
-
-async function countSnapshot(deps: Deps): Promise<Snapshot> {
-  // One pass over members for all the counts. An administrator's made-up record (ADM-…, not yet linked to
-  // her roster record) is no member of the organisation: left out, as every member count leaves it out.
+/**
+ * The member counts, from member_figures (kept by migration 0021's triggers on members, one row per kind
+ * of member and connection slot). An administrator's made-up record (ADM-…, not yet linked to her roster
+ * record) is no member of the organisation: left out, as every member count leaves it out.
+ */
+async function memberCounts(db: Db) {
   const [counts] = await queryRows(
-    deps.db,
-    sql`select count(*)::int as roster,
+    db,
+    sql`select coalesce(sum(members), 0)::int as roster,
+               coalesce(sum(members) filter (where status = 'current'), 0)::int as current,
+               coalesce(sum(members) filter (where status = 'current' and has_login), 0)::int as joined,
+               coalesce(sum(members) filter (where has_login), 0)::int as "withLogin",
+               coalesce(sum(members) filter (where not has_login and failed), 0)::int as failed,
                (select count(*)::int from accounts a join members am on am.id = a.member_id
-                where a.role <> 'member' and ${isRosterMember(sql.raw('am.member_number'))}) as admins,
-               count(*) filter (where status = 'current')::int as current,
-               count(*) filter (where status = 'current' and has_login)::int as joined,
-               count(*) filter (where has_login)::int as "withLogin",
-               count(*) filter (where not has_login and delivery_state = 'failed')::int as failed
-        from members where ${isRosterMember(sql.raw('member_number'))}`,
+                where a.role <> 'member' and ${isRosterMember(sql.raw('am.member_number'))}) as admins
+        from member_figures where on_roster`,
     {
       roster: 'number',
-      admins: 'number',
       current: 'number',
       joined: 'number',
       withLogin: 'number',
       failed: 'number',
+      admins: 'number',
     },
   );
-  const [lastRound, onboarding] = await Promise.all([latestRound(deps), onboardingProgress(deps)]);
-  const lastRoundKept = lastRound ? await keptInEmailLog(deps.db, lastRound.id) : 0;
-  const currentMembers = counts?.current ?? 0;
-  const currentWithLogin = counts?.joined ?? 0;
-  return {
-    countedAt: deps.clock.now(),
-    rosterSize: counts?.roster ?? 0,
-    adminLogins: counts?.admins ?? 0,
-    currentMembers,
-    currentWithLogin,
-    withLogin: counts?.withLogin ?? 0,
-    currentShare: shareOf(currentWithLogin, currentMembers),
-    failedDeliveries: counts?.failed ?? 0,
-    lastRound,
-    lastRoundKept,
-    onboarding,
-  };
+  return counts!;
 }
 
-/** Messages of a round that never left the machine: "delivered" to the Email Log only. */
+/** Messages of a round that never left the machine: "delivered" to the Email Log only (stored, as its figures). */
 async function keptInEmailLog(db: Db, roundId: number): Promise<number> {
   const [row] = await queryRows(
     db,
-    sql`select count(*)::int as n from email_messages where round_id = ${roundId} and state = 'logged'`,
+    sql`select coalesce(sum(logged), 0)::int as n from round_figures where round_id = ${roundId}`,
     { n: 'number' },
   );
   return row?.n ?? 0;
 }
 
 /**
- * The figures on the admin home page. On a large roster (20,000 members or more) the counts read the whole
- * members and accounts tables (~0.5 s at a million), so they are COUNTED AT MOST ONCE EVERY 30 SECONDS PER
- * PROCESS and the page says when they were counted; a small roster is counted afresh on every view, so it
- * never shows a stale number: the same rule as the Invitation Codes count (countInvitationCodes.ts). The
- * age is measured on the monotonic timer: a cost trade-off, not business time.
+ * The figures on the admin home page, read from figures the database keeps as they change (decision 0026):
+ * a few dozen rows whatever the roster's size, so every view shows the figures of that moment.
  */
 export async function adminDashboard(deps: Deps, actor: Actor): Promise<AdminDashboard> {
   requirePermission(actor, 'admin.enter');
-  const { snapshot, reused } = await cachedSnapshot(deps);
-  return { ...snapshot, reused };
+  const counts = await memberCounts(deps.db);
+  const [lastRound, onboarding] = await Promise.all([latestRound(deps), onboardingProgress(deps)]);
+  const lastRoundKept = lastRound ? await keptInEmailLog(deps.db, lastRound.id) : 0;
+  return {
+    rosterSize: counts.roster,
+    adminLogins: counts.admins,
+    currentMembers: counts.current,
+    currentWithLogin: counts.joined,
+    withLogin: counts.withLogin,
+    currentShare: shareOf(counts.joined, counts.current),
+    failedDeliveries: counts.failed,
+    lastRound,
+    lastRoundKept,
+    onboarding,
+  };
 }
-
-async function cachedSnapshot(deps: Deps): Promise<{ snapshot: Snapshot; reused: boolean }> {
-  const now = performance.now();
-  const cached = cache.get(deps.db);
-  if (cached && cached.value.rosterSize >= EXACT_COUNT_BELOW && now - cached.countedAt < COUNT_CACHE_MS) {
-    return { snapshot: cached.value, reused: true };
-  }
-  const snapshot = await countSnapshot(deps);
-  cache.set(deps.db, { value: snapshot, countedAt: now });
-  return { snapshot, reused: false };
-}
-
-/** Forget the cached figures, e.g. right after a Send All started in this process. */
-export const forgetAdminDashboard = (db: Db): void => {
-  cache.delete(db);
-};

@@ -4,7 +4,6 @@ import { queryRows } from '../../db/rows.ts';
 import { invitationRounds } from '../../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { type Actor, requirePermission } from '../policy.ts';
-import { LARGE_ROUND, recentCounts } from './recentCounts.ts';
 import type { RoundKind } from './roundFigures.ts';
 
 const DAY_MS = 86_400_000;
@@ -25,41 +24,24 @@ export type ResponseCurve = {
   points: { x: Date; y: number }[];
 };
 
-type PerDay = { round_id: number; day: number; n: number }[];
-const cache = recentCounts<PerDay>();
-
-/** Per round and per day since its start, how many of its members created their login that day. */
-async function loginsPerDay(db: Db, rounds: { id: number; startedAt: Date; total: number }[], days: number) {
-  // Large rounds are counted at most every 30 s per process, like their figures in the table.
-  const large = rounds.reduce((sum, r) => sum + r.total, 0) >= LARGE_ROUND;
-  const key = `${days}:${rounds.map((r) => `${r.id}@${r.startedAt.getTime()}`).join(',')}`;
-  const hit = large ? cache.get(db, key) : undefined;
-  if (hit) return hit;
+/** Per round and per day since its start, how many of its members created their login that day (stored). */
+function loginsPerDay(db: Db, rounds: { id: number }[], days: number) {
   const ids = sql.join(
     rounds.map((r) => sql`${r.id}`),
     sql`, `,
   );
-  const perDay: PerDay = await queryRows(
+  return queryRows(
     db,
-    sql`select e.round_id,
-               floor(extract(epoch from (a.created_at - r.started_at)) / 86400)::int as day,
-               count(*)::int as n
-        from email_messages e
-        join invitation_rounds r on r.id = e.round_id
-        join accounts a on a.member_id = e.member_id
-        where e.round_id in (${ids}) and a.created_at > r.started_at
-          and a.created_at < r.started_at + make_interval(days => ${days})
-        group by 1, 2`,
+    sql`select round_id, day, logins as n from round_login_days
+        where round_id in (${ids}) and day < ${days} and logins <> 0`,
     { round_id: 'number', day: 'number', n: 'number' },
   );
-  if (large) cache.set(db, key, perDay);
-  return perDay;
 }
 
 /**
- * The response curves of the newest Send All and reminder rounds: one grouped query counts, per round and
- * per day since its start, the round's members whose login was created in that day (reading each round's
- * messages once, joined to accounts by their unique member_id); large rounds at most every 30 s.
+ * The response curves of the newest Send All and reminder rounds, from round_login_days: per round and per
+ * whole day (86,400 s) since its start, the round's members whose login was created in that day, kept by
+ * migration 0021's triggers as messages and logins change — at most CURVE_DAYS rows a round.
  */
 export async function responseCurves(
   deps: Deps,
@@ -105,6 +87,3 @@ export async function responseCurves(
     };
   });
 }
-
-/** Forget the remembered counts, e.g. in tests that empty the database. */
-export const forgetResponseCurves = (db: Db): void => cache.forget(db);

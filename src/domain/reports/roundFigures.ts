@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/connect.ts';
 import { queryRows } from '../../db/rows.ts';
 import type { Deps } from '../deps.ts';
-import { LARGE_ROUND, recentCounts } from './recentCounts.ts';
 
 export type RoundKind = 'single' | 'send_all' | 'reminder';
 
@@ -39,11 +38,8 @@ export type RoundFigures = RoundRow &
 export const shareOf = (part: number, whole: number): number | null =>
   whole > 0 ? Math.round((1000 * part) / whole) / 10 : null;
 
-const cache = recentCounts<Counted>();
-// The start time is part of the key: a round id alone could be reused after a database is emptied.
-const keyOf = (r: RoundRow) => `${r.id}@${r.startedAt.getTime()}`;
-
-async function countRounds(db: Db, rounds: RoundRow[]): Promise<Map<number, Counted>> {
+/** The stored figures of some rounds (migration 0021 keeps them as messages and logins change). */
+async function storedFigures(db: Db, rounds: RoundRow[]): Promise<Map<number, Counted>> {
   const ids = sql.join(
     rounds.map((r) => sql`${r.id}`),
     sql`, `,
@@ -51,61 +47,47 @@ async function countRounds(db: Db, rounds: RoundRow[]): Promise<Map<number, Coun
   const [states, logins] = await Promise.all([
     queryRows(
       db,
-      sql`select round_id, state, count(*)::int as n from email_messages
-          where round_id in (${ids}) group by round_id, state`,
-      { round_id: 'number', state: 'text', n: 'number' },
+      sql`select round_id, sum(sent + logged)::int as delivered,
+                 sum(failed)::int as failed, sum(pending)::int as pending, sum(not_sent)::int as "notSent"
+          from round_figures where round_id in (${ids}) group by round_id`,
+      {
+        round_id: 'number',
+        delivered: 'number',
+        failed: 'number',
+        pending: 'number',
+        notSent: 'number',
+      },
     ),
     queryRows(
       db,
-      sql`select e.round_id, count(*)::int as n
-          from email_messages e
-          join invitation_rounds r on r.id = e.round_id
-          join accounts a on a.member_id = e.member_id
-          where e.round_id in (${ids}) and a.created_at > r.started_at
-          group by e.round_id`,
+      sql`select round_id, sum(logins)::int as n from round_login_days
+          where round_id in (${ids}) group by round_id`,
       { round_id: 'number', n: 'number' },
     ),
   ]);
+  const none = { delivered: 0, failed: 0, pending: 0, notSent: 0 };
   return new Map(
     rounds.map((r) => {
-      const count = (...wanted: string[]) =>
-        states
-          .filter((s) => s.round_id === r.id && wanted.includes(s.state))
-          .reduce((sum, s) => sum + s.n, 0);
-      const counted: Counted = {
-        delivered: count('sent', 'logged'),
-        failed: count('failed'),
-        pending: count('queued', 'claimed', 'sending', 'deferred'),
-        notSent: count('skipped', 'interrupted'),
-        loginsSince: logins.find((l) => l.round_id === r.id)?.n ?? 0,
+      const { round_id: _, ...counted } = states.find((s) => s.round_id === r.id) ?? {
+        round_id: r.id,
+        ...none,
       };
-      return [r.id, counted];
+      return [r.id, { ...counted, loginsSince: logins.find((l) => l.round_id === r.id)?.n ?? 0 }];
     }),
   );
 }
 
 /**
- * The message and login figures of some rounds, in two set-based grouped queries whatever their number:
- * message states come from the (round_id, state) index; "logins since" joins each round's messages to
- * accounts through the unique member_id index. A round of 20,000 members or more is counted at most once
- * every 30 s per process (see recentCounts.ts); smaller rounds are always counted afresh.
+ * The message and login figures of some rounds, as stored: a few rows per round (its slots and its days
+ * with new logins) whatever its size, so no round is ever recounted. What each figure means is kept by the
+ * triggers of migration 0021 (gh_message_outcome: delivered = sent + logged, pending = queued, claimed,
+ * sending, deferred; not sent = skipped, interrupted; logins since = the round's messages whose member's
+ * login was created after the round started).
  */
 export async function roundFigures(deps: Pick<Deps, 'db'>, rounds: RoundRow[]): Promise<RoundFigures[]> {
-  const known = new Map<number, Counted>();
-  for (const r of rounds) {
-    const hit = r.total >= LARGE_ROUND ? cache.get(deps.db, keyOf(r)) : undefined;
-    if (hit) known.set(r.id, hit);
-  }
-  const missing = rounds.filter((r) => !known.has(r.id));
-  if (missing.length > 0) {
-    for (const [id, counted] of await countRounds(deps.db, missing)) known.set(id, counted);
-    for (const r of missing) if (r.total >= LARGE_ROUND) cache.set(deps.db, keyOf(r), known.get(r.id)!);
-  }
+  const known = rounds.length > 0 ? await storedFigures(deps.db, rounds) : new Map<number, Counted>();
   return rounds.map((r) => {
     const counted = known.get(r.id)!;
     return { ...r, ...counted, loginsSinceShare: shareOf(counted.loginsSince, r.total) };
   });
 }
-
-/** Forget the remembered figures, e.g. in tests that empty the database. */
-export const forgetRoundFigures = (db: Db): void => cache.forget(db);

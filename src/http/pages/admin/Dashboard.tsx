@@ -1,4 +1,3 @@
-import { EXACT_COUNT_BELOW } from '../../../domain/invitationCodes/countInvitationCodes.ts';
 import { can } from '../../../domain/policy.ts';
 import type { AdminDashboard } from '../../../domain/reports/adminDashboard.ts';
 import type { RoundFigures } from '../../../domain/reports/invitationRounds.ts';
@@ -114,12 +113,6 @@ export function Dashboard({ ctx, data }: { ctx: PageContext; data: AdminDashboar
         series={[{ label: 'Logins created', points: data.onboarding.points }]}
         empty="Nobody has created a portal login yet."
       />
-      {data.rosterSize >= EXACT_COUNT_BELOW && (
-        <p class="muted">
-          Counted {formatDateTime(data.countedAt)}. On a roster this large the figures are recounted at most
-          every 30 seconds.
-        </p>
-      )}
     </section>
   );
 }

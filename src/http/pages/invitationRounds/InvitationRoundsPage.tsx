@@ -1,7 +1,6 @@
 import type { Page } from '../../../db/keyset.ts';
 import { can } from '../../../domain/policy.ts';
 import type { RoundFigures, RoundKind } from '../../../domain/reports/invitationRounds.ts';
-import { LARGE_ROUND } from '../../../domain/reports/recentCounts.ts';
 import type { ResponseCurve } from '../../../domain/reports/responseCurves.ts';
 import { paths } from '../../paths.ts';
 import { AdminFrame } from '../../ui/AdminFrame.tsx';
@@ -124,11 +123,6 @@ function RoundsTable({ view, page }: { view: InvitationRoundsView; page: Page<Ro
           </tbody>
         </table>
       </div>
-      {page.rows.some((r) => r.total >= LARGE_ROUND) && (
-        <p class="muted">
-          Rounds of {formatCount(LARGE_ROUND)} members or more are recounted at most every 30 seconds.
-        </p>
-      )}
       <Pager
         page={page}
         href={(position) => roundsUrl(view.kind, position)}
