@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/connect.ts';
-import { type Fetch, type Key, type Keyed, type Keyset, keyset } from '../../db/keyset.ts';
+import { type Key, type Keyed, type Keyset, keyset } from '../../db/keyset.ts';
 import { queryRows, type Shape } from '../../db/rows.ts';
 import type { DeliveryState } from '../../db/schema.ts';
 import type { Deps } from '../deps.ts';
@@ -11,7 +11,7 @@ import { exactNumberCandidates } from './invitationCodesSearch.ts';
 /** Reading the list needs the database only (the benchmark calls it without a job queue). */
 export type DbDeps = Pick<Deps, 'db'>;
 /** The list read inside a transaction (close matches set their similarity threshold for it). */
-type ReadDeps = { db: DbOrTx };
+export type ReadDeps = { db: DbOrTx };
 
 /** One row of Invitation Codes: a member without a portal login and the state of their invitations. */
 export type PendingMember = RosterEntry & {
@@ -64,16 +64,17 @@ export function pendingKeyset(sort: PendingSort, dir: SortDir, close = false): K
   return keys;
 }
 
-/** The list's columns as stored: a search's subquery selects these, and the sort keys read them. */
-export const COLUMNS = sql.raw(
-  'id, member_number, first_name, last_name, email, status, invitations_sent, last_invited_at, delivery_state, delivery_detail',
+/**
+ * Every column a sort key reads (SORT_KEYS): a search finds its page's keys first, selecting these, and
+ * reads the page's other columns for that page only (pendingFetch.ts). Columns a sort does not read are
+ * dropped by the planner.
+ */
+export const SORT_COLUMNS = sql.raw(
+  'id, member_number, email_lower, last_invited_at, invitations_sent, sort_last_name, sort_first_name',
 );
 
-/** What a search's condition and the sort keys read, besides COLUMNS, in the search's subqueries. */
-const SEARCHED = sql.raw('email_lower, search_text, sort_last_name, sort_first_name');
-
-/** The same columns named as a PendingMember names them (PENDING_SHAPE). */
-const AS_PENDING = sql.raw(
+/** The list's columns named as a PendingMember names them (PENDING_SHAPE). */
+export const AS_PENDING = sql.raw(
   `id, member_number as "memberNumber", first_name as "firstName", last_name as "lastName", email, status,
    invitations_sent as "invitationsSent", last_invited_at as "lastInvitedAt",
    delivery_state as "deliveryState", delivery_detail as "deliveryDetail"`,
@@ -95,7 +96,7 @@ const KEYED_SHAPE = { ...PENDING_SHAPE, cursor: 'json' } as const satisfies Shap
 // The shapes read status and delivery_state as text; the columns hold only their enums' values.
 const readPending = async (deps: DbDeps, statement: SQL) =>
   (await queryRows(deps.db, statement, PENDING_SHAPE)) as PendingMember[];
-const readKeyed = async (deps: ReadDeps, statement: SQL) =>
+export const readKeyed = async (deps: ReadDeps, statement: SQL) =>
   (await queryRows(deps.db, statement, KEYED_SHAPE)) as (PendingMember & Keyed)[];
 
 const NEVER = sql.raw(`'-infinity'::timestamptz`);
@@ -116,52 +117,6 @@ export function filterConditions(query: PendingQuery): SQL[] {
   // A literal, not a parameter, so that the planner can prove members_pending_failed_idx applies.
   if (query.deliveryFailed) where.push(sql`delivery_state = 'failed'`);
   return where;
-}
-
-/** How far down the sort order a search first looks for its page before asking the trigram index. */
-const SEARCH_WALK_ROWS = 4000;
-
-/**
- * The engine's `fetch` for one list: the rows matching `where` (and `search`, if any) past the engine's
- * boundary, in its order, at most `limit` (the engine asks one more than a page, to know there is more).
- */
-export function pendingFetch(
-  deps: ReadDeps,
-  keys: Keyset,
-  where: SQL[],
-  search: SQL | null,
-  { walk = true } = {},
-): Fetch<PendingMember & Keyed> {
-  return async (boundary, order, take) => {
-    const whereSql = sql.join(boundary ? [...where, boundary] : where, sql` and `);
-    const cursor = sql`${keys.cursor} as cursor`;
-    const read = (statement: SQL) => readKeyed(deps, statement);
-    if (!search) {
-      return read(
-        sql`select ${AS_PENDING}, ${cursor} from members where ${whereSql} order by ${order} limit ${take}`,
-      );
-    }
-    // A search is answered in up to two steps; LIMIT and OFFSET 0 fence each inner query so that the
-    // planner cannot merge the steps back into one plan.
-    // 1. Unless told not to, read a little way down the sort order: a term spread through the list ("son", "gmail", a first
-    //    name) fills the page from there in a few milliseconds.
-    if (walk) {
-      const walked = await read(
-        sql`select ${AS_PENDING}, ${cursor} from (
-              select ${COLUMNS}, ${SEARCHED} from members where ${whereSql} order by ${order} limit ${SEARCH_WALK_ROWS}
-            ) w where ${search} order by ${order} limit ${take}`,
-      );
-      if (walked.length === take) return walked;
-    }
-    // 2. Otherwise find the trigram matches first and only then order them. Left to itself the planner
-    //    walks the sort index hoping to meet matches early, which takes seconds for a surname clustered
-    //    far down the name order (PERFORMANCE.md).
-    return read(
-      sql`select ${AS_PENDING}, ${cursor} from (
-            select ${COLUMNS}, ${SEARCHED} from members where ${search} and ${whereSql} offset 0
-          ) m order by ${order} limit ${take}`,
-    );
-  };
 }
 
 export async function findExactMatch(

@@ -8,9 +8,9 @@ import {
   filterConditions,
   findExactMatch,
   type PendingMember,
-  pendingFetch,
   pendingKeyset,
 } from './invitationCodesSql.ts';
+import { pendingFetch } from './pendingFetch.ts';
 
 export type { PendingMember } from './invitationCodesSql.ts';
 

@@ -1,11 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type RowOf } from '../../db/rows.ts';
-import {
-  type DbDeps,
-  type PendingMember,
-  pendingFetch,
-  pendingKeyset,
-} from '../invitationCodes/invitationCodesSql.ts';
+import { type DbDeps, type PendingMember, pendingKeyset } from '../invitationCodes/invitationCodesSql.ts';
+import { pendingFetch } from '../invitationCodes/pendingFetch.ts';
 import type { MemberSearchQuery } from './memberSearchQuery.ts';
 import { filterConditions, type MemberSearchResult, type MemberSearchRow } from './memberSearchRows.ts';
 

@@ -1,0 +1,109 @@
+import { type SQL, sql } from 'drizzle-orm';
+import type { Fetch, Keyed, Keyset } from '../../db/keyset.ts';
+import { queryRows } from '../../db/rows.ts';
+import { SEARCH_TEXT } from './invitationCodesSearch.ts';
+import {
+  AS_PENDING,
+  type PendingMember,
+  type ReadDeps,
+  readKeyed,
+  SORT_COLUMNS,
+} from './invitationCodesSql.ts';
+
+/**
+ * How a search finds its page. Two ways, each fast where the other is slow (1M members, PostgreSQL):
+ * - walk down the sort order and keep the matches: stops after one page of matches, so a term spread
+ *   through the list ("son", 58k members; "gmail") is found in a few thousand rows, where reading all its
+ *   trigram matches takes 150–250 ms; but a term whose matches sit far down the order ("smith" by name)
+ *   would walk most of the list;
+ * - read every trigram match (GIN index), then order them: costs what the matches cost, whatever the order.
+ * Both read about one heap row per row (a walk row costs 0.5–0.75 of a trigram match), so the walk is given
+ * a budget of rows proportional to the matches expected: a quarter of them. When it fails, the search
+ * costs at most ~1.2 × reading the matches; when it succeeds it costs a page's worth of rows.
+ */
+const WALK_ROWS_PER_MATCH = 0.25;
+/** Past this the matches are so many that a walk still failing means a very slow search anyway. */
+const MAX_WALK_ROWS = 50_000;
+/**
+ * Table blocks read to estimate the matches (about 3,000 members at 1M; the whole table below ~3,000).
+ * REPEATABLE: the same blocks every time, so the estimate of a term is stable and its blocks stay cached.
+ */
+const SAMPLE_BLOCKS = 100;
+const SAMPLE_PERCENT = sql.raw(
+  `least(100, 100.0 * ${SAMPLE_BLOCKS} / greatest(1, pg_relation_size('members') / current_setting('block_size')::int))`,
+);
+
+/**
+ * The engine's `fetch` for one list: the rows matching `where` (and `search`, if any) past the engine's
+ * boundary, in its order, at most `limit` (the engine asks one more than a page, to know there is more).
+ * `walk: false` goes straight to the trigram matches (close matches: word similarity is too costly per row
+ * to walk with).
+ */
+export function pendingFetch(
+  deps: ReadDeps,
+  keys: Keyset,
+  where: SQL[],
+  search: SQL | null,
+  { walk = true } = {},
+): Fetch<PendingMember & Keyed> {
+  return async (boundary, order, take) => {
+    const whereSql = sql.join(boundary ? [...where, boundary] : where, sql` and `);
+    if (!search) {
+      return readKeyed(
+        deps,
+        sql`select ${AS_PENDING}, ${keys.cursor} as cursor from members where ${whereSql} order by ${order} limit ${take}`,
+      );
+    }
+    // LIMIT and OFFSET 0 fence each inner query so that the planner cannot merge it into another plan:
+    // left to itself it walks the sort index hoping to meet matches early, which takes seconds for a
+    // surname clustered far down the name order (PERFORMANCE.md).
+    const budget = walk ? await walkBudget(deps, where, search) : 0;
+    if (budget >= take) {
+      const walked = await readKeyed(
+        deps,
+        pageOf(
+          keys,
+          order,
+          sql`select ${SORT_COLUMNS} from (
+                select ${SORT_COLUMNS}, ${SEARCH_TEXT} from members where ${whereSql} order by ${order} limit ${budget}
+              ) w where ${search} order by ${order} limit ${take}`,
+        ),
+      );
+      if (walked.length === take) return walked;
+    }
+    return readKeyed(
+      deps,
+      pageOf(
+        keys,
+        order,
+        sql`select ${SORT_COLUMNS} from (
+              select ${SORT_COLUMNS} from members where ${search} and ${whereSql} offset 0
+            ) m order by ${order} limit ${take}`,
+      ),
+    );
+  };
+}
+
+/**
+ * A page whose sort keys `keyed` selects, with its other columns and its cursors read for its own rows
+ * only. Ordering all the matches with every column (and a cursor worked out for each) cost ~1.5 × ordering
+ * their keys alone.
+ */
+function pageOf(keys: Keyset, order: SQL, keyed: SQL): SQL {
+  return sql`select p.*, k.cursor from (
+      select id, ${keys.cursor} as cursor, row_number() over (order by ${order}) as n from (${keyed}) s
+    ) k cross join lateral (select ${AS_PENDING} from members where id = k.id) p order by k.n`;
+}
+
+/** How many rows of the sort order the walk may read: a share of the matches, estimated from a sample. */
+async function walkBudget(deps: ReadDeps, where: SQL[], search: SQL): Promise<number> {
+  const [sample] = await queryRows(
+    deps.db,
+    sql`select count(*) as matched, ${SAMPLE_PERCENT}::float8 as percent
+        from members tablesample system (${SAMPLE_PERCENT}) repeatable (0)
+        where ${search} and ${sql.join(where, sql` and `)}`,
+    { matched: 'number', percent: 'number' },
+  );
+  const matches = (sample!.matched * 100) / sample!.percent;
+  return Math.min(MAX_WALK_ROWS, Math.ceil(matches * WALK_ROWS_PER_MATCH));
+}

@@ -1,0 +1,130 @@
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { queryRows } from '../../src/db/rows.ts';
+import {
+  type PendingQuery,
+  type PendingSort,
+  pendingSorts,
+} from '../../src/domain/invitationCodes/invitationCodesQuery.ts';
+import { searchCondition } from '../../src/domain/invitationCodes/invitationCodesSearch.ts';
+import { pendingKeyset } from '../../src/domain/invitationCodes/invitationCodesSql.ts';
+import { listPendingMembers } from '../../src/domain/invitationCodes/listInvitationCodes.ts';
+import { type Actor, systemActor } from '../../src/domain/policy.ts';
+import { useTestApp } from '../harness.ts';
+
+const app = useTestApp();
+const admin: Actor = { ...systemActor('test admin'), role: 'admin' };
+
+/**
+ * 3,000 members shaped so that a search takes each of its ways (src/domain/invitationCodes/pendingFetch.ts):
+ * "sam" is the first name of three in four, spread through every order (the walk down the order finds a
+ * page); "zed" starts the last thousand surnames (by name ascending the walk runs out of budget before
+ * it meets them and the trigram matches are read instead; descending it meets them at once); "abel01234"
+ * is one member (too few matches to walk for). Some have a login or are lapsed, and invitations differ.
+ */
+async function seedRoster(): Promise<void> {
+  await app.deps.db.execute(sql`
+    insert into members (member_number, first_name, last_name, email, email_lower, status,
+                         invitations_sent, last_invited_at)
+    select 'N' || lpad(((g * 7919) % 3001)::text, 5, '0'),
+           case when g % 4 = 0 then 'Gwen' else 'Sam' end,
+           case when g > 2000 then 'Zed' || lpad(g::text, 5, '0') else 'Abel' || lpad(g::text, 5, '0') end,
+           'm' || ((g * 104729) % 3001) || '@example.org', 'm' || ((g * 104729) % 3001) || '@example.org',
+           case when g % 5 = 0 then 'lapsed' else 'current' end,
+           g % 3,
+           case when g % 3 = 0 then null else '2026-01-01T00:00:00Z'::timestamptz + (g % 97) * interval '1 hour' end
+    from generate_series(1, 3000) g`);
+  await app.deps.db.execute(sql`
+    insert into accounts (member_id, username, username_lower, password_hash)
+    select id, 'u' || id, 'u' || id, 'x' from members where id % 13 = 0`);
+  await app.deps.db.execute(sql`analyze members`);
+}
+
+/** The matches in the list's order, read by the plainest query: what every way of searching must show. */
+async function expected(sort: PendingSort, dir: 'asc' | 'desc', search: string, lapsed = false) {
+  const rows = await queryRows(
+    app.deps.db,
+    sql`select id from members where not has_login and ${searchCondition(search)}
+        ${lapsed ? sql`and status = 'lapsed'` : sql``} order by ${pendingKeyset(sort, dir).order}`,
+    { id: 'number' },
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Every page from the first by following next, then back again by prev: the ids both ways. */
+async function pageThrough(query: PendingQuery) {
+  const forward: number[][] = [];
+  let page = await listPendingMembers(app.deps, admin, query);
+  forward.push(page.rows.map((r) => r.id));
+  while (page.next) {
+    page = await listPendingMembers(app.deps, admin, { ...query, after: page.next });
+    forward.push(page.rows.map((r) => r.id));
+    expect(forward.length).toBeLessThan(40);
+  }
+  const backward: number[][] = [page.rows.map((r) => r.id)];
+  while (page.prev) {
+    page = await listPendingMembers(app.deps, admin, { ...query, before: page.prev });
+    backward.unshift(page.rows.map((r) => r.id));
+    expect(backward.length).toBeLessThan(40);
+  }
+  return { forward: forward.flat(), backward: backward.flat() };
+}
+
+describe('Invitation Codes search, whichever way it finds its page', () => {
+  it('shows exactly the matches in the chosen order, a page at a time both ways', async () => {
+    await seedRoster();
+    const cases: [string, PendingSort, 'asc' | 'desc', number][] = [
+      ['zed', 'name', 'asc', 100],
+      ['zed', 'name', 'desc', 100],
+      ['sam', 'lastInvited', 'desc', 200],
+      ['abel01234', 'email', 'asc', 50],
+    ];
+    for (const [search, sort, dir, limit] of cases) {
+      const want = await expected(sort, dir, search);
+      expect(want.length, search).toBeGreaterThan(0);
+      const { forward, backward } = await pageThrough({ search, sort, dir, limit });
+      expect(forward, `${search} by ${sort} ${dir}`).toEqual(want);
+      expect(backward, `${search} by ${sort} ${dir}, back`).toEqual(want);
+    }
+  });
+
+  it('gives the first two pages of every sort right for frequent, clustered and rare terms and with filters', async () => {
+    await seedRoster();
+    for (const sort of pendingSorts) {
+      for (const dir of ['asc', 'desc'] as const) {
+        for (const [search, lapsed] of [
+          ['sam', false],
+          ['zed', false],
+          ['abel01234', false],
+          ['zed sam', true],
+        ] as const) {
+          const want = await expected(sort, dir, search, lapsed);
+          const query: PendingQuery = {
+            search,
+            sort,
+            dir,
+            limit: 30,
+            ...(lapsed ? { status: 'lapsed' } : {}),
+          };
+          const first = await listPendingMembers(app.deps, admin, query);
+          const label = `${search} by ${sort} ${dir}${lapsed ? ', lapsed' : ''}`;
+          expect(
+            first.rows.map((r) => r.id),
+            label,
+          ).toEqual(want.slice(0, 30));
+          if (!first.next) continue;
+          const second = await listPendingMembers(app.deps, admin, { ...query, after: first.next });
+          expect(
+            second.rows.map((r) => r.id),
+            label,
+          ).toEqual(want.slice(30, 60));
+          const back = await listPendingMembers(app.deps, admin, { ...query, before: second.prev! });
+          expect(
+            back.rows.map((r) => r.id),
+            label,
+          ).toEqual(want.slice(0, 30));
+        }
+      }
+    }
+  });
+});
