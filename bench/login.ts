@@ -1,121 +1,138 @@
 /**
- * Login benchmark: password logins per second through the whole HTTP stack versus the machine's ceiling
- * (bare argon2id verifications at the same concurrency), and the time a wrong password and an unknown
+ * Login benchmark: password logins per second against a real `gatehouse serve` child process, on each
+ * engine, with autocannon in this process as the load (bench/lib/loginLoad.ts); beside it the machine's
+ * ceiling in the same run, bare argon2id verifications with the same parameters in a process of their own
+ * (bench/lib/argonCeiling.ts), at the same concurrencies. Also the time a wrong password and an unknown
  * username take — they must be indistinguishable.
  *
  *   node --import tsx bench/login.ts
+ *
+ * BENCH_ENGINES (pglite,postgres), BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/; "off" skips
+ * PostgreSQL; a scratch database per run, dropped), BENCH_CONCURRENCY (2,4,8,16), BENCH_SECONDS (8 per
+ * concurrency), BENCH_CPU_PROF (a folder: the serve child runs with --cpu-prof into it).
  */
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
-import { Algorithm, hash, verify } from '@node-rs/argon2';
-import { createApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
-import { openPglite } from '../src/db/connect.ts';
-import { createAdminLogin } from '../src/domain/setup/createAdminLogin.ts';
-import { buildServer } from '../src/http/server.ts';
-import { createLogger } from '../src/logging.ts';
+import { reportFigure } from './lib/figures.ts';
+import { addressOf, csrfPair, loginsPerSecond } from './lib/loginLoad.ts';
+import { type Engine, loginDatabase, servePortal } from './lib/servePortal.ts';
 
-const CONCURRENCY = 2;
-const LOGINS = 300;
+const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/';
+const ENGINES = (process.env.BENCH_ENGINES ?? 'pglite,postgres')
+  .split(',')
+  .filter((e): e is Engine => e === 'pglite' || (e === 'postgres' && PG_URL !== 'off'));
+const CONCURRENCIES = (process.env.BENCH_CONCURRENCY ?? '2,4,8,16').split(',').map(Number);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const PROFILE_DIR = process.env.BENCH_CPU_PROF;
+const LOGINS = 5000; // distinct accounts, so no login is throttled or logs in twice at once
 const PROBES = 60;
 const PASSWORD = 'violet tractor umbrella 42';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const best = (rates: Record<number, number>) => {
+  const [c, rate] = Object.entries(rates).sort((a, b) => b[1] - a[1])[0]!;
+  return { c: Number(c), rate };
+};
 
-async function inParallel(count: number, task: (i: number) => Promise<void>): Promise<number> {
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < count) await task(next++);
-    }),
+/** Bare argon2id verifications per second at each concurrency, measured in a child process. */
+function argonCeiling(): Record<number, number> {
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', 'bench/lib/argonCeiling.ts', String(Math.min(SECONDS, 4)), CONCURRENCIES.join(',')],
+    { encoding: 'utf8' },
   );
-  return (performance.now() - started) / 1000;
+  return JSON.parse(out.trim().split('\n').at(-1)!) as Record<number, number>;
 }
 
-// TRUST_PROXY: each probe comes from its own address, so the per-address throttle stays out of the way.
-const config = loadConfig({ LOG_LEVEL: 'silent', PORT: '0', TRUST_PROXY: '1' });
-const database = await openPglite(undefined);
-await database.migrate();
-const app = await createApp(config, { database, logger: createLogger('silent') });
-const server = await buildServer(app);
-const base = await server.listen({ port: 0, host: '127.0.0.1' });
-
-const usernames = Array.from({ length: PROBES + 1 }, (_, i) => `bench${i}`);
-await app.deps.db.transaction(async (tx) => {
-  for (const [i, username] of usernames.entries()) {
-    await createAdminLogin(
-      tx,
-      {
-        firstName: 'Bench',
-        lastName: `User${i}`,
-        email: `${username}@example.org`,
-        username,
-        password: PASSWORD,
-        role: 'admin',
-        memberNumber: `B${i}`,
+/** Wrong password (existing login) against unknown username, interleaved so drift hits both alike. */
+async function timingProbe(baseUrl: string) {
+  const csrf = await csrfPair(baseUrl);
+  const post = (username: string, ip: string) =>
+    fetch(`${baseUrl}/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: {
+        cookie: csrf.cookie,
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-forwarded-for': ip,
       },
-      { now: new Date(), passwordMinLength: 12 },
-    );
+      body: new URLSearchParams({ _csrf: csrf.token, username, password: 'wrong password entirely' }),
+    });
+  const wrongPassword: number[] = [];
+  const unknownUser: number[] = [];
+  for (let i = 0; i < PROBES; i++) {
+    for (const [list, username] of [
+      [wrongPassword, `user${LOGINS - i}`],
+      [unknownUser, `nobody${i}`],
+    ] as const) {
+      const t = performance.now();
+      const res = await post(username, addressOf(0xfe0000 + 2 * i + (list === unknownUser ? 1 : 0)));
+      await res.arrayBuffer();
+      list.push(performance.now() - t);
+      if (res.status !== 401) throw new Error(`expected 401, got ${res.status}`);
+    }
   }
-});
+  return { wrongPassword: median(wrongPassword), unknownUser: median(unknownUser) };
+}
 
-const loginPage = await fetch(`${base}/login`);
-const cookie = loginPage.headers
-  .getSetCookie()
-  .map((c) => c.split(';')[0])
-  .join('; ');
-const csrf = /name="_csrf" value="([^"]+)"/.exec(await loginPage.text())![1]!;
-const postLogin = (username: string, password: string, ip: string) =>
-  fetch(`${base}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': ip },
-    body: new URLSearchParams({ _csrf: csrf, username, password }),
-  });
-
-// Ceiling: argon2id verifications with the same parameters and concurrency, nothing else.
-const argonHash = await hash(PASSWORD, {
-  algorithm: Algorithm.Argon2id,
-  memoryCost: 19456,
-  timeCost: 2,
-  parallelism: 1,
-});
-const ceilingSeconds = await inParallel(LOGINS, async () => {
-  await verify(argonHash, PASSWORD);
-});
-const loginSeconds = await inParallel(LOGINS, async (i) => {
-  const res = await postLogin(usernames[0]!, PASSWORD, `10.9.${i >> 8}.${i & 255}`);
-  if (res.status !== 303) throw new Error(`login failed with ${res.status}`);
-});
-
-// Wrong password (existing account) against unknown username, interleaved so drift hits both alike.
-const wrongPassword: number[] = [];
-const unknownUser: number[] = [];
-for (let i = 0; i < PROBES; i++) {
-  for (const [list, username] of [
-    [wrongPassword, usernames[i + 1]!],
-    [unknownUser, `nobody${i}`],
-  ] as const) {
-    const t = performance.now();
-    const res = await postLogin(
-      username,
-      'wrong password entirely',
-      `10.8.${i}.${list === unknownUser ? 1 : 2}`,
-    );
-    list.push(performance.now() - t);
-    if (res.status !== 401) throw new Error(`expected 401, got ${res.status}`);
+async function measure(engine: Engine) {
+  const database = await loginDatabase(engine, LOGINS, PASSWORD, PG_URL);
+  const nodeArgs = PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [];
+  // TRUST_PROXY: each request names its own address (X-Forwarded-For), as logins from many people do.
+  const portal = await servePortal({ ...database.env, TRUST_PROXY: '1' }, nodeArgs);
+  try {
+    const ceiling = argonCeiling();
+    await loginsPerSecond(portal.url, { connections: 4, seconds: 2, logins: LOGINS, password: PASSWORD });
+    const logins: Record<number, number> = {};
+    for (const c of CONCURRENCIES) {
+      const run = await loginsPerSecond(portal.url, {
+        connections: c,
+        seconds: SECONDS,
+        logins: LOGINS,
+        password: PASSWORD,
+      });
+      logins[c] = run.rate;
+      console.log(
+        `${engine}: c=${c} ${run.rate.toFixed(1)} logins/s (p50 ${run.p50} ms, p97.5 ${run.p97_5} ms); ceiling ${ceiling[c]!.toFixed(1)}/s`,
+      );
+    }
+    return { ceiling, logins, timing: await timingProbe(portal.url) };
+  } finally {
+    await portal.stop();
+    await database.drop();
   }
 }
 
-const ceiling = LOGINS / ceilingSeconds;
-const logins = LOGINS / loginSeconds;
-console.log(`machine: ${os.cpus().length} cores, ${new Date().toISOString().slice(0, 10)}, PGlite`);
-console.log(`argon2id verify ceiling (concurrency ${CONCURRENCY}): ${ceiling.toFixed(1)}/s`);
 console.log(
-  `login requests (concurrency ${CONCURRENCY}): ${logins.toFixed(1)}/s = ${(logins / ceiling).toFixed(2)} x ceiling`,
+  `machine: ${os.cpus().length} cores, ${new Date().toISOString().slice(0, 10)}, ${SECONDS} s per run`,
 );
-console.log(
-  `wrong password: median ${median(wrongPassword).toFixed(1)} ms; unknown username: median ${median(unknownUser).toFixed(1)} ms (${PROBES} each)`,
-);
-await server.close();
-await database.close();
+for (const engine of ENGINES) {
+  const { ceiling, logins, timing } = await measure(engine);
+  const top = best(ceiling);
+  const topLogins = best(logins);
+  const ratio = (x: number) => (x / top.rate).toFixed(2);
+  console.log(
+    `${engine}: ceiling c=2 ${ceiling[2]?.toFixed(1)}/s, best c=${top.c} ${top.rate.toFixed(1)}/s; ` +
+      `logins c=2 ${logins[2]?.toFixed(1)}/s (${ratio(logins[2] ?? 0)} x best ceiling), ` +
+      `best c=${topLogins.c} ${topLogins.rate.toFixed(1)}/s (${ratio(topLogins.rate)} x)`,
+  );
+  console.log(
+    `${engine}: wrong password median ${timing.wrongPassword.toFixed(1)} ms; unknown username median ${timing.unknownUser.toFixed(1)} ms (${PROBES} each)`,
+  );
+  const common = { bench: 'login', engine, members: LOGINS, unit: '/s', higherIsBetter: true } as const;
+  if (logins[2] !== undefined) {
+    reportFigure({ ...common, figure: 'password logins/s, c=2', value: logins[2], ceiling: ceiling[2] });
+  }
+  reportFigure({
+    ...common,
+    figure: 'password logins/s, best c (ceiling: best c)',
+    value: topLogins.rate,
+    ceiling: top.rate,
+  });
+  for (const [figure, value] of [
+    ['wrong password, median', timing.wrongPassword],
+    ['unknown username, median', timing.unknownUser],
+  ] as const) {
+    reportFigure({ ...common, figure, value, unit: 'ms', higherIsBetter: false });
+  }
+}

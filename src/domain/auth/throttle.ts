@@ -1,4 +1,4 @@
-import { lt, sql } from 'drizzle-orm';
+import { lt, type SQL, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/connect.ts';
 import { queryRows } from '../../db/rows.ts';
 import { loginThrottle } from '../../db/schema.ts';
@@ -54,37 +54,49 @@ export function onThrottleRefusal(listener: (rule: string) => void): () => void 
 }
 
 /**
- * Counts one attempt against every rule *before* the secret is checked, all or none: one upsert per rule
- * in one transaction. The upsert's row lock makes concurrent callers of a key wait for each other, so a
- * burst of parallel guesses is counted one after another and only `limit` of them are admitted. Keys are
- * taken in sorted order so that two callers sharing several keys cannot deadlock. When any rule is over
- * its limit nothing is counted (the transaction is rolled back) and the caller must not check the secret.
+ * Counts one attempt against every rule *before* the secret is checked, all or none: one upsert of every
+ * rule's row in one transaction (one round trip for the counting, whatever the number of rules). The
+ * upsert's row locks make concurrent callers of a key wait for each other, so a burst of parallel guesses
+ * is counted one after another and only `limit` of them are admitted. Rows are taken in sorted key order
+ * (an INSERT takes its VALUES in order), so two callers sharing several keys cannot deadlock. When any rule
+ * is over its limit nothing is counted (the transaction is rolled back) and the caller must not check the
+ * secret.
  */
 export async function reserveAttempt(db: DbOrTx, rules: ThrottleRule[], now: Date): Promise<Reserved> {
-  const sorted = [...rules].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const sorted = [...new Map(rules.map((r) => [r.key, r])).values()].sort((a, b) =>
+    a.key < b.key ? -1 : a.key > b.key ? 1 : 0,
+  );
+  if (sorted.length === 0) return { reserved: { rules, windows: new Map() }, waitMs: 0 };
+  // Each rule's own window: a count in a window that has closed starts again at 1.
+  const windowOpen = sql`case t.key ${sql.join(
+    sorted.map((r) => sql`when ${r.key} then ${new Date(now.getTime() - r.windowMs)}::timestamptz`),
+    sql` `,
+  )} end`;
   try {
     // Within a caller's transaction this is a savepoint: a refusal undoes only the counting.
     const windows = await (db as Db).transaction(async (tx) => {
-      const landed = new Map<string, Date>();
+      const rows = await queryRows(
+        tx,
+        sql`insert into login_throttle as t (key, failures, window_start)
+            values ${sql.join(
+              sorted.map((r) => sql`(${r.key}, 1, ${now}::timestamptz)`),
+              sql`, `,
+            )}
+            on conflict (key) do update set
+              failures = case when t.window_start <= ${windowOpen} then 1 else t.failures + 1 end,
+              window_start = case when t.window_start <= ${windowOpen} then ${now}::timestamptz else t.window_start end
+            returning t.key, t.failures, t.window_start as "windowStart"`,
+        { key: 'text', failures: 'number', windowStart: 'date' },
+      );
+      const landed = new Map(rows.map((row) => [row.key, row.windowStart]));
       let waitMs = 0;
       const over: ThrottleRule[] = [];
-      for (const rule of sorted) {
-        const windowOpen = new Date(now.getTime() - rule.windowMs);
-        const [row] = await queryRows(
-          tx,
-          sql`insert into login_throttle as t (key, failures, window_start) values (${rule.key}, 1, ${now})
-              on conflict (key) do update set
-                failures = case when t.window_start <= ${windowOpen} then 1 else t.failures + 1 end,
-                window_start = case when t.window_start <= ${windowOpen} then ${now} else t.window_start end
-              returning t.failures, t.window_start as "windowStart"`,
-          { failures: 'number', windowStart: 'date' },
-        );
-        const windowStart = row!.windowStart;
-        if (row!.failures > rule.limit) {
-          waitMs = Math.max(waitMs, windowStart.getTime() + rule.windowMs - now.getTime(), 1);
+      for (const row of rows) {
+        const rule = sorted.find((r) => r.key === row.key)!;
+        if (row.failures > rule.limit) {
+          waitMs = Math.max(waitMs, row.windowStart.getTime() + rule.windowMs - now.getTime(), 1);
           over.push(rule);
         }
-        landed.set(rule.key, windowStart);
       }
       if (waitMs > 0) throw new OverLimit(waitMs, over);
       return landed;
@@ -99,18 +111,39 @@ export async function reserveAttempt(db: DbOrTx, rules: ThrottleRule[], now: Dat
   }
 }
 
-/** After a successful check: clears or refunds what the rules say (see ThrottleRule). */
+/**
+ * A success's settlement (see ThrottleRule) as common table expressions, to run in the caller's own
+ * statement in the transaction `tx`: a login clears and refunds in the statement that opens its session,
+ * one commit for both. The counters it changes are locked first, in sorted key order (reserveAttempt's),
+ * because the one statement then holds several rows at once and must not deadlock with a reservation.
+ */
+export async function settlementIn(tx: DbOrTx, reservation: Reservation): Promise<SQL[]> {
+  const settled = reservation.rules
+    .filter((rule) => rule.onSuccess !== 'keep')
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  if (settled.length === 0) return [];
+  await tx.execute(
+    sql`select 1 from login_throttle where key in (${sql.join(
+      settled.map((r) => sql`${r.key}`),
+      sql`, `,
+    )}) order by key for update`,
+  );
+  return settled.map((rule, i) => {
+    const name = sql.raw(`settled_${i}`);
+    if (rule.onSuccess === 'clear')
+      return sql`${name} as (delete from login_throttle where key = ${rule.key})`;
+    // A refund only within the window the attempt was counted in: a new window owes nothing back.
+    return sql`${name} as (update login_throttle set failures = greatest(failures - 1, 0)
+      where key = ${rule.key} and window_start = ${reservation.windows.get(rule.key)!}::timestamptz)`;
+  });
+}
+
+/** After a successful check: clears or refunds what the rules say (see ThrottleRule), in one statement. */
 export async function settleSuccess(db: DbOrTx, reservation: Reservation): Promise<void> {
-  for (const rule of reservation.rules) {
-    if (rule.onSuccess === 'clear') {
-      await db.execute(sql`delete from login_throttle where key = ${rule.key}`);
-    } else if (rule.onSuccess === 'refund') {
-      // Only within the window the attempt was counted in: a new window owes nothing back.
-      await db.execute(sql`
-        update login_throttle set failures = greatest(failures - 1, 0)
-        where key = ${rule.key} and window_start = ${reservation.windows.get(rule.key)!}`);
-    }
-  }
+  await (db as Db).transaction(async (tx) => {
+    const settlement = await settlementIn(tx, reservation);
+    if (settlement.length) await tx.execute(sql`with ${sql.join(settlement, sql`, `)} select 1`);
+  });
 }
 
 export type ThrottledCheck<T> = { throttled: true; waitMs: number } | { throttled: false; result: T };
