@@ -1,10 +1,12 @@
 /**
- * Roster import benchmark: a 100,000-row CSV into fresh databases, PGlite and PostgreSQL.
+ * Roster import benchmark: a roster CSV of each size into fresh databases, PGlite and PostgreSQL, then the
+ * peak memory of `gatehouse serve` while it takes the same file through the Import members pages.
  *
  *   node --import tsx bench/import.ts        (npm run bench:import)
  *
- * BENCH_ROWS (100000), BENCH_RUNS (3), BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/test; "off" skips
- * PostgreSQL). Every run uses fresh databases (PostgreSQL ones are dropped afterwards), and the runs are
+ * BENCH_MEMBERS (rows, default 100000; e.g. "100000,1000000" — sizes over 100,000 run on PostgreSQL only),
+ * BENCH_RUNS (3; 1 over 100,000 rows), BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/test; "off" skips
+ * PostgreSQL), BENCH_RSS ("off" skips the served import). Every run uses fresh databases (PostgreSQL ones are dropped afterwards), and the runs are
  * interleaved so that load from other processes falls on every engine alike. Each engine's ceiling
  * (PERFORMANCE.md) is measured in the same runs, so Gatehouse ÷ ceiling survives machine drift:
  * PostgreSQL: psql `\copy` into a staging table + one INSERT … ON CONFLICT; PGlite: one INSERT … SELECT
@@ -24,9 +26,10 @@ import type { Deps } from '../src/domain/deps.ts';
 import { importRoster } from '../src/domain/members/importRoster.ts';
 import { parseRosterCsv } from '../src/domain/members/parseRosterCsv.ts';
 import { systemActor } from '../src/domain/policy.ts';
+import { benchMembers, reportFigure } from './lib/figures.ts';
+import { servedImport } from './lib/servedImport.ts';
 
-const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const SIZES = benchMembers([100_000]);
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 const FIRST = ['Ada', 'Ben', 'Chloe', 'Dev', 'Elena', 'Femi', 'Grace', 'Hiro', 'Isla', 'Jonas', 'Zoë', 'Åsa'];
@@ -36,9 +39,9 @@ const LAST = ['Adeyemi', 'Brennan', 'Castillo', 'Dubois', 'Eriksen', 'Fischer', 
  * A roster like a real one: quoted names with commas, shared family addresses, some lapsed members.
  * With `changed`, every 10th row differs: a third in status, a third in email, a third in last name.
  */
-function rosterCsv(changed = false): string {
+function rosterCsv(rows: number, changed = false): string {
   const lines = ['member_number,first_name,last_name,email,status'];
-  for (let i = 0; i < ROWS; i++) {
+  for (let i = 0; i < rows; i++) {
     const change = changed && i % 10 === 0 ? (i / 10) % 3 : -1;
     const first = FIRST[i % FIRST.length]!;
     const last = LAST[(i * 7 + (change === 2 ? 1 : 0)) % LAST.length]!;
@@ -102,15 +105,11 @@ const seconds = async (work: () => Promise<unknown>): Promise<number> => {
   return (performance.now() - start) / 1000;
 };
 
-const scenarios = {
-  'first import (all added)': rosterCsv(),
-  'same file again (all unchanged)': rosterCsv(),
-  '10% of rows changed': rosterCsv(true),
-};
+type Scenarios = Record<string, string>;
 const times = new Map<string, number[]>();
 const record = (key: string, t: number) => times.set(key, [...(times.get(key) ?? []), t]);
 
-async function importScenarios(engine: string, { database }: Opened) {
+async function importScenarios(engine: string, { database }: Opened, scenarios: Scenarios) {
   const clock = fixedClock(new Date());
   // The import queues no jobs: nothing for a job queue to do here.
   const deps: Deps = {
@@ -131,13 +130,13 @@ async function importScenarios(engine: string, { database }: Opened) {
   }
 }
 
-const rows = (await parseRosterCsv(scenarios['first import (all added)'])).valid;
 const upsertSql = `on conflict (member_number) do update set first_name = excluded.first_name,
   last_name = excluded.last_name, email = excluded.email, email_lower = excluded.email_lower,
   status = excluded.status`;
 
 /** PGlite's ceiling: the rows parsed beforehand, one unnest INSERT … ON CONFLICT, nothing checked. */
-async function pgliteCeiling({ database }: Opened): Promise<number> {
+async function pgliteCeiling({ database }: Opened, csv: string): Promise<number> {
+  const rows = (await parseRosterCsv(csv)).valid;
   return seconds(() =>
     database.db.execute(sql`
       insert into members (member_number, first_name, last_name, email, email_lower, status)
@@ -149,9 +148,9 @@ async function pgliteCeiling({ database }: Opened): Promise<number> {
 }
 
 /** PostgreSQL's ceiling (PERFORMANCE.md): COPY into a staging table, then one INSERT … ON CONFLICT. */
-async function postgresCeiling({ url }: Opened): Promise<number> {
+async function postgresCeiling({ url }: Opened, csv: string): Promise<number> {
   const file = path.join(os.tmpdir(), `gatehouse-bench-${process.pid}.csv`);
-  await writeFile(file, scenarios['first import (all added)']);
+  await writeFile(file, csv);
   const script = `begin;
 create temp table staging (member_number text, first_name text, last_name text, email text, status text);
 \\copy staging from '${file}' with (format csv, header)
@@ -167,33 +166,68 @@ commit;`;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const show = (xs: number[]) => `${median(xs).toFixed(2)} s  (${xs.map((t) => t.toFixed(2)).join(', ')})`;
+const figureEngine = (engine: string) => (engine === 'PostgreSQL' ? 'postgres' : 'pglite');
+const FIRST_IMPORT = 'first import (all added)';
 
-console.log(`Roster import, ${ROWS.toLocaleString('en-GB')} rows: median of ${RUNS} runs on fresh databases`);
-console.log(
-  `node ${process.version}, ${os.availableParallelism()} CPUs, ${new Date().toISOString().slice(0, 10)}`,
-);
-for (let run = 0; run < RUNS; run++) {
-  record(
-    'parse + check only',
-    await seconds(async () => parseRosterCsv(scenarios['first import (all added)'])),
+/** The in-process imports of one size on every engine, interleaved run by run, each beside its ceiling. */
+async function benchSize(size: number) {
+  times.clear();
+  const sizeEngines = Object.entries(engines).filter(([name]) => size <= 100_000 || name === 'PostgreSQL');
+  const runs = Number(process.env.BENCH_RUNS ?? (size > 100_000 ? 1 : 3));
+  const scenarios: Scenarios = {
+    [FIRST_IMPORT]: rosterCsv(size),
+    'same file again (all unchanged)': rosterCsv(size),
+    '10% of rows changed': rosterCsv(size, true),
+  };
+  console.log(
+    `\nRoster import, ${size.toLocaleString('en-GB')} rows: median of ${runs} runs on fresh databases`,
   );
-  for (const [engine, open] of Object.entries(engines)) {
-    for (const job of ['import', 'ceiling'] as const) {
-      const opened = await open();
-      try {
-        await opened.database.migrate();
-        if (job === 'import') await importScenarios(engine, opened);
-        else
-          record(`${engine} | ceiling`, await (opened.url ? postgresCeiling(opened) : pgliteCeiling(opened)));
-      } finally {
-        await opened.dispose();
+  for (let run = 0; run < runs; run++) {
+    record('parse + check only', await seconds(async () => parseRosterCsv(scenarios[FIRST_IMPORT]!)));
+    for (const [engine, open] of sizeEngines) {
+      for (const job of ['import', 'ceiling'] as const) {
+        const opened = await open();
+        try {
+          await opened.database.migrate();
+          if (job === 'import') await importScenarios(engine, opened, scenarios);
+          else {
+            const ceiling = opened.url ? postgresCeiling : pgliteCeiling;
+            record(`${engine} | ceiling`, await ceiling(opened, scenarios[FIRST_IMPORT]!));
+          }
+        } finally {
+          await opened.dispose();
+        }
       }
     }
   }
+  for (const [key, xs] of times) console.log(`${key.padEnd(58)} ${show(xs)}`);
+  for (const [engine] of sizeEngines) {
+    const ceiling = median(times.get(`${engine} | ceiling`)!);
+    for (const scenario of Object.keys(scenarios)) {
+      const value = median(times.get(`${engine} | ${scenario}`)!);
+      const first = scenario === FIRST_IMPORT;
+      reportFigure({
+        bench: 'import',
+        figure: `roster import, ${scenario}${engine.startsWith('PGlite') ? ` (${engine.slice(8)})` : ''}`,
+        engine: figureEngine(engine),
+        members: size,
+        value,
+        unit: 's',
+        ...(first ? { ceiling } : {}),
+        higherIsBetter: false,
+      });
+      if (first) console.log(`${engine}: first import ÷ ceiling = ${(value / ceiling).toFixed(2)}`);
+    }
+  }
+  return scenarios[FIRST_IMPORT]!;
 }
-for (const [key, xs] of times) console.log(`${key.padEnd(58)} ${show(xs)}`);
-for (const engine of Object.keys(engines)) {
-  const ratio =
-    median(times.get(`${engine} | first import (all added)`)!) / median(times.get(`${engine} | ceiling`)!);
-  console.log(`${engine}: first import ÷ ceiling = ${ratio.toFixed(2)}`);
+
+console.log(
+  `node ${process.version}, ${os.availableParallelism()} CPUs, ${new Date().toISOString().slice(0, 10)}`,
+);
+for (const size of SIZES) {
+  const csv = await benchSize(size);
+  if (process.env.BENCH_RSS === 'off') continue;
+  if (PG_URL !== 'off') await servedImport(size, csv, PG_URL);
+  if (size <= 100_000) await servedImport(size, csv, null);
 }

@@ -38,6 +38,11 @@ export type DbCapabilities = {
    * waiting for one. Absent on PGlite, which has one connection and no pool.
    */
   readonly poolStatistics?: () => PoolStatistics;
+  /**
+   * Statements run in another process (the database server), so one long statement — an index build —
+   * leaves this process's event loop free. Absent on PGlite, whose statements run on this thread.
+   */
+  readonly statementsRunElsewhere?: true;
 };
 
 export type PoolStatistics = { total: number; idle: number; waiting: number };
@@ -89,6 +94,7 @@ export function openPostgres(url: string, poolSize = 10): Database {
   const db: Db = Object.assign(withConcurrencyConflicts(drizzleNodePg(pool, { schema }) as unknown as Db), {
     cursorBatches: <Row extends Record<string, unknown>>(statement: SQL, batchSize: number) =>
       cursorBatches<Row>(pool, statement, batchSize),
+    statementsRunElsewhere: true as const,
     poolStatistics: (): PoolStatistics => ({
       total: pool.totalCount,
       idle: pool.idleCount,

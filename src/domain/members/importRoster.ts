@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DbOrTx } from '../../db/connect.ts';
+import type { DbOrTx, Tx } from '../../db/connect.ts';
 import { recordAudit } from '../audit/recordAudit.ts';
 import type { Deps } from '../deps.ts';
 import { type Actor, requirePermission } from '../policy.ts';
@@ -16,9 +16,11 @@ import type { ParsedRoster, RosterColumns, RosterProblem, RowReasons } from './r
 import { nextTurn } from './rosterText.ts';
 import {
   countRosterChanges,
+  isFirstBulkLoad,
   type RosterChanges,
   serialiseRosterImports,
   upsertRosterRows,
+  withMembersIndexesRebuilt,
 } from './upsertRoster.ts';
 
 export type { RosterProblem } from './rosterRows.ts';
@@ -178,8 +180,7 @@ export async function importRoster(
     return count(deps.db, await checkAgainstLogins(deps.db, parsed, false));
   }
   const now = deps.clock.now();
-  const { result, notices } = await deps.db.transaction(async (tx) => {
-    await serialiseRosterImports(tx);
+  const apply = async (tx: Tx) => {
     const checked = await checkAgainstLogins(tx, parsed, true);
     const invalid = checked.problems.length;
     if (invalid > 0 && !input.validRowsOnly) return { result: await count(tx, checked), notices: 0 };
@@ -197,6 +198,13 @@ export async function importRoster(
       },
     });
     return { result: report(changes, checked, true, linked), notices: checked.notices.length };
+  };
+  const { result, notices } = await deps.db.transaction(async (tx) => {
+    await serialiseRosterImports(tx);
+    // A first load rebuilds the indexes at the end (decision 0027) where the database builds them in its
+    // own process; on the embedded one a build would hold the server's thread for seconds.
+    const bulk = deps.db.statementsRunElsewhere && (await isFirstBulkLoad(tx, parsed.valid.line.length));
+    return bulk ? withMembersIndexesRebuilt(tx, () => apply(tx)) : apply(tx);
   });
   // After the commit: the notices to old addresses are in the queue now.
   if (notices > 0) await deps.jobs.emailDue();
