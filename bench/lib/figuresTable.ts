@@ -18,18 +18,19 @@ export function sizeLabel(members: number): string {
   return String(members);
 }
 
-/** Three significant figures or so: 0.734, 6.35, 75.2, 602, 1,234. */
+/** Three significant figures or so: 0.073, 0.73, 6.35, 75.2, 602, 1,234. */
 export function formatNumber(value: number): string {
   const abs = Math.abs(value);
   if (abs >= 1000) return Math.round(value).toLocaleString('en');
   if (abs >= 100) return value.toFixed(0);
   if (abs >= 10) return value.toFixed(1);
-  if (abs >= 1 || abs === 0) return value.toFixed(2);
+  if (abs >= 0.1 || abs === 0) return value.toFixed(2);
   return value.toPrecision(2);
 }
 
+/** A figure with its unit; a count (0 duplicates, 3 messages) as the whole number it is. */
 const withUnit = (value: number, unit: string) =>
-  `${formatNumber(value)}${unit.startsWith('/') ? '' : ' '}${unit}`;
+  `${Number.isInteger(value) && Math.abs(value) < 1000 ? value : formatNumber(value)}${unit.startsWith('/') ? '' : ' '}${unit}`;
 
 const median = (xs: number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);

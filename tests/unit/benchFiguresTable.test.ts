@@ -34,7 +34,7 @@ describe('figuresTable', () => {
         figures: [
           importFigure(10_000, 0.8, 0.5),
           importFigure(100_000, 6.4, 4),
-          importFigure(1_000_000, 64, 32),
+          importFigure(1_000_000, 64.2, 32),
         ],
       },
     ];
@@ -46,7 +46,7 @@ describe('figuresTable', () => {
       'postgres',
       '1.60 (0.80 s)',
       '1.60 (6.40 s)',
-      '2.00 (64.0 s)',
+      '2.01 (64.2 s)',
       '8.00',
       '10.0',
     ]);
@@ -105,6 +105,21 @@ describe('figuresTable', () => {
           },
         ],
       },
+      {
+        label: 'smtp-rate',
+        status: 'ok',
+        figures: [
+          {
+            bench: 'smtp-rate',
+            figure: 'duplicates',
+            engine: 'postgres',
+            members: null,
+            value: 0,
+            unit: 'messages',
+            higherIsBetter: false,
+          },
+        ],
+      },
       { label: 'send-all', status: 'failed', note: 'exit code 1', figures: [] },
       { label: 'reports', status: 'ok', figures: [] },
       {
@@ -118,6 +133,7 @@ describe('figuresTable', () => {
     expect(rows[0]).toEqual(['bench', 'figure', 'engine', 'no roster', '10k']);
     expect(rows.slice(1)).toEqual([
       ['login', 'password logins, c=2', 'pglite', '0.80 (120/s)', '—'],
+      ['smtp-rate', 'duplicates', 'postgres', '0 messages', '—'],
       ['send-all', '**failed**: exit code 1', '', '', ''],
       ['reports', 'no figures', '', '', ''],
       ['clear-all', 'skipped: bench/clear-all.ts is not in this checkout', '', '', ''],
@@ -146,9 +162,10 @@ describe('sizeLabel and formatNumber', () => {
       '167k',
       '500',
     ]);
-    expect([0, 0.0734, 6.354, 75.24, 602.4, 12345.6].map(formatNumber)).toEqual([
+    expect([0, 0.0734, 0.9975, 6.354, 75.24, 602.4, 12345.6].map(formatNumber)).toEqual([
       '0.00',
       '0.073',
+      '1.00',
       '6.35',
       '75.2',
       '602',
