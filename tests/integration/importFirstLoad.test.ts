@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { queryRows } from '../../src/db/rows.ts';
 import { members } from '../../src/db/schema.ts';
 import { importRoster } from '../../src/domain/members/importRoster.ts';
 import { systemActor } from '../../src/domain/policy.ts';
@@ -18,10 +19,12 @@ const run = (csv: string) =>
 
 const membersIndexes = async () =>
   (
-    await app.deps.db.execute<{ indexdef: string }>(
+    await queryRows(
+      app.deps.db,
       sql`select indexdef from pg_indexes where tablename = 'members' order by indexname`,
+      { indexdef: 'text' },
     )
-  ).rows.map((r) => r.indexdef);
+  ).map((r) => r.indexdef);
 
 describe('a first load of a large roster', () => {
   it('adds every row and leaves members with the same indexes, in use', async () => {
