@@ -18,6 +18,7 @@ type Autocannon = (options: {
   url: string;
   connections: number;
   duration: number;
+  timeout: number;
   requests: (AutocannonRequest & { setupRequest?: (r: AutocannonRequest) => AutocannonRequest })[];
 }) => Promise<AutocannonResult>;
 // autocannon ships no types; these are the few fields used.
@@ -56,6 +57,8 @@ export async function loginsPerSecond(
     url: baseUrl,
     connections: options.connections,
     duration: options.seconds,
+    // On a busy shared machine an answer can take seconds; only a hung server should fail the run.
+    timeout: 60,
     requests: [
       {
         method: 'POST',
