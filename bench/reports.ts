@@ -10,6 +10,12 @@
  * BENCH_KEEP_DB=1 keeps the PostgreSQL databases for a closer look; BENCH_PG_DB=<name> then reuses such a
  * kept, loaded database (not loaded again, not dropped; one PostgreSQL size). BENCH_ONLY=export runs only
  * the CSV export and its COPY ceiling; BENCH_EXPORT_REPS (3) exports per size, median reported.
+ * BENCH_MEMBERS (bench/all.ts) replaces both size lists (PGlite: sizes up to 100,000).
+ *
+ * Memory: after each PostgreSQL size, `gatehouse serve` runs on the same database and the CSV is downloaded
+ * over HTTP; its RSS at rest and its peak (VmHWM) during the download are reported. The same for PGlite on
+ * a DATA_DIR loaded with BENCH_PGLITE_SERVE_SIZES (default: the PGlite sizes; 1000000 measures PGlite
+ * holding a million members). BENCH_SERVE=off skips these.
  *
  * The roster is loaded set-based by bench/lib/roster.ts (members and accounts indexes dropped, the has_login trigger off, both
  * re-created afterwards, then VACUUM ANALYZE): 80% current, 60% with a login, 90% of logins with a Last
@@ -19,6 +25,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import os from 'node:os';
 import { type SQL, sql } from 'drizzle-orm';
 import pg from 'pg';
@@ -28,7 +35,10 @@ import { type Actor, systemActor } from '../src/domain/policy.ts';
 import { listMemberRoster } from '../src/domain/reports/memberRoster.ts';
 import { memberRosterCsv } from '../src/domain/reports/memberRosterCsv.ts';
 import type { RosterQuery } from '../src/domain/reports/memberRosterQuery.ts';
+import { tempDataDir } from '../tests/cliProcess.ts';
+import { benchMembers, reportFigure } from './lib/figures.ts';
 import { loadRoster, quantile, recording, time } from './lib/roster.ts';
+import { servedExport } from './lib/servedExport.ts';
 
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const sizes = (v: string | undefined, d: number[]) =>
@@ -38,8 +48,13 @@ const sizes = (v: string | undefined, d: number[]) =>
         .map(Number)
         .filter((n) => n > 0)
     : d;
-const PG_SIZES = sizes(process.env.BENCH_PG_SIZES, [100_000, 1_000_000]);
-const PGLITE_SIZES = sizes(process.env.BENCH_PGLITE_SIZES, [100_000]);
+// BENCH_MEMBERS (bench/all.ts) sets both lists; PGlite then takes the sizes up to 100,000.
+const MEMBERS = process.env.BENCH_MEMBERS ? benchMembers([]) : undefined;
+const PG_SIZES = MEMBERS ?? sizes(process.env.BENCH_PG_SIZES, [100_000, 1_000_000]);
+const PGLITE_SIZES = MEMBERS?.filter((n) => n <= 100_000) ?? sizes(process.env.BENCH_PGLITE_SIZES, [100_000]);
+// `gatehouse serve` on a PGlite DATA_DIR holding the roster: RSS at rest and during the export over HTTP.
+const PGLITE_SERVE_SIZES = sizes(process.env.BENCH_PGLITE_SERVE_SIZES, PGLITE_SIZES);
+const SERVE = process.env.BENCH_SERVE !== 'off';
 const REPS = Number(process.env.BENCH_REPS ?? 30);
 const EXPLAIN = process.env.BENCH_EXPLAIN === '1';
 const KEEP_DB = process.env.BENCH_KEEP_DB === '1';
@@ -238,13 +253,16 @@ async function onPostgres(size: number): Promise<Row[]> {
   const database = openPostgres(url.toString(), 2);
   try {
     await database.migrate();
-    return await benchOne(
+    const rows = await benchOne(
       'PostgreSQL',
       database,
       size,
       url.toString(),
       EXPLAIN && size === Math.max(...PG_SIZES),
     );
+    if (SERVE)
+      await servedExport({ DATABASE_URL: url.toString(), DATA_DIR: tempDataDir() }, 'postgres', size);
+    return rows;
   } finally {
     await database.close();
     await new Promise((resolve) => setTimeout(resolve, 500)); // let the pool's sockets close first
@@ -264,12 +282,54 @@ async function onPglite(size: number): Promise<Row[]> {
   }
 }
 
+/** The roster loaded into a fresh PGlite DATA_DIR, then served by `gatehouse serve` from it. */
+async function servedPglite(size: number) {
+  const dir = tempDataDir();
+  try {
+    const database = await openPglite(dir);
+    await database.migrate();
+    const loaded = await loadRoster(database.db, size);
+    await database.close();
+    console.log(`\nPGlite data dir ${size.toLocaleString('en')} members: loaded in ${loaded.toFixed(1)} s`);
+    await servedExport({ DATA_DIR: dir }, 'pglite', size);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 console.log(
   `machine: ${os.cpus().length} cores, ${new Date().toISOString().slice(0, 10)}, ${REPS} repetitions per case`,
 );
 const all: Row[] = [];
 if (PG_URL !== 'off') for (const size of PG_SIZES) all.push(...(await onPostgres(size)));
 for (const size of PGLITE_SIZES) all.push(...(await onPglite(size)));
+if (SERVE) for (const size of PGLITE_SERVE_SIZES) await servedPglite(size);
+for (const r of all) {
+  const isExport = r.case.startsWith('CSV export');
+  reportFigure({
+    bench: 'reports',
+    figure: isExport ? 'Member Roster CSV export, in process' : `Member Roster: ${r.case}, median`,
+    engine: r.engine === 'PostgreSQL' ? 'postgres' : 'pglite',
+    members: r.size,
+    value: r.median,
+    unit: isExport ? 's' : 'ms',
+    ...(r.ceiling ? { ceiling: r.ceiling } : {}),
+    higherIsBetter: false,
+  });
+  if (isExport) {
+    const engine = r.engine === 'PostgreSQL' ? 'postgres' : 'pglite';
+    const figure = 'peak RSS of the export, in process';
+    reportFigure({
+      bench: 'reports',
+      figure,
+      engine,
+      members: r.size,
+      value: r.p95,
+      unit: 'MB',
+      higherIsBetter: false,
+    });
+  }
+}
 
 for (const engine of [...new Set(all.map((r) => r.engine))]) {
   const engineRows = all.filter((r) => r.engine === engine);
