@@ -3,7 +3,7 @@ import { queryRows, type RowOf } from '../../db/rows.ts';
 import type { IssuedReset } from '../accounts/passwordResets.ts';
 import type { Deps } from '../deps.ts';
 import { type IssuedInvitation, issueInvitations } from '../invitations/issueInvitations.ts';
-import { linkExpiryMs, readSettings } from '../settings/organisationSettings.ts';
+import { type EffectiveSettings, linkExpiryMs, readSettings } from '../settings/organisationSettings.ts';
 import { newLeaseToken } from './deliveryLease.ts';
 import { prepareAccountEmails } from './prepareAccountEmails.ts';
 
@@ -54,6 +54,19 @@ export async function claimDueMessages(
   limit: number,
   leaseToken: string = newLeaseToken(),
 ): Promise<ClaimedMessage[]> {
+  return (await claimDueBatch(deps, limit, leaseToken)).messages;
+}
+
+/**
+ * claimDueMessages, with the organisation settings the claim read for the links' expiry: the batch is
+ * rendered with the same settings, read once (a change saved in Organisation settings applies from the
+ * next batch).
+ */
+export async function claimDueBatch(
+  deps: Deps,
+  limit: number,
+  leaseToken: string,
+): Promise<{ messages: ClaimedMessage[]; settings: EffectiveSettings }> {
   const now = deps.clock.now();
   const leaseUntil = new Date(now.getTime() + deps.config.deliveryLeaseMs);
   return deps.db.transaction(async (tx) => {
@@ -97,10 +110,11 @@ export async function claimDueMessages(
     }
     const account = await prepareAccountEmails(tx, rows, now);
     const toInvite = rows.filter((r) => r.kind === 'invitation' && !skipped.includes(r.id));
+    const settings = await readSettings({ db: tx, config: deps.config });
     const issued = await issueInvitations(
       tx,
       toInvite.map((r) => ({ memberId: r.member_id!, roundId: r.round_id, replacesLogin: r.replaces_login })),
-      { now, expiryMs: linkExpiryMs(await readSettings({ db: tx, config: deps.config })) },
+      { now, expiryMs: linkExpiryMs(settings) },
     );
     if (issued.length > 0) {
       await tx.execute(sql`
@@ -110,7 +124,7 @@ export async function claimDueMessages(
         where e.id = u.id`);
     }
     const invitationOf = new Map(toInvite.map((r, i) => [r.id, issued[i]!]));
-    return rows
+    const messages = rows
       .filter((r) => !skipped.includes(r.id) && !account.skipped.includes(r.id))
       .map((r) => ({
         id: r.id,
@@ -126,5 +140,6 @@ export async function claimDueMessages(
         username: r.username,
         passwordReset: account.resets.get(r.id) ?? null,
       }));
+    return { messages, settings };
   });
 }

@@ -2,18 +2,19 @@ import { sql } from 'drizzle-orm';
 import { queryRows } from '../../db/rows.ts';
 import type { Mailer, SendOutcome } from '../../email/mailer.ts';
 import type { Deps } from '../deps.ts';
-import { readSettings } from '../settings/organisationSettings.ts';
-import { type ClaimedMessage, claimDueMessages } from './claimDueMessages.ts';
+import type { EffectiveSettings } from '../settings/organisationSettings.ts';
+import type { DeliveryState } from '../vocabulary.ts';
+import { type ClaimedMessage, claimDueBatch } from './claimDueMessages.ts';
 import {
   keepLeaseAlive,
   markHandedOver,
   newLeaseToken,
   releaseClaimed,
-  renewLease,
+  renewalWhenDue,
 } from './deliveryLease.ts';
 import { interruptAbandonedSends } from './interruptAbandonedSends.ts';
-import { finishCompletedRounds, recordOutcomes } from './recordOutcome.ts';
-import { type PreparedEmail, renderMessage } from './renderMessage.ts';
+import { type Delivery, finishCompletedRounds, recordOutcomes, settleAndHandOver } from './recordOutcome.ts';
+import { batchRenderer, type PreparedEmail } from './renderMessage.ts';
 import { waitForSmtpSlot } from './smtpPace.ts';
 import { storedCopy } from './storedCopy.ts';
 
@@ -22,7 +23,8 @@ const BATCH_SIZE = 50;
 /**
  * Sends every message that is due, batch after batch, until none is left. Within a batch, messages go
  * out in groups as large as the SMTP pool: a group is marked `sending` right before it is handed to the
- * mail server and written back as soon as the server has answered for all of it. A crash therefore
+ * mail server and written back as soon as the server has answered for all of it — in the same statement
+ * that marks the next group, so a group costs one round trip to the database. A crash therefore
  * leaves only the group in flight undecided — given up as interrupted, never sent twice — and the rest
  * of the batch is queued again (see interruptAbandonedSends). The run's lease is renewed while it works
  * and every write is fenced on it (deliveryLease), so a slow mail server cannot make two workers send the
@@ -38,59 +40,89 @@ export async function deliverDueEmail(
   mailer: Mailer,
   opts: { stopping?: AbortSignal; onLeaseError?: (err: unknown) => void } = {},
 ): Promise<{ delivered: number; failed: number }> {
-  let delivered = 0;
-  let failed = 0;
+  const tally = { delivered: 0, failed: 0, retrying: false };
   const stopping = opts.stopping;
-  // Only real deliveries count against the mail provider's limit; 0 = no limit, and no pace to take.
-  const paced = mailer.delivers && deps.config.smtpRateLimit > 0;
   await interruptAbandonedSends(deps);
   const token = newLeaseToken();
+  const renewal = renewalWhenDue(deps, token);
   const stopRenewing = keepLeaseAlive(deps, token, opts.onLeaseError ?? (() => {}));
+  const claim = () => claimDueBatch(deps, BATCH_SIZE, token);
+  let lookAhead: ReturnType<typeof claim> | null = null;
   try {
     while (!stopping?.aborted) {
-      const batch = await claimDueMessages(deps, BATCH_SIZE, token);
-      if (batch.length === 0) break;
-      // Per batch, not per process: a change saved in Organisation settings applies from the next batch.
-      const settings = await readSettings(deps);
-      let retrying = false;
-      for (let start = 0; start < batch.length && !stopping?.aborted; start += deps.config.smtpPoolSize) {
-        await renewLease(deps, token);
-        const slice = batch.slice(start, start + deps.config.smtpPoolSize);
-        const rendered = new Map(slice.map((m) => [m, renderMessage(deps, m, settings)]));
-        const { group, outcomes } = paced
-          ? await handOverPaced(deps, mailer, token, slice, rendered, stopping)
-          : await handOverAtOnce(deps, mailer, token, slice, rendered);
-        if (group.length === 0) continue;
-        const prepared = group.map((m) => rendered.get(m)!);
-        const states = await recordOutcomes(
-          deps,
-          group.map((message, i) => ({
-            message,
-            outcome: outcomes[i]!,
-            stored: storedCopy(prepared[i]!.email, prepared[i]!.secrets, mailer.delivers),
-          })),
-          token,
-        );
-        delivered += states.filter((s) => s === 'sent' || s === 'logged').length;
-        failed += states.filter((s) => s === 'failed').length;
-        retrying ||= states.includes('deferred');
+      let batch = await (lookAhead ?? claim());
+      // The look-ahead claim was made while the last batch was still being sent: it may have come too early.
+      if (batch.messages.length === 0 && lookAhead) batch = await claim();
+      lookAhead = null;
+      if (batch.messages.length === 0) break;
+      renewal.claimed();
+      // The next batch is claimed (a transaction of several statements) while this one is sent. Claimed
+      // is not handed over: a crash puts it back in the queue, a stop releases it below.
+      lookAhead = claim();
+      lookAhead.catch(() => {}); // its failure surfaces where it is awaited
+      tally.retrying = false;
+      await deliverBatch(deps, mailer, token, batch, { renewal, stopping, tally });
+      if (stopping?.aborted) {
+        await lookAhead.catch(() => {});
+        await releaseClaimed(deps, token);
       }
-      if (stopping?.aborted) await releaseClaimed(deps, token);
       await finishCompletedRounds(deps.db, deps.clock.now());
-      if (retrying) await deps.jobs.emailDue({ at: await nextRetryAt(deps) });
+      if (tally.retrying) await deps.jobs.emailDue({ at: await nextRetryAt(deps) });
     }
   } finally {
     stopRenewing();
   }
-  return { delivered, failed };
+  return { delivered: tally.delivered, failed: tally.failed };
+}
+
+type Tally = { delivered: number; failed: number; retrying: boolean };
+
+/**
+ * One claimed batch, group by group. Without a rate limit each group costs one statement: it writes back
+ * the answers of the group before it and marks this one `sending` (settleAndHandOver).
+ */
+async function deliverBatch(
+  deps: Deps,
+  mailer: Mailer,
+  token: string,
+  { messages: batch, settings }: { messages: ClaimedMessage[]; settings: EffectiveSettings },
+  run: { renewal: ReturnType<typeof renewalWhenDue>; stopping?: AbortSignal; tally: Tally },
+): Promise<void> {
+  const { stopping, tally } = run;
+  const count = (states: (DeliveryState | null)[]) => {
+    tally.delivered += states.filter((s) => s === 'sent' || s === 'logged').length;
+    tally.failed += states.filter((s) => s === 'failed').length;
+    tally.retrying ||= states.includes('deferred');
+  };
+  // Only real deliveries count against the mail provider's limit; 0 = no limit, and no pace to take.
+  const paced = mailer.delivers && deps.config.smtpRateLimit > 0;
+  const render = batchRenderer(deps, settings);
+  const rendered = new Map(batch.map((m) => [m, render(m)]));
+  const stored = (m: ClaimedMessage) => {
+    const { email, secrets } = rendered.get(m)!;
+    return storedCopy(email, secrets, mailer.delivers);
+  };
+  // Answered but not yet written: recorded in the statement that hands over the next group.
+  let answered: Delivery[] = [];
+  for (let start = 0; start < batch.length && !stopping?.aborted; start += deps.config.smtpPoolSize) {
+    await run.renewal.beforeGroup();
+    const slice = batch.slice(start, start + deps.config.smtpPoolSize);
+    const { group, outcomes } = paced
+      ? await handOverPaced(deps, mailer, token, slice, rendered, stopping)
+      : await handOverAtOnce(deps, mailer, token, slice, rendered, answered, count);
+    answered = group.map((message, i) => ({ message, outcome: outcomes[i]!, stored: stored(message) }));
+    // Paced messages leave one by one anyway: their answers are written at once, group by group.
+    if (paced && answered.length > 0) count(await recordOutcomes(deps, answered.splice(0), token));
+  }
+  if (answered.length > 0) count(await recordOutcomes(deps, answered, token));
 }
 
 type HandedOver = { group: ClaimedMessage[]; outcomes: SendOutcome[] };
 
 /**
- * No rate limit: the whole group is marked `sending` in one statement and handed over at once. Only the
- * messages still claimed under this run's token are sent: a sweep may have taken some over (this run
- * looked dead).
+ * No rate limit: the whole group is marked `sending` in one statement, together with writing back the
+ * answers of the group before it, and handed over at once. Only the messages still claimed under this
+ * run's token are sent: a sweep may have taken some over (this run looked dead).
  */
 async function handOverAtOnce(
   deps: Deps,
@@ -98,8 +130,16 @@ async function handOverAtOnce(
   token: string,
   slice: ClaimedMessage[],
   rendered: Map<ClaimedMessage, PreparedEmail>,
+  answered: Delivery[],
+  count: (states: (DeliveryState | null)[]) => void,
 ): Promise<HandedOver> {
-  const group = await markHandedOver(deps, token, slice);
+  let group: ClaimedMessage[];
+  if (answered.length === 0) group = await markHandedOver(deps, token, slice);
+  else {
+    const settled = await settleAndHandOver(deps, answered, token, slice);
+    count(settled.states);
+    group = settled.handedOver;
+  }
   const outcomes = await Promise.all(group.map((m) => mailer.send(rendered.get(m)!.email)));
   return { group, outcomes };
 }

@@ -6,6 +6,7 @@ import type { SendOutcome } from '../../email/mailer.ts';
 import type { Deps } from '../deps.ts';
 import { deliveryFailedSql, roundFinishedSql } from '../webhooks/webhookEvents.ts';
 import type { ClaimedMessage } from './claimDueMessages.ts';
+import { handedOver, handOverSql } from './deliveryLease.ts';
 import type { StoredCopy } from './storedCopy.ts';
 
 /** The wait before the next attempt after `attempts` temporary failures (EMAIL_RETRY_MINUTES). */
@@ -50,12 +51,25 @@ function settle({ message, outcome }: Delivery, now: Date, delaysMs: number[]) {
  * handed over are written — still `sending`, or `interrupted` by a sweep that took this run for dead, in
  * which case the server's answer is the better record. Returns each message's new state, null where the
  * message was no longer this run's.
+ *
+ * `handOver`: the next group, marked `sending` in the same statement (handOverSql) and returned as
+ * `handedOver` — the messages to send now. One round trip then both settles a group and hands over the
+ * next: each message is still marked before it goes and written back once its answer is in.
  */
 export async function recordOutcomes(
   deps: Deps,
   deliveries: Delivery[],
   leaseToken: string,
 ): Promise<(DeliveryState | null)[]> {
+  return (await settleAndHandOver(deps, deliveries, leaseToken, [])).states;
+}
+
+export async function settleAndHandOver(
+  deps: Deps,
+  deliveries: Delivery[],
+  leaseToken: string,
+  handOver: ClaimedMessage[],
+): Promise<{ states: (DeliveryState | null)[]; handedOver: ClaimedMessage[] }> {
   const now = deps.clock.now();
   const settled = deliveries.map((d) => settle(d, now, deps.config.emailRetryDelaysMs));
   const column = <T>(pick: (d: Delivery, i: number) => T) => sql.param(deliveries.map(pick));
@@ -100,12 +114,22 @@ export async function recordOutcomes(
       now,
       sql`select o.id, o.member_id, e.round_id, o.detail as error from o join message on message.id = o.id
           join email_messages e on e.id = o.id where o.state = 'failed' and o.member_id is not null`,
-    )})
-    select id from message`,
-    { id: 'number' },
+    )}),
+    handed as (${handOver.length > 0 ? handOverSql(deps, leaseToken, handOver) : sql`select null::bigint as id where false`})
+    -- The claimed rows (handed) are read, so locked, before the sending ones (message), the order a sweep
+    -- takes them in (requeue, then interrupt): the two never wait on each other in a circle.
+    select id, true as handed from handed
+    union all select id, false from message`,
+    { id: 'number', handed: 'boolean' },
   );
-  const mine = new Set(written.map((r) => r.id));
-  return settled.map((s, i) => (mine.has(deliveries[i]!.message.id) ? s.state : null));
+  const mine = new Set(written.filter((r) => !r.handed).map((r) => r.id));
+  return {
+    states: settled.map((s, i) => (mine.has(deliveries[i]!.message.id) ? s.state : null)),
+    handedOver: handedOver(
+      handOver,
+      written.filter((r) => r.handed),
+    ),
+  };
 }
 
 /** Marks rounds done once none of their messages is waiting or being sent. */

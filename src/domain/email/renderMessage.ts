@@ -1,5 +1,4 @@
 import { renderEmailChangedEmail } from '../../email/templates/emailChanged.tsx';
-import { renderInvitationEmail } from '../../email/templates/invitation.tsx';
 import type { RenderedEmail } from '../../email/templates/layout.tsx';
 import { renderPasswordResetEmail } from '../../email/templates/passwordReset.tsx';
 import { renderSecondStepChangedEmail } from '../../email/templates/secondStepChanged.tsx';
@@ -10,6 +9,7 @@ import type { Deps } from '../deps.ts';
 import { invitationLink } from '../invitations/invitationSecrets.ts';
 import { type EffectiveSettings, senderOf } from '../settings/organisationSettings.ts';
 import type { ClaimedMessage } from './claimDueMessages.ts';
+import { invitationRenderer } from './invitationTemplates.ts';
 import type { MessageSecret } from './storedCopy.ts';
 
 /** A claimed message as an email, with the secrets its stored copy must not hold (see storedCopy). */
@@ -18,11 +18,23 @@ export type PreparedEmail = {
   secrets: MessageSecret[];
 };
 
+/** Renders the messages of one batch: `settings` are the organisation settings in effect for it. */
+export function batchRenderer(deps: Deps, settings: EffectiveSettings): (m: ClaimedMessage) => PreparedEmail {
+  const invitation = invitationRenderer((token) => invitationLink(deps.config.publicUrl, token));
+  return (m) => renderMessage(deps, m, settings, invitation);
+}
+
 /**
  * Renders any kind of message; a kind without a template is a programming error, not a silent drop.
  * `settings`: the organisation settings in effect for this batch (name, sender, reply-to, opening).
+ * `invitations`: a batch's renderer (batchRenderer), which renders each shape of invitation only once.
  */
-export function renderMessage(deps: Deps, m: ClaimedMessage, settings: EffectiveSettings): PreparedEmail {
+export function renderMessage(
+  deps: Deps,
+  m: ClaimedMessage,
+  settings: EffectiveSettings,
+  invitations = invitationRenderer((token) => invitationLink(deps.config.publicUrl, token)),
+): PreparedEmail {
   const { publicUrl } = deps.config;
   const { orgName } = settings;
   const firstName = m.firstName ?? '';
@@ -34,12 +46,12 @@ export function renderMessage(deps: Deps, m: ClaimedMessage, settings: Effective
     case 'invitation': {
       const invitation = m.invitation!;
       const link = invitationLink(publicUrl, invitation.token);
-      const email = renderInvitationEmail({
+      const email = invitations({
         orgName,
         firstName,
         inviterName: m.inviterName ?? orgName,
         reminder: m.isReminder,
-        link,
+        token: invitation.token,
         code: invitation.code,
         expiresAt: invitation.expiresAt,
         portalUrl: publicUrl,
