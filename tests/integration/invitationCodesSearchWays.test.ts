@@ -16,24 +16,25 @@ const app = useTestApp();
 const admin: Actor = { ...systemActor('test admin'), role: 'admin' };
 
 /**
- * 3,000 members shaped so that a search takes each of its ways (src/domain/invitationCodes/pendingFetch.ts):
+ * 2,000 members shaped so that a search takes each of its ways (src/domain/invitationCodes/pendingFetch.ts):
  * "sam" is the first name of three in four, spread through every order (the walk down the order finds a
- * page); "zed" starts the last thousand surnames (by name ascending the walk runs out of budget before
- * it meets them and the trigram matches are read instead; descending it meets them at once); "abel01234"
- * is one member (too few matches to walk for). Some have a login or are lapsed, and invitations differ.
+ * page); "zed" starts the last 700 surnames (by name ascending they lie beyond the walk's budget and the
+ * trigram matches are read; descending the walk meets them at once) and the first name of one member near
+ * the start, after whom a walk by name runs out of budget; "abel01234" is one member (too few matches to
+ * walk for). Some have a login or are lapsed, and invitations differ.
  */
 async function seedRoster(): Promise<void> {
   await app.deps.db.execute(sql`
     insert into members (member_number, first_name, last_name, email, email_lower, status,
                          invitations_sent, last_invited_at)
-    select 'N' || lpad(((g * 7919) % 3001)::text, 5, '0'),
-           case when g % 4 = 0 then 'Gwen' else 'Sam' end,
-           case when g > 2000 then 'Zed' || lpad(g::text, 5, '0') else 'Abel' || lpad(g::text, 5, '0') end,
-           'm' || ((g * 104729) % 3001) || '@example.org', 'm' || ((g * 104729) % 3001) || '@example.org',
+    select 'N' || lpad(((g * 7919) % 2003)::text, 5, '0'),
+           case when g = 3 then 'Zedd' when g % 4 = 0 then 'Gwen' else 'Sam' end,
+           case when g > 1300 then 'Zed' || lpad(g::text, 5, '0') else 'Abel' || lpad(g::text, 5, '0') end,
+           'm' || ((g * 104729) % 2003) || '@example.org', 'm' || ((g * 104729) % 2003) || '@example.org',
            case when g % 5 = 0 then 'lapsed' else 'current' end,
            g % 3,
            case when g % 3 = 0 then null else '2026-01-01T00:00:00Z'::timestamptz + (g % 97) * interval '1 hour' end
-    from generate_series(1, 3000) g`);
+    from generate_series(1, 2000) g`);
   await app.deps.db.execute(sql`
     insert into accounts (member_id, username, username_lower, password_hash)
     select id, 'u' || id, 'u' || id, 'x' from members where id % 13 = 0`);
@@ -71,7 +72,10 @@ async function pageThrough(query: PendingQuery) {
 }
 
 describe('Invitation Codes search, whichever way it finds its page', () => {
-  it('shows exactly the matches in the chosen order, a page at a time both ways', async () => {
+  // Many pages on a 2,000-member roster: slow on a busy machine, never a timing assertion.
+  it('shows exactly the matches in the chosen order, a page at a time both ways', {
+    timeout: 120_000,
+  }, async () => {
     await seedRoster();
     const cases: [string, PendingSort, 'asc' | 'desc', number][] = [
       ['zed', 'name', 'asc', 100],
@@ -88,14 +92,15 @@ describe('Invitation Codes search, whichever way it finds its page', () => {
     }
   });
 
-  it('gives the first two pages of every sort right for frequent, clustered and rare terms and with filters', async () => {
+  it('gives the first two pages of every sort right for frequent and clustered terms and with filters', {
+    timeout: 120_000,
+  }, async () => {
     await seedRoster();
     for (const sort of pendingSorts) {
       for (const dir of ['asc', 'desc'] as const) {
         for (const [search, lapsed] of [
           ['sam', false],
           ['zed', false],
-          ['abel01234', false],
           ['zed sam', true],
         ] as const) {
           const want = await expected(sort, dir, search, lapsed);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { badParam } from '../queryParams.ts';
+import { badParam, isParsedQuery, parsedQuery } from '../queryParams.ts';
 
 /** What the Invitation Codes list can be sorted by. */
 export const pendingSorts = ['name', 'memberNumber', 'email', 'lastInvited', 'invitationsSent'] as const;
@@ -104,7 +104,7 @@ export const pendingQueryInput = z
     ...positionParams,
   })
   .superRefine(refuseBothWays)
-  .transform((q): PendingQuery => given(q));
+  .transform((q): PendingQuery => parsedQuery(given(q)));
 
 const day = (d: Date) => (Number.isNaN(d.getTime()) ? 'not a date' : d.toISOString().slice(0, 10));
 
@@ -135,6 +135,8 @@ export function pendingQueryParams(
  * size is not part of the query string, so it is checked here.
  */
 export function checkPendingQuery(query: PendingQuery): void {
+  // Straight from pendingQueryInput: already checked, and it has no page size of its own.
+  if (isParsedQuery(query)) return;
   const params = pendingQueryParams(query);
   // The defaults are left out of the query string; an unknown sort or direction must still be refused.
   const parsed = pendingQueryInput.safeParse({ ...params, sort: query.sort, dir: query.dir });

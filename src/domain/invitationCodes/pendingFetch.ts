@@ -17,18 +17,19 @@ import {
  *   trigram matches takes 150–250 ms; but a term whose matches sit far down the order ("smith" by name)
  *   would walk most of the list;
  * - read every trigram match (GIN index), then order them: costs what the matches cost, whatever the order.
- * Both read about one heap row per row (a walk row costs 0.5–0.75 of a trigram match), so the walk is given
- * a budget of rows proportional to the matches expected: a quarter of them. When it fails, the search
- * costs at most ~1.2 × reading the matches; when it succeeds it costs a page's worth of rows.
+ * Both read about one heap row per row, so a sample of the table (walkPlan) decides: it estimates how many
+ * members match and how far down the order the first of them is. The walk runs only when that is within
+ * its budget, a quarter of the matches expected; when it still fails, the search costs at most ~1.25 ×
+ * reading the matches, and when it succeeds, a page's worth of rows.
  */
 const WALK_ROWS_PER_MATCH = 0.25;
 /** Past this the matches are so many that a walk still failing means a very slow search anyway. */
 const MAX_WALK_ROWS = 50_000;
 /**
- * Table blocks read to estimate the matches (about 3,000 members at 1M; the whole table below ~3,000).
+ * Table blocks read to estimate the matches (about 1,500 members at 1M; the whole table below ~1,500).
  * REPEATABLE: the same blocks every time, so the estimate of a term is stable and its blocks stay cached.
  */
-const SAMPLE_BLOCKS = 100;
+const SAMPLE_BLOCKS = 50;
 const SAMPLE_PERCENT = sql.raw(
   `least(100, 100.0 * ${SAMPLE_BLOCKS} / greatest(1, pg_relation_size('members') / current_setting('block_size')::int))`,
 );
@@ -57,7 +58,7 @@ export function pendingFetch(
     // LIMIT and OFFSET 0 fence each inner query so that the planner cannot merge it into another plan:
     // left to itself it walks the sort index hoping to meet matches early, which takes seconds for a
     // surname clustered far down the name order (PERFORMANCE.md).
-    const budget = walk ? await walkBudget(deps, where, search) : 0;
+    const budget = walk ? await walkBudget(deps, where, search, boundary, order) : 0;
     if (budget >= take) {
       const walked = await readKeyed(
         deps,
@@ -95,15 +96,31 @@ function pageOf(keys: Keyset, order: SQL, keyed: SQL): SQL {
     ) k cross join lateral (select ${AS_PENDING} from members where id = k.id) p order by k.n`;
 }
 
-/** How many rows of the sort order the walk may read: a share of the matches, estimated from a sample. */
-async function walkBudget(deps: ReadDeps, where: SQL[], search: SQL): Promise<number> {
+/**
+ * How many rows of the sort order the walk may read: none when the sample says that the matches are few
+ * or that the first of them lies beyond the budget, else a quarter of the matches expected. The sample is
+ * ~1,500 rows (SAMPLE_BLOCKS), ranked in the list's order from the boundary on.
+ */
+async function walkBudget(
+  deps: ReadDeps,
+  where: SQL[],
+  search: SQL,
+  boundary: SQL | null,
+  order: SQL,
+): Promise<number> {
+  const beyond = boundary ?? sql`true`;
   const [sample] = await queryRows(
     deps.db,
-    sql`select count(*) as matched, ${SAMPLE_PERCENT}::float8 as percent
-        from members tablesample system (${SAMPLE_PERCENT}) repeatable (0)
-        where ${search} and ${sql.join(where, sql` and `)}`,
-    { matched: 'number', percent: 'number' },
+    sql`select count(*) filter (where hit) as matched, min(rank) filter (where hit and beyond) as first,
+               ${SAMPLE_PERCENT}::float8 as percent
+        from (select ${search} as hit, ${beyond} as beyond,
+                     row_number() over (partition by ${beyond} order by ${order}) as rank
+              from members tablesample system (${SAMPLE_PERCENT}) repeatable (0)
+              where ${sql.join(where, sql` and `)}) s`,
+    { matched: 'number', first: 'number?', percent: 'number' },
   );
-  const matches = (sample!.matched * 100) / sample!.percent;
-  return Math.min(MAX_WALK_ROWS, Math.ceil(matches * WALK_ROWS_PER_MATCH));
+  const { matched, first, percent } = sample!;
+  const budget = Math.min(MAX_WALK_ROWS, Math.ceil(((matched * 100) / percent) * WALK_ROWS_PER_MATCH));
+  const firstAt = first === null ? Number.POSITIVE_INFINITY : (first * 100) / percent;
+  return firstAt <= budget ? budget : 0;
 }

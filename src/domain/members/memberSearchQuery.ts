@@ -7,7 +7,7 @@ import {
   searchParam,
   statusParam,
 } from '../invitationCodes/invitationCodesQuery.ts';
-import { badParam } from '../queryParams.ts';
+import { badParam, isParsedQuery, parsedQuery } from '../queryParams.ts';
 
 export type LoginFilter = 'yes' | 'no';
 
@@ -66,7 +66,8 @@ export const memberSearchInputFor = (limit: number) =>
       if (searching && (q.after || q.before)) return refuse(OUT_OF_DATE, 'after');
       if (!searching && q.page !== undefined && q.page !== 1) return refuse(OUT_OF_DATE, 'page');
     })
-    .transform((q): MemberSearchQuery => given(q));
+    // Only the page's own size marks a query as checked: checkMemberSearchQuery's bound on `page` is for it.
+    .transform((q): MemberSearchQuery => (limit === MEMBER_PAGE_SIZE ? parsedQuery(given(q)) : given(q)));
 
 /** The Member Search query string → MemberSearchQuery; each bad value is an issue on its own field. */
 export const memberSearchInput = memberSearchInputFor(MEMBER_PAGE_SIZE);
@@ -88,6 +89,8 @@ export function memberSearchParams(query: MemberSearchQuery): Record<string, str
  * and read back by the same schema. The page size is not part of the query string, so it is checked here.
  */
 export function checkMemberSearchQuery(query: MemberSearchQuery): void {
+  // Straight from memberSearchInput (pages of MEMBER_PAGE_SIZE, no page size of its own): already checked.
+  if (isParsedQuery(query)) return;
   const limit = query.limit ?? MEMBER_PAGE_SIZE;
   if (!Number.isInteger(limit) || limit < 1 || limit > SEARCH_TOP_N) {
     throw badParam(`Show between 1 and ${SEARCH_TOP_N} members per page.`, 'limit');
