@@ -18,6 +18,7 @@ const roundStates = {
 } as const;
 const roundDays = { round_id: 'number', day: 'number', n: 'number' } as const;
 const loginDayShape = { day: 'number', logins: 'number', members: 'number' } as const;
+const lastLoginShape = { day: 'number', n: 'number' } as const;
 const accountDayShape = { day: 'text', n: 'number' } as const;
 const memberShape = {
   roster: 'number',
@@ -67,6 +68,17 @@ export async function figuresBothWays(db: Db) {
               count(distinct account_id)::int as members from login_history group by 1`,
       ),
       run(loginDayShape, sql`select day, logins, members from login_days where logins <> 0 or members <> 0`),
+    ]),
+    'logins by UTC day of their Last Login': await Promise.all([
+      run(
+        lastLoginShape,
+        sql`select floor(extract(epoch from last_login_at) / 86400)::int as day, count(*)::int as n
+            from accounts where last_login_at > created_at group by 1`,
+      ),
+      run(
+        lastLoginShape,
+        sql`select day, sum(accounts)::int as n from last_login_days group by day having sum(accounts) <> 0`,
+      ),
     ]),
     'logins created per UTC day': await Promise.all([
       run(

@@ -50,6 +50,21 @@ export const loginDays = pgTable('login_days', {
   members: integer('members').notNull(),
 });
 
+/**
+ * Per UTC day, the logins whose Last Login (accounts.last_login_at, when later than the login's creation)
+ * falls on that day: Login Activity's "members who logged in during the period" is the sum over its days.
+ * A sign-in moves its login from the day of its previous Last Login to today. Slots as in round_figures.
+ */
+export const lastLoginDays = pgTable(
+  'last_login_days',
+  {
+    day: integer('day').notNull(),
+    slot: smallint('slot').notNull(),
+    accounts: integer('accounts').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.slot] })],
+);
+
 /** Per UTC day (days since 1970-01-01), the logins (accounts) that exist today and were created that day. */
 export const accountDays = pgTable('account_days', {
   day: integer('day').primaryKey(),

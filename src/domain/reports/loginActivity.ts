@@ -19,8 +19,8 @@ export type LoginsPerDay = {
   days: LoginDay[];
   totalLogins: number;
   /**
-   * Members who logged in during the period, from accounts.last_login_at (one read of accounts instead of a
-   * distinct count over every login of the period, which costs seconds on a busy portal). The sign-in that
+   * Members who logged in during the period, from accounts.last_login_at (kept per UTC day of the Last
+   * Login in last_login_days, instead of a distinct count over every login of the period). The sign-in that
    * comes with creating a login from an invitation is not counted, as in the never-logged-in list below.
    */
   activeMembers: number;
@@ -37,7 +37,6 @@ export async function loginsPerDay(deps: Pick<Deps, 'db' | 'clock'>, actor: Acto
   const now = deps.clock.now();
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const from = new Date(today - (ACTIVITY_DAYS - 1) * DAY_MS);
-  const until = new Date(today + DAY_MS);
   const [counted, [active]] = await Promise.all([
     // login_days (migration 0021) holds each UTC day's logins and different accounts, kept by triggers
     // on login_history as logins are recorded and purged: thirty rows at any size.
@@ -47,10 +46,11 @@ export async function loginsPerDay(deps: Pick<Deps, 'db' | 'clock'>, actor: Acto
           where day >= ${from.getTime() / DAY_MS} and day <= ${today / DAY_MS}`,
       { day: 'number', logins: 'number', members: 'number' },
     ),
+    // last_login_days (migration 0021): per UTC day, the logins whose Last Login falls on it.
     queryRows(
       deps.db,
-      sql`select count(*) as members from accounts
-          where last_login_at >= ${from} and last_login_at < ${until} and last_login_at > created_at`,
+      sql`select coalesce(sum(accounts), 0) as members from last_login_days
+          where day >= ${from.getTime() / DAY_MS} and day <= ${today / DAY_MS}`,
       { members: 'number' },
     ),
   ]);
