@@ -100,7 +100,7 @@ export async function restoreClearedLoginsIn(
           ${restoreInsert(clearId)}
           returning id, member_id
         ), marked as (
-          update cleared_logins c set restored_at = ${now}
+          update cleared_logins c set restored_at = ${now}, password_hash = ''
           from back where c.clear_id = ${clearId}::bigint and c.account_id = back.id
           returning c.member_id
         ), relinked as (
@@ -114,8 +114,11 @@ export async function restoreClearedLoginsIn(
   );
   const restored = counts?.restored ?? 0;
   const skipped = (counts?.total ?? 0) - restored;
-  // The copies have served their purpose: no password hash is kept longer than needed.
-  await tx.execute(sql`update cleared_logins set password_hash = '' where clear_id = ${clearId}::bigint`);
+  // The copies have served their purpose: no password hash is kept longer than needed. The restored ones
+  // were blanked as they were marked (one new row version each, not two); this blanks the skipped ones.
+  await tx.execute(sql`
+    update cleared_logins set password_hash = ''
+    where clear_id = ${clearId}::bigint and password_hash <> ''`);
   await tx
     .update(loginClears)
     .set({ restoredAt: now, restoredByLabel: actor.label })
