@@ -43,6 +43,7 @@ const seconds = async <T>(run: () => Promise<T>) => {
 
 /** The job's work with the old per-row trigger and with the new ones, interleaved: medians in seconds. */
 async function oldAgainstNew(pairs: number, run: (old: boolean) => Promise<number>) {
+  if (pairs < 1) return null;
   const times = { old: [] as number[], new: [] as number[] };
   for (let i = 0; i < pairs; i++) {
     times.old.push(await run(true));
@@ -76,14 +77,33 @@ async function measure(size: number) {
     const asker = { ...systemActor('bench'), accountId: adminId };
     const pairs = Number(process.env.BENCH_AB ?? (size >= 1_000_000 ? 1 : 2));
     const now = () => new Date();
+    /** Printed and reported as soon as measured, so a long run shows what it has so far. */
+    const record = (figure: string, value: number, unit: string, ceiling?: number) => {
+      line(figure, value, unit, ceiling ? `   ${(value / ceiling).toFixed(2)} × ceiling` : '');
+      reportFigure({
+        bench: 'clear-all',
+        figure,
+        engine: 'postgres',
+        members: size,
+        value,
+        unit,
+        ceiling,
+        higherIsBetter: false,
+      });
+    };
 
-    // Clear: old trigger vs new (rolled back), the bare ceiling, then the real request and job.
+    // Clear: the bare ceiling, old trigger vs new (rolled back), then the real request and job.
+    const clearCeiling = await bareClear(db, adminId);
+    line('Clear All: bare set-based statements (ceiling)', clearCeiling, 's');
     const clearAB = await oldAgainstNew(pairs, (old) =>
       withTrigger(db, old, (tx) =>
         clearLoginsIn(tx as never, now(), asker, { includeAdmins: false, confirmed: logins }),
       ),
     );
-    const clearCeiling = await bareClear(db, adminId);
+    if (clearAB) {
+      record('Clear All work, old per-row trigger (rolled back)', clearAB.old, 's', clearCeiling);
+      record('Clear All work, statement-level trigger (rolled back)', clearAB.new, 's', clearCeiling);
+    }
     const b = browser(server);
     // A Security Administrator's risky actions need a second step: the admin gets an authenticator app.
     await giveAuthenticator({ clock: app.deps.clock, deps: app.deps } as never, {
@@ -109,17 +129,24 @@ async function measure(size: number) {
       }),
     );
     if (post.result.statusCode !== 303) throw new Error(`clear POST answered ${post.result.statusCode}`);
+    record('Clear All: form POST (HTTP, request recorded)', post.s * 1000, 'ms');
     const clearJob = await seconds(() => runWaitingLoginClearRequest(app.deps));
     const cleared = await loginClearRequest(app.deps, systemActor(), clearJob.result!.requestId);
     if (cleared.failure) throw new Error(cleared.failure);
+    record(`Clear All: job, ${cleared.done} logins`, clearJob.s, 's', clearCeiling);
     await db.execute(sql`vacuum analyze`);
 
     // Restore: the same, from the clear just made.
     const clearId = cleared.clearId!;
+    const restoreCeiling = await bareRestore(db, clearId);
+    line('Restore: bare set-based statements (ceiling)', restoreCeiling, 's');
     const restoreAB = await oldAgainstNew(pairs, (old) =>
       withTrigger(db, old, (tx) => restoreClearedLoginsIn(tx as never, now(), asker, clearId)),
     );
-    const restoreCeiling = await bareRestore(db, clearId);
+    if (restoreAB) {
+      record('Restore work, old per-row trigger (rolled back)', restoreAB.old, 's', restoreCeiling);
+      record('Restore work, statement-level trigger (rolled back)', restoreAB.new, 's', restoreCeiling);
+    }
     const restorePath = `${CLEAR}/${clearId}/restore`;
     const confirm = await b.get(restorePath);
     const restorePost = await seconds(() =>
@@ -135,34 +162,9 @@ async function measure(size: number) {
     const restoreJob = await seconds(() => runWaitingLoginClearRequest(app.deps));
     const restored = await loginClearRequest(app.deps, systemActor(), restoreJob.result!.requestId);
     if (restored.failure) throw new Error(restored.failure);
+    record('Restore: form POST (HTTP, request recorded)', restorePost.s * 1000, 'ms');
+    record(`Restore: job, ${restored.done} logins`, restoreJob.s, 's', restoreCeiling);
 
-    const rows: [string, number, string, number?][] = [
-      ['Clear All: form POST (HTTP, request recorded)', post.s * 1000, 'ms'],
-      [`Clear All: job, ${cleared.done} logins`, clearJob.s, 's', clearCeiling],
-      ['Clear All: bare set-based statements (ceiling)', clearCeiling, 's'],
-      ['Clear All work, old per-row trigger (rolled back)', clearAB.old, 's', clearCeiling],
-      ['Clear All work, statement-level trigger (rolled back)', clearAB.new, 's', clearCeiling],
-      ['Restore: form POST (HTTP, request recorded)', restorePost.s * 1000, 'ms'],
-      [`Restore: job, ${restored.done} logins`, restoreJob.s, 's', restoreCeiling],
-      ['Restore: bare set-based statements (ceiling)', restoreCeiling, 's'],
-      ['Restore work, old per-row trigger (rolled back)', restoreAB.old, 's', restoreCeiling],
-      ['Restore work, statement-level trigger (rolled back)', restoreAB.new, 's', restoreCeiling],
-    ];
-    for (const [figure, value, unit, ceiling] of rows) {
-      const ratio = ceiling ? `   ${(value / ceiling).toFixed(2)} × ceiling` : '';
-      line(figure, value, unit, ratio);
-      if (figure.includes('(ceiling)')) continue;
-      reportFigure({
-        bench: 'clear-all',
-        figure,
-        engine: 'postgres',
-        members: size,
-        value,
-        unit,
-        ceiling,
-        higherIsBetter: false,
-      });
-    }
     await server.close();
     await app.close();
   } finally {
