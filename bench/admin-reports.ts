@@ -1,14 +1,14 @@
 /**
- * Admin home, Invitation Rounds, the Query Tool's activity reports, reminders and Clear All Usernames on a
- * large roster: 1M members in a fresh PostgreSQL database, 100k in PGlite (in memory), and Clear All
- * Usernames + Restore on ~100k logins in a second PostgreSQL database (and on the 1M one's 600k logins).
+ * Admin home, Invitation Rounds, the Query Tool's activity reports and reminders on a large roster: 1M
+ * members in a fresh PostgreSQL database, 100k in PGlite (in memory). Clear All Usernames and Restore are
+ * measured by bench/clear-all.ts.
  *
  *   node --import tsx bench/admin-reports.ts        (npm run bench:admin-reports)
  *
  * BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/test; "off" skips PostgreSQL): a scratch database per
- * size, dropped afterwards. BENCH_PG_SIZE (one size; default BENCH_MEMBERS or 100k and 1M), BENCH_CLEAR_SIZE (166667 members, ~100k logins; 0 skips),
- * BENCH_PGLITE_SIZE (100000; 0 skips), BENCH_REPS (20), BENCH_CLEAR_BIG (1: also Clear All + Restore at
- * BENCH_PG_SIZE; 0 skips), BENCH_EXPLAIN (1: EXPLAIN ANALYZE of the activity reports on PostgreSQL).
+ * size, dropped afterwards. BENCH_PG_SIZE (one size; default BENCH_MEMBERS or 100k and 1M),
+ * BENCH_PGLITE_SIZE (100000; 0 skips), BENCH_REPS (20), BENCH_EXPLAIN (1: EXPLAIN ANALYZE of the activity
+ * reports on PostgreSQL).
  *
  * The roster comes from bench/lib/roster.ts (60% with a login). On top of it, set-based: 4 Send All rounds
  * (300, 200, 120 and 60 days ago) to 40%, 30%, 20% and 10% of the members (mostly sent, some failed, skipped,
@@ -27,10 +27,6 @@ import { loadConfig } from '../src/config.ts';
 import { type Database, type Db, openPglite, openPostgres } from '../src/db/connect.ts';
 import { queryRows } from '../src/db/rows.ts';
 import { hashPassword } from '../src/domain/accounts/passwords.ts';
-import { clearAllUsernames } from '../src/domain/clearAllUsernames/clearAllUsernames.ts';
-import { countClearableLogins } from '../src/domain/clearAllUsernames/clearableLogins.ts';
-import { accountColumnList, clearedColumnList } from '../src/domain/clearAllUsernames/loginColumns.ts';
-import { restoreClearedLogins, restoreInsert } from '../src/domain/clearAllUsernames/restoreClearedLogins.ts';
 import type { Deps } from '../src/domain/deps.ts';
 import { countPendingMembers } from '../src/domain/invitationCodes/countInvitationCodes.ts';
 import type { Actor } from '../src/domain/policy.ts';
@@ -51,10 +47,8 @@ const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/t
 const PG_SIZES = process.env.BENCH_PG_SIZE
   ? [Number(process.env.BENCH_PG_SIZE)].filter((n) => n > 0)
   : benchMembers([100_000, 1_000_000]);
-const CLEAR_SIZE = Number(process.env.BENCH_CLEAR_SIZE ?? 166_667);
 const PGLITE_SIZE = Number(process.env.BENCH_PGLITE_SIZE ?? 100_000);
 const REPS = Number(process.env.BENCH_REPS ?? 20);
-const CLEAR_BIG = (process.env.BENCH_CLEAR_BIG ?? '1') === '1';
 const EXPLAIN = (process.env.BENCH_EXPLAIN ?? '1') === '1';
 const PASSWORD = 'bench-admin-password-1';
 const noJobs = { emailDue: async () => {}, selfServiceRequested: async () => {} };
@@ -387,173 +381,12 @@ async function reports(engine: string, database: Database, size: number, deps: D
   });
 }
 
-/** Section 4: Clear All Usernames and Restore through the domain, with a breakdown on PostgreSQL. */
-async function clearAndRestore(
-  engine: string,
-  database: Database,
-  size: number,
-  deps: Deps,
-  actor: Actor,
-  breakdown: boolean,
-) {
-  const db = database.db;
-  const before = await counts(db);
-  const { members: logins } = await countClearableLogins(deps, actor);
-  console.log(
-    `  Clear All Usernames of ${logins.toLocaleString('en')} logins (login_history ${before.login_history.toLocaleString('en')} rows)`,
-  );
-  if (breakdown && database.kind === 'postgres') await clearBreakdown(engine, size, db, actor);
-  const cleared = await seconds(() =>
-    clearAllUsernames(deps, actor, {
-      includeAdmins: false,
-      confirmation: `clear ${logins} logins`,
-      password: PASSWORD,
-    }),
-  );
-  const { clearId, removed } = cleared.result as { clearId: number; removed: number };
-  report({
-    engine,
-    size,
-    case: `Clear All Usernames (${removed} logins)`,
-    median: cleared.s,
-    p95: cleared.s,
-    unit: 's',
-  });
-  const middle = await counts(db);
-  if (breakdown && database.kind === 'postgres') await restoreBreakdown(engine, size, db, clearId);
-  const restored = await seconds(() => restoreClearedLogins(deps, actor, clearId));
-  const { restored: back } = restored.result as { restored: number };
-  report({ engine, size, case: `Restore (${back} logins)`, median: restored.s, p95: restored.s, unit: 's' });
-  const after = await counts(db);
-  console.log(
-    `  accounts ${before.accounts} → ${middle.accounts} → ${after.accounts}; login_history ${before.login_history} → ${middle.login_history} → ${after.login_history}`,
-  );
-}
-
-/** Runs `setup` then `run` in one transaction that is rolled back; the seconds of `run` alone. */
-async function rolledBack(
-  db: Db,
-  setup: (tx: Db) => Promise<unknown>,
-  run: (tx: Db) => Promise<unknown>,
-): Promise<number> {
-  let s = 0;
-  await db
-    .transaction(async (tx) => {
-      await setup(tx as unknown as Db);
-      const t = performance.now();
-      await run(tx as unknown as Db);
-      s = (performance.now() - t) / 1000;
-      throw new Error('rollback');
-    })
-    .catch((e: unknown) => {
-      if (!(e instanceof Error && e.message === 'rollback')) throw e;
-    });
-  return s;
-}
-
-const triggerOff = sql`alter table accounts disable trigger accounts_sync_has_login`;
-const lastClear = sql`(select id from login_clears order by id desc limit 1)`;
-const newClear = sql`insert into login_clears (at, actor_label, included_admins, removed, restorable_until)
-  values (now(), 'bench', false, 0, now() + interval '1 day')`;
-// clearAllUsernames' main statement (member logins only).
-const moveSql = (actorId: number) => sql`
-  with removed as (delete from accounts where id <> ${actorId}::bigint and role = 'member' returning *),
-  kept as (
-    insert into cleared_logins (clear_id, ${clearedColumnList()})
-    select ${lastClear}, ${accountColumnList()} from removed
-    returning member_id)
-  select count(*) from kept`;
-const setBasedHasLogin = (value: boolean, clearId: SQL) => sql`
-  update members m set has_login = ${value} from cleared_logins c where c.clear_id = ${clearId} and m.id = c.member_id`;
-
-async function vacuumAll(db: Db) {
-  for (const t of ['members', 'accounts', 'cleared_logins', 'login_history', 'login_clears'])
-    await db.execute(sql.raw(`vacuum analyze ${t}`));
-}
-
-/** The clear's main statement, rolled back, in variants: what the per-row trigger and the cascade cost. */
-async function clearBreakdown(engine: string, size: number, db: Db, actor: Actor) {
-  const id = actor.accountId!;
-  const variants: [string, (tx: Db) => Promise<unknown>, (tx: Db) => Promise<unknown>][] = [
-    [
-      'as run: trigger per row, cascade to login_history',
-      (tx) => tx.execute(newClear),
-      (tx) => tx.execute(moveSql(id)),
-    ],
-    [
-      'trigger off (has_login not kept)',
-      async (tx) => {
-        await tx.execute(newClear);
-        await tx.execute(triggerOff);
-      },
-      (tx) => tx.execute(moveSql(id)),
-    ],
-    [
-      'trigger off, no login_history to cascade to',
-      async (tx) => {
-        await tx.execute(newClear);
-        await tx.execute(triggerOff);
-        await tx.execute(sql`delete from login_history`);
-      },
-      (tx) => tx.execute(moveSql(id)),
-    ],
-    [
-      'trigger off + one set-based has_login update',
-      async (tx) => {
-        await tx.execute(newClear);
-        await tx.execute(triggerOff);
-      },
-      async (tx) => {
-        await tx.execute(moveSql(id));
-        await tx.execute(setBasedHasLogin(false, lastClear));
-      },
-    ],
-  ];
-  for (const [name, setup, run] of variants) {
-    const s = await rolledBack(db, setup, run);
-    report({ engine, size, case: `  clear breakdown (rolled back): ${name}`, median: s, p95: s, unit: 's' });
-    await vacuumAll(db);
-  }
-}
-
-/** The restore's insert, rolled back, with and without the per-row trigger. */
-async function restoreBreakdown(engine: string, size: number, db: Db, clearId: number) {
-  const variants: [string, (tx: Db) => Promise<unknown>, (tx: Db) => Promise<unknown>][] = [
-    ['as run: trigger per row', async () => {}, (tx) => tx.execute(restoreInsert(clearId))],
-    [
-      'trigger off (has_login not kept)',
-      (tx) => tx.execute(triggerOff),
-      (tx) => tx.execute(restoreInsert(clearId)),
-    ],
-    [
-      'trigger off + one set-based has_login update',
-      (tx) => tx.execute(triggerOff),
-      async (tx) => {
-        await tx.execute(restoreInsert(clearId));
-        await tx.execute(setBasedHasLogin(true, sql`${clearId}::bigint`));
-      },
-    ],
-  ];
-  for (const [name, setup, run] of variants) {
-    const s = await rolledBack(db, setup, run);
-    report({
-      engine,
-      size,
-      case: `  restore breakdown (rolled back): ${name}`,
-      median: s,
-      p95: s,
-      unit: 's',
-    });
-    await vacuumAll(db);
-  }
-}
-
 async function deps(database: Database, url: string): Promise<Deps> {
   const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', PUBLIC_URL: 'http://portal.test' });
   return { db: database.db, clock: systemClock, config, jobs: noJobs };
 }
 
-async function onPostgres(size: number, what: 'all' | 'clear') {
+async function onPostgres(size: number) {
   const scratch = await scratchDatabase(PG_URL);
   const database = openPostgres(scratch.url, 2);
   try {
@@ -564,9 +397,7 @@ async function onPostgres(size: number, what: 'all' | 'clear') {
       `\nPostgreSQL ${size.toLocaleString('en')} members: roster loaded in ${rosterSeconds.toFixed(1)} s, activity in ${activitySeconds.toFixed(1)} s; ${JSON.stringify(await counts(database.db))}`,
     );
     const d = await deps(database, scratch.url);
-    if (what === 'all') await reports('PostgreSQL', database, size, d, actor);
-    if (what === 'clear' || CLEAR_BIG)
-      await clearAndRestore('PostgreSQL', database, size, d, actor, what === 'clear');
+    await reports('PostgreSQL', database, size, d, actor);
   } finally {
     await database.close();
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -585,7 +416,6 @@ async function onPglite(size: number) {
     );
     const d = await deps(database, 'postgres://unused/none');
     await reports('PGlite', database, size, d, actor);
-    await clearAndRestore('PGlite', database, size, d, actor, false);
   } finally {
     await database.close();
   }
@@ -594,8 +424,7 @@ async function onPglite(size: number) {
 console.log(
   `machine: ${os.cpus().length} cores, ${new Date().toISOString().slice(0, 10)}, ${REPS} repetitions per case`,
 );
-if (PG_URL !== 'off' && CLEAR_SIZE > 0) await onPostgres(CLEAR_SIZE, 'clear');
-if (PG_URL !== 'off') for (const size of PG_SIZES) await onPostgres(size, 'all');
+if (PG_URL !== 'off') for (const size of PG_SIZES) await onPostgres(size);
 if (PGLITE_SIZE > 0) await onPglite(PGLITE_SIZE);
 
 for (const engine of [...new Set(rows.map((r) => r.engine))]) {

@@ -11,6 +11,11 @@ export type JobPort = {
   emailDue(opts?: { at?: Date; volume?: number }): Promise<void>;
   /** "Forgot password?" / "Forgot username?" asked: the lookup and the email happen in the background. */
   selfServiceRequested(request: SelfServiceRequest): Promise<void>;
+  /**
+   * A Clear All Usernames or Restore is waiting for the worker. Optional: a port without it (a bench) still
+   * gets the request run by the worker's minute sweep.
+   */
+  loginClearDue?(): Promise<void>;
 };
 
 /** What someone typed on a self-service page (lower-cased, trimmed), and from where. */

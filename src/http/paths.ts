@@ -53,6 +53,7 @@ export const paths = {
   clearAllUsernames: CLEAR_ALL_USERNAMES,
   clear: (clearId: Id) => `${CLEAR_ALL_USERNAMES}/${clearId}`,
   restore: (clearId: Id) => `${CLEAR_ALL_USERNAMES}/${clearId}/restore`,
+  clearRequest: (requestId: Id) => `${CLEAR_ALL_USERNAMES}/requests/${requestId}`,
   memberSearch: '/admin/members',
   memberProfile: (memberId: Id) => `/admin/members/${memberId}`,
   addMember: '/admin/members/new',

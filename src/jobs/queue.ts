@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { type Database, JOB_QUEUE_LOCK_ID } from '../db/connect.ts';
 import { isDatabaseUnreachable } from '../db/pgErrors.ts';
 import type { JobPort } from '../domain/deps.ts';
+import { LOGIN_CLEAR_DUE } from './loginClearJob.ts';
 import { SELF_SERVICE_REQUEST } from './selfServiceJob.ts';
 
 export const EMAIL_DUE = 'email-due';
@@ -43,6 +44,7 @@ export function createJobQueue(database: Database, logger: Logger): JobQueue {
         for (const name of [EMAIL_DUE, EMAIL_SWEEP, REMINDER_CHECK, SELF_SERVICE_REQUEST]) {
           if (!(await boss.getQueue(name))) await boss.createQueue(name);
         }
+        if (!(await boss.getQueue(LOGIN_CLEAR_DUE))) await boss.createQueue(LOGIN_CLEAR_DUE);
       });
       return boss;
     })();
@@ -71,6 +73,11 @@ export function createJobQueue(database: Database, logger: Logger): JobQueue {
         expireInMinutes: 5,
         retentionMinutes: 60,
       });
+    },
+    async loginClearDue() {
+      const boss = await start();
+      // A wake-up only (the request row is the queue); a clear of a million logins takes a while.
+      await boss.send(LOGIN_CLEAR_DUE, {}, { expireInHours: 2, retentionMinutes: 60 });
     },
     async stop() {
       const running = started;

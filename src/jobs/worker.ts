@@ -4,6 +4,7 @@ import { purgeOldPasswordResets } from '../domain/accounts/passwordResets.ts';
 import { purgeExpiredSessions } from '../domain/auth/sessions.ts';
 import { purgeOldThrottleRows } from '../domain/auth/throttle.ts';
 import { purgeExpiredClears } from '../domain/clearAllUsernames/purgeExpiredClears.ts';
+import { settleInterruptedRequests } from '../domain/clearAllUsernames/runLoginClearRequest.ts';
 import type { Deps, SelfServiceRequest } from '../domain/deps.ts';
 import { deliverDueEmail } from '../domain/email/deliverDueEmail.ts';
 import { interruptAbandonedSends } from '../domain/email/interruptAbandonedSends.ts';
@@ -12,6 +13,7 @@ import { purgeStaleRosterUploads } from '../domain/members/rosterUploads.ts';
 import { runDueReminderRound } from '../domain/reminders/runDueReminderRound.ts';
 import { purgeExpiredChallenges } from '../domain/twoStep/loginChallenges.ts';
 import { createMailer } from '../email/mailer.ts';
+import { LOGIN_CLEAR_DUE, runLoginClearRequests } from './loginClearJob.ts';
 import { EMAIL_DUE, EMAIL_SWEEP, type JobQueue, REMINDER_CHECK } from './queue.ts';
 import { runSelfServiceJobs, SELF_SERVICE_REQUEST } from './selfServiceJob.ts';
 import { startWebhookDelivery } from './webhookDelivery.ts';
@@ -95,6 +97,13 @@ export async function startWorker(parts: WorkerParts): Promise<{ stop(): Promise
     }),
   );
   await deps.jobs.emailDue(); // pick up whatever was queued while no worker ran
+  // Clear All Usernames / Restore: a request left running by a crash of ours is settled first (all of them
+  // when only this process uses the database); the minute sweep runs waiting ones and settles dead ones.
+  if (parts.singleProcess) await settleInterruptedRequests(deps, { everything: true });
+  const clearLogins = tracked(() => runLoginClearRequests(deps, logger));
+  await boss.work(LOGIN_CLEAR_DUE, { pollingIntervalSeconds: 1 }, clearLogins);
+  await boss.schedule(LOGIN_CLEAR_DUE, '* * * * *');
+  await deps.jobs.loginClearDue?.();
   const webhooks = await startWebhookDelivery(deps, logger, { singleProcess: parts.singleProcess });
 
   const housekeeping = async () => {

@@ -46,6 +46,7 @@ const PAGES = [
   '/admin/member-management/invitation-codes/clear-all-usernames (refused)',
   '/admin/member-management/invitation-codes/clear-all-usernames/:clearId',
   '/admin/member-management/invitation-codes/clear-all-usernames/:clearId/restore',
+  '/admin/member-management/invitation-codes/clear-all-usernames/requests/:requestId',
   '/admin/members',
   '/admin/members?search=',
   '/admin/members?search= (no match)',
@@ -313,6 +314,7 @@ test('axe finds no WCAG 2.1 AA violation on any page of the portal', async ({ pa
     await page.getByLabel('Your password').fill(securityAdmin.password);
     await page.getByRole('button', { name: 'Clear All Usernames' }).click();
     await expect(page.getByRole('status').first()).toContainText('Removed 1 login');
+    await audit(page, '/admin/member-management/invitation-codes/clear-all-usernames/requests/:requestId');
     const clear =
       /clear-all-usernames\/(\d+)/.exec(page.url())?.[1] ??
       /clear-all-usernames\/(\d+)/.exec(await page.content())?.[1];

@@ -1,7 +1,14 @@
 import { eq, getTableColumns, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/rows.ts';
-import { accounts, auditEvents, clearedLogins, invitations, loginClears } from '../../src/db/schema.ts';
+import {
+  accounts,
+  auditEvents,
+  clearedLogins,
+  invitations,
+  loginClearRequests,
+  loginClears,
+} from '../../src/db/schema.ts';
 import { createLogin } from '../../src/domain/accounts/createLogin.ts';
 import { recentLogins } from '../../src/domain/accounts/loginHistory.ts';
 import { clearAllUsernames } from '../../src/domain/clearAllUsernames/clearAllUsernames.ts';
@@ -16,6 +23,7 @@ import { reenableInviteLink } from '../../src/domain/invitations/reenableInviteL
 import { totpCode } from '../../src/domain/twoStep/totp.ts';
 import { browser, buildLogin, buildMember, csrfFrom } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
+import { runQueuedLoginClearJobs } from '../loginClearJobs.ts';
 import { readPage } from '../page.ts';
 
 const app = useTestApp();
@@ -67,9 +75,22 @@ const linksOf = (html: string) =>
     .queryAllByRole('link')
     .map((a) => a.getAttribute('href'));
 
-/** Submits the Clear All Usernames form the way the page offers it. */
+/** Submits a form; when it is taken (303 to the request's page), the worker's job runs as the worker would. */
+async function submitAndRun(b: ReturnType<typeof browser>, from: string, to: string, fields = {}) {
+  const answer = await b.submit(from, to, fields);
+  if (answer.statusCode === 303) await runQueuedLoginClearJobs(app);
+  return answer;
+}
+
+/** Submits the Clear All Usernames form the way the page offers it, and lets the worker run it. */
 const clear = (b: ReturnType<typeof browser>, fields: Record<string, string>) =>
-  b.submit(CLEAR, CLEAR, fields);
+  submitAndRun(b, CLEAR, CLEAR, fields);
+
+/** Asks for a Restore from its confirmation page (or another page), and lets the worker run it. */
+const restore = (b: ReturnType<typeof browser>, path: string, from = path) => submitAndRun(b, from, path);
+
+/** The request a Clear All or Restore answer redirected to. */
+const REQUEST = new RegExp(`^${CLEAR}/requests/(\\d+)$`);
 
 async function nothingChanged(before: number[]) {
   expect((await accountIds()).sort()).toEqual(before.sort());
@@ -185,13 +206,14 @@ describe('Clear All Usernames', () => {
     const done = await clear(b, { confirmation: 'Clear 3 Logins', password: me.password });
     expect(done.statusCode).toBe(303);
     const [row] = await app.deps.db.select().from(loginClears);
-    expect(done.headers.location).toBe(`${CLEAR}/${row!.id}?done=1`);
+    expect(done.headers.location).toMatch(REQUEST);
     expect(row).toMatchObject({ removed: 3, includedAdmins: false, actorLabel: me.username });
     expect(row!.restorableUntil.getTime()).toBe(app.clock.now().getTime() + 30 * DAY);
     const summary = await b.get(done.headers.location as string);
     expect(readPage(summary.body).status()).toBe(
       'Removed 3 logins. Those members are back in Invitation Codes.',
     );
+    expect(linksOf(summary.body)).toContain(`${CLEAR}/${row!.id}`);
 
     expect((await accountIds()).sort()).toEqual(
       [me.accountId, otherSecurity.accountId, admin.accountId].sort(),
@@ -240,8 +262,8 @@ describe('Clear All Usernames', () => {
     for (const url of [CLEAR, `${CLEAR}/${row!.id}`, `${CLEAR}/${row!.id}/restore`]) {
       expect((await b.get(url)).statusCode, url).toBe(403);
     }
-    const restore = await b.submit(CODES, `${CLEAR}/${row!.id}/restore`, {});
-    expect(restore.statusCode).toBe(403);
+    const refused = await b.submit(CODES, `${CLEAR}/${row!.id}/restore`, {});
+    expect(refused.statusCode).toBe(403);
     const again = await b.submit(CODES, CLEAR, { confirmation: 'clear 1 login', password: admin.password });
     expect(again.statusCode).toBe(403);
     expect(await app.deps.db.select().from(loginClears)).toHaveLength(1);
@@ -290,9 +312,9 @@ describe('Restore cleared logins', () => {
     ]);
     expect(await auditOf('logins.restored')).toHaveLength(0);
 
-    const done = await b.submit(`${CLEAR}/${clearId}/restore`, `${CLEAR}/${clearId}/restore`, {});
+    const done = await restore(b, `${CLEAR}/${clearId}/restore`);
     expect(done.statusCode).toBe(303);
-    expect(done.headers.location).toBe(`${CLEAR}/${clearId}?restored=1`);
+    expect(done.headers.location).toMatch(REQUEST);
     expect(readPage((await b.get(done.headers.location as string)).body).status()).toBe(
       'Restored 1 login; 2 logins could not come back.',
     );
@@ -333,16 +355,15 @@ describe('Restore cleared logins', () => {
       303,
     );
     const [row] = await app.deps.db.select().from(loginClears);
-    const restore = `${CLEAR}/${row!.id}/restore`;
-    expect((await p.b.submit(restore, restore, {})).statusCode).toBe(303);
+    expect((await restore(p.b, `${CLEAR}/${row!.id}/restore`)).statusCode).toBe(303);
     expect(await recentLogins(app.deps, member.accountId)).toHaveLength(1);
   });
 
   it('can be done once only', async () => {
     const { b, clearId } = await clearedPortal();
     const path = `${CLEAR}/${clearId}/restore`;
-    expect((await b.submit(path, path, {})).statusCode).toBe(303);
-    const again = await b.submit(CODES, path, {});
+    expect((await restore(b, path)).statusCode).toBe(303);
+    const again = await restore(b, path, CODES);
     expect(again.statusCode).toBe(409);
     expect(readPage(again.body).alert()).toContain('already restored');
     expect(restoreButtons((await b.get(path)).body)).toEqual([]);
@@ -357,7 +378,7 @@ describe('Restore cleared logins', () => {
     const closed = (await b.get(path)).body;
     expect(readPage(closed).text).toContain('The 30 days are over');
     expect(restoreButtons(closed)).toEqual([]);
-    const late = await b.submit(CODES, path, {});
+    const late = await restore(b, path, CODES);
     expect(late.statusCode).toBe(410);
     expect(
       await app.deps.db.select().from(accounts).where(eq(accounts.memberId, members[0]!.memberId)),
@@ -388,8 +409,7 @@ describe('Restore cleared logins', () => {
     await clear(p.b, { confirmation: 'clear 3 logins', password: p.me.password });
     expect(await flag()).toBe(false);
     const [row] = await app.deps.db.select().from(loginClears);
-    const path = `${CLEAR}/${row!.id}/restore`;
-    await p.b.submit(path, path, {});
+    await restore(p.b, `${CLEAR}/${row!.id}/restore`);
     expect(await flag()).toBe(true);
   });
 
@@ -404,8 +424,7 @@ describe('Restore cleared logins', () => {
     await clear(b, { confirmation: 'clear 3 logins', password: me.password });
     expect(readPage((await b.get(CODES)).body).text).toContain('20,003 members have no login yet.');
     const [row] = await queryRows(app.deps.db, sql`select id from login_clears`, { id: 'number' });
-    const path = `${CLEAR}/${row!.id}/restore`;
-    await b.submit(path, path, {});
+    await restore(b, `${CLEAR}/${row!.id}/restore`);
     expect(readPage((await b.get(CODES)).body).text).toContain('20,000 members have no login yet.');
   });
 });
@@ -454,13 +473,24 @@ describe('A login survives Clear All Usernames and Restore whole', () => {
       });
     const before = await rows();
     expect(before).toHaveLength(others.length);
-    const { clearId } = await clearAllUsernames(app.deps, me.actor, {
+    const cleared = await clearAllUsernames(app.deps, me.actor, {
       includeAdmins: true,
       confirmation: 'clear 3 logins',
       password: me.password,
     });
+    expect(await runQueuedLoginClearJobs(app)).toBe(1);
     expect(await rows()).toEqual([]);
-    expect(await restoreClearedLogins(app.deps, me.actor, clearId)).toEqual({ restored: 3, skipped: 0 });
+    const [clearRequest] = await app.deps.db
+      .select()
+      .from(loginClearRequests)
+      .where(eq(loginClearRequests.id, cleared.requestId));
+    await restoreClearedLogins(app.deps, me.actor, clearRequest!.clearId!);
+    expect(await runQueuedLoginClearJobs(app)).toBe(1);
+    const [restoreRequest] = await app.deps.db
+      .select()
+      .from(loginClearRequests)
+      .where(eq(loginClearRequests.kind, 'restore'));
+    expect(restoreRequest).toMatchObject({ done: 3, skipped: 0, failure: null });
     expect(await rows()).toEqual(before);
   });
 });

@@ -4,12 +4,14 @@ import { queryRows } from '../../src/db/rows.ts';
 import { accounts, members } from '../../src/db/schema.ts';
 import { purgeOldLoginHistory } from '../../src/domain/accounts/loginHistory.ts';
 import { clearAllUsernames } from '../../src/domain/clearAllUsernames/clearAllUsernames.ts';
+import { loginClearRequest } from '../../src/domain/clearAllUsernames/loginClearRequests.ts';
 import { restoreClearedLogins } from '../../src/domain/clearAllUsernames/restoreClearedLogins.ts';
 import { deliverDueEmail } from '../../src/domain/email/deliverDueEmail.ts';
 import { sendInvitation, startSendAll } from '../../src/domain/invitations/queueInvitations.ts';
 import { createMailer } from '../../src/email/mailer.ts';
 import { browser, buildLogin, buildMember } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
+import { runQueuedLoginClearJobs } from '../loginClearJobs.ts';
 import { useSmtpSink } from '../smtpSink.ts';
 import { expectStoredEqualsRecount } from './storedFigures.recount.ts';
 
@@ -101,13 +103,16 @@ describe('stored figures equal a fresh recount', () => {
       sql`select count(*) as n from accounts where role = 'member'`,
       { n: 'number' },
     )) as [{ n: number }];
-    const { clearId } = await clearAllUsernames(app.deps, me.actor, {
+    const { requestId } = await clearAllUsernames(app.deps, me.actor, {
       includeAdmins: false,
       confirmation: `clear ${n} logins`,
       password: me.password,
     });
+    await runQueuedLoginClearJobs(app);
+    const { clearId } = await loginClearRequest(app.deps, me.actor, requestId);
     await expectStoredEqualsRecount(app.deps.db, ROUNDS);
-    await restoreClearedLogins(app.deps, me.actor, clearId);
+    await restoreClearedLogins(app.deps, me.actor, clearId!);
+    await runQueuedLoginClearJobs(app);
     await expectStoredEqualsRecount(app.deps.db, LOGINS_SINCE);
   });
 

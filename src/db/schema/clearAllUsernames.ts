@@ -1,5 +1,6 @@
 // Clear All Usernames and the logins it keeps for Restore.
-import { bigint, bigserial, boolean, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, bigserial, boolean, index, integer, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { accounts, roles } from './accounts.ts';
 import { ts } from './columns.ts';
 import { members } from './members.ts';
@@ -50,5 +51,44 @@ export const clearedLogins = pgTable(
   (t) => [
     index('cleared_logins_clear_id_idx').on(t.clearId),
     index('cleared_logins_member_id_idx').on(t.memberId),
+  ],
+);
+
+export const loginClearRequestKinds = ['clear', 'restore'] as const;
+
+/**
+ * A Clear All Usernames or Restore as asked for on its form, run by the worker (one transaction): who
+ * asked and when, what was confirmed, and — once done — what happened. `finished_at` is set in the same
+ * transaction as the work, or with `failure` when it could not be done (nothing changed then).
+ */
+export const loginClearRequests = pgTable(
+  'login_clear_requests',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    kind: text('kind', { enum: loginClearRequestKinds }).notNull(),
+    requestedAt: ts('requested_at').notNull(),
+    // No foreign key, as in audit_events: every account a clear deletes would check this table row by row.
+    actorAccountId: bigint('actor_account_id', { mode: 'number' }),
+    actorLabel: text('actor_label').notNull(),
+    actorIp: text('actor_ip'),
+    includeAdmins: boolean('include_admins').notNull().default(false),
+    /** Clear: the number of logins the admin confirmed by typing it. */
+    confirmed: integer('confirmed'),
+    /** Restore: the clear to restore. Clear: the clear it made, once done. */
+    clearId: bigint('clear_id', { mode: 'number' }).references(() => loginClears.id, {
+      onDelete: 'set null',
+    }),
+    startedAt: ts('started_at'),
+    finishedAt: ts('finished_at'),
+    /** Clear: logins removed; Restore: logins put back. */
+    done: integer('done'),
+    /** Restore: logins that could not come back. */
+    skipped: integer('skipped'),
+    failure: text('failure'),
+  },
+  (t) => [
+    index('login_clear_requests_requested_at_idx').on(t.requestedAt),
+    // One clear or restore at a time: a second unfinished request is refused by the database itself.
+    uniqueIndex('login_clear_requests_one_unfinished_key').on(sql`(true)`).where(sql`finished_at is null`),
   ],
 );

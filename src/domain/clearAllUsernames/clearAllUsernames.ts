@@ -1,22 +1,13 @@
-import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { queryRows } from '../../db/rows.ts';
-import { loginClears } from '../../db/schema.ts';
 import { AppError, ValidationErrors } from '../../errors.ts';
-import { recordAudit } from '../audit/recordAudit.ts';
 import { ownPasswordMatches } from '../auth/reauthenticate.ts';
 import type { Deps } from '../deps.ts';
 import { text } from '../input.ts';
-import { forgetPendingCount } from '../invitationCodes/countInvitationCodes.ts';
 import { type Actor, requirePermission } from '../policy.ts';
-import {
-  confirmationPhrase,
-  countClearableLogins,
-  numberInPhrase,
-  RESTORE_WINDOW_MS,
-  totalToClear,
-} from './clearableLogins.ts';
-import { accountColumnList, clearedColumnList } from './loginColumns.ts';
+import { confirmationPhrase, countClearableLogins, numberInPhrase, totalToClear } from './clearableLogins.ts';
+import { changedMessage } from './clearLogins.ts';
+import { recordRequestIn } from './loginClearRequests.ts';
+import { wakeLoginClearJob } from './wakeLoginClearJob.ts';
 
 export type ClearInput = {
   includeAdmins: boolean;
@@ -63,10 +54,6 @@ export const clearAllUsernamesInput = z
     }),
   );
 
-const changedMessage = (now: number) =>
-  `The number of logins has changed since the page was shown: this would now remove ${now.toLocaleString('en')}. ` +
-  `Check the numbers and type "${confirmationPhrase(now)}" to confirm.`;
-
 function confirmationProblem(typed: string, total: number, shownTotal: number | undefined): string | null {
   const typedNumber = numberInPhrase(typed);
   if (typedNumber === total) return null;
@@ -78,17 +65,16 @@ function confirmationProblem(typed: string, total: number, shownTotal: number | 
 }
 
 /**
- * Clear All Usernames: removes member logins (and other administrators' logins when asked), never the
- * acting admin's. One transaction, set-based: the removed accounts are moved whole into cleared_logins by
- * a single DELETE … RETURNING, so what is copied is exactly what is removed, and the count is compared
- * with the typed one before anything commits. Sessions and reset links cascade away with the accounts;
- * members.has_login follows by trigger, so the members are back in Invitation Codes.
+ * Clear All Usernames as asked for on its form: checks the typed phrase against the logins there are now
+ * and the admin's own password, then records the request for the worker (one transaction) and wakes it.
+ * The clear itself (`clearLoginsIn`) runs in the background and re-checks the count; the request's page
+ * follows it. Only one clear or restore waits or runs at a time.
  */
 export async function clearAllUsernames(
   deps: Deps,
   actor: Actor,
   input: ClearInput,
-): Promise<{ clearId: number; removed: number }> {
+): Promise<{ requestId: number }> {
   requirePermission(actor, 'logins.clearAll');
   const actorId = actor.accountId;
   if (actorId === null) {
@@ -112,49 +98,15 @@ export async function clearAllUsernames(
   }
   if (Object.keys(errors).length > 0) throw new ValidationErrors(errors);
 
-  const result = await deps.db.transaction(async (tx) => {
-    const [clear] = await tx
-      .insert(loginClears)
-      .values({
-        at: now,
-        actorAccountId: actorId,
-        actorLabel: actor.label,
-        includedAdmins: input.includeAdmins,
-        removed: total,
-        restorableUntil: new Date(now.getTime() + RESTORE_WINDOW_MS),
-      })
-      .returning({ id: loginClears.id });
-    const clearId = clear!.id;
-    const [moved] = await queryRows(
+  const requestId = await deps.db.transaction((tx) =>
+    recordRequestIn(
       tx,
-      sql`with removed as (
-            delete from accounts
-            where id <> ${actorId}::bigint and (role = 'member' or ${input.includeAdmins}::boolean)
-            returning *
-          ), kept as (
-            insert into cleared_logins (clear_id, ${clearedColumnList()})
-            select ${clearId}::bigint, ${accountColumnList()} from removed
-            returning member_id
-          )
-          select count(*) as n from kept`,
-      { n: 'number' },
-    );
-    const removed = moved?.n ?? 0;
-    // Someone made or lost a login between the check and now: refuse rather than remove a number nobody saw.
-    if (removed !== total) throw new ValidationErrors({ confirmation: changedMessage(removed) });
-    // A Re-enabled link of a cleared member no longer replaces anything: it now creates their new login,
-    // which is how they come back. Restore sets the flag again for links still open then.
-    await tx.execute(sql`
-      update invitations i set replaces_login = false
-      from cleared_logins c
-      where c.clear_id = ${clearId}::bigint and i.member_id = c.member_id
-        and i.replaces_login and i.used_at is null and i.revoked_at is null`);
-    await recordAudit(tx, now, actor, 'logins.cleared_all', {
-      details: { removed, includedAdmins: input.includeAdmins, clearId },
-    });
-    return { clearId, removed };
-  });
-  // This process shows the Invitation Codes count next; do not let it serve the cached number from before.
-  forgetPendingCount(deps.db);
-  return result;
+      now,
+      { ...actor, accountId: actorId },
+      { kind: 'clear', includeAdmins: input.includeAdmins, confirmed: total },
+      'confirmation',
+    ),
+  );
+  await wakeLoginClearJob(deps);
+  return { requestId };
 }

@@ -17,10 +17,3 @@ export async function countPendingMembers(deps: Pick<Deps, 'db'>, actor: Actor):
   );
   return row?.n ?? 0;
 }
-
-/**
- * Nothing is cached any more (decision 0026). Kept only because Clear All Usernames, Restore and
- * bench/invitation-codes.ts — changed by others at the same time — still call it; remove with those calls.
- * @deprecated the count is stored, there is nothing to forget
- */
-export const forgetPendingCount = (_db: unknown): void => {};

@@ -3,10 +3,11 @@ import {
   confirmationPhrase,
   totalToClear,
 } from '../../../domain/clearAllUsernames/clearableLogins.ts';
+import type { LoginClearRequest } from '../../../domain/clearAllUsernames/loginClearRequests.ts';
 import { paths } from '../../paths.ts';
 import { StepUpField } from '../../stepUp/StepUpField.tsx';
 import { AdminFrame } from '../../ui/AdminFrame.tsx';
-import { CsrfField, ErrorSummary, Field, type FieldErrors } from '../../ui/forms.tsx';
+import { CsrfField, ErrorSummary, Field, type FieldErrors, Notice } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
 import { invitationCodesCrumbs } from './links.ts';
 
@@ -15,17 +16,26 @@ export type ClearFormValues = { includeAdmins: boolean; confirmation: string };
 type Props = {
   ctx: PageContext;
   counts: ClearableCounts;
+  /** A clear or restore waiting or running now: a second one would be refused, so the page says so first. */
+  running?: LoginClearRequest | null;
   values?: ClearFormValues;
   errors?: FieldErrors;
 };
 
 /** Clear All Usernames: what it does, exactly how many logins, and a typed phrase plus password to confirm. */
-export function ClearAllUsernamesPage({ ctx, counts, values, errors }: Props) {
+export function ClearAllUsernamesPage({ ctx, counts, running, values, errors }: Props) {
   const membersOnly = totalToClear(counts, false);
   const withAdmins = totalToClear(counts, true);
   return (
     <AdminFrame ctx={ctx} title="Clear All Usernames" crumbs={invitationCodesCrumbs}>
       <ErrorSummary errors={errors} />
+      {running && (
+        <Notice>
+          {running.kind === 'clear' ? 'A Clear All Usernames' : 'A Restore'} asked for by {running.actorLabel}{' '}
+          is still waiting or running: <a href={paths.clearRequest(running.id)}>see its progress</a>. Only one
+          can run at a time.
+        </Notice>
+      )}
       <div class="warning">
         <p>
           This removes portal logins — usernames and passwords — all at once. The members stay on the roster

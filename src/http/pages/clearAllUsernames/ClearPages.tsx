@@ -3,7 +3,7 @@ import { paths } from '../../paths.ts';
 import { StepUpField } from '../../stepUp/StepUpField.tsx';
 import { AdminFrame } from '../../ui/AdminFrame.tsx';
 import { formatDateTime } from '../../ui/format.ts';
-import { CsrfField, ErrorSummary, type FieldErrors, Notice } from '../../ui/forms.tsx';
+import { CsrfField, ErrorSummary, type FieldErrors } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
 import { invitationCodesCrumbs, logins } from './links.ts';
 
@@ -44,14 +44,13 @@ function closedReason(outcome: ClearOutcome): string | null {
   return null;
 }
 
-type SummaryProps = { ctx: PageContext; outcome: ClearOutcome; notice?: string };
+type SummaryProps = { ctx: PageContext; outcome: ClearOutcome };
 
-/** One Clear All Usernames: the page an admin lands on after clearing, and after restoring. */
-export function ClearSummaryPage({ ctx, outcome, notice }: SummaryProps) {
+/** One Clear All Usernames: what was cleared, and the way to Restore while it can be done. */
+export function ClearSummaryPage({ ctx, outcome }: SummaryProps) {
   const closed = closedReason(outcome);
   return (
     <AdminFrame ctx={ctx} title={`Clear All Usernames #${outcome.clear.id}`} crumbs={invitationCodesCrumbs}>
-      {notice && <Notice>{notice}</Notice>}
       <section class="card" aria-labelledby="clear-heading">
         <h2 id="clear-heading">What was cleared</h2>
         <ClearFacts outcome={outcome} />

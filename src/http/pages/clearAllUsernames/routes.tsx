@@ -6,14 +6,18 @@ import {
   clearAllUsernamesInput,
 } from '../../../domain/clearAllUsernames/clearAllUsernames.ts';
 import { countClearableLogins } from '../../../domain/clearAllUsernames/clearableLogins.ts';
+import {
+  loginClearRequest,
+  unfinishedRequest,
+} from '../../../domain/clearAllUsernames/loginClearRequests.ts';
 import { clearOutcome } from '../../../domain/clearAllUsernames/restorableClears.ts';
 import { restoreClearedLogins } from '../../../domain/clearAllUsernames/restoreClearedLogins.ts';
 import type { Refusal } from '../../kit/refusal.ts';
 import { type Req, routeKit } from '../../kit/route.ts';
-import { paths, withQuery } from '../../paths.ts';
+import { paths } from '../../paths.ts';
 import { ClearAllUsernamesPage } from './ClearAllUsernamesPage.tsx';
 import { ClearSummaryPage, RestoreConfirmPage } from './ClearPages.tsx';
-import { logins } from './links.ts';
+import { ClearRequestPage } from './ClearRequestPage.tsx';
 
 type Clear = { clearId: number };
 
@@ -23,29 +27,39 @@ const params = z.object({
     .regex(/^[1-9]\d{0,14}$/, 'There is no such Clear All Usernames.')
     .transform(Number),
 });
-const query = z.object({ done: z.string().optional(), restored: z.string().optional() });
+const requestParams = z.object({
+  requestId: z
+    .string()
+    .regex(/^[1-9]\d{0,14}$/, 'There is no such Clear All Usernames or Restore request.')
+    .transform(Number),
+});
 
 /** The Clear All Usernames form; after a refusal with fresh numbers, so the admin sees what a retry removes. */
 async function clearForm(r: Req<unknown>, refused?: Refusal) {
-  const counts = await countClearableLogins(r.deps, r.actor);
+  const [counts, running] = await Promise.all([
+    countClearableLogins(r.deps, r.actor),
+    unfinishedRequest(r.deps),
+  ]);
   const typed = refused?.values;
   const values = typed && {
     includeAdmins: Boolean(typed.includeAdmins),
     confirmation: typed.confirmation ?? '',
   };
-  return <ClearAllUsernamesPage ctx={r.ctx()} counts={counts} values={values} errors={refused?.errors} />;
+  return (
+    <ClearAllUsernamesPage
+      ctx={r.ctx()}
+      counts={counts}
+      running={running}
+      values={values}
+      errors={refused?.errors}
+    />
+  );
 }
 
-/** One clear's summary, saying what was just done (`done=1` after the clear, `restored=1` after Restore). */
-async function summary(r: Req<Clear>, shown: z.infer<typeof query> = {}) {
+/** One clear's summary: when, who, how many, and whether it can still be restored. */
+async function summary(r: Req<Clear>) {
   const outcome = await clearOutcome(r.deps, r.actor, r.params.clearId);
-  const notice =
-    shown.done === '1'
-      ? `Removed ${logins(outcome.clear.removed)}. Those members are back in Invitation Codes.`
-      : shown.restored === '1'
-        ? `Restored ${logins(outcome.restored)}; ${logins(outcome.skipped)} could not come back.`
-        : undefined;
-  return <ClearSummaryPage ctx={r.ctx()} outcome={outcome} notice={notice} />;
+  return <ClearSummaryPage ctx={r.ctx()} outcome={outcome} />;
 }
 
 /** Restore asks first; a restore that can no longer happen (done already, too late) is said over its form. */
@@ -54,7 +68,10 @@ async function restoreConfirm(r: Req<Clear>, refused?: Refusal) {
   return <RestoreConfirmPage ctx={r.ctx()} outcome={outcome} errors={refused?.errors} />;
 }
 
-/** Clear All Usernames (confirm with a typed phrase and password), one clear's summary, and its Restore. */
+/**
+ * Clear All Usernames (confirm with a typed phrase and password), one clear's summary, its Restore, and the
+ * progress page of either as the worker runs it.
+ */
 export function registerClearAllUsernamesRoutes(server: FastifyInstance, app: App): void {
   const { page, form } = routeKit(server, app);
   const access = 'logins.clearAll';
@@ -68,11 +85,11 @@ export function registerClearAllUsernamesRoutes(server: FastifyInstance, app: Ap
     body: clearAllUsernamesInput,
     stepUp: true,
     run: (r, input) => clearAllUsernames(r.deps, r.actor, input),
-    done: (_r, { clearId }) => withQuery(paths.clear(clearId), { done: '1' }),
+    done: (_r, { requestId }) => paths.clearRequest(requestId),
     view: clearForm,
   });
 
-  page({ path: paths.clear(':clearId'), access, params, query, view: (r, shown) => summary(r, shown.query) });
+  page({ path: paths.clear(':clearId'), access, params, view: (r) => summary(r) });
 
   page({ path: paths.restore(':clearId'), access, params, view: (r) => restoreConfirm(r) });
 
@@ -83,7 +100,19 @@ export function registerClearAllUsernamesRoutes(server: FastifyInstance, app: Ap
     fields: ['code'],
     stepUp: true,
     run: (r) => restoreClearedLogins(r.deps, r.actor, r.params.clearId),
-    done: (r) => withQuery(paths.clear(r.params.clearId), { restored: '1' }),
+    done: (_r, { requestId }) => paths.clearRequest(requestId),
     view: restoreConfirm,
+  });
+
+  page({
+    path: paths.clearRequest(':requestId'),
+    access,
+    params: requestParams,
+    view: async (r) => (
+      <ClearRequestPage
+        ctx={r.ctx()}
+        request={await loginClearRequest(r.deps, r.actor, r.params.requestId)}
+      />
+    ),
   });
 }
