@@ -13,9 +13,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
+import { startServer } from '../tests/cliProcess.ts';
 import { reportFigure } from './lib/figures.ts';
+import { type Engine, loginDatabase } from './lib/loginDatabase.ts';
 import { addressOf, csrfPair, loginsPerSecond } from './lib/loginLoad.ts';
-import { type Engine, loginDatabase, servePortal } from './lib/servePortal.ts';
 
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/';
 const ENGINES = (process.env.BENCH_ENGINES ?? 'pglite,postgres')
@@ -79,7 +80,7 @@ async function measure(engine: Engine) {
   const database = await loginDatabase(engine, LOGINS, PASSWORD, PG_URL);
   const nodeArgs = PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [];
   // TRUST_PROXY: each request names its own address (X-Forwarded-For), as logins from many people do.
-  const portal = await servePortal({ ...database.env, TRUST_PROXY: '1' }, nodeArgs);
+  const portal = await startServer({ ...database.env, TRUST_PROXY: '1' }, nodeArgs);
   try {
     const ceiling = argonCeiling();
     await loginsPerSecond(portal.url, { connections: 4, seconds: 2, logins: LOGINS, password: PASSWORD });

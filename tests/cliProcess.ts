@@ -27,8 +27,12 @@ export function runCli(args: string[], env: Record<string, string>, input?: stri
   });
 }
 
-/** Starts `gatehouse serve` and resolves once it listens, with its URL and the printed setup link. */
-export function startServer(env: Record<string, string>) {
+/**
+ * Starts `gatehouse serve` and resolves once it listens, with its URL and the printed setup link.
+ * `nodeArgs` go to node itself (benchmarks pass `--cpu-prof`; the profile is written at exit, which
+ * `stop` waits for).
+ */
+export function startServer(env: Record<string, string>, nodeArgs: string[] = []) {
   return new Promise<{
     child: ChildProcess;
     url: string;
@@ -36,7 +40,7 @@ export function startServer(env: Record<string, string>) {
     output: () => string;
     stop(): Promise<void>;
   }>((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve'], {
+    const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], {
       env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     });
     let output = '';

@@ -6,17 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import pg from 'pg';
 import { runCli, startServer, tempDataDir } from '../../tests/cliProcess.ts';
+import { scratchDatabase } from './roster.ts';
 
 const PASSWORD = 'violet tractor umbrella 42';
 const ADMIN = ['admin', 'create', '--username', 'bench', '--email', 'bench@example.org'];
-
-async function onServer(url: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query(text).finally(() => client.end());
-}
 
 /** A scratch database on the server of `pgUrl` (dropped by `drop`), or null for a fresh DATA_DIR. */
 export async function portalDatabase(
@@ -25,15 +19,12 @@ export async function portalDatabase(
   const dataDir = tempDataDir();
   const dropDir = () => rmSync(dataDir, { recursive: true, force: true });
   if (!pgUrl) return { env: { DATA_DIR: dataDir }, url: null, drop: async () => dropDir() };
-  const name = `gatehouse_bench_${randomBytes(5).toString('hex')}`;
-  await onServer(pgUrl, `create database ${name}`);
-  const url = new URL(pgUrl);
-  url.pathname = `/${name}`;
+  const scratch = await scratchDatabase(pgUrl);
   const drop = async () => {
     dropDir();
-    await onServer(pgUrl, `drop database if exists ${name} with (force)`);
+    await scratch.drop();
   };
-  return { env: { DATABASE_URL: url.toString(), DATA_DIR: dataDir }, url: url.toString(), drop };
+  return { env: { DATABASE_URL: scratch.url, DATA_DIR: dataDir }, url: scratch.url, drop };
 }
 
 const kB = (pid: number, field: 'VmRSS' | 'VmHWM') =>
