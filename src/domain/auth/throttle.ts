@@ -31,15 +31,6 @@ export type Reservation = { rules: ThrottleRule[]; windows: Map<string, Date> };
 
 export type Reserved = { reserved: Reservation; waitMs: 0 } | { reserved: null; waitMs: number };
 
-class OverLimit extends Error {
-  constructor(
-    readonly waitMs: number,
-    readonly over: ThrottleRule[],
-  ) {
-    super('over the throttle limit');
-  }
-}
-
 /** A rule's name: its key's prefix (`login-pair`, `forgot-ip`…), never the login or address after it. */
 export const ruleName = (rule: Pick<ThrottleRule, 'key'>) => rule.key.split(':', 1)[0]!;
 
@@ -54,96 +45,106 @@ export function onThrottleRefusal(listener: (rule: string) => void): () => void 
 }
 
 /**
- * Counts one attempt against every rule *before* the secret is checked, all or none: one upsert of every
- * rule's row in one transaction (one round trip for the counting, whatever the number of rules). The
- * upsert's row locks make concurrent callers of a key wait for each other, so a burst of parallel guesses
- * is counted one after another and only `limit` of them are admitted. Rows are taken in sorted key order
- * (an INSERT takes its VALUES in order), so two callers sharing several keys cannot deadlock. When any rule
- * is over its limit nothing is counted (the transaction is rolled back) and the caller must not check the
- * secret.
+ * Counts one attempt against every rule *before* the secret is checked, all or none, in one statement
+ * (one round trip, no transaction: login is the portal's hottest write). The statement reads the counters
+ * first: when any rule is already at its limit within its window it counts nothing and the attempt is
+ * refused. Otherwise it upserts every rule's row, and the counts it returns are those of the rows it
+ * locked, so attempts racing for the last place are counted one after another and only `limit` of them
+ * are admitted; one that loses that race stays counted (only ever against an attacker's burst). Rows are
+ * taken in sorted key order (an INSERT takes its rows in order), so two callers sharing several keys
+ * cannot deadlock. A refused attempt's caller must not check the secret.
  */
 export async function reserveAttempt(db: DbOrTx, rules: ThrottleRule[], now: Date): Promise<Reserved> {
   const sorted = [...new Map(rules.map((r) => [r.key, r])).values()].sort((a, b) =>
     a.key < b.key ? -1 : a.key > b.key ? 1 : 0,
   );
   if (sorted.length === 0) return { reserved: { rules, windows: new Map() }, waitMs: 0 };
-  // Each rule's own window: a count in a window that has closed starts again at 1.
-  const windowOpen = sql`case t.key ${sql.join(
-    sorted.map((r) => sql`when ${r.key} then ${new Date(now.getTime() - r.windowMs)}::timestamptz`),
-    sql` `,
-  )} end`;
-  try {
-    // Within a caller's transaction this is a savepoint: a refusal undoes only the counting.
-    const windows = await (db as Db).transaction(async (tx) => {
-      const rows = await queryRows(
-        tx,
-        sql`insert into login_throttle as t (key, failures, window_start)
-            values ${sql.join(
-              sorted.map((r) => sql`(${r.key}, 1, ${now}::timestamptz)`),
-              sql`, `,
-            )}
-            on conflict (key) do update set
-              failures = case when t.window_start <= ${windowOpen} then 1 else t.failures + 1 end,
-              window_start = case when t.window_start <= ${windowOpen} then ${now}::timestamptz else t.window_start end
-            returning t.key, t.failures, t.window_start as "windowStart"`,
-        { key: 'text', failures: 'number', windowStart: 'date' },
-      );
-      const landed = new Map(rows.map((row) => [row.key, row.windowStart]));
-      let waitMs = 0;
-      const over: ThrottleRule[] = [];
-      for (const row of rows) {
-        const rule = sorted.find((r) => r.key === row.key)!;
-        if (row.failures > rule.limit) {
-          waitMs = Math.max(waitMs, row.windowStart.getTime() + rule.windowMs - now.getTime(), 1);
-          over.push(rule);
-        }
-      }
-      if (waitMs > 0) throw new OverLimit(waitMs, over);
-      return landed;
-    });
-    return { reserved: { rules, windows }, waitMs: 0 };
-  } catch (e) {
-    if (e instanceof OverLimit) {
-      for (const rule of e.over) for (const listener of refusalListeners) listener(ruleName(rule));
-      return { reserved: null, waitMs: e.waitMs };
+  // Each rule's limit and the start of its window: a count in a window that has closed starts again at 1.
+  const ruleRows = sql.join(
+    sorted.map((r) => sql`(${r.key}, ${r.limit}::int, ${new Date(now.getTime() - r.windowMs)}::timestamptz)`),
+    sql`, `,
+  );
+  const rows = await queryRows(
+    db,
+    sql`with rule (key, lim, window_open) as (values ${ruleRows}),
+       refused as (
+         select exists (select 1 from login_throttle t join rule using (key)
+                        where t.window_start > rule.window_open and t.failures >= rule.lim) as refused),
+       counted as (
+         insert into login_throttle as t (key, failures, window_start)
+         select key, 1, ${now}::timestamptz from rule where not (select refused from refused) order by key
+         on conflict (key) do update set
+           failures = case when t.window_start <= (select window_open from rule where rule.key = t.key)
+                           then 1 else t.failures + 1 end,
+           window_start = case when t.window_start <= (select window_open from rule where rule.key = t.key)
+                               then ${now}::timestamptz else t.window_start end
+         returning t.key, t.failures, t.window_start)
+     select key, failures, window_start as "windowStart", true as counted from counted
+     union all
+     select key, failures, window_start, false from login_throttle
+     where (select refused from refused) and key in (select key from rule)`,
+    { key: 'text', failures: 'number', windowStart: 'date', counted: 'boolean' },
+  );
+  // A counted row is over when this attempt took it past the limit; when nothing was counted, the rows
+  // already at their limit in an open window are.
+  let waitMs = 0;
+  const over: ThrottleRule[] = [];
+  for (const row of rows) {
+    const rule = sorted.find((r) => r.key === row.key)!;
+    const windowEnd = row.windowStart.getTime() + rule.windowMs;
+    const isOver = row.counted
+      ? row.failures > rule.limit
+      : row.failures >= rule.limit && windowEnd > now.getTime();
+    if (isOver) {
+      waitMs = Math.max(waitMs, windowEnd - now.getTime(), 1);
+      over.push(rule);
     }
-    throw e;
   }
+  if (waitMs === 0) {
+    return {
+      reserved: { rules, windows: new Map(rows.map((row) => [row.key, row.windowStart])) },
+      waitMs: 0,
+    };
+  }
+  for (const rule of over) for (const listener of refusalListeners) listener(ruleName(rule));
+  return { reserved: null, waitMs };
 }
 
 /**
  * A success's settlement (see ThrottleRule) as common table expressions, to run in the caller's own
- * statement in the transaction `tx`: a login clears and refunds in the statement that opens its session,
- * one commit for both. The counters it changes are locked first, in sorted key order (reserveAttempt's),
- * because the one statement then holds several rows at once and must not deadlock with a reservation.
+ * statement: a login clears and refunds in the statement that opens its session, one commit for both.
+ * The counters it changes are locked first, all of them in sorted key order (reserveAttempt's order),
+ * because the one statement then holds several rows at once and must not deadlock with a reservation:
+ * each change waits on the count of the locked rows, so whichever runs first takes every lock in order.
  */
-export async function settlementIn(tx: DbOrTx, reservation: Reservation): Promise<SQL[]> {
+export function settlement(reservation: Reservation): SQL[] {
   const settled = reservation.rules
     .filter((rule) => rule.onSuccess !== 'keep')
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   if (settled.length === 0) return [];
-  await tx.execute(
-    sql`select 1 from login_throttle where key in (${sql.join(
-      settled.map((r) => sql`${r.key}`),
-      sql`, `,
-    )}) order by key for update`,
+  const keys = sql.join(
+    settled.map((r) => sql`${r.key}`),
+    sql`, `,
   );
-  return settled.map((rule, i) => {
-    const name = sql.raw(`settled_${i}`);
-    if (rule.onSuccess === 'clear')
-      return sql`${name} as (delete from login_throttle where key = ${rule.key})`;
-    // A refund only within the window the attempt was counted in: a new window owes nothing back.
-    return sql`${name} as (update login_throttle set failures = greatest(failures - 1, 0)
-      where key = ${rule.key} and window_start = ${reservation.windows.get(rule.key)!}::timestamptz)`;
-  });
+  const locked = sql`(select count(*) from settle_locks) >= 0`;
+  return [
+    sql`settle_locks as (select key from login_throttle where key in (${keys}) order by key for update)`,
+    ...settled.map((rule, i) => {
+      const name = sql.raw(`settled_${i}`);
+      if (rule.onSuccess === 'clear')
+        return sql`${name} as (delete from login_throttle where key = ${rule.key} and ${locked})`;
+      // A refund only within the window the attempt was counted in: a new window owes nothing back.
+      return sql`${name} as (update login_throttle set failures = greatest(failures - 1, 0)
+        where key = ${rule.key} and window_start = ${reservation.windows.get(rule.key)!}::timestamptz
+          and ${locked})`;
+    }),
+  ];
 }
 
 /** After a successful check: clears or refunds what the rules say (see ThrottleRule), in one statement. */
 export async function settleSuccess(db: DbOrTx, reservation: Reservation): Promise<void> {
-  await (db as Db).transaction(async (tx) => {
-    const settlement = await settlementIn(tx, reservation);
-    if (settlement.length) await tx.execute(sql`with ${sql.join(settlement, sql`, `)} select 1`);
-  });
+  const ctes = settlement(reservation);
+  if (ctes.length) await db.execute(sql`with ${sql.join(ctes, sql`, `)} select 1`);
 }
 
 export type ThrottledCheck<T> = { throttled: true; waitMs: number } | { throttled: false; result: T };
