@@ -9,7 +9,9 @@
  * BENCH_PGLITE_SIZES (10000,100000), BENCH_REPS (50), BENCH_EXPLAIN=1 prints EXPLAIN ANALYZE of every
  * case at the largest size of each engine, BENCH_KEEP_DB=1 keeps the PostgreSQL databases for a closer look,
  * BENCH_REUSE_DB=<name> measures such a kept database again (one size) instead of loading a new one.
- * A case and its bare SQL ceiling run interleaved, repetition by repetition.
+ * A case and its bare SQL ceiling run interleaved, repetition by repetition; BENCH_CEILING_APART=1 times
+ * each case's calls back to back and then its ceiling's, as the benchmark did before the list redesign
+ * (to compare with that code by the same method).
  *
  * The roster is loaded set-based (INSERT … SELECT generate_series) with the members indexes dropped and
  * re-created from their own definitions afterwards, then VACUUM ANALYZE. About 30% of members have a login
@@ -53,6 +55,7 @@ const EXPLAIN = process.env.BENCH_EXPLAIN === '1';
 const KEEP_DB = process.env.BENCH_KEEP_DB === '1';
 /** A database kept earlier (BENCH_KEEP_DB=1, then renamed) to measure again without loading it again. */
 const REUSE_DB = process.env.BENCH_REUSE_DB;
+const CEILING_APART = process.env.BENCH_CEILING_APART === '1';
 const admin: Actor = { ...systemActor('bench'), role: 'admin' };
 
 const FIRST =
@@ -299,13 +302,13 @@ async function benchOne(
   for (const [name, q] of cases) {
     const query: PendingQuery = { sort: 'name', dir: 'asc', ...q };
     const ceiling = bare[name];
-    const [t, b] = ceiling
-      ? await time(
-          REPS,
-          () => listPendingMembers(deps, admin, query),
-          () => database.db.execute(ceiling),
-        )
-      : await time(REPS, () => listPendingMembers(deps, admin, query));
+    const list = () => listPendingMembers(deps, admin, query);
+    const bareRun = ceiling && (() => database.db.execute(ceiling));
+    const [t, b] = !bareRun
+      ? await time(REPS, list)
+      : CEILING_APART
+        ? [...(await time(REPS, list)), ...(await time(REPS, bareRun))]
+        : await time(REPS, list, bareRun);
     if (!t) throw new Error('no timing');
     rows.push({ engine, size, case: name, ...t, bare: b?.median });
     console.log(

@@ -2,8 +2,10 @@
  * Login benchmark: password logins per second against a real `gatehouse serve` child process, on each
  * engine, with autocannon in this process as the load (bench/lib/loginLoad.ts); beside it the machine's
  * ceiling in the same run, bare argon2id verifications with the same parameters in a process of their own
- * (bench/lib/argonCeiling.ts), at the same concurrencies. Also the time a wrong password and an unknown
- * username take — they must be indistinguishable.
+ * (bench/lib/argonCeiling.ts), at the same concurrencies; and, for reference, the same load against a bare
+ * HTTP server that only verifies the password (bench/lib/httpArgonServer.ts): what HTTP and the load leave
+ * for argon2 on this machine. Also the time a wrong password and an unknown username take — they must be
+ * indistinguishable.
  *
  *   node --import tsx bench/login.ts
  *
@@ -11,7 +13,7 @@
  * PostgreSQL; a scratch database per run, dropped), BENCH_CONCURRENCY (2,4,8,16), BENCH_SECONDS (8 per
  * concurrency), BENCH_CPU_PROF (a folder: the serve child runs with --cpu-prof into it).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import os from 'node:os';
 import { startServer } from '../tests/cliProcess.ts';
 import { reportFigure } from './lib/figures.ts';
@@ -43,6 +45,32 @@ function argonCeiling(): Record<number, number> {
     { encoding: 'utf8' },
   );
   return JSON.parse(out.trim().split('\n').at(-1)!) as Record<number, number>;
+}
+
+/** Logins per second at each concurrency against the bare HTTP + argon2id server, in a child process. */
+async function httpArgonCeiling(): Promise<Record<number, number>> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/lib/httpArgonServer.ts'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const url = await new Promise<string>((resolve) =>
+      child.stdout.once('data', (d) => resolve(String(d).trim())),
+    );
+    const rates: Record<number, number> = {};
+    for (const c of CONCURRENCIES) {
+      rates[c] = (
+        await loginsPerSecond(url, {
+          connections: c,
+          seconds: Math.min(SECONDS, 4),
+          logins: LOGINS,
+          password: PASSWORD,
+        })
+      ).rate;
+    }
+    return rates;
+  } finally {
+    child.kill();
+  }
 }
 
 /** Wrong password (existing login) against unknown username, interleaved so drift hits both alike. */
@@ -83,6 +111,7 @@ async function measure(engine: Engine) {
   const portal = await startServer({ ...database.env, TRUST_PROXY: '1' }, nodeArgs);
   try {
     const ceiling = argonCeiling();
+    const httpCeiling = await httpArgonCeiling();
     await loginsPerSecond(portal.url, { connections: 4, seconds: 2, logins: LOGINS, password: PASSWORD });
     const logins: Record<number, number> = {};
     for (const c of CONCURRENCIES) {
@@ -97,7 +126,7 @@ async function measure(engine: Engine) {
         `${engine}: c=${c} ${run.rate.toFixed(1)} logins/s (p50 ${run.p50} ms, p97.5 ${run.p97_5} ms); ceiling ${ceiling[c]!.toFixed(1)}/s`,
       );
     }
-    return { ceiling, logins, timing: await timingProbe(portal.url) };
+    return { ceiling, httpCeiling, logins, timing: await timingProbe(portal.url) };
   } finally {
     await portal.stop();
     await database.drop();
@@ -108,7 +137,7 @@ console.log(
   `machine: ${os.cpus().length} cores, ${new Date().toISOString().slice(0, 10)}, ${SECONDS} s per run`,
 );
 for (const engine of ENGINES) {
-  const { ceiling, logins, timing } = await measure(engine);
+  const { ceiling, httpCeiling, logins, timing } = await measure(engine);
   const top = best(ceiling);
   const topLogins = best(logins);
   const ratio = (x: number) => (x / top.rate).toFixed(2);
@@ -116,6 +145,10 @@ for (const engine of ENGINES) {
     `${engine}: ceiling c=2 ${ceiling[2]?.toFixed(1)}/s, best c=${top.c} ${top.rate.toFixed(1)}/s; ` +
       `logins c=2 ${logins[2]?.toFixed(1)}/s (${ratio(logins[2] ?? 0)} x best ceiling), ` +
       `best c=${topLogins.c} ${topLogins.rate.toFixed(1)}/s (${ratio(topLogins.rate)} x)`,
+  );
+  const topHttp = best(httpCeiling);
+  console.log(
+    `${engine}: bare HTTP + argon2id server best c=${topHttp.c} ${topHttp.rate.toFixed(1)}/s (${ratio(topHttp.rate)} x best ceiling)`,
   );
   console.log(
     `${engine}: wrong password median ${timing.wrongPassword.toFixed(1)} ms; unknown username median ${timing.unknownUser.toFixed(1)} ms (${PROBES} each)`,
@@ -128,6 +161,12 @@ for (const engine of ENGINES) {
     ...common,
     figure: 'password logins/s, best c (ceiling: best c)',
     value: topLogins.rate,
+    ceiling: top.rate,
+  });
+  reportFigure({
+    ...common,
+    figure: 'bare HTTP + argon2id server, best c (reference)',
+    value: topHttp.rate,
     ceiling: top.rate,
   });
   for (const [figure, value] of [
