@@ -40,7 +40,7 @@ import { onboardingProgress } from '../src/domain/reports/onboardingProgress.ts'
 import { listPendingInvitations } from '../src/domain/reports/pendingInvitations.ts';
 import { responseCurves } from '../src/domain/reports/responseCurves.ts';
 import { benchMembers, reportFigure } from './lib/figures.ts';
-import { dropIndexes, loadRoster, scratchDatabase, time } from './lib/roster.ts';
+import { dropIndexes, loadLoginHistory, loadRoster, scratchDatabase, time } from './lib/roster.ts';
 
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 // Reports at each size of BENCH_MEMBERS (bench/lib/figures.ts), else BENCH_PG_SIZE, else 100k and 1M.
@@ -164,13 +164,7 @@ async function loadActivity(db: Db, n: number): Promise<{ seconds: number; actor
     where x < 0.1`);
   for (const def of invitationIndexes) await db.execute(sql.raw(def));
 
-  // Login history: 2 per member over 180 days, for random logins.
-  const historyIndexes = await dropIndexes(db, ['login_history']);
-  await db.execute(sql`
-    insert into login_history (account_id, at, ip, user_agent)
-    select (1 + floor(random() * a.n))::bigint, now() - random() * interval '180 days', '10.0.0.1', 'bench'
-    from (select max(id) n from accounts) a, generate_series(1, ${2 * n}) g`);
-  for (const def of historyIndexes) await db.execute(sql.raw(def));
+  await loadLoginHistory(db, n);
 
   // The acting Security Administrator (a real password hash: Clear All Usernames checks it).
   const hash = await hashPassword(PASSWORD);

@@ -11,7 +11,7 @@ import { queryRows } from '../../src/db/rows.ts';
 import { hashPassword } from '../../src/domain/accounts/passwords.ts';
 import { accountColumnList, clearedColumnList } from '../../src/domain/clearAllUsernames/loginColumns.ts';
 import { restoreInsert } from '../../src/domain/clearAllUsernames/restoreClearedLogins.ts';
-import { dropIndexes } from './roster.ts';
+import { dropIndexes, loadLoginHistory } from './roster.ts';
 
 export const ADMIN = { username: 'benchadmin', password: 'bench-admin-password-1' };
 
@@ -29,12 +29,7 @@ export async function loadClearAllActivity(db: Db, n: number): Promise<number> {
     from (select id, has_login, random() x, now() - random() * interval '120 days' c from members) m
     where x < 0.8`);
   for (const def of invitationIndexes) await db.execute(sql.raw(def));
-  const historyIndexes = await dropIndexes(db, ['login_history']);
-  await db.execute(sql`
-    insert into login_history (account_id, at, ip, user_agent)
-    select (1 + floor(random() * a.n))::bigint, now() - random() * interval '180 days', '10.0.0.1', 'bench'
-    from (select max(id) n from accounts) a, generate_series(1, ${2 * n}) g`);
-  for (const def of historyIndexes) await db.execute(sql.raw(def));
+  await loadLoginHistory(db, n);
   const hash = await hashPassword(ADMIN.password);
   const [admin] = await queryRows(
     db,

@@ -72,6 +72,16 @@ export async function loadRoster(db: Db, n: number): Promise<number> {
   return (performance.now() - started) / 1000;
 }
 
+/** Login history: `perMember` rows per member over 180 days, for random logins (indexes rebuilt after). */
+export async function loadLoginHistory(db: Db, members: number, perMember = 2): Promise<void> {
+  const historyIndexes = await dropIndexes(db, ['login_history']);
+  await db.execute(sql`
+    insert into login_history (account_id, at, ip, user_agent)
+    select (1 + floor(random() * a.n))::bigint, now() - random() * interval '180 days', '10.0.0.1', 'bench'
+    from (select max(id) n from accounts) a, generate_series(1, ${perMember * members}) g`);
+  for (const def of historyIndexes) await db.execute(sql.raw(def));
+}
+
 export const quantile = (xs: number[], q: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 
