@@ -5,7 +5,6 @@ import {
   type Direction,
   type Fetch,
   type Key,
-  type KeyValue,
   keyset,
   type PagePosition,
   readPosition,
@@ -76,7 +75,7 @@ function expectedIds(by: 'time' | 'name', direction: Direction): number[] {
   return direction === 'asc' ? ids : ids.reverse();
 }
 
-type Counted = { fetch: Fetch<{ id: number; cursor: KeyValue[] | string }>; calls: () => number };
+type Counted = { fetch: Fetch<{ id: number; cursor: string }>; calls: () => number };
 
 /** The probe's query for a keyset, counting how often it runs. */
 function fetchFor(cursor: ReturnType<typeof keyset>['cursor']): Counted {

@@ -106,7 +106,10 @@ describe('pendingQueryInput', () => {
 describe('cursors', () => {
   // A cursor is the keyset engine's: what matters here is that each sort and direction is its own scope.
   const cursorOf = async (sort: PendingQuery['sort'], dir: PendingQuery['dir'], key: (string | number)[]) => {
-    const page = await pendingKeyset(sort, dir).page({}, 1, async () => [{ cursor: key }, { cursor: key }]);
+    const page = await pendingKeyset(sort, dir).page({}, 1, async () => [
+      { cursor: JSON.stringify(key) },
+      { cursor: JSON.stringify(key) },
+    ]);
     return page.next!;
   };
   const decodes = async (cursor: string, sort: PendingQuery['sort'], dir: PendingQuery['dir']) =>

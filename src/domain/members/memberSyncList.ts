@@ -57,7 +57,7 @@ const columns = {
  */
 function isOwnCursor(cursor: string): boolean {
   const values = BY_ID.parts.probe(cursor);
-  return values !== null && BY_ID.parts.cursorOf({ cursor: values }) === cursor;
+  return values !== null && BY_ID.parts.cursorOf({ cursor: JSON.stringify(values) }) === cursor;
 }
 
 function conditionsOf(query: MemberSyncQuery): SQL[] {

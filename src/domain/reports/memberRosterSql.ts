@@ -141,7 +141,7 @@ export function filterConditions(f: RosterFilter): SQL[] {
 export function segmentFetch(deps: DbDeps, seg: Segment, shared: SQL[], cursor: SQL) {
   const shape = {
     ...ROSTER_SHAPE,
-    cursor: 'json',
+    cursor: 'text',
     ...Object.fromEntries(seg.casts.map((cast, i) => [`k${i}`, cast === 'bigint' ? 'number' : 'text'])),
   } as const satisfies Record<string, Column>;
   return async (boundary: SQL | null, order: SQL, limit: number) => {
