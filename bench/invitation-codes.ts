@@ -312,7 +312,7 @@ async function benchOne(
     if (!t) throw new Error('no timing');
     rows.push({ engine, size, case: name, ...t, bare: b?.median });
     console.log(
-      `  ${name.padEnd(60)} median ${t.median.toFixed(1).padStart(7)} ms  p95 ${t.p95.toFixed(1).padStart(7)} ms${b ? `  (bare SQL median ${b.median.toFixed(1)} ms)` : ''}`,
+      `  ${name.padEnd(60)} median ${t.median.toFixed(2).padStart(7)} ms  p95 ${t.p95.toFixed(1).padStart(7)} ms${b ? `  (bare SQL median ${b.median.toFixed(1)} ms)` : ''}`,
     );
     if (explain) {
       last.length = 0;

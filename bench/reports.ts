@@ -215,7 +215,7 @@ async function benchOne(
     const withCeiling = name.startsWith('deep page (20% in), by Last Login') ? bare.median : undefined;
     rows.push({ engine, size, case: name, ...t, ceiling: withCeiling });
     console.log(
-      `  ${name.padEnd(58)} median ${t.median.toFixed(1).padStart(6)} ms  p95 ${t.p95.toFixed(1).padStart(6)} ms${withCeiling ? `  (÷ ceiling ${(t.median / withCeiling).toFixed(1)})` : ''}`,
+      `  ${name.padEnd(58)} median ${t.median.toFixed(2).padStart(6)} ms  p95 ${t.p95.toFixed(1).padStart(6)} ms${withCeiling ? `  (÷ ceiling ${(t.median / withCeiling).toFixed(1)})` : ''}`,
     );
     if (explain) {
       const { db: rec, last } = recording(db);

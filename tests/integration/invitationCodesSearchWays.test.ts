@@ -1,4 +1,5 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/rows.ts';
 import {
@@ -131,5 +132,35 @@ describe('Invitation Codes search, whichever way it finds its page', () => {
         }
       }
     }
+  });
+
+  it('walks on past its first rows when the matches begin further down the order', {
+    timeout: 120_000,
+  }, async () => {
+    // 9,000 members: the first 2,500 by name match nothing, every later one is a "Sam" — more matches
+    // than a short walk can reach (pendingFetch.ts SHORT_WALK_ROWS), all within the budget.
+    await app.deps.db.execute(sql`
+      insert into members (member_number, first_name, last_name, email, email_lower, status)
+      select 'W' || lpad(g::text, 5, '0'), case when g > 2500 then 'Sam' else 'Gwen' end,
+             'Abel' || lpad(g::text, 5, '0'), 'w' || g || '@example.org', 'w' || g || '@example.org', 'current'
+      from generate_series(1, 9000) g`);
+    await app.deps.db.execute(sql`analyze members`);
+    const statements: string[] = [];
+    const dialect = new PgDialect();
+    const db = new Proxy(app.deps.db, {
+      get(target, prop, receiver) {
+        if (prop !== 'execute') return Reflect.get(target, prop, receiver);
+        return (statement: Parameters<typeof target.execute>[0]) => {
+          statements.push(dialect.sqlToQuery(statement as SQL).sql);
+          return target.execute(statement);
+        };
+      },
+    });
+    const query: PendingQuery = { search: 'sam', sort: 'name', dir: 'asc', limit: 50 };
+    const first = await listPendingMembers({ ...app.deps, db }, admin, query);
+    expect(first.rows.map((r) => r.id)).toEqual((await expected('name', 'asc', 'sam')).slice(0, 50));
+    // The member-number lookup, the short walk, the longer walk: no trigram read (pageOf's lateral join).
+    expect(statements.filter((s) => s.includes('cross join lateral'))).toEqual([]);
+    expect(statements).toHaveLength(3);
   });
 });

@@ -91,7 +91,7 @@ const PENDING_SHAPE = {
 } as const satisfies Shape;
 
 /** A page's rows also carry the keyset engine's cursor (a JSON array of the row's key values). */
-const KEYED_SHAPE = { ...PENDING_SHAPE, cursor: 'text' } as const satisfies Shape;
+export const KEYED_SHAPE = { ...PENDING_SHAPE, cursor: 'text' } as const satisfies Shape;
 
 // The shapes read status and delivery_state as text; the columns hold only their enums' values.
 const readPending = async (deps: DbDeps, statement: SQL) =>

@@ -1,9 +1,9 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Fetch, Keyed, Keyset } from '../../db/keyset.ts';
-import { queryRows } from '../../db/rows.ts';
-import { SEARCH_TEXT } from './invitationCodesSearch.ts';
+import { queryRows, type Shape } from '../../db/rows.ts';
 import {
   AS_PENDING,
+  KEYED_SHAPE,
   type PendingMember,
   type ReadDeps,
   readKeyed,
@@ -14,16 +14,21 @@ import {
  * How a search finds its page. Two ways, each fast where the other is slow (1M members, PostgreSQL):
  * - walk down the sort order and keep the matches: stops after one page of matches, so a term spread
  *   through the list ("son", 58k members; "gmail") is found in a few thousand rows, where reading all its
- *   trigram matches takes 150–250 ms; but a term whose matches sit far down the order ("smith" by name)
+ *   trigram matches takes 100–250 ms; but a term whose matches sit far down the order ("smith" by name)
  *   would walk most of the list;
  * - read every trigram match (GIN index), then order them: costs what the matches cost, whatever the order.
- * Both read about one heap row per row, so a sample of the table (walkPlan) decides: it estimates how many
- * members match and how far down the order the first of them is. The walk runs only when that is within
- * its budget, a quarter of the matches expected; when it still fails, the search costs at most ~1.25 ×
- * reading the matches, and when it succeeds, a page's worth of rows.
+ * A walked row costs about what a match does (1–2 µs), so a sample of the table estimates the matches and
+ * a walk may read half as many rows (its budget). The first walk reads at most SHORT_WALK_ROWS of them:
+ * a term spread through the list fills its page there. Only when that falls short and more budget is left,
+ * the sample is also ranked in the list's order (~1 ms) to see whether its first match lies within reach
+ * (a clustered surname's does not), and if so the walk goes on to the whole budget. Otherwise the trigram
+ * matches are read. Every statement costs ~0.5 ms on PostgreSQL whatever it does, so each walk is one,
+ * its length worked out by the database before it starts.
  */
-const WALK_ROWS_PER_MATCH = 0.25;
-/** How far past the walk's budget the sample's first match may lie and the walk still be tried. */
+const WALK_ROWS_PER_MATCH = 0.5;
+/** The first walk's length at most: a few ms on 1M members, less than ranking the sample at 100k. */
+const SHORT_WALK_ROWS = 2_000;
+/** How far past the budget the sample's first match may lie and the longer walk still be tried. */
 const FIRST_MATCH_SLACK = 8;
 /** Past this the matches are so many that a walk still failing means a very slow search anyway. */
 const MAX_WALK_ROWS = 50_000;
@@ -35,6 +40,8 @@ const SAMPLE_BLOCKS = 50;
 const SAMPLE_PERCENT = sql.raw(
   `least(100, 100.0 * ${SAMPLE_BLOCKS} / greatest(1, pg_relation_size('members') / current_setting('block_size')::int))`,
 );
+const SAMPLED_MEMBERS = sql`members tablesample system (${SAMPLE_PERCENT}) repeatable (0)`;
+const number = (n: number) => sql.raw(String(n));
 
 /**
  * The engine's `fetch` for one list: the rows matching `where` (and `search`, if any) past the engine's
@@ -59,20 +66,25 @@ export function pendingFetch(
     }
     // LIMIT and OFFSET 0 fence each inner query so that the planner cannot merge it into another plan:
     // left to itself it walks the sort index hoping to meet matches early, which takes seconds for a
-    // surname clustered far down the name order (PERFORMANCE.md).
-    const budget = walk ? await walkBudget(deps, where, search, boundary, order) : 0;
-    if (budget >= take) {
-      const walked = await readKeyed(
-        deps,
-        pageOf(
-          keys,
-          order,
-          sql`select ${SORT_COLUMNS} from (
-                select ${SORT_COLUMNS}, ${SEARCH_TEXT} from members where ${whereSql} order by ${order} limit ${budget}
-              ) w where ${search} order by ${order} limit ${take}`,
-        ),
-      );
-      if (walked.length === take) return walked;
+    // surname clustered far down the name order (PERFORMANCE.md). The walked rows are read in full
+    // anyway, so the page's columns come straight from them.
+    const walkOf = (rows: SQL) =>
+      sql`select ${AS_PENDING}, ${keys.cursor} as cursor from (
+            select * from members where ${whereSql} order by ${order} limit (${rows})
+          ) w where ${search} order by ${order} limit ${take}`;
+    if (walk) {
+      const budget = walkBudget(where, search);
+      const short = await shortWalk(deps, walkOf, budget);
+      if (short.rows.length === take) return short.rows;
+      if (short.budget > SHORT_WALK_ROWS) {
+        const near = firstMatchWithin(where, search, boundary, order);
+        const further = await readKeyed(
+          deps,
+          walkOf(sql`select case when budget > ${number(SHORT_WALK_ROWS)} and (${near}) <= budget * ${number(FIRST_MATCH_SLACK)}
+                                 then budget else 0 end from (${budget}) b`),
+        );
+        if (further.length === take) return further;
+      }
     }
     return readKeyed(
       deps,
@@ -98,33 +110,54 @@ function pageOf(keys: Keyset, order: SQL, keyed: SQL): SQL {
     ) k cross join lateral (select ${AS_PENDING} from members where id = k.id) p order by k.n`;
 }
 
+/** One row, `budget`: how many rows of the sort order a walk may read, from the matches in the sample. */
+function walkBudget(where: SQL[], search: SQL): SQL {
+  return sql`select least(${number(MAX_WALK_ROWS)},
+      ceil(count(*) filter (where ${search}) * 100.0 / ${SAMPLE_PERCENT} * ${number(WALK_ROWS_PER_MATCH)}))::int as budget
+    from ${SAMPLED_MEMBERS} where ${sql.join(where, sql` and `)}`;
+}
+
 /**
- * How many rows of the sort order the walk may read: none when the sample says that the matches are few
- * or that the first of them lies far beyond the budget, else a quarter of the matches expected. The sample is
- * ~1,500 rows (SAMPLE_BLOCKS), ranked in the list's order from the boundary on.
+ * A row of the short walk: a match and the budget, or the budget alone (every other column NULL) when the
+ * walk found no match — one row at least, so that the budget is always known.
  */
-async function walkBudget(
+const SHORT_WALK_SHAPE: Shape = {
+  ...Object.fromEntries(
+    Object.entries(KEYED_SHAPE).map(([name, type]) => [name, `${type.replace('?', '')}?`]),
+  ),
+  budget: 'number',
+  n: 'number?',
+};
+
+/** The first walk, one statement: the budget, then at most SHORT_WALK_ROWS of it walked. */
+async function shortWalk(
   deps: ReadDeps,
-  where: SQL[],
-  search: SQL,
-  boundary: SQL | null,
-  order: SQL,
-): Promise<number> {
-  const beyond = boundary ?? sql`true`;
-  const [sample] = await queryRows(
+  walkOf: (rows: SQL) => SQL,
+  budget: SQL,
+): Promise<{ rows: (PendingMember & Keyed)[]; budget: number }> {
+  // row_number() over () numbers the walk's rows in the order they come, which is the list's.
+  const read = await queryRows(
     deps.db,
-    sql`select count(*) filter (where hit) as matched, min(rank) filter (where hit and beyond) as first,
-               ${SAMPLE_PERCENT}::float8 as percent
-        from (select ${search} as hit, ${beyond} as beyond,
-                     row_number() over (partition by ${beyond} order by ${order}) as rank
-              from members tablesample system (${SAMPLE_PERCENT}) repeatable (0)
-              where ${sql.join(where, sql` and `)}) s`,
-    { matched: 'number', first: 'number?', percent: 'number' },
+    sql`with b as materialized (${budget})
+        select m.*, b.budget from b left join lateral (
+          select w.*, row_number() over () as n from (${walkOf(sql`select least(budget, ${number(SHORT_WALK_ROWS)}) from b`)}) w
+        ) m on true order by m.n`,
+    SHORT_WALK_SHAPE,
   );
-  const { matched, first, percent } = sample!;
-  const budget = Math.min(MAX_WALK_ROWS, Math.ceil(((matched * 100) / percent) * WALK_ROWS_PER_MATCH));
-  const firstAt = first === null ? Number.POSITIVE_INFINITY : (first * 100) / percent;
-  // A sample of ~1 in 700 rows meets the first match one sample spacing late on average (a term of 58k
-  // matches: ~9k rows): only a first match far beyond the budget (a clustered surname) rules the walk out.
-  return firstAt <= budget * FIRST_MATCH_SLACK ? budget : 0;
+  // The shape reads status and delivery_state as text; the columns hold only their enums' values.
+  const rows = read.filter((row) => row.id !== null).map(({ budget: _, n: __, ...row }) => row);
+  return { rows: rows as (PendingMember & Keyed)[], budget: read[0]!.budget as number };
+}
+
+/**
+ * Where the first match past the boundary lies in the list's order (rows from the boundary; null: none),
+ * as the sample ranked in that order says. A scalar subquery: the database works it out only when asked.
+ * A sample of ~1 in 700 rows meets the first match one sample spacing late on average (a term of 58k
+ * matches: ~9k rows), hence FIRST_MATCH_SLACK.
+ */
+function firstMatchWithin(where: SQL[], search: SQL, boundary: SQL | null, order: SQL): SQL {
+  const beyond = boundary ?? sql`true`;
+  return sql`select min(rank) filter (where hit and beyond) * 100.0 / ${SAMPLE_PERCENT}
+    from (select ${search} as hit, ${beyond} as beyond, row_number() over (partition by ${beyond} order by ${order}) as rank
+          from ${SAMPLED_MEMBERS} where ${sql.join(where, sql` and `)}) s`;
 }
