@@ -1,5 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
-import type { PgColumn } from 'drizzle-orm/pg-core';
+import { type PgColumn, PgDialect } from 'drizzle-orm/pg-core';
 import { AppError } from '../errors.ts';
 import { isRealTimestamp, isStorableText } from './cursorValues.ts';
 
@@ -48,6 +48,17 @@ const valid = (v: unknown, type: KeyType) =>
       ? isStorableText(v)
       : v === '-infinity' || v === 'infinity' || isRealTimestamp(v);
 
+const dialect = new PgDialect();
+
+/**
+ * A piece of SQL without parameters, written out once as one raw string. Drizzle walks every nested piece
+ * of a statement each time it is sent; a keyset's columns, orders and cursor go with every page.
+ */
+function writtenOnce(piece: SQL): SQL {
+  const { sql: text, params } = dialect.sqlToQuery(piece);
+  return params.length > 0 ? piece : sql.raw(text);
+}
+
 const copiersByColumns = new Map<string, (row: Keyed) => object>();
 
 /**
@@ -83,14 +94,18 @@ export function readPosition(after: string | undefined, before: string | undefin
 export function keyset(keys: readonly Key[], direction: Direction = 'asc', scope = '') {
   const reverse: Direction = direction === 'asc' ? 'desc' : 'asc';
   // Built once, not per page: drizzle walks every nested piece of a statement each time it is sent.
-  const columns = sql.join(
-    keys.map((k) => k.column),
-    sql.raw(', '),
+  const columns = writtenOnce(
+    sql.join(
+      keys.map((k) => k.column),
+      sql.raw(', '),
+    ),
   );
   const orderBy = (dir: Direction): SQL =>
-    sql.join(
-      keys.map((k) => sql`${k.column} ${sql.raw(dir)}`),
-      sql.raw(', '),
+    writtenOnce(
+      sql.join(
+        keys.map((k) => sql`${k.column} ${sql.raw(dir)}`),
+        sql.raw(', '),
+      ),
     );
   const orders: Record<Direction, SQL> = { asc: orderBy('asc'), desc: orderBy('desc') };
   const orderOf = (dir: Direction): SQL => orders[dir];
@@ -144,7 +159,7 @@ export function keyset(keys: readonly Key[], direction: Direction = 'asc', scope
      * Select this as `cursor` in every row: the row's key values as one JSON array, as text. A page reads
      * the cursors of two of its rows at most: as json, the driver would parse every row's (~15 µs a page).
      */
-    cursor: sql<string>`json_build_array(${columns})::text`,
+    cursor: writtenOnce(sql`json_build_array(${columns})::text`) as SQL<string>,
     /** The list's order, for queries that read it without paging. */
     order: orderOf(direction),
 

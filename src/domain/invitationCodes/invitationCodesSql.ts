@@ -94,10 +94,10 @@ const PENDING_SHAPE = {
 export const KEYED_SHAPE = { ...PENDING_SHAPE, cursor: 'text' } as const satisfies Shape;
 
 // The shapes read status and delivery_state as text; the columns hold only their enums' values.
-const readPending = async (deps: DbDeps, statement: SQL) =>
-  (await queryRows(deps.db, statement, PENDING_SHAPE)) as PendingMember[];
-export const readKeyed = async (deps: ReadDeps, statement: SQL) =>
-  (await queryRows(deps.db, statement, KEYED_SHAPE)) as (PendingMember & Keyed)[];
+const readPending = (deps: DbDeps, statement: SQL) =>
+  queryRows(deps.db, statement, PENDING_SHAPE) as Promise<PendingMember[]>;
+export const readKeyed = (deps: ReadDeps, statement: SQL) =>
+  queryRows(deps.db, statement, KEYED_SHAPE) as Promise<(PendingMember & Keyed)[]>;
 
 const NEVER = sql.raw(`'-infinity'::timestamptz`);
 
