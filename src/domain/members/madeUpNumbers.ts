@@ -20,5 +20,8 @@ export const isMadeUpNumber = (memberNumber: string): boolean => MADE_UP_NUMBER.
  * member. Pass the member number column (`members.memberNumber`, or `sql.raw('m.member_number')`).
  */
 export const isRosterMember = (memberNumber: AnyPgColumn | SQL): SQL =>
-  // The prefix test first: a plain comparison that settles almost every row before the regex runs.
-  sql`(${memberNumber} not like 'ADM-%' or ${memberNumber} !~ '^ADM-[0-9a-f]{6}$')`;
+  // The prefix test first: a plain comparison that settles almost every row before the regex runs. The
+  // regex reads `member_number || ''` rather than the column, so that the planner takes its default
+  // estimate instead of trying the pattern on every entry of the column's statistics (~0.02 ms of the
+  // planning of every statement with this condition, a list page among them).
+  sql`(${memberNumber} not like 'ADM-%' or (${memberNumber} || '') !~ '^ADM-[0-9a-f]{6}$')`;
