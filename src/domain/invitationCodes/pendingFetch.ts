@@ -80,8 +80,8 @@ export function pendingFetch(
         const near = firstMatchWithin(where, search, boundary, order);
         const further = await readKeyed(
           deps,
-          walkOf(sql`select case when budget > ${number(SHORT_WALK_ROWS)} and (${near}) <= budget * ${number(FIRST_MATCH_SLACK)}
-                                 then budget else 0 end from (${budget}) b`),
+          walkOf(sql`select case when (${near}) <= budget * ${number(FIRST_MATCH_SLACK)} then budget else 0 end
+                     from (${budget}) b`),
         );
         if (further.length === take) return further;
       }
@@ -151,7 +151,7 @@ async function shortWalk(
 
 /**
  * Where the first match past the boundary lies in the list's order (rows from the boundary; null: none),
- * as the sample ranked in that order says. A scalar subquery: the database works it out only when asked.
+ * as the sample ranked in that order says (~1 ms: a sort of the sample).
  * A sample of ~1 in 700 rows meets the first match one sample spacing late on average (a term of 58k
  * matches: ~9k rows), hence FIRST_MATCH_SLACK.
  */
