@@ -10,6 +10,7 @@ import {
   type RawRow,
   readRosterRow,
   segmentFetch,
+  segmentKeys,
   segmentsOf,
   wholeReportQuery,
 } from './memberRosterSql.ts';
@@ -57,7 +58,10 @@ function partsOf(query: RosterQuery, segments: ReturnType<typeof segmentsOf>) {
   const scope = `${query.sort}.${query.dir}`;
   let parts = partsBySort.get(scope);
   if (!parts) {
-    const keys = segments.map((seg) => seg.casts.map((type, i) => ({ column: sql.raw(`k${i}`), type })));
+    const keys = segments.map((seg) => {
+      const names = segmentKeys(seg);
+      return seg.casts.map((type, i) => ({ column: sql.raw(names[i]!), type }));
+    });
     parts = keysetParts(keys, query.dir, scope);
     partsBySort.set(scope, parts);
   }
