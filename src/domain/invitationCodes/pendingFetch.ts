@@ -41,7 +41,8 @@ const SAMPLE_PERCENT = sql.raw(
   `least(100, 100.0 * ${SAMPLE_BLOCKS} / greatest(1, pg_relation_size('members') / current_setting('block_size')::int))`,
 );
 const SAMPLED_MEMBERS = sql`members tablesample system (${SAMPLE_PERCENT}) repeatable (0)`;
-const number = (n: number) => sql.raw(String(n));
+/** A constant written into the statement, not sent as a parameter (it shapes the plan, never changes). */
+const literal = (n: number) => sql.raw(String(n));
 
 /**
  * The engine's `fetch` for one list: the rows matching `where` (and `search`, if any) past the engine's
@@ -73,15 +74,16 @@ export function pendingFetch(
             select * from members where ${whereSql} order by ${order} limit (${rows})
           ) w where ${search} order by ${order} limit ${take}`;
     if (walk) {
-      const budget = walkBudget(where, search);
-      const short = await shortWalk(deps, walkOf, budget);
+      const short = await shortWalk(deps, walkOf, walkBudget(where, search));
       if (short.rows.length === take) return short.rows;
       if (short.budget > SHORT_WALK_ROWS) {
         const near = firstMatchWithin(where, search, boundary, order);
+        const budget = literal(short.budget);
         const further = await readKeyed(
           deps,
-          walkOf(sql`select case when (${near}) <= budget * ${number(FIRST_MATCH_SLACK)} then budget else 0 end
-                     from (${budget}) b`),
+          walkOf(
+            sql`select case when (${near}) <= ${budget} * ${literal(FIRST_MATCH_SLACK)} then ${budget} else 0 end`,
+          ),
         );
         if (further.length === take) return further;
       }
@@ -112,8 +114,8 @@ function pageOf(keys: Keyset, order: SQL, keyed: SQL): SQL {
 
 /** One row, `budget`: how many rows of the sort order a walk may read, from the matches in the sample. */
 function walkBudget(where: SQL[], search: SQL): SQL {
-  return sql`select least(${number(MAX_WALK_ROWS)},
-      ceil(count(*) filter (where ${search}) * 100.0 / ${SAMPLE_PERCENT} * ${number(WALK_ROWS_PER_MATCH)}))::int as budget
+  return sql`select least(${literal(MAX_WALK_ROWS)},
+      ceil(count(*) filter (where ${search}) * 100.0 / ${SAMPLE_PERCENT} * ${literal(WALK_ROWS_PER_MATCH)}))::int as budget
     from ${SAMPLED_MEMBERS} where ${sql.join(where, sql` and `)}`;
 }
 
@@ -140,7 +142,7 @@ async function shortWalk(
     deps.db,
     sql`with b as materialized (${budget})
         select m.*, b.budget from b left join lateral (
-          select w.*, row_number() over () as n from (${walkOf(sql`select least(budget, ${number(SHORT_WALK_ROWS)}) from b`)}) w
+          select w.*, row_number() over () as n from (${walkOf(sql`select least(budget, ${literal(SHORT_WALK_ROWS)}) from b`)}) w
         ) m on true order by m.n`,
     SHORT_WALK_SHAPE,
   );

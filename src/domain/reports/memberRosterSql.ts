@@ -163,21 +163,13 @@ export function segmentFetch(deps: DbDeps, seg: Segment, shared: SQL[], cursor: 
   } as const satisfies Record<string, Column>;
   return async (boundary: SQL | null, order: SQL, limit: number) => {
     if (seg.branches.length === 0) return [];
-    if (seg.flatKeys) {
-      const b = seg.branches[0]!;
-      const own = b.where.map((w) => sql.raw(w));
-      const conditions = sql.join([...shared, ...own, ...(boundary ? [boundary] : [])], sql` and `);
-      const rows = await queryRows(
-        deps.db,
-        sql`select ${sql.raw(COLUMNS)}, ${cursor} as cursor from ${sql.raw(b.from)} where ${conditions}
-            order by ${order} limit ${limit}`,
-        shape,
-      );
-      return rows as unknown as (RawRow & Keyed)[];
-    }
     const where = boundary ?? sql`true`;
+    const conditionsOf = (b: Branch) => [...shared, ...b.where.map((w) => sql.raw(w))];
+    const flat = (b: Branch) =>
+      sql`select ${sql.raw(COLUMNS)}, ${cursor} as cursor from ${sql.raw(b.from)}
+          where ${sql.join([...conditionsOf(b), where], sql` and `)} order by ${order} limit ${limit}`;
     const branch = (b: Branch) => {
-      const conditions = sql.join([...shared, ...b.where.map((w) => sql.raw(w))], sql` and `);
+      const conditions = sql.join(conditionsOf(b), sql` and `);
       const named = (keys: string[], as: string) => keys.map((k, i) => `${k} as ${as}${i}`).join(', ');
       let rows = sql`select ${sql.raw(COLUMNS)}, ${sql.raw(named(b.keys, 'k'))}
         from ${sql.raw(b.from)} where ${conditions}`;
@@ -190,8 +182,9 @@ export function segmentFetch(deps: DbDeps, seg: Segment, shared: SQL[], cursor: 
       }
       return sql`select b.*, ${cursor} as cursor from (${rows}) b where ${where} order by ${order} limit ${limit}`;
     };
-    const statement =
-      seg.branches.length === 1
+    const statement = seg.flatKeys
+      ? flat(seg.branches[0]!)
+      : seg.branches.length === 1
         ? branch(seg.branches[0]!)
         : sql`select * from (${sql.join(
             seg.branches.map((b) => sql`(${branch(b)})`),
