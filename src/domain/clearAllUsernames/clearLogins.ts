@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../../db/connect.ts';
+import { withForeignKeysSetAside } from '../../db/foreignKeysSetAside.ts';
 import { queryRows } from '../../db/rows.ts';
 import { loginClears } from '../../db/schema.ts';
 import { ValidationErrors } from '../../errors.ts';
@@ -16,8 +17,9 @@ export const changedMessage = (now: number) =>
  * The clear itself, inside the caller's transaction (the worker's job): removes member logins (and other
  * administrators' when asked), never the asking admin's. Set-based: one DELETE … RETURNING moves the
  * accounts whole into cleared_logins, so what is copied is exactly what is removed, and the count must
- * equal the one the admin typed or nothing commits. Sessions and reset links cascade away with the
- * accounts; members.has_login follows by the statement-level trigger (migration 0021).
+ * equal the one the admin typed or nothing commits. Sessions and reset links go with the accounts (their
+ * foreign keys' ON DELETE, done set-based); members.has_login follows by the statement-level trigger
+ * (migration 0022).
  */
 export async function clearLoginsIn(
   tx: Tx,
@@ -37,19 +39,29 @@ export async function clearLoginsIn(
     })
     .returning({ id: loginClears.id });
   const clearId = clear!.id;
-  const [moved] = await queryRows(
+  // The keys pointing at accounts (sessions, reset links, …) act once for the whole set, not per login.
+  const [moved] = await withForeignKeysSetAside(
     tx,
-    sql`with removed as (
-          delete from accounts
-          where id <> ${actor.accountId}::bigint and (role = 'member' or ${input.includeAdmins}::boolean)
-          returning *
-        ), kept as (
-          insert into cleared_logins (clear_id, ${clearedColumnList()})
-          select ${clearId}::bigint, ${accountColumnList()} from removed
-          returning member_id
-        )
-        select count(*) as n from kept`,
-    { n: 'number' },
+    {
+      table: 'accounts',
+      alsoTables: ['cleared_logins'],
+      deletedIds: sql`select account_id from cleared_logins where clear_id = ${clearId}::bigint`,
+    },
+    () =>
+      queryRows(
+        tx,
+        sql`with removed as (
+              delete from accounts
+              where id <> ${actor.accountId}::bigint and (role = 'member' or ${input.includeAdmins}::boolean)
+              returning *
+            ), kept as (
+              insert into cleared_logins (clear_id, ${clearedColumnList()})
+              select ${clearId}::bigint, ${accountColumnList()} from removed
+              returning member_id
+            )
+            select count(*) as n from kept`,
+        { n: 'number' },
+      ),
   );
   const removed = moved?.n ?? 0;
   // Someone made or lost a login since the admin confirmed: refuse rather than remove a number nobody saw.
