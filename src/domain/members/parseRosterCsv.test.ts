@@ -4,6 +4,7 @@ import { parseRosterCsv } from './parseRosterCsv.ts';
 
 const HEADER = 'member_number,first_name,last_name,email,status';
 const csv = (...rows: string[]) => `${rows.join('\n')}\n`;
+const LONG_LINE = 3 * 1024 * 1024;
 
 describe('parseRosterCsv', () => {
   it('reads valid rows into columns, cleaning values as memberFields does', async () => {
@@ -112,5 +113,18 @@ describe('parseRosterCsv', () => {
     const pieces = Array.from(whole.matchAll(/.{1,5}/gsu), (m) => m[0]);
     expect(await parseRosterCsv(pieces)).toEqual(await parseRosterCsv(whole));
     await expect(parseRosterCsv([...pieces, 'x\u0000'])).rejects.toThrow('binary data');
+  });
+
+  // A megabytes-long line (a binary-ish or wrong file) used to take the event loop for hours: a regex that
+  // looked for the header's line break from every character, and a parser buffer copied whole per feed.
+  it('refuses a line longer than any roster row, naming it, without reading on', async () => {
+    const endless = 'ÿ'.repeat(LONG_LINE);
+    const first = await parseRosterCsv(endless);
+    expect(first.fileProblem).toEqual({ line: 1, message: expect.stringContaining('longer than') });
+    const later = await parseRosterCsv(
+      csv(HEADER, '1,A,B,a@b.org,', `2,"${endless}",B,b@b.org,`, '3,C,D,c@d.org,'),
+    );
+    expect(later.fileProblem).toEqual({ line: 3, message: expect.stringContaining('longer than') });
+    expect(later.totalRows).toBe(1);
   });
 });

@@ -12,6 +12,9 @@ const CR = 0x0d;
 const LF = 0x0a;
 // Bytes handed to the parser between two turns of the event loop: about a thousand roster rows.
 const FEED_BYTES = 64 * 1024;
+// No roster row comes near this; a longer one is a wrong file (or a quote never closed), refused at once
+// instead of buffered: megabytes without a line break used to be read on for hours.
+const MAX_RECORD_BYTES = 64 * 1024;
 
 /**
  * Counts line breaks (CRLF, LF or a lone CR, each once) from a moving cursor over the bytes fed so far.
@@ -61,6 +64,8 @@ function explain(error: CsvError): string {
       return 'a quoted field that starts in this row is never closed (a closing " is missing), so the rest of the file cannot be read';
     case 'INVALID_OPENING_QUOTE':
       return 'a field has a " that is not at its start; put the whole field in quotes and write the " inside it as ""';
+    case 'CSV_MAX_RECORD_SIZE':
+      return `this row is longer than ${MAX_RECORD_BYTES / 1024} KB, far longer than any roster row: check that this is the roster saved as CSV`;
     case 'CSV_INVALID_CLOSING_QUOTE':
       return 'a quoted field is followed by other characters before the next separator; write a " inside a quoted field as ""';
     default:
@@ -89,6 +94,7 @@ export async function readCsvRecords(
     delimiter,
     relax_column_count: true,
     skip_empty_lines: true,
+    max_record_size: MAX_RECORD_BYTES,
     // Returning null: csv-parse passes nothing on, so no record piles up in the stream's buffer.
     on_record: (fields: string[], info) => {
       onRecord({ line: lines.nextRecordLine(previousEnd), fields });
