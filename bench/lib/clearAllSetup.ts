@@ -7,6 +7,7 @@
  */
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../src/db/connect.ts';
+import { withForeignKeysSetAside } from '../../src/db/foreignKeysSetAside.ts';
 import { queryRows } from '../../src/db/rows.ts';
 import { hashPassword } from '../../src/domain/accounts/passwords.ts';
 import { accountColumnList, clearedColumnList } from '../../src/domain/clearAllUsernames/loginColumns.ts';
@@ -75,16 +76,26 @@ export async function rolledBack(
   return s;
 }
 
-/** The ceiling of a clear: its move statement and one has_login update, triggers off, rolled back. */
+/**
+ * The ceiling of a clear: its move statement (with the foreign keys set aside, as the clear does) and one
+ * has_login update, triggers off, rolled back.
+ */
 export const bareClear = (db: Db, adminId: number) => {
   let clearId = 0;
   return rolledBack(
     db,
     async (tx) => {
-      await tx.execute(sql`
-      with removed as (delete from accounts where id <> ${adminId}::bigint and role = 'member' returning *)
-      insert into cleared_logins (clear_id, ${clearedColumnList()})
-      select ${clearId}::bigint, ${accountColumnList()} from removed`);
+      const target = {
+        table: 'accounts',
+        alsoTables: ['cleared_logins'],
+        deletedIds: sql`select account_id from cleared_logins where clear_id = ${clearId}::bigint`,
+      };
+      await withForeignKeysSetAside(tx as never, target, () =>
+        tx.execute(sql`
+          with removed as (delete from accounts where id <> ${adminId}::bigint and role = 'member' returning *)
+          insert into cleared_logins (clear_id, ${clearedColumnList()})
+          select ${clearId}::bigint, ${accountColumnList()} from removed`),
+      );
       await tx.execute(setHasLogin(false, sql`${clearId}::bigint`));
     },
     async (tx) => {

@@ -1,5 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
+import { AppError } from '../errors.ts';
 import type { Tx } from './connect.ts';
+import { isLockTimeout } from './pgErrors.ts';
 import { queryRows, type RowOf } from './rows.ts';
 
 const FOREIGN_KEY = {
@@ -24,12 +26,11 @@ type ForeignKey = RowOf<typeof FOREIGN_KEY>;
  *
  * The keys are read from the catalog, so a key added to the schema later is set aside and kept like the
  * rest. The price is ACCESS EXCLUSIVE locks on every table involved until commit: other requests reading
- * them wait meanwhile. The tables are all locked first, in one statement, so no lock is upgraded behind
- * another transaction's.
+ * them wait meanwhile. The tables are all locked first, in one statement (see `lockAll`).
  */
 export async function withForeignKeysSetAside<T>(
   tx: Tx,
-  target: { table: string; alsoTables: string[]; deletedIds: SQL },
+  target: { table: string; alsoTables: string[]; deletedIds: SQL; lockAttempts?: number },
   work: () => Promise<T>,
 ): Promise<T> {
   const keys = await queryRows(
@@ -45,7 +46,7 @@ export async function withForeignKeysSetAside<T>(
     FOREIGN_KEY,
   );
   const locked = [...new Set([target.table, ...keys.flatMap((k) => [k.table, k.references])])];
-  await tx.execute(sql.raw(`lock table ${locked.join(', ')} in access exclusive mode`));
+  await lockAll(tx, locked, target.lockAttempts ?? LOCK_ATTEMPTS);
   for (const key of keys)
     await tx.execute(sql.raw(`alter table ${key.table} drop constraint ${quoted(key.name)}`));
   const result = await work();
@@ -56,6 +57,36 @@ export async function withForeignKeysSetAside<T>(
       sql.raw(`alter table ${key.table} add constraint ${quoted(key.name)} ${key.definition}`),
     );
   return result;
+}
+
+// Waiting for a lock behind a long reader (a million-row export, say) would queue every other request
+// behind this one: wait a second at a time instead, letting them through in between, up to a minute.
+const LOCK_WAIT_MS = 1000;
+const LOCK_ATTEMPTS = 60;
+const LOCK_PAUSE_MS = 200;
+
+/** ACCESS EXCLUSIVE on every table, all in one statement, waiting at most LOCK_WAIT_MS per attempt. */
+async function lockAll(tx: Tx, tables: string[], attempts: number): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // A savepoint, so that a lock not granted in time fails this attempt and not the transaction;
+      // the wait limit is the savepoint's own (SET LOCAL ends with it), not the later statements'.
+      await tx.transaction(async (savepoint) => {
+        await savepoint.execute(sql.raw(`set local lock_timeout = ${LOCK_WAIT_MS}`));
+        await savepoint.execute(sql.raw(`lock table ${tables.join(', ')} in access exclusive mode`));
+        await savepoint.execute(sql.raw('set local lock_timeout = default'));
+      });
+      return;
+    } catch (e) {
+      if (!isLockTimeout(e)) throw e;
+      if (attempt >= attempts)
+        throw new AppError(
+          'conflict',
+          'Other work (a large export or import, say) kept the database busy, so nothing was changed. Try again in a few minutes.',
+        );
+      await new Promise((resolve) => setTimeout(resolve, LOCK_PAUSE_MS));
+    }
+  }
 }
 
 const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;

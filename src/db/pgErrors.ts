@@ -15,6 +15,12 @@ export function isConcurrencyFailure(error: unknown): boolean {
   return code === '40P01' || code === '40001';
 }
 
+/** True when a statement gave up waiting for a lock (lock_not_available: `lock_timeout`, `NOWAIT`). */
+export function isLockTimeout(error: unknown): boolean {
+  const e = (error as { cause?: unknown })?.cause ?? error;
+  return (e as { code?: string } | null)?.code === '55P03';
+}
+
 // Node socket errors meaning the server is not there (any more), or not reachable right now.
 const UNREACHABLE_SOCKET_CODES = new Set([
   'ECONNREFUSED',

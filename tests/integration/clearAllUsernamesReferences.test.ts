@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { withForeignKeysSetAside } from '../../src/db/foreignKeysSetAside.ts';
 import { queryRows } from '../../src/db/rows.ts';
 import { clearLoginsIn } from '../../src/domain/clearAllUsernames/clearLogins.ts';
 import { buildLogin } from '../factories.ts';
@@ -106,5 +107,62 @@ describe('Clear All Usernames with the keys that point at accounts set aside', (
     expect(await count(sql`select count(*) n from accounts where id = ${member.accountId}`)).toBe(1);
     expect(await count(sql`select count(*) n from cleared_logins`)).toBe(0);
     expect(await foreignKeys()).toEqual(before);
+  });
+});
+
+// Only PostgreSQL has other connections to hold a lock meanwhile (PGlite runs one transaction at a time).
+describe.skipIf(!process.env.TEST_DATABASE_URL)('waiting for its locks (PostgreSQL)', () => {
+  const nothingDeleted = sql`select null::bigint where false`;
+
+  /** Another transaction reading sessions until `release` is called (as a long export reads members). */
+  async function heldLock() {
+    let release!: () => void;
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    const done = app.deps.db.transaction(async (tx) => {
+      await tx.execute(sql`lock table sessions in access share mode`);
+      locked();
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+    });
+    await isLocked;
+    return {
+      release: () => {
+        release();
+        return done;
+      },
+    };
+  }
+
+  const setAside = (lockAttempts: number) =>
+    app.deps.db.transaction((tx) =>
+      withForeignKeysSetAside(
+        tx,
+        { table: 'accounts', alsoTables: [], deletedIds: nothingDeleted, lockAttempts },
+        async () => 'done',
+      ),
+    );
+
+  it('gives up with a clear conflict, changing nothing, while another transaction keeps a table', async () => {
+    const held = await heldLock();
+    const before = await foreignKeys();
+    await expect(setAside(2)).rejects.toThrow(/kept the database busy/);
+    await held.release();
+    expect(await foreignKeys()).toEqual(before);
+  });
+
+  it('lets other requests through while it waits, and gets its locks once the other transaction is done', async () => {
+    const held = await heldLock();
+    const asked = setAside(30);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // A plain LOCK TABLE would queue this read behind its own waiting request until the holder is done,
+    // and the holder here waits for this read: the test would hang.
+    const read = await queryRows(app.deps.db, sql`select count(*) n from sessions`, { n: 'number' });
+    expect(read).toEqual([{ n: 0 }]);
+    await held.release();
+    await expect(asked).resolves.toBe('done');
   });
 });
