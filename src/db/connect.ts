@@ -11,7 +11,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { AppError } from '../errors.ts';
-import { cursorBatches } from './cursorBatches.ts';
+import { copyCsv } from './copyCsv.ts';
 import { OwnerOnlyNodeFS } from './ownerOnlyNodeFs.ts';
 import { isConcurrencyFailure } from './pgErrors.ts';
 import * as schema from './schema.ts';
@@ -24,15 +24,12 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema> & DbCapabilities;
  */
 export type DbCapabilities = {
   /**
-   * Reads one statement in one snapshot, `batchSize` rows at a time, every value as PostgreSQL's text, on a
-   * connection of its own (cursorBatches.ts); stopping early frees it. Offered only where such a long read
-   * holds nobody else up: absent on PGlite, whose one connection every request shares — read there in
-   * short queries instead.
+   * A query's rows as CSV written by the server (`COPY … TO STDOUT`), in one snapshot, on a connection of
+   * its own, in chunks of bytes read as the caller asks for them (copyCsv.ts); stopping early frees it.
+   * Offered only where such a long read holds nobody else up: absent on PGlite, whose one connection every
+   * request shares — read there in short queries instead.
    */
-  readonly cursorBatches?: <Row extends Record<string, unknown>>(
-    statement: SQL,
-    batchSize: number,
-  ) => AsyncGenerator<Row[]>;
+  readonly copyCsv?: (query: SQL) => AsyncGenerator<Buffer>;
   /**
    * This process's connection pool as it is now: connections open (`total`), idle among them, and queries
    * waiting for one. Absent on PGlite, which has one connection and no pool.
@@ -92,8 +89,7 @@ export function openPostgres(url: string, poolSize = 10): Database {
   // the same, and the pool discards the client on release; without a listener the process would die.
   pool.on('connect', (client) => client.on('error', () => {}));
   const db: Db = Object.assign(withConcurrencyConflicts(drizzleNodePg(pool, { schema }) as unknown as Db), {
-    cursorBatches: <Row extends Record<string, unknown>>(statement: SQL, batchSize: number) =>
-      cursorBatches<Row>(pool, statement, batchSize),
+    copyCsv: (query: SQL) => copyCsv(pool, query),
     statementsRunElsewhere: true as const,
     poolStatistics: (): PoolStatistics => ({
       total: pool.totalCount,

@@ -5,13 +5,21 @@ import type { FastifyReply } from 'fastify';
 // bytes in the Windows code page, and "Zoë" shows as "ZoÃ«". Every CSV download starts with it, here.
 const BOM = '\uFEFF';
 
-async function* withBom(chunks: AsyncIterable<string>): AsyncGenerator<string> {
+async function* withBom(chunks: AsyncIterable<string | Buffer>): AsyncGenerator<string | Buffer> {
   yield BOM;
   yield* chunks;
 }
 
-/** Sends CSV text chunks as a download named `fileName`, streamed as they come, never cached. */
-export function sendCsvDownload(reply: FastifyReply, fileName: string, chunks: AsyncIterable<string>) {
+/**
+ * Sends CSV chunks (text, or UTF-8 bytes) as a download named `fileName`, streamed as they come, never
+ * cached. The next chunk is asked for only when the socket has taken the ones before (pipe's
+ * backpressure), so a slow client holds the export back rather than filling memory.
+ */
+export function sendCsvDownload(
+  reply: FastifyReply,
+  fileName: string,
+  chunks: AsyncIterable<string | Buffer>,
+) {
   return reply
     .header('content-type', 'text/csv; charset=utf-8')
     .header('content-disposition', `attachment; filename="${fileName}"`)

@@ -2,9 +2,14 @@ import { parse } from 'csv-parse/sync';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditEvents } from '../../src/db/schema.ts';
+import { csvRecord } from '../../src/domain/audit/auditCsv.ts';
 import { type Actor, systemActor } from '../../src/domain/policy.ts';
 import { listMemberRoster, memberRosterBatches } from '../../src/domain/reports/memberRoster.ts';
-import { ROSTER_CSV_HEADER, rosterCsvChunks } from '../../src/domain/reports/memberRosterCsv.ts';
+import {
+  ROSTER_CSV_HEADER,
+  rosterCsvCells,
+  rosterCsvChunks,
+} from '../../src/domain/reports/memberRosterCsv.ts';
 import {
   memberRosterInput,
   type RosterQuery,
@@ -36,6 +41,14 @@ const injections = [
     last: '\rReturn',
     email: '-minus@example.org',
     login: login('-dash', '2025-01-01T00:00:00Z', '2025-02-01T00:00:00Z'),
+  },
+  // Nothing in a cell, quotes alone, a line break without CR, a time with microseconds past the millisecond.
+  {
+    number: 'I5',
+    first: '',
+    last: '"',
+    email: 'zoë\n@example.org',
+    login: login('i5', '2025-03-04T12:34:56.123999Z', '2025-03-05T00:00:00.0005Z'),
   },
 ];
 
@@ -74,6 +87,21 @@ async function pagesAsCells(query: RosterQuery): Promise<string[][]> {
   return cells;
 }
 
+/**
+ * The file as the JavaScript writer makes it from the pages' rows (`rosterCsvCells`, `csvRecord`): where
+ * the database server writes the export instead, its bytes must be these.
+ */
+async function pagesAsFile(query: RosterQuery): Promise<string> {
+  let file = `\uFEFF${csvRecord(ROSTER_CSV_HEADER)}`;
+  let after: string | undefined;
+  do {
+    const page = await listMemberRoster(app.deps, admin, { ...query, limit: 4, after });
+    for (const m of page.rows) file += csvRecord(rosterCsvCells(m));
+    after = page.next ?? undefined;
+  } while (after);
+  return file;
+}
+
 /** What a spreadsheet shows for a cell the export prefixed with a quote. */
 const shown = (cell: string) => (/^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
 
@@ -99,6 +127,7 @@ describe('Member Roster - Current CSV export', () => {
       const expected = await pagesAsCells(query);
       expect(rows.length, url).toBe(expected.length);
       expect(rows.map((r) => r.map(shown))).toEqual(expected);
+      expect(res.body, url).toBe(await pagesAsFile(query));
     }
   });
 

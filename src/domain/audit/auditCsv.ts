@@ -3,7 +3,8 @@ import type { AuditLogRow } from './auditLog.ts';
 export const AUDIT_CSV_HEADER = ['when', 'actor', 'action', 'member_number', 'member_name', 'ip', 'details'];
 
 // A spreadsheet takes a cell starting with one of these as a formula (CSV injection): such a cell is
-// prefixed with a single quote, so it shows as the text it is.
+// prefixed with a single quote, so it shows as the text it is. (The list is for SQL that writes cells.)
+export const FORMULA_STARTS = ['=', '+', '-', '@', '\t', '\r'] as const;
 const FORMULA_START = /^[=+\-@\t\r]/;
 // Either of the two: most cells have neither, and go out as they are after this one test.
 const NEEDS_WORK = /^[=+\-@\t\r]|[",\r\n]/;

@@ -102,6 +102,26 @@ describe('parseRosterCsv', () => {
     expect(parsed.fileProblem).toEqual({ line: 3, message: expect.stringContaining('never closed') });
   });
 
+  it('checks only the file when asked (the upload): the same verdict, counts and separator, no rows kept', async () => {
+    const files = [
+      csv(HEADER, '1,A,B,a@b.org,', '1,A,B,bad,', '2,"C,D,c@d.org,'), // a bad row, then broken CSV
+      csv('member_number;first_name;last_name;email', '1;A;B;a@b.org', '2;;B;b@b.org'), // a bad row only
+      csv('member_number,first_name', '1,A'), // the header is missing columns
+    ];
+    for (const text of files) {
+      const whole = await parseRosterCsv(text);
+      const fileOnly = await parseRosterCsv(text, { fileOnly: true });
+      expect(fileOnly.fileProblem).toEqual(whole.fileProblem);
+      expect(fileOnly.delimiter).toBe(whole.delimiter);
+      expect(fileOnly.totalRows).toBe(whole.totalRows);
+      expect(fileOnly.valid.line).toEqual([]);
+      expect(fileOnly.problems).toEqual(whole.fileProblem ? [whole.fileProblem] : []);
+    }
+    for (const text of ['', `${HEADER}\n`]) {
+      await expect(parseRosterCsv(text, { fileOnly: true })).rejects.toThrow(AppError);
+    }
+  });
+
   it('refuses an empty file, a header without rows, and binary data', async () => {
     for (const text of ['', '\n\n', '\uFEFF', `${HEADER}\n`, 'PK\u0003\u0004\u0000\u0000']) {
       await expect(parseRosterCsv(text)).rejects.toThrow(AppError);

@@ -82,8 +82,12 @@ async function* checkedText(text: RosterText): AsyncGenerator<string> {
  * reports every problem. The file being empty is an error rather than a report: there is nothing to show.
  * Each row is checked as the parser reads it (see readCsvRecords), so the event loop stays free and only
  * the valid columns and the problems are kept, not the records.
+ *
+ * `fileOnly`: only what makes the file a roster or not — its header, its CSV, a row under the header — is
+ * checked, and no row is kept (the upload step, which stores the file for the preview: the columns of a
+ * million rows are about 250 MB).
  */
-export async function parseRosterCsv(text: RosterText): Promise<ParsedRosterCsv> {
+export async function parseRosterCsv(text: RosterText, { fileOnly = false } = {}): Promise<ParsedRosterCsv> {
   const rows = rosterRows((line) => `on line ${line}`);
   const { valid, problems } = rows;
   let header: CsvRecord | undefined;
@@ -98,7 +102,7 @@ export async function parseRosterCsv(text: RosterText): Promise<ParsedRosterCsv>
     }
     count++;
     // A file whose header is unusable is still read to the end, to count its rows.
-    if (!read || 'problem' in read) return;
+    if (fileOnly || !read || 'problem' in read) return;
     const { index } = read;
     const { line, fields } = record;
     const width = header.fields.length;

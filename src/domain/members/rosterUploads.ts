@@ -41,7 +41,7 @@ export async function saveRosterUpload(
   upload: { fileName: string; encoding: RosterEncoding; text: () => AsyncIterable<string> },
 ): Promise<string> {
   requirePermission(actor, 'members.import');
-  const { fileProblem, delimiter } = await parseRosterCsv(upload.text());
+  const { fileProblem, delimiter } = await parseRosterCsv(upload.text(), { fileOnly: true });
   if (fileProblem) {
     throw new AppError('validation', `Line ${fileProblem.line}: ${fileProblem.message}.`, 'file');
   }

@@ -8,11 +8,9 @@ import {
   type DbDeps,
   filterConditions,
   type RawRow,
-  readRosterRow,
   segmentFetch,
   segmentKeys,
   segmentsOf,
-  wholeReportQuery,
 } from './memberRosterSql.ts';
 
 /** One row of Member Roster - Current: a current member, their login and their invitation state. */
@@ -96,46 +94,26 @@ export async function listMemberRoster(deps: DbDeps, actor: Actor, query: Roster
   return { ...page, rows: page.rows.map(toRosterMember) };
 }
 
-/**
- * Rows per FETCH from a server-side cursor while exporting: the export streams batch after batch, never the
- * whole report at once.
- */
-export const ROSTER_EXPORT_BATCH_SIZE = 10_000;
 /** Keyset batches stay short queries (~2,000 rows each), so the portal's other requests get in between. */
 export const ROSTER_EXPORT_KEYSET_BATCH_SIZE = 2_000;
 
 /**
- * Every row of the report for this query (its cursors and page size ignored), in its order, in batches of
- * raw rows; memory holds one batch.
- *
- * Where the database can read on a connection of its own (`db.cursorBatches`: PostgreSQL): one ordered
- * statement through a server-side cursor, in one snapshot for the whole file, `batchSize` rows at a time
- * with every value as text. The planner reads and sorts the rows in one go (a hash join and a sort, as
- * COPY would) instead of an index lookup per row per batch. Stopping early (a download cut short) frees
- * the connection.
- *
- * Otherwise (PGlite: one connection for the whole portal, which a long read would block): keyset batches,
- * each continuing from the last row of the one before, each a short query of its own.
+ * Every row of the report for this query (its cursors and page size ignored), in its order, in keyset
+ * batches of raw rows, each continuing from the last row of the one before, each a short query of its own
+ * (PGlite has one connection for the whole portal, which a long read would block); memory holds one batch.
+ * Where the server can write the file itself, the export does not come here (memberRosterCsv.ts).
  */
 export async function* rosterRowBatches(
   deps: DbDeps,
   actor: Actor,
   query: RosterQuery,
-  batchSize?: number,
+  batchSize = ROSTER_EXPORT_KEYSET_BATCH_SIZE,
 ): AsyncGenerator<RawRow[]> {
   requirePermission(actor, 'reports.read');
   const whole: RosterQuery = { ...query, after: undefined, before: undefined, limit: undefined };
   checkRosterQuery(whole);
-  if (deps.db.cursorBatches) {
-    const statement = wholeReportQuery(segmentsOf(whole.sort, whole), filterConditions(whole), whole.dir);
-    if (!statement) return;
-    for await (const batch of deps.db.cursorBatches(statement, batchSize ?? ROSTER_EXPORT_BATCH_SIZE)) {
-      yield batch.map(readRosterRow);
-    }
-    return;
-  }
   const { parts, fetches } = rosterOrder(deps, whole);
-  yield* parts.batches(batchSize ?? ROSTER_EXPORT_KEYSET_BATCH_SIZE, fetches);
+  yield* parts.batches(batchSize, fetches);
 }
 
 /** The same rows as `rosterRowBatches`, as report rows (Dates and numbers). */

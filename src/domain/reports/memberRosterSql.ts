@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Keyed, KeyType } from '../../db/keyset.ts';
-import { type Column, queryRows, type RowOf, readRow } from '../../db/rows.ts';
+import { type Column, queryRows, type RowOf } from '../../db/rows.ts';
 import type { DeliveryState } from '../../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { isRosterMember } from '../members/madeUpNumbers.ts';
@@ -34,9 +34,9 @@ export type Segment = {
 export const segmentKeys = (seg: Segment): string[] => seg.flatKeys ?? seg.casts.map((_, i) => `k${i}`);
 
 /**
- * The report's columns as every query of it reads them, on either engine and either path (keyset pages,
- * the server-side cursor). Times stay PostgreSQL's text ("2026-01-10 10:00:00.123456+00"): the export
- * writes them from it without making a Date (see isoOfRaw), the pages make the Date (toRosterMember).
+ * The report's columns as its keyset queries read them, on either engine. Times stay PostgreSQL's text
+ * ("2026-01-10 10:00:00.123456+00"): the export writes them from it without making a Date (see isoOfRaw),
+ * the pages make the Date (toRosterMember). The whole-report statement selects these names too.
  */
 const ROSTER_SHAPE = {
   id: 'number',
@@ -57,9 +57,6 @@ const ROSTER_SHAPE = {
 export type RawRow = Omit<RowOf<typeof ROSTER_SHAPE>, 'delivery_state'> & {
   delivery_state: DeliveryState | null;
 };
-
-/** A row of the whole-report statement (its key columns are not selected), read as the report's columns. */
-export const readRosterRow = (row: Record<string, unknown>): RawRow => readRow(row, ROSTER_SHAPE) as RawRow;
 
 const COLUMNS = `m.id, m.member_number, m.first_name, m.last_name, m.email, a.username,
   a.created_at as login_created_at, a.last_login_at, m.invitations_sent, m.last_invited_at,
@@ -196,13 +193,13 @@ export function segmentFetch(deps: DbDeps, seg: Segment, shared: SQL[], cursor: 
 }
 
 /**
- * The whole report for one query as a single ordered statement (no keyset, no limit), for a server-side
- * cursor: the branches of every segment in one UNION ALL, ordered by segment, then by that segment's keys.
- * Each segment's keys get their own columns (null in the other segments' rows), as their types differ.
- * The order is the one `fetchSegment` walks: the same keys, ending in a unique one. Null when no segment
- * has a branch under these filters.
+ * The whole report for one query as a single ordered statement (no keyset, no limit), selecting `columns`
+ * (SQL over the report's column names, ROSTER_SHAPE): the branches of every segment in one UNION ALL,
+ * ordered by segment, then by that segment's keys. Each segment's keys get their own columns (null in the
+ * other segments' rows), as their types differ. The order is the one the keyset pages walk: the same keys,
+ * ending in a unique one. Null when no segment has a branch under these filters.
  */
-export function wholeReportQuery(segments: Segment[], shared: SQL[], dir: SortDir): SQL | null {
+export function wholeReportQuery(segments: Segment[], shared: SQL[], dir: SortDir, columns: SQL): SQL | null {
   const keyColumns = segments.flatMap((s, g) =>
     s.casts.map((cast, i) => ({ name: `s${g}k${i}`, cast, g, i })),
   );
@@ -219,6 +216,5 @@ export function wholeReportQuery(segments: Segment[], shared: SQL[], dir: SortDi
   });
   if (parts.length === 0) return null;
   const order = sql.raw(['seg', ...keyColumns.map((k) => `${k.name} ${dir}`)].join(', '));
-  const columns = sql.raw(Object.keys(ROSTER_SHAPE).join(', '));
   return sql`select ${columns} from (${sql.join(parts, sql` union all `)}) u order by ${order}`;
 }
