@@ -50,8 +50,10 @@ export async function withForeignKeysSetAside<T>(
   for (const key of keys)
     await tx.execute(sql.raw(`alter table ${key.table} drop constraint ${quoted(key.name)}`));
   const result = await work();
-  for (const key of keys.filter((k) => k.references === target.table))
-    await tx.execute(deleteAction(key, target.deletedIds));
+  for (const key of keys.filter((k) => k.references === target.table)) {
+    const action = deleteAction(key, target.deletedIds);
+    if (action) await tx.execute(action);
+  }
   for (const key of keys)
     await tx.execute(
       sql.raw(`alter table ${key.table} add constraint ${quoted(key.name)} ${key.definition}`),
@@ -91,8 +93,11 @@ async function lockAll(tx: Tx, tables: string[], attempts: number): Promise<void
 
 const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
-/** What the key's ON DELETE would have done to each row pointing at one of `deletedIds`, done at once. */
-function deleteAction(key: ForeignKey, deletedIds: SQL): SQL {
+/**
+ * What the key's ON DELETE would have done to each row pointing at one of `deletedIds`, done at once; none
+ * for NO ACTION / RESTRICT, where a row still pointing at a deleted one fails the key's re-adding.
+ */
+function deleteAction(key: ForeignKey, deletedIds: SQL): SQL | null {
   const table = sql.raw(key.table);
   const column = sql.identifier(key.column);
   switch (key.onDelete) {
@@ -100,10 +105,9 @@ function deleteAction(key: ForeignKey, deletedIds: SQL): SQL {
       return sql`delete from ${table} where ${column} in (${deletedIds})`;
     case 'n':
       return sql`update ${table} set ${column} = null where ${column} in (${deletedIds})`;
+    case 'd': // not used by this schema
+      throw new Error(`${key.name}: ON DELETE SET DEFAULT is not supported here`);
     default:
-      // NO ACTION / RESTRICT: nothing to do here; a row still pointing at a deleted one fails the re-add.
-      // SET DEFAULT is not used by this schema.
-      if (key.onDelete === 'd') throw new Error(`${key.name}: ON DELETE SET DEFAULT is not supported here`);
-      return sql`select 1`;
+      return null;
   }
 }

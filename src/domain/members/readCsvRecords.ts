@@ -65,7 +65,7 @@ function explain(error: CsvError): string {
     case 'INVALID_OPENING_QUOTE':
       return 'a field has a " that is not at its start; put the whole field in quotes and write the " inside it as ""';
     case 'CSV_MAX_RECORD_SIZE':
-      return `this row is longer than ${MAX_RECORD_BYTES / 1024} KB, far longer than any roster row: check that this is the roster saved as CSV`;
+      return `this row is longer than ${MAX_RECORD_BYTES / 1024} KB, far longer than any roster row: a quoted field that starts in it may never be closed (a closing " is missing), or this is not the roster saved as CSV`;
     case 'CSV_INVALID_CLOSING_QUOTE':
       return 'a quoted field is followed by other characters before the next separator; write a " inside a quoted field as ""';
     default:
