@@ -10,6 +10,7 @@ import type { Db } from '../../src/db/connect.ts';
 import { withForeignKeysSetAside } from '../../src/db/foreignKeysSetAside.ts';
 import { queryRows } from '../../src/db/rows.ts';
 import { hashPassword } from '../../src/domain/accounts/passwords.ts';
+import { keysSetAsideFor } from '../../src/domain/clearAllUsernames/clearLogins.ts';
 import { accountColumnList, clearedColumnList } from '../../src/domain/clearAllUsernames/loginColumns.ts';
 import { restoreInsert } from '../../src/domain/clearAllUsernames/restoreClearedLogins.ts';
 import { dropIndexes, loadLoginHistory } from './roster.ts';
@@ -85,12 +86,7 @@ export const bareClear = (db: Db, adminId: number) => {
   return rolledBack(
     db,
     async (tx) => {
-      const target = {
-        table: 'accounts',
-        alsoTables: ['cleared_logins'],
-        deletedIds: sql`select account_id from cleared_logins where clear_id = ${clearId}::bigint`,
-      };
-      await withForeignKeysSetAside(tx as never, target, () =>
+      await withForeignKeysSetAside(tx as never, keysSetAsideFor(clearId), () =>
         tx.execute(sql`
           with removed as (delete from accounts where id <> ${adminId}::bigint and role = 'member' returning *)
           insert into cleared_logins (clear_id, ${clearedColumnList()})

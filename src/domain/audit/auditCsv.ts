@@ -3,11 +3,12 @@ import type { AuditLogRow } from './auditLog.ts';
 export const AUDIT_CSV_HEADER = ['when', 'actor', 'action', 'member_number', 'member_name', 'ip', 'details'];
 
 // A spreadsheet takes a cell starting with one of these as a formula (CSV injection): such a cell is
-// prefixed with a single quote, so it shows as the text it is. (The list is for SQL that writes cells.)
+// prefixed with a single quote, so it shows as the text it is. One list, for SQL that writes cells too.
 export const FORMULA_STARTS = ['=', '+', '-', '@', '\t', '\r'] as const;
-const FORMULA_START = /^[=+\-@\t\r]/;
+const STARTS_CLASS = `[${FORMULA_STARTS.map((c) => (c === '-' ? '\\-' : c)).join('')}]`;
+const FORMULA_START = new RegExp(`^${STARTS_CLASS}`);
 // Either of the two: most cells have neither, and go out as they are after this one test.
-const NEEDS_WORK = /^[=+\-@\t\r]|[",\r\n]/;
+const NEEDS_WORK = new RegExp(`^${STARTS_CLASS}|[",\r\n]`);
 
 /** One CSV cell: neutralised against formulas, quoted (RFC 4180) when it holds a quote, comma or line break. */
 export function csvCell(value: string): string {

@@ -13,6 +13,13 @@ export const changedMessage = (now: number) =>
   `The number of logins has changed since the page was shown: this would now remove ${now.toLocaleString('en')}. ` +
   `Check the numbers and type "clear ${now} ${now === 1 ? 'login' : 'logins'}" to confirm.`;
 
+/** The foreign keys a clear sets aside: those pointing at accounts, and cleared_logins' own (decision 0028). */
+export const keysSetAsideFor = (clearId: number) => ({
+  table: 'accounts',
+  alsoTables: ['cleared_logins'],
+  deletedIds: sql`select account_id from cleared_logins where clear_id = ${clearId}::bigint`,
+});
+
 /**
  * The clear itself, inside the caller's transaction (the worker's job): removes member logins (and other
  * administrators' when asked), never the asking admin's. Set-based: one DELETE … RETURNING moves the
@@ -40,17 +47,10 @@ export async function clearLoginsIn(
     .returning({ id: loginClears.id });
   const clearId = clear!.id;
   // The keys pointing at accounts (sessions, reset links, …) act once for the whole set, not per login.
-  const [moved] = await withForeignKeysSetAside(
-    tx,
-    {
-      table: 'accounts',
-      alsoTables: ['cleared_logins'],
-      deletedIds: sql`select account_id from cleared_logins where clear_id = ${clearId}::bigint`,
-    },
-    () =>
-      queryRows(
-        tx,
-        sql`with removed as (
+  const [moved] = await withForeignKeysSetAside(tx, keysSetAsideFor(clearId), () =>
+    queryRows(
+      tx,
+      sql`with removed as (
               delete from accounts
               where id <> ${actor.accountId}::bigint and (role = 'member' or ${input.includeAdmins}::boolean)
               returning *
@@ -60,8 +60,8 @@ export async function clearLoginsIn(
               returning member_id
             )
             select count(*) as n from kept`,
-        { n: 'number' },
-      ),
+      { n: 'number' },
+    ),
   );
   const removed = moved?.n ?? 0;
   // Someone made or lost a login since the admin confirmed: refuse rather than remove a number nobody saw.

@@ -103,8 +103,7 @@ export async function* memberRosterCsv(
   keysetBatchSize?: number,
 ): AsyncGenerator<CsvChunk> {
   requirePermission(actor, 'reports.read');
-  const whole: RosterQuery = { sort: query.sort, dir: query.dir, ...pickFilter(query) };
-  checkRosterQuery(whole);
+  const whole = wholeReport(query);
   yield csvRecord(ROSTER_CSV_HEADER);
   if (deps.db.copyCsv) {
     const segments = segmentsOf(whole.sort, whole);
@@ -129,8 +128,7 @@ export async function exportMemberRoster(
   query: RosterQuery,
 ): Promise<AsyncGenerator<CsvChunk>> {
   requirePermission(actor, 'reports.read');
-  const whole: RosterQuery = { sort: query.sort, dir: query.dir, ...pickFilter(query) };
-  checkRosterQuery(whole);
+  const whole = wholeReport(query);
   await deps.db.transaction((tx) =>
     recordAudit(tx, deps.clock.now(), actor, 'report.exported', {
       details: {
@@ -142,6 +140,13 @@ export async function exportMemberRoster(
     }),
   );
   return memberRosterCsv(deps, actor, whole);
+}
+
+/** The query of the whole report (its filters and order; no cursor, no page size), checked. */
+function wholeReport(query: RosterQuery): RosterQuery {
+  const whole: RosterQuery = { sort: query.sort, dir: query.dir, ...pickFilter(query) };
+  checkRosterQuery(whole);
+  return whole;
 }
 
 const pickFilter = (q: RosterQuery) => ({
