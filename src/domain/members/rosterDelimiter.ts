@@ -78,5 +78,6 @@ export async function peekHeaderLine(
     yield* taken;
     if (!done) yield* pieces;
   }
-  return { headerLine: firstLine(seen) ?? '', text: replay() };
+  // Capped: pieces can be far longer than the limit, and a longer line is not a roster's header anyway.
+  return { headerLine: (firstLine(seen) ?? '').slice(0, MAX_HEADER_CHARS), text: replay() };
 }
