@@ -109,6 +109,7 @@ export function sendMessagePage(
   shown: { status: number; title: string; body: ComponentChildren },
 ) {
   return sendPage(
+    app,
     reply,
     <MessagePage
       ctx={contextOf(app, request, reply)}

@@ -38,7 +38,6 @@ import { registerReminderRoundsRoutes } from './pages/reminderRounds/routes.tsx'
 import { registerSecurityRoutes } from './pages/security/routes.tsx';
 import { registerSelfServiceRoutes } from './pages/selfService/routes.tsx';
 import { registerSendInvitationRoutes } from './pages/sendInvitations/routes.tsx';
-import { registerOrganisationName } from './pages/settings/organisationNameHook.ts';
 import { registerSettingsRoutes } from './pages/settings/routes.tsx';
 import { registerSetupRoutes } from './pages/setup/routes.tsx';
 import { registerWebhooksRoutes } from './pages/webhooks/routes.tsx';
@@ -82,7 +81,6 @@ export async function buildServer(app: App, options: { metrics?: Metrics } = {})
   registerErrorHandling(server, app);
   registerInputGuard(server);
   registerAccess(server, app, await csrfFor(app, (request) => sessionTokenOf(request, app)));
-  registerOrganisationName(server, app);
   registerHealthRoutes(server, app);
   registerAssets(server);
   registerSetupRoutes(server, app);

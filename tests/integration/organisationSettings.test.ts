@@ -1,14 +1,15 @@
 import { desc, eq } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { auditEvents, emailMessages, invitations, organisationSettings } from '../../src/db/schema.ts';
 import { changeOwnPassword } from '../../src/domain/accounts/changeOwnPassword.ts';
 import { deliverDueEmail } from '../../src/domain/email/deliverDueEmail.ts';
 import { sendInvitation } from '../../src/domain/invitations/queueInvitations.ts';
 import { reenableInviteLink } from '../../src/domain/invitations/reenableInviteLink.ts';
 import { systemActor } from '../../src/domain/policy.ts';
+import * as organisationSettingsModule from '../../src/domain/settings/organisationSettings.ts';
 import { readSettings } from '../../src/domain/settings/organisationSettings.ts';
 import { saveSettings } from '../../src/domain/settings/saveSettings.ts';
-import { browser, buildLogin, buildMember } from '../factories.ts';
+import { browser, buildLogin, buildMember, csrfFrom } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
 import { readPage } from '../page.ts';
 import { useSmtpSink } from '../smtpSink.ts';
@@ -37,6 +38,33 @@ async function securityAdmin() {
 }
 
 describe('Organisation settings', () => {
+  it('are read for a page that shows the name, never for a redirect (a login is one statement fewer)', async () => {
+    const member = await buildLogin(app, { role: 'member' });
+    const b = browser(await app.server());
+    const reads = vi.spyOn(organisationSettingsModule, 'readSettings');
+    try {
+      const loginPage = await b.get('/login');
+      expect(readPage(loginPage.body).getByRole('banner').textContent).toContain('Riverside Rowing');
+      expect(reads).toHaveBeenCalledTimes(1);
+      reads.mockClear();
+      const form = new URLSearchParams({
+        _csrf: csrfFrom(loginPage.body),
+        username: member.username,
+        password: member.password,
+      });
+      const loggedIn = await (await app.server()).inject({
+        method: 'POST',
+        url: '/login',
+        headers: { cookie: b.cookies, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: form.toString(),
+      });
+      expect(loggedIn.statusCode).toBe(303);
+      expect(reads).not.toHaveBeenCalled();
+    } finally {
+      reads.mockRestore();
+    }
+  });
+
   it('shows the environment defaults until something is saved', async () => {
     const { b } = await securityAdmin();
     const page = readPage((await b.get(PAGE)).body);

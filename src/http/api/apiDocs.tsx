@@ -94,6 +94,7 @@ export function registerApiDocs(server: FastifyInstance, app: App): void {
       Object.entries(methods).map(([method, op]) => ({ method, path, op })),
     );
     return sendPage(
+      app,
       reply,
       <Layout ctx={pageContext(app, request, reply)} title="JSON API reference">
         <h1>{doc.info.title}</h1>

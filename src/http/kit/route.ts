@@ -70,14 +70,13 @@ export type FormSpec<P, B, R> = Common<P> & {
 
 export type RouteKit = ReturnType<typeof routeKit>;
 
-/** Sends an answer; `status` is a plain page's (a refusal's, or 200). Pages redirect with 302, forms 303. */
-function send(reply: FastifyReply, answer: Answer, status: number, redirect: 302 | 303) {
-  if (typeof answer === 'string') return reply.redirect(answer, redirect);
-  if ('page' in answer) return sendPage(reply, answer.page, answer.status);
-  return sendPage(reply, answer, status);
-}
-
 export function routeKit(server: FastifyInstance, app: App) {
+  /** Sends an answer; `status` is a plain page's (a refusal's, or 200). Pages redirect with 302, forms 303. */
+  const send = (reply: FastifyReply, answer: Answer, status: number, redirect: 302 | 303) => {
+    if (typeof answer === 'string') return reply.redirect(answer, redirect);
+    if ('page' in answer) return sendPage(app, reply, answer.page, answer.status);
+    return sendPage(app, reply, answer, status);
+  };
   const requestOf = <P>(spec: Common<P>, request: FastifyRequest, reply: FastifyReply): Req<P> => {
     let params = request.params as P;
     if (spec.params) {

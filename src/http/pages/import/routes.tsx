@@ -132,7 +132,7 @@ function registerUpload(server: FastifyInstance, app: App): void {
   server.post(paths.import, uploadRoute, async (request, reply) => {
     const ctx = () => pageContext(app, request, reply);
     const refuse = (errors: Record<string, string>, status: number) =>
-      sendPage(reply, <ImportUploadPage ctx={ctx()} errors={errors} />, status);
+      sendPage(app, reply, <ImportUploadPage ctx={ctx()} errors={errors} />, status);
     try {
       const limit = app.deps.config.uploadLimitBytes;
       let bytes: Buffer;
@@ -140,7 +140,7 @@ function registerUpload(server: FastifyInstance, app: App): void {
         bytes = await receiveRosterUpload(request, limit);
       } catch (e) {
         if (!(e instanceof UploadTooLarge)) throw e;
-        return sendPage(reply, <UploadTooLargePage ctx={ctx()} limit={megabytes(limit)} />, 413);
+        return sendPage(app, reply, <UploadTooLargePage ctx={ctx()} limit={megabytes(limit)} />, 413);
       }
       const encoding = await detectRosterEncoding(bytes);
       // Decoded twice (to check it, then to keep it) rather than held as one 99 MB string.
