@@ -8,7 +8,7 @@ import type { PageContext } from './ui/Layout.tsx';
 
 /**
  * Renders and sends a page. The organisation name its frame shows is read first, here and only here (see
- * organisationName.ts); `app` is absent only for the bare error page drawn before the app exists.
+ * organisationName.ts); without `app` (an error page with no frame) nothing is read.
  */
 export async function sendPage(
   app: App | undefined,
