@@ -7,11 +7,13 @@ import { defineConfig } from '@playwright/test';
  */
 export default defineConfig({
   testDir: 'tests/e2e',
+  // One migrated embedded database that every test's portal starts from a copy of (see portal.ts).
+  globalSetup: './tests/e2e/globalSetup.ts',
   fullyParallel: false,
   workers: 1,
   retries: 0,
   forbidOnly: !!process.env.CI,
-  // Starting a portal on a fresh embedded database takes several seconds on two cores.
+  // Starting a portal takes seconds on two cores, even on a copy of an already migrated database.
   timeout: 90_000,
   expect: { timeout: 10_000 },
   reporter: 'list',

@@ -3,11 +3,15 @@ import { browser } from './browserClient.ts';
 import { runCli, startServer, tempDataDir } from './cliProcess.ts';
 import { GOOD_PASSWORD } from './factories.ts';
 import { createScratchDatabase } from './harness.ts';
+import { migratedDataDir } from './migratedDataDir.ts';
 
-/** The database a portal process under test uses: a scratch PostgreSQL database, or a fresh DATA_DIR. */
+/**
+ * The database a portal process under test uses: a scratch PostgreSQL database (DATA_DIR then holds only
+ * the control socket), or a fresh DATA_DIR with a migrated embedded database.
+ */
 export async function databaseEnv(): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
   const url = process.env.TEST_DATABASE_URL;
-  if (!url) return { env: { DATA_DIR: tempDataDir() }, drop: async () => {} };
+  if (!url) return { env: { DATA_DIR: migratedDataDir() }, drop: async () => {} };
   const scratch = await createScratchDatabase(url, 'gatehouse_resume');
   return { env: { DATABASE_URL: scratch.url, DATA_DIR: tempDataDir() }, drop: scratch.drop };
 }

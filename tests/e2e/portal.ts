@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import { copyDataDirTemplate } from '../dataDirTemplate.ts';
 
 export type RunningPortal = {
   /** e.g. http://127.0.0.1:41234 */
@@ -24,10 +24,13 @@ const SETUP_URL = /(https?:\/\/\S+\/setup\?token=[\w-]+)/;
 /**
  * Starts `node bin/gatehouse.js serve` exactly as `npm start` does, on a fresh embedded database in a
  * temporary DATA_DIR and any free port, and waits for the `listening on <url>` log line and the setup
- * link (the two may arrive in either order).
+ * link (the two may arrive in either order). The database is a copy of the one migrated by the global
+ * setup (globalSetup.ts): still without any login, so the setup link is printed as on a first start.
  */
 export async function startPortal(extraEnv: NodeJS.ProcessEnv = {}): Promise<RunningPortal> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'gatehouse-e2e-'));
+  const template = process.env.GATEHOUSE_E2E_DATA_DIR_TEMPLATE;
+  if (!template) throw new Error('No database template: run the browser tests through playwright.config.ts.');
+  const dataDir = copyDataDirTemplate(template, 'gatehouse-e2e-');
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' };
   for (const name of ['DATABASE_URL', 'PUBLIC_URL', 'SMTP_URL', 'LOG_LEVEL', 'TRUST_PROXY']) delete env[name];
   Object.assign(env, extraEnv); // a spec's own settings (passkeys need a PUBLIC_URL with a host name)

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { openPglite } from '../../src/db/connect.ts';
 import { adminCreateArgs, askSocket, runCli, startServer, tempDataDir } from '../cliProcess.ts';
 import { GOOD_PASSWORD } from '../factories.ts';
+import { migratedDataDir } from '../migratedDataDir.ts';
 import { portalClient } from '../portalClient.ts';
 
 // `gatehouse backup` / `restore` are for the embedded database; with PostgreSQL, pg_dump and pg_restore
@@ -55,7 +56,7 @@ async function memberCount(dataDir: string, like: string): Promise<number> {
 
 describe.skipIf(onPostgres)(`backup and restore (${SKIP_REASON})`, { timeout: 300_000 }, () => {
   it('restores the data as it was at the backup, taken through the running server', async () => {
-    const DATA_DIR = tempDataDir();
+    const DATA_DIR = migratedDataDir();
     const env = { DATA_DIR, GATEHOUSE_PASSWORD: GOOD_PASSWORD };
     const backupFile = path.join(tempDataDir(), 'portal.tar.gz');
     const server = await startServer({ DATA_DIR });
@@ -152,7 +153,7 @@ describe.skipIf(onPostgres)(`backup and restore (${SKIP_REASON})`, { timeout: 30
   });
 
   it('holds a roster import that is under way whole: the backup waits for its commit', async () => {
-    const DATA_DIR = tempDataDir();
+    const DATA_DIR = migratedDataDir();
     const rows = 40_000;
     const backupFile = path.join(tempDataDir(), 'during-import.tar.gz');
     const server = await startServer({ DATA_DIR });

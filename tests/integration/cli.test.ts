@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { adminCreateArgs, askSocket, runCli, startServer, tempDataDir } from '../cliProcess.ts';
 import { GOOD_PASSWORD } from '../factories.ts';
+import { migratedDataDir } from '../migratedDataDir.ts';
 
-// These run the real `gatehouse` binary against an embedded database in a temporary directory.
+// These run the real `gatehouse` binary against an embedded database in a temporary directory: a copy of
+// one migrated by the global setup, except where the empty directory is the point (the very first start).
 // Each case starts real processes (about a second of start-up each): give them room on a busy machine.
 describe('gatehouse command line', { timeout: 120_000 }, () => {
   it('works on its own and hands commands to a running server on the same data directory', async () => {
-    const DATA_DIR = tempDataDir();
+    const DATA_DIR = migratedDataDir();
     const env = { DATA_DIR, GATEHOUSE_PASSWORD: GOOD_PASSWORD };
 
     const alone = await runCli(adminCreateArgs('first'), env);
@@ -48,7 +50,7 @@ describe('gatehouse command line', { timeout: 120_000 }, () => {
   // Item 14 of issue 9: task names were looked up in a plain object, so `valueOf` or `constructor` ran
   // Object.prototype's methods, and arguments reached the use-cases unchecked.
   it('refuses unknown tasks and malformed arguments on the control socket, and keeps serving', async () => {
-    const DATA_DIR = tempDataDir();
+    const DATA_DIR = migratedDataDir();
     const server = await startServer({ DATA_DIR });
     try {
       for (const task of ['valueOf', 'constructor', '__proto__', 'hasOwnProperty', 'toString']) {
@@ -93,6 +95,7 @@ describe('gatehouse command line', { timeout: 120_000 }, () => {
   });
 
   it('prints a one-time setup link on an empty database', async () => {
+    // An empty directory, as on a first `npm start`: the server creates the database and migrates it.
     const server = await startServer({ DATA_DIR: tempDataDir() });
     try {
       expect(server.setupUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/setup\?token=[\w-]{43}$/);

@@ -6,9 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { members } from '../../src/db/schema.ts';
 import { decodeRosterBytes, detectRosterEncoding } from '../../src/domain/members/decodeRosterFile.ts';
 import { parseRosterCsv } from '../../src/domain/members/parseRosterCsv.ts';
-import { runCli, tempDataDir } from '../cliProcess.ts';
+import { runCli } from '../cliProcess.ts';
 import { browser, buildLogin, csrfFrom } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
+import { migratedDataDir } from '../migratedDataDir.ts';
 import { type Page, readPage } from '../page.ts';
 
 // Issue 12 item 8: files as spreadsheets save them (Excel's ";" CSV, Windows-1252, tabs, a BOM).
@@ -178,7 +179,7 @@ describe('How a roster file is read (deterministic)', () => {
 
 describe('gatehouse members import', { timeout: 120_000 }, () => {
   it('reads a Windows-1252 semicolon file as the upload page does', async () => {
-    const DATA_DIR = tempDataDir();
+    const DATA_DIR = migratedDataDir();
     try {
       const ansi = path.join(DATA_DIR, 'excel.csv');
       const utf8 = path.join(DATA_DIR, 'utf8.csv');

@@ -5,9 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { auditEvents, emailMessages, members } from '../../src/db/schema.ts';
 import { deliverDueEmail } from '../../src/domain/email/deliverDueEmail.ts';
 import { importRoster } from '../../src/domain/members/importRoster.ts';
-import { runCli, tempDataDir } from '../cliProcess.ts';
+import { runCli } from '../cliProcess.ts';
 import { browser, buildLogin, buildMember, GOOD_PASSWORD } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
+import { migratedDataDir } from '../migratedDataDir.ts';
 import { runQueuedSelfServiceJobs } from '../selfServiceJobs.ts';
 import { type SinkMessage, useSmtpSink } from '../smtpSink.ts';
 
@@ -129,7 +130,7 @@ describe('Roster import and the email of a login', () => {
 
 describe('gatehouse members import', { timeout: 120_000 }, () => {
   it('reports the line of a row that would move an administrator’s email and imports nothing', async () => {
-    const DATA_DIR = tempDataDir();
+    const DATA_DIR = migratedDataDir();
     const env = { DATA_DIR, GATEHOUSE_PASSWORD: GOOD_PASSWORD };
     const created = await runCli(
       ['admin', 'create', '--username', 'boss', '--email', 'boss@example.org'].concat([

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { askSocket, runCli, startServer, tempDataDir } from '../../cliProcess.ts';
+import { askSocket, runCli, startServer } from '../../cliProcess.ts';
 import { createScratchDatabase } from '../../harness.ts';
+import { migratedDataDir } from '../../migratedDataDir.ts';
 
 // The real `gatehouse` binary, as an operator or a deployment script runs it. Each case starts real
 // processes (about a second each, far more on a busy machine): give them room.
@@ -25,7 +26,7 @@ async function whoAmI(url: string, token: string) {
 
 describe('gatehouse api-token', { timeout: 600_000 }, () => {
   it('creates a token on its own and through a running server, lists and revokes them', async () => {
-    const DATA_DIR = tempDataDir();
+    const DATA_DIR = migratedDataDir();
     const env = { DATA_DIR };
 
     const alone = await runCli(
@@ -86,7 +87,7 @@ describe('gatehouse api-token', { timeout: 600_000 }, () => {
   });
 
   it('refuses bad input with exit code 1, naming the option, and prints no token', async () => {
-    const DATA_DIR = tempDataDir();
+    const DATA_DIR = migratedDataDir();
     const env = { DATA_DIR };
     expect((await runCli(['api-token', 'list'], env)).stdout).toContain('No API tokens.');
     // Refused before the database is opened.
@@ -134,7 +135,7 @@ describe('gatehouse api-token', { timeout: 600_000 }, () => {
     } finally {
       await server.stop();
     }
-    expect((await runCli(['api-token', 'list'], { DATA_DIR: tempDataDir() })).stdout).toContain(
+    expect((await runCli(['api-token', 'list'], { DATA_DIR: migratedDataDir() })).stdout).toContain(
       'No API tokens.',
     );
   });
