@@ -1,9 +1,5 @@
-import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-
-const BIN = path.resolve(import.meta.dirname, '../bin/gatehouse.js');
+import { cpSync } from 'node:fs';
+import { runCli, tempDataDir } from './cliProcess.ts';
 
 /**
  * An embedded database directory with every migration applied, made once per test run by `gatehouse
@@ -12,29 +8,16 @@ const BIN = path.resolve(import.meta.dirname, '../bin/gatehouse.js');
  * instead (`copyDataDirTemplate`). The process still runs its migrations — they find nothing to do — and
  * the database holds no login yet, so `serve` still prints its one-time setup link.
  */
-export function createDataDirTemplate(): Promise<string> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-data-dir-template-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dir, LOG_LEVEL: 'warn' };
-  delete env.DATABASE_URL; // the embedded database, even in the PostgreSQL suite
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'migrate'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d) => {
-      output += d;
-    });
-    child.stderr.on('data', (d) => {
-      output += d;
-    });
-    child.once('error', reject);
-    child.once('close', (code) =>
-      code === 0 ? resolve(dir) : reject(new Error(`gatehouse migrate exited with ${code}:\n${output}`)),
-    );
-  });
+export async function createDataDirTemplate(): Promise<string> {
+  const dir = tempDataDir();
+  const { code, stdout, stderr } = await runCli(['migrate'], { DATA_DIR: dir });
+  if (code !== 0) throw new Error(`gatehouse migrate exited with ${code}:\n${stdout}${stderr}`);
+  return dir;
 }
 
 /** A new DATA_DIR of its own holding a copy of `template`: no test sees another one's data. */
-export function copyDataDirTemplate(template: string, prefix = 'gatehouse-test-'): string {
-  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+export function copyDataDirTemplate(template: string): string {
+  const dir = tempDataDir();
   cpSync(template, dir, { recursive: true });
   return dir;
 }

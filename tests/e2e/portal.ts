@@ -30,7 +30,7 @@ const SETUP_URL = /(https?:\/\/\S+\/setup\?token=[\w-]+)/;
 export async function startPortal(extraEnv: NodeJS.ProcessEnv = {}): Promise<RunningPortal> {
   const template = process.env.GATEHOUSE_E2E_DATA_DIR_TEMPLATE;
   if (!template) throw new Error('No database template: run the browser tests through playwright.config.ts.');
-  const dataDir = copyDataDirTemplate(template, 'gatehouse-e2e-');
+  const dataDir = copyDataDirTemplate(template);
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' };
   for (const name of ['DATABASE_URL', 'PUBLIC_URL', 'SMTP_URL', 'LOG_LEVEL', 'TRUST_PROXY']) delete env[name];
   Object.assign(env, extraEnv); // a spec's own settings (passkeys need a PUBLIC_URL with a host name)
