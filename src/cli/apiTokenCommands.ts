@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { apiScopes } from '../domain/apiTokens/apiTokenInput.ts';
-import { parseCreateArgs } from './apiTokenTasks.ts';
+import { parseCreateArgs } from './apiTokenArgs.ts';
 import { runSomewhere } from './runSomewhere.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];

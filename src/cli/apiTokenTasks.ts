@@ -1,44 +1,19 @@
 import { z } from 'zod';
 import type { App } from '../app.ts';
-import {
-  type CreateApiTokenInput,
-  createApiTokenInput,
-  revokeApiTokenInput,
-} from '../domain/apiTokens/apiTokenInput.ts';
+import { revokeApiTokenInput } from '../domain/apiTokens/apiTokenInput.ts';
 import { createApiToken } from '../domain/apiTokens/createApiToken.ts';
 import { type ApiTokenRow, listApiTokens } from '../domain/apiTokens/listApiTokens.ts';
 import { revokeApiToken } from '../domain/apiTokens/revokeApiToken.ts';
 import { systemActor } from '../domain/policy.ts';
 import { AppError, ValidationErrors } from '../errors.ts';
+import { fieldsOf, optionOf, parseCreateArgs } from './apiTokenArgs.ts';
 import type { CommandIO } from './io.ts';
-
-/** The use-case's field names as the command line spells its options. */
-const optionOf: Record<string, string> = { name: '--name', scopes: '--scope', expiresDays: '--expires-days' };
 
 /** Input the use-case refused, said per option; exit code 1 (the input was refused). */
 function refused(io: CommandIO, fields: Record<string, string>): number {
   for (const [field, message] of Object.entries(fields))
     io.print(`error: ${optionOf[field] ?? field}: ${message}`);
   return 1;
-}
-
-/** The schema's first message per field, as the page shows them. */
-function fieldsOf(error: z.ZodError): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const issue of error.issues) fields[String(issue.path[0] ?? 'arguments')] ??= issue.message;
-  return fields;
-}
-
-/**
- * `api-token create`'s arguments as the use-case takes them, or the lines saying what is wrong with them:
- * the command line checks before it opens the database or hands the task over, the task again.
- */
-export function parseCreateArgs(args: unknown): { input: CreateApiTokenInput } | { problems: string[] } {
-  const parsed = createApiTokenInput.safeParse(args);
-  if (parsed.success) return { input: parsed.data };
-  return {
-    problems: Object.entries(fieldsOf(parsed.error)).map(([f, m]) => `error: ${optionOf[f] ?? f}: ${m}`),
-  };
 }
 
 /** Runs `work`; a refusal naming a field (a taken name, an unknown one) is said as the option's. */

@@ -1,9 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config.ts';
-import { openPglite } from '../db/connect.ts';
 import { lockDataDir } from '../db/dataDirLock.ts';
-import { backUpTo } from './backupFile.ts';
 import { sendToRunningServer } from './controlSocket.ts';
 import { terminalIO } from './terminal.ts';
 
@@ -36,6 +34,11 @@ export async function backupCommand(config: Config, file: string, force: boolean
     console.error(`error: there is no embedded database in ${config.dataDir} (DATA_DIR) to back up.`);
     process.exit(2);
   }
+  // The database is loaded only now: a backup handed to the running server never needs it here.
+  const [{ openPglite }, { backUpTo }] = await Promise.all([
+    import('../db/connect.ts'),
+    import('./backupFile.ts'),
+  ]);
   const lock = await lockDataDir(config.dataDir);
   try {
     const database = await openPglite(config.dataDir);

@@ -5,7 +5,7 @@ import readline from 'node:readline';
 import type { App } from '../app.ts';
 import { withoutStatementValues } from '../logging.ts';
 import type { CommandIO } from './io.ts';
-import { runTask, type TaskName } from './tasks.ts';
+import type { TaskName } from './tasks.ts';
 
 /**
  * The embedded database admits one process. The process that has it open (`serve`, `worker`) listens on
@@ -19,6 +19,8 @@ export const socketPath = (dataDir: string) => path.join(dataDir, 'gatehouse.soc
 type Message = { print: string } | { progress: [number, number, string] } | { exit: number };
 
 export async function listenForCommands(app: App, dataDir: string): Promise<{ close(): Promise<void> }> {
+  // Loaded by the server only: a client of this socket (sendToRunningServer) needs none of the tasks.
+  const { runTask } = await import('./tasks.ts');
   const file = socketPath(dataDir);
   fs.rmSync(file, { force: true }); // we hold the data-directory lock, so a socket file here is stale
   const server = net.createServer((conn) => {

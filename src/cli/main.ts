@@ -8,7 +8,6 @@ import { isAppError } from '../errors.ts';
 import { withoutStatementValues } from '../logging.ts';
 import { addApiTokenCommands } from './apiTokenCommands.ts';
 import { backupCommand } from './backup.ts';
-import { restoreCommand } from './restore.ts';
 import { runSomewhere } from './runSomewhere.ts';
 import { readPassword } from './terminal.ts';
 
@@ -19,8 +18,8 @@ const positiveInt = (value: string) => {
 };
 
 /**
- * `serve` and `worker` load the web server and the worker only when they run: the other commands (most of
- * them handed to the running server in a moment) start without loading either.
+ * `serve` and `worker` load the web server and the worker only when they run, `restore` the database: the
+ * other commands (most of them handed to the running server in a moment) start without loading either.
  */
 async function startServing(parts: { web: boolean; worker: boolean }) {
   const config = loadConfig();
@@ -116,7 +115,7 @@ program
   .command('restore')
   .description('restore a backup into DATA_DIR, which must be empty or not exist yet')
   .argument('<file>', 'a backup written by "gatehouse backup"')
-  .action((file: string) => restoreCommand(loadConfig(), file));
+  .action(async (file: string) => (await import('./restore.ts')).restoreCommand(loadConfig(), file));
 
 addApiTokenCommands(program);
 

@@ -1,12 +1,15 @@
-import { createApp } from '../app.ts';
 import type { Config } from '../config.ts';
 import { createLogger } from '../logging.ts';
 import { sendToRunningServer } from './controlSocket.ts';
-import { runTask, type TaskName } from './tasks.ts';
+import type { TaskName } from './tasks.ts';
 import { terminalIO } from './terminal.ts';
 
-/** Runs a task in this process: opens the database (taking the data-directory lock), runs, closes. */
+/**
+ * Runs a task in this process: opens the database (taking the data-directory lock), runs, closes. The
+ * database and the domain are loaded only here, so a command handed to a running server starts fast.
+ */
 export async function runLocally(config: Config, task: TaskName, args: unknown): Promise<number> {
+  const [{ createApp }, { runTask }] = await Promise.all([import('../app.ts'), import('./tasks.ts')]);
   const io = terminalIO();
   const app = await createApp(config, { logger: createLogger('warn') });
   try {

@@ -8,7 +8,7 @@ import { importRoster } from '../../src/domain/members/importRoster.ts';
 import { runCli } from '../cliProcess.ts';
 import { browser, buildLogin, buildMember, GOOD_PASSWORD } from '../factories.ts';
 import { useTestApp } from '../harness.ts';
-import { migratedDataDir } from '../migratedDataDir.ts';
+import { EMBEDDED_DATA_DIR_ONLY, inPostgresSuite, migratedDataDir } from '../migratedDataDir.ts';
 import { runQueuedSelfServiceJobs } from '../selfServiceJobs.ts';
 import { type SinkMessage, useSmtpSink } from '../smtpSink.ts';
 
@@ -128,26 +128,30 @@ describe('Roster import and the email of a login', () => {
   });
 });
 
-describe('gatehouse members import', { timeout: 120_000 }, () => {
-  it('reports the line of a row that would move an administrator’s email and imports nothing', async () => {
-    const DATA_DIR = migratedDataDir();
-    const env = { DATA_DIR, GATEHOUSE_PASSWORD: GOOD_PASSWORD };
-    const created = await runCli(
-      ['admin', 'create', '--username', 'boss', '--email', 'boss@example.org'].concat([
-        '--first-name',
-        'Bo',
-        '--last-name',
-        'Ss',
-      ]),
-      env,
-    );
-    expect(created.code).toBe(0);
-    const number = /\(member (\S+)\)/.exec(created.stdout)![1]!;
-    const file = path.join(DATA_DIR, 'roster.csv');
-    writeFileSync(file, csv('N1,Nora,Normal,nora@example.org', `${number},Bo,Ss,attacker@evil.test`));
-    const res = await runCli(['members', 'import', file], env);
-    expect(res.stdout).toContain(`roster.csv:3: email "attacker@evil.test": ${REASON}`);
-    expect(res.stdout).toContain('Nothing was imported');
-    expect(res.code).toBe(1);
-  });
-});
+describe.skipIf(inPostgresSuite)(
+  `gatehouse members import (${EMBEDDED_DATA_DIR_ONLY})`,
+  { timeout: 120_000 },
+  () => {
+    it('reports the line of a row that would move an administrator’s email and imports nothing', async () => {
+      const DATA_DIR = migratedDataDir();
+      const env = { DATA_DIR, GATEHOUSE_PASSWORD: GOOD_PASSWORD };
+      const created = await runCli(
+        ['admin', 'create', '--username', 'boss', '--email', 'boss@example.org'].concat([
+          '--first-name',
+          'Bo',
+          '--last-name',
+          'Ss',
+        ]),
+        env,
+      );
+      expect(created.code).toBe(0);
+      const number = /\(member (\S+)\)/.exec(created.stdout)![1]!;
+      const file = path.join(DATA_DIR, 'roster.csv');
+      writeFileSync(file, csv('N1,Nora,Normal,nora@example.org', `${number},Bo,Ss,attacker@evil.test`));
+      const res = await runCli(['members', 'import', file], env);
+      expect(res.stdout).toContain(`roster.csv:3: email "attacker@evil.test": ${REASON}`);
+      expect(res.stdout).toContain('Nothing was imported');
+      expect(res.code).toBe(1);
+    });
+  },
+);

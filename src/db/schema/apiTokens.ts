@@ -2,11 +2,11 @@
 import { sql } from 'drizzle-orm';
 import { bigint, bigserial, check, index, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { accounts } from './accounts.ts';
+import type { ApiScope } from './apiScopes.ts';
 import { ts } from './columns.ts';
 
-/** What a token may do; each scope opens a group of endpoints (src/http/api/). */
-export const apiScopes = ['roster:read', 'roster:write', 'invitations:send'] as const;
-export type ApiScope = (typeof apiScopes)[number];
+// In a file of its own (no table in it), so that checking a command line's scopes loads no database code.
+export { type ApiScope, apiScopes } from './apiScopes.ts';
 
 /**
  * One row per token. The token itself is shown once and never stored: only its SHA-256 (like sessions

@@ -24,11 +24,15 @@ export async function burnPasswordCheck(password: string): Promise<void> {
   await verifyPassword(await dummyHash, password);
 }
 
-const zxcvbn = new ZxcvbnFactory({
-  dictionary: { ...common.dictionary, ...en.dictionary },
-  graphs: common.adjacencyGraphs,
-  translations: en.translations,
-});
+// Built on first use: ranking the dictionaries takes about half a second of CPU, which every command-line
+// process would otherwise pay at start-up, password or not.
+let checker: ZxcvbnFactory | undefined;
+const zxcvbn = () =>
+  (checker ??= new ZxcvbnFactory({
+    dictionary: { ...common.dictionary, ...en.dictionary },
+    graphs: common.adjacencyGraphs,
+    translations: en.translations,
+  }));
 
 /** What a password is checked against: the portal's rules and whose password it will be. */
 export type PasswordRules = { passwordMinLength: number; orgName?: string };
@@ -66,7 +70,7 @@ function guessableWords(words: string[], orgName: string | undefined): string[] 
 // that cracking tools try within minutes on a stolen hash file. See docs/decisions/0012.
 const MIN_GUESSES_LOG10 = 10;
 
-type Result = ReturnType<typeof zxcvbn.check>;
+type Result = ReturnType<ZxcvbnFactory['check']>;
 
 /** Why zxcvbn thinks a password is guessable, in words a member understands. */
 function whyGuessable(password: string, result: Result): string {
@@ -113,7 +117,7 @@ export const passwordRuleTexts = (rules: PasswordRules): PasswordRuleText[] => [
 export function passwordProblem(password: string, rules: PasswordRules, words: string[]): string | null {
   if (password.length < rules.passwordMinLength) return `Use at least ${rules.passwordMinLength} characters.`;
   if (password.length > PASSWORD_MAX_LENGTH) return `Use at most ${PASSWORD_MAX_LENGTH} characters.`;
-  const result = zxcvbn.check(password, guessableWords(words, rules.orgName));
+  const result = zxcvbn().check(password, guessableWords(words, rules.orgName));
   if (result.guessesLog10 < MIN_GUESSES_LOG10) {
     return `This password is too easy to guess: ${whyGuessable(password, result)}. Try a longer phrase of four or more unrelated words.`;
   }

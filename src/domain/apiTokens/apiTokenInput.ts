@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type ApiScope, apiScopes } from '../../db/schema.ts';
+import { type ApiScope, apiScopes } from '../../db/schema/apiScopes.ts';
 import { checkbox, text } from '../input.ts';
 
 export { type ApiScope, apiScopes };
