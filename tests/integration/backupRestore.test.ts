@@ -5,12 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { openPglite } from '../../src/db/connect.ts';
 import { adminCreateArgs, askSocket, runCli, startServer, tempDataDir } from '../cliProcess.ts';
 import { GOOD_PASSWORD } from '../factories.ts';
-import { migratedDataDir } from '../migratedDataDir.ts';
+import { inPostgresSuite, migratedDataDir } from '../migratedDataDir.ts';
 import { portalClient } from '../portalClient.ts';
 
 // `gatehouse backup` / `restore` are for the embedded database; with PostgreSQL, pg_dump and pg_restore
 // do this (the refusal itself is tested below on both runs). These start real processes on DATA_DIRs.
-const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 const SKIP_REASON = 'embedded database only (PostgreSQL is backed up with pg_dump)';
 
 const adminArgs = (username: string) => [...adminCreateArgs(username), '--role', 'admin'];
@@ -54,7 +53,7 @@ async function memberCount(dataDir: string, like: string): Promise<number> {
   }
 }
 
-describe.skipIf(onPostgres)(`backup and restore (${SKIP_REASON})`, { timeout: 300_000 }, () => {
+describe.skipIf(inPostgresSuite)(`backup and restore (${SKIP_REASON})`, { timeout: 300_000 }, () => {
   it('restores the data as it was at the backup, taken through the running server', async () => {
     const DATA_DIR = migratedDataDir();
     const env = { DATA_DIR, GATEHOUSE_PASSWORD: GOOD_PASSWORD };

@@ -11,9 +11,9 @@ import { openPglite } from '../../src/db/connect.ts';
 import { embeddedBackup } from '../../src/db/embeddedBackup.ts';
 import { readEmbeddedBackup } from '../../src/db/embeddedRestore.ts';
 import { tempDataDir } from '../cliProcess.ts';
+import { inPostgresSuite } from '../migratedDataDir.ts';
 
 // Embedded database only (PostgreSQL is backed up with pg_dump): skipped on the PostgreSQL run.
-const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 const migrations = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/db/migrations');
 const journal = JSON.parse(fs.readFileSync(path.join(migrations, 'meta/_journal.json'), 'utf8')) as {
   entries: unknown[];
@@ -42,7 +42,7 @@ async function backupOf(
   }
 }
 
-describe.skipIf(onPostgres)(
+describe.skipIf(inPostgresSuite)(
   'restoring backups of other versions (embedded database only)',
   { timeout: 300_000 },
   () => {
