@@ -65,6 +65,35 @@ describe('importRoster', () => {
     expect(after[2]).toMatchObject({ email: 'a@t.org', updatedAt: created[2]?.updatedAt });
   });
 
+  it('counts and writes the same when most rows are new (the upsert without the classification join)', async () => {
+    await run(csv('1,Ada,Lovelace,ada@example.org,', '2,Grace,Hopper,grace@example.org,'));
+    const created = await roster();
+    app.clock.advance(60_000);
+    // Two members, five rows: at most half as many members as rows, so every row goes to the upsert.
+    const report = await run(
+      csv(
+        '1,Ada,Lovelace,ADA@example.org,current',
+        '2,Grace,Hopper,grace@example.org,lapsed',
+        '3,Alan,Turing,a@t.org,',
+        '4,Kathleen,Booth,kb@example.org,',
+        '5,Mary,Jackson,mj@example.org,',
+      ),
+    );
+    expect(report).toMatchObject({ totalRows: 5, added: 3, updated: 1, unchanged: 1, applied: true });
+    const after = await roster();
+    expect(after.map((m) => [m.memberNumber, m.status])).toEqual([
+      ['1', 'current'],
+      ['2', 'lapsed'],
+      ['3', 'current'],
+      ['4', 'current'],
+      ['5', 'current'],
+    ]);
+    expect(after[0]).toMatchObject({ email: 'ada@example.org', updatedAt: created[0]?.updatedAt });
+    expect(after[1]?.updatedAt).toEqual(app.clock.now());
+    const [event] = (await importEvents()).slice(-1);
+    expect(event?.details).toMatchObject({ added: 3, updated: 1, unchanged: 1 });
+  });
+
   it('stores the email as given with a lower-cased copy, and lets members share an address', async () => {
     const report = await run(csv('1,Ann,Lee,Family@Example.org,', '2,Bo,Lee,family@example.ORG,'));
     expect(report).toMatchObject({ added: 2, problems: [] });

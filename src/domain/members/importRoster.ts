@@ -16,8 +16,9 @@ import type { ParsedRoster, RosterColumns, RosterProblem, RowReasons } from './r
 import { nextTurn } from './rosterText.ts';
 import {
   countRosterChanges,
-  isFirstBulkLoad,
   type RosterChanges,
+  type RosterLoad,
+  rosterLoadOf,
   serialiseRosterImports,
   upsertRosterRows,
   withMembersIndexesRebuilt,
@@ -180,13 +181,15 @@ export async function importRoster(
     return count(deps.db, await checkAgainstLogins(deps.db, parsed, false));
   }
   const now = deps.clock.now();
-  const apply = async (tx: Tx) => {
+  const apply = async (tx: Tx, load: RosterLoad) => {
     const checked = await checkAgainstLogins(tx, parsed, true);
     const invalid = checked.problems.length;
     if (invalid > 0 && !input.validRowsOnly) return { result: await count(tx, checked), notices: 0 };
     const linked = await adminLinks(tx, checked.valid, true);
     await applyAdminLinks(tx, now, actor, input.source, linked);
-    const changes = await inChunks(checked.valid, onProgress, (chunk) => upsertRosterRows(tx, chunk, now));
+    const changes = await inChunks(checked.valid, onProgress, (chunk) =>
+      upsertRosterRows(tx, chunk, now, load),
+    );
     await noticeLoginEmailChanges(tx, now, actor, input.source, checked.notices);
     await recordAudit(tx, now, actor, 'roster.imported', {
       details: {
@@ -203,8 +206,10 @@ export async function importRoster(
     await serialiseRosterImports(tx);
     // A first load rebuilds the indexes at the end (decision 0027) where the database builds them in its
     // own process; on the embedded one a build would hold the server's thread for seconds.
-    const bulk = deps.db.statementsRunElsewhere && (await isFirstBulkLoad(tx, parsed.valid.line.length));
-    return bulk ? withMembersIndexesRebuilt(tx, () => apply(tx)) : apply(tx);
+    const load = await rosterLoadOf(tx, parsed.valid.line.length);
+    return deps.db.statementsRunElsewhere && load.firstBulkLoad
+      ? withMembersIndexesRebuilt(tx, () => apply(tx, load))
+      : apply(tx, load);
   });
   // After the commit: the notices to old addresses are in the queue now.
   if (notices > 0) await deps.jobs.emailDue();
