@@ -61,7 +61,6 @@ export class CsvScanner {
       this.started = true;
       if (text.charCodeAt(0) === 0xfeff) i = 1;
     }
-    const delimiter = this.delimiter;
     while (i < text.length) {
       const c = text[i]!;
       const lineOfC = this.line; // a line break belongs to the line it ends
@@ -99,31 +98,17 @@ export class CsvScanner {
           if (c === QUOTE) {
             this.field += QUOTE;
             this.state = 'quoted';
-          } else if (c === delimiter) {
-            this.endField();
-          } else if (c === '\r' && this.recordDelimiter !== '\n') {
-            this.pendingCr = true;
-          } else if (c === '\n' && (this.recordDelimiter === null || this.recordDelimiter === '\n')) {
-            this.recordDelimiter = '\n';
-            this.endRecord();
-          } else {
+          } else if (!this.separates(c)) {
             throw new Broken('afterClosingQuote');
           }
           i++;
           continue;
         default: {
           if (this.state === 'recordStart') this.recordLine = lineOfC;
-          if (c === delimiter) {
-            this.endField();
-          } else if (c === '\r' && this.recordDelimiter !== '\n') {
-            this.pendingCr = true;
-          } else if (c === '\n' && (this.recordDelimiter === null || this.recordDelimiter === '\n')) {
-            this.recordDelimiter = '\n';
-            this.endRecord();
-          } else if (c === QUOTE) {
+          if (c === QUOTE) {
             if (this.state === 'unquoted') throw new Broken('strayQuote');
             this.state = 'quoted';
-          } else {
+          } else if (!this.separates(c)) {
             const end = c === '\r' || c === '\n' ? i + 1 : this.runEnd(text, i, false);
             this.field += text.slice(i, end);
             this.recordChars += end - i - 1;
@@ -145,6 +130,17 @@ export class CsvScanner {
     }
     if (this.state === 'quoted') throw new Broken('unclosedQuote');
     if (this.state !== 'recordStart') this.endRecord();
+  }
+
+  /** A separator or a line break outside quotes ends the field or the record; false for anything else. */
+  private separates(c: string): boolean {
+    if (c === this.delimiter) this.endField();
+    else if (c === '\r' && this.recordDelimiter !== '\n') this.pendingCr = true;
+    else if (c === '\n' && (this.recordDelimiter === null || this.recordDelimiter === '\n')) {
+      this.recordDelimiter = '\n';
+      this.endRecord();
+    } else return false;
+    return true;
   }
 
   /** A CR that turned out not to be followed by LF: a record delimiter of its own, or a character. */
