@@ -36,63 +36,30 @@ const importEvents = () =>
   app.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'roster.imported'));
 
 describe('importRoster', () => {
-  it('adds new members, updates changed ones and leaves unchanged ones untouched', async () => {
-    await run(
-      csv('1,Ada,Lovelace,ada@example.org,', '2,Grace,Hopper,grace@example.org,', '3,Alan,Turing,a@t.org,'),
-    );
-    const created = await roster();
-    app.clock.advance(60_000);
-    const report = await run(
-      csv(
-        '1,Ada,Lovelace,ada@example.org,current',
-        '2,Grace,Hopper,grace@example.org,lapsed',
-        '3,Alan,Turing,A@T.org,',
-        '4,Kathleen,Booth,kb@example.org,',
-      ),
-    );
-    expect(report).toMatchObject({ totalRows: 4, added: 1, updated: 1, unchanged: 2, applied: true });
-    const after = await roster();
-    expect(after.map((m) => [m.memberNumber, m.status])).toEqual([
-      ['1', 'current'],
-      ['2', 'lapsed'],
-      ['3', 'current'],
-      ['4', 'current'],
-    ]);
-    // Unchanged rows keep their timestamp; the changed one gets the clock's time.
-    expect(after[0]?.updatedAt).toEqual(created[0]?.updatedAt);
-    expect(after[1]?.updatedAt).toEqual(app.clock.now());
-    // An email that differs only in case is the same address: not an update, and the stored spelling stays.
-    expect(after[2]).toMatchObject({ email: 'a@t.org', updatedAt: created[2]?.updatedAt });
-  });
-
-  it('counts and writes the same when most rows are new (the upsert without the classification join)', async () => {
-    await run(csv('1,Ada,Lovelace,ada@example.org,', '2,Grace,Hopper,grace@example.org,'));
-    const created = await roster();
-    app.clock.advance(60_000);
-    // Two members, five rows: at most half as many members as rows, so every row goes to the upsert.
-    const report = await run(
-      csv(
-        '1,Ada,Lovelace,ADA@example.org,current',
-        '2,Grace,Hopper,grace@example.org,lapsed',
-        '3,Alan,Turing,a@t.org,',
-        '4,Kathleen,Booth,kb@example.org,',
-        '5,Mary,Jackson,mj@example.org,',
-      ),
-    );
-    expect(report).toMatchObject({ totalRows: 5, added: 3, updated: 1, unchanged: 1, applied: true });
-    const after = await roster();
-    expect(after.map((m) => [m.memberNumber, m.status])).toEqual([
-      ['1', 'current'],
-      ['2', 'lapsed'],
-      ['3', 'current'],
-      ['4', 'current'],
-      ['5', 'current'],
-    ]);
-    expect(after[0]).toMatchObject({ email: 'ada@example.org', updatedAt: created[0]?.updatedAt });
-    expect(after[1]?.updatedAt).toEqual(app.clock.now());
-    const [event] = (await importEvents()).slice(-1);
-    expect(event?.details).toMatchObject({ added: 3, updated: 1, unchanged: 1 });
-  });
+  // With at most half as many members as rows, every row goes straight to the upsert (upsertRosterRows).
+  it.each([
+    { path: 'rows checked against the roster first', newRows: 1 },
+    { path: 'mostly new rows, straight to the upsert', newRows: 3 },
+  ])(
+    'adds new members, updates changed ones and leaves unchanged ones untouched ($path)',
+    async ({ newRows }) => {
+      await run(csv('1,Ada,Lovelace,ada@example.org,', '2,Grace,Hopper,grace@example.org,'));
+      const created = await roster();
+      app.clock.advance(60_000);
+      const added = Array.from({ length: newRows }, (_, i) => `${i + 3},New,Member${i},new${i}@example.org,`);
+      const report = await run(
+        csv('1,Ada,Lovelace,ADA@example.org,current', '2,Grace,Hopper,grace@example.org,lapsed', ...added),
+      );
+      const counts = { added: newRows, updated: 1, unchanged: 1 };
+      expect(report).toMatchObject({ totalRows: 2 + newRows, ...counts, applied: true });
+      const after = await roster();
+      expect(after.map((m) => m.status)).toEqual(['current', 'lapsed', ...added.map(() => 'current')]);
+      // An email that differs only in case is the same address: no update, the stored spelling and time stay.
+      expect(after[0]).toMatchObject({ email: 'ada@example.org', updatedAt: created[0]?.updatedAt });
+      expect(after[1]?.updatedAt).toEqual(app.clock.now());
+      expect((await importEvents()).at(-1)?.details).toMatchObject(counts);
+    },
+  );
 
   it('stores the email as given with a lower-cased copy, and lets members share an address', async () => {
     const report = await run(csv('1,Ann,Lee,Family@Example.org,', '2,Bo,Lee,family@example.ORG,'));
