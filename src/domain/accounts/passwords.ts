@@ -1,7 +1,6 @@
+import { createRequire } from 'node:module';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as common from '@zxcvbn-ts/language-common';
-import * as en from '@zxcvbn-ts/language-en';
 import { AppError } from '../../errors.ts';
 
 // OWASP's argon2id recommendation (m=19 MiB, t=2, p=1): ~14 ms per hash on these machines.
@@ -24,15 +23,22 @@ export async function burnPasswordCheck(password: string): Promise<void> {
   await verifyPassword(await dummyHash, password);
 }
 
-// Built on first use: ranking the dictionaries takes about half a second of CPU, which every command-line
-// process would otherwise pay at start-up, password or not.
+// Loaded and built on first use: loading the word lists takes about 0.25 s and 30-40 MB, ranking them about
+// half a second of CPU, which every process (each command, each worker, a portal that never sees a new
+// password) would otherwise pay at start-up. `require` keeps the first check synchronous.
+const require = createRequire(import.meta.url);
 let checker: ZxcvbnFactory | undefined;
-const zxcvbn = () =>
-  (checker ??= new ZxcvbnFactory({
+function zxcvbn(): ZxcvbnFactory {
+  if (checker) return checker;
+  const common: typeof import('@zxcvbn-ts/language-common') = require('@zxcvbn-ts/language-common');
+  const en: typeof import('@zxcvbn-ts/language-en') = require('@zxcvbn-ts/language-en');
+  checker = new ZxcvbnFactory({
     dictionary: { ...common.dictionary, ...en.dictionary },
     graphs: common.adjacencyGraphs,
     translations: en.translations,
-  }));
+  });
+  return checker;
+}
 
 /** What a password is checked against: the portal's rules and whose password it will be. */
 export type PasswordRules = { passwordMinLength: number; orgName?: string };
