@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.ts';
 import { emailMessages } from '../../src/db/schema.ts';
-import { deliverDueEmail } from '../../src/domain/email/deliverDueEmail.ts';
+import { deliverDueEmail, handOverGroupSize } from '../../src/domain/email/deliverDueEmail.ts';
 import { interruptAbandonedSends } from '../../src/domain/email/interruptAbandonedSends.ts';
 import { startSendAll } from '../../src/domain/invitations/queueInvitations.ts';
 import { buildLogin, buildMember } from '../factories.ts';
@@ -38,7 +38,9 @@ const duplicates = () => [...smtp.sink.byRecipient()].filter(([, n]) => n > 1).m
 
 describe('a batch that outlives its lease', () => {
   it('is fenced: a worker whose lease was taken over sends nothing more (0 duplicates)', async () => {
-    const members = await sendAllTo(6, 'fenced');
+    // A's first hand-over group and four more, which only B can send once it has taken A's batch over.
+    const group = handOverGroupSize(app.config.smtpPoolSize, false);
+    const members = await sendAllTo(group + 4, 'fenced');
     smtp.sink.respondTo.set('fenced0@example.org', { delayMs: 600 });
     const sending = async () =>
       (await app.deps.db.select().from(emailMessages).where(eq(emailMessages.state, 'sending'))).length > 0;
@@ -55,7 +57,7 @@ describe('a batch that outlives its lease', () => {
     await workerA;
     expect(duplicates()).toEqual([]);
     const received = smtp.sink.byRecipient();
-    for (const m of members.slice(2)) expect(received.get(m.email!)).toBe(1);
+    for (const m of members.slice(group)) expect(received.get(m.email!)).toBe(1);
     // A finished its group after all: the truth replaces the sweep's "interrupted".
     const states = await app.deps.db.select({ state: emailMessages.state }).from(emailMessages);
     expect(states.map((s) => s.state).filter((s) => s !== 'sent')).toEqual([]);
