@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Transform } from 'node:stream';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import type { Config } from '../config.ts';
@@ -60,21 +61,8 @@ export function createMailer(config: Config, options: MailerOptions = {}): Maile
     smtpPoolOptions(config, options.timeoutMs ?? DEFAULT_SMTP_TIMEOUT_MS),
     { from: config.mailFrom },
   );
-  // Tells each send when its whole message has been streamed towards the server (then only the answer
-  // to the final dot is missing): nodemailer's errors do not say at which step a connection was lost.
   transport.use('stream', (mail, done) => {
-    const onWhole = (mail.data as { onWholeMessage?: () => void }).onWholeMessage;
-    if (onWhole)
-      mail.message.transform(
-        () =>
-          new Transform({
-            transform: (chunk, _encoding, next) => next(null, chunk),
-            flush(next) {
-              onWhole();
-              next();
-            },
-          }),
-      );
+    mail.message.transform(() => inOnePiece((mail.data as { onWholeMessage?: () => void }).onWholeMessage));
     done();
   });
   return {
@@ -90,6 +78,10 @@ export function createMailer(config: Config, options: MailerOptions = {}): Maile
           text: email.text,
           html: email.html,
           headers: email.headers,
+          // Our own Message-ID and MIME boundary, from randomUUID's pooled randomness: nodemailer draws eight
+          // separate random buffers per message for them (about 7 % of a worker's CPU in a Send All).
+          messageId: `<${randomUUID()}@${domainOf(email.from?.address ?? config.mailFrom)}>`,
+          baseBoundary: randomUUID().replaceAll('-', ''),
           onWholeMessage: () => {
             whole = true;
           },
@@ -109,3 +101,28 @@ export function createMailer(config: Config, options: MailerOptions = {}): Maile
     },
   };
 }
+
+/**
+ * Passes a message on in one piece and then says so. nodemailer streams a message as dozens of small
+ * chunks, each its own write to the server's socket (about a fifth of a worker's CPU in a Send All); our
+ * messages are a few kilobytes. `onWhole` tells a send that the whole message went towards the server,
+ * so only the answer to the final dot is missing: nodemailer's errors do not say at which step a
+ * connection was lost (RFC 1047, decision 0014).
+ */
+function inOnePiece(onWhole?: () => void): Transform {
+  const chunks: Buffer[] = [];
+  return new Transform({
+    transform(chunk: Buffer, _encoding, next) {
+      chunks.push(chunk);
+      next();
+    },
+    flush(next) {
+      this.push(Buffer.concat(chunks));
+      onWhole?.();
+      next();
+    },
+  });
+}
+
+/** The domain of an address, bare (`a@example.org`) or in a From header (`Name <a@example.org>`). */
+const domainOf = (address: string) => /@([^\s@>]+)>?\s*$/.exec(address)?.[1] ?? 'localhost';

@@ -54,6 +54,19 @@ describe('mailer against a real SMTP server', () => {
     expect(message!.headers['content-type']).toContain('multipart/alternative');
   });
 
+  it('gives every message its own Message-ID at the sender domain', async () => {
+    mailer = createMailer(configFor({ SMTP_URL: sink.url }));
+    await mailer.send(email('ada@example.org', 1));
+    await mailer.send({
+      ...email('bo@example.org', 2),
+      from: { name: 'Hill FC', address: 'club@hill.test' },
+    });
+    const ids = (await sink.waitForMessages(2)).map((m) => m.headers['message-id']);
+    expect(ids[0]).toMatch(/^<[0-9a-f-]{36}@riverside\.test>$/);
+    expect(ids[1]).toMatch(/^<[0-9a-f-]{36}@hill\.test>$/);
+    expect(ids[0]!.slice(0, 37)).not.toBe(ids[1]!.slice(0, 37));
+  });
+
   it('reports a 451 answer as temporary, with the code in the error', async () => {
     sink.respondTo.set('busy@example.org', { code: 451, message: '4.7.1 Greylisted, try again later' });
     mailer = createMailer(configFor({ SMTP_URL: sink.url }));
