@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Config } from '../../config.ts';
 import type { DbOrTx } from '../../db/connect.ts';
 import { organisationSettings } from '../../db/schema.ts';
+import { parseMailFrom } from '../../email/mailFrom.ts';
 
 /**
  * The organisation settings in effect: what a Security Administrator saved, else the environment's
@@ -21,12 +22,6 @@ export type EffectiveSettings = {
 
 /** The environment's values, which hold wherever nothing was saved. */
 export type SettingsDefaults = EffectiveSettings & { mailAddress: string };
-
-/** MAIL_FROM split into its display name and address ("Gatehouse <no-reply@x>" or a bare address). */
-export function parseMailFrom(mailFrom: string): { name: string; address: string } {
-  const m = /^\s*"?([^"<]*?)"?\s*<([^>]+)>\s*$/.exec(mailFrom);
-  return m ? { name: m[1]!.trim(), address: m[2]!.trim() } : { name: '', address: mailFrom.trim() };
-}
 
 type SettingsConfig = Pick<Config, 'orgName' | 'mailFrom' | 'inviteExpiryMs'>;
 
