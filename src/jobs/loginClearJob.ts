@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import {
+  finishMemberLists,
   runWaitingLoginClearRequest,
   settleInterruptedRequests,
 } from '../domain/clearAllUsernames/runLoginClearRequest.ts';
@@ -10,11 +11,15 @@ export const LOGIN_CLEAR_DUE = 'login-clear-due';
 
 /**
  * Runs what is waiting (at most one request exists at a time, but one may be asked for as the last
- * finishes) after settling requests whose worker died. Thin: the domain does the work in one transaction.
+ * finishes) after settling requests whose worker died and finishing the member lists of any whose logins
+ * had already changed. Thin: the domain does the work.
  */
 export async function runLoginClearRequests(deps: Deps, logger: Logger): Promise<void> {
   const settled = await settleInterruptedRequests(deps);
   if (settled > 0) logger.warn(`${settled} Clear All Usernames / Restore request(s) were interrupted`);
+  const resumed = await finishMemberLists(deps);
+  if (resumed > 0)
+    logger.info(`finished the member lists of ${resumed} Clear All Usernames / Restore request(s)`);
   for (;;) {
     const outcome = await runWaitingLoginClearRequest(deps);
     if (!outcome) return;

@@ -1,7 +1,9 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { accounts, auditEvents, loginClearRequests, loginClears } from '../../src/db/schema.ts';
+import { accounts, auditEvents, loginClearRequests, loginClears, members } from '../../src/db/schema.ts';
+import { clearLoginsIn } from '../../src/domain/clearAllUsernames/clearLogins.ts';
 import { settleInterruptedRequests } from '../../src/domain/clearAllUsernames/runLoginClearRequest.ts';
+import { startSendAll } from '../../src/domain/invitations/queueInvitations.ts';
 import type { JobQueue } from '../../src/jobs/queue.ts';
 import { startWorker } from '../../src/jobs/worker.ts';
 import { browser, buildLogin } from '../factories.ts';
@@ -102,6 +104,58 @@ describe('Clear All Usernames as a background job', () => {
     await b.logIn(me.username, me.password);
     const again = await b.submit(CLEAR, CLEAR, { confirmation: 'clear 3 logins', password: me.password });
     expect(again.statusCode).toBe(303);
+  });
+
+  it('removes the logins at once and lets the member lists follow; a stop in between is finished, not failed', async () => {
+    const { b, me, members: cleared } = await portal();
+    const asked = await b.submit(CLEAR, CLEAR, { confirmation: 'clear 3 logins', password: me.password });
+    const location = asked.headers.location as string;
+    const ids = cleared.map((m) => m.memberId).sort((x, y) => x - y);
+    const hasLogin = async () =>
+      (
+        await app.deps.db
+          .select({ id: members.id, hasLogin: members.hasLogin })
+          .from(members)
+          .where(inArray(members.id, ids))
+          .orderBy(members.id)
+      ).map((m) => m.hasLogin);
+    // What a worker killed right after the clear's commit leaves: logins gone, `done` set, and the first
+    // of the members brought up to date by its first batch, the cursor on her.
+    await app.deps.db.transaction(async (tx) => {
+      const now = app.clock.now();
+      const { clearId, removed } = await clearLoginsIn(tx, now, me.actor, {
+        includeAdmins: false,
+        confirmed: 3,
+      });
+      await tx.execute(sql`update members set has_login = false where id = ${ids[0]!}::bigint`);
+      await tx
+        .update(loginClearRequests)
+        .set({ startedAt: now, clearId, done: removed, membersCursor: ids[0]!, membersUpdated: 1 });
+    });
+    expect(await accountCount()).toBe(1);
+    // The clear itself left has_login alone: the lists are what is left to do.
+    expect(await hasLogin()).toEqual([false, true, true]);
+    app.clock.advance(3 * 60_000);
+    expect(await settleInterruptedRequests(app.deps, { everything: true })).toBe(0);
+    expect((await shown(b, location)).status).toBe(
+      'Removed 3 logins. Updating the member lists: 1 of 3 members.',
+    );
+    // Send All would read its audience from half-updated lists: it waits, and says why.
+    await expect(startSendAll(app.deps, me.actor)).rejects.toThrow(
+      'A Clear All Usernames is still running, and who has a login is changing. Start Send All once it has finished.',
+    );
+
+    await app.deps.jobs.loginClearDue?.();
+    await runQueuedLoginClearJobs(app);
+    expect(await hasLogin()).toEqual([false, false, false]);
+    const [request] = await app.deps.db.select().from(loginClearRequests);
+    // Continued from the cursor: the two members after it, not the first one again.
+    expect(request).toMatchObject({ membersUpdated: 3, membersCursor: ids[2], failure: null });
+    expect(request!.finishedAt).not.toBeNull();
+    expect((await shown(b, location)).status).toBe(
+      'Removed 3 logins. Those members are back in Invitation Codes.',
+    );
+    expect((await startSendAll(app.deps, me.actor)).total).toBe(3);
   });
 
   it('is run by the worker itself, Restore too, each page ending with the outcome', async () => {

@@ -49,7 +49,8 @@ export const clearedLogins = pgTable(
     restoredAt: ts('restored_at'),
   },
   (t) => [
-    index('cleared_logins_clear_id_idx').on(t.clearId),
+    // Walked in member order by the member-list update that follows a clear or restore (memberLists.ts).
+    index('cleared_logins_clear_id_member_id_idx').on(t.clearId, t.memberId),
     index('cleared_logins_member_id_idx').on(t.memberId),
   ],
 );
@@ -57,9 +58,11 @@ export const clearedLogins = pgTable(
 export const loginClearRequestKinds = ['clear', 'restore'] as const;
 
 /**
- * A Clear All Usernames or Restore as asked for on its form, run by the worker (one transaction): who
- * asked and when, what was confirmed, and — once done — what happened. `finished_at` is set in the same
- * transaction as the work, or with `failure` when it could not be done (nothing changed then).
+ * A Clear All Usernames or Restore as asked for on its form, run by the worker: who asked and when, what
+ * was confirmed, and — once done — what happened. The logins are removed or put back in one transaction,
+ * which sets `done`; the members' `has_login` follows in short batches (`members_cursor`,
+ * `members_updated`), and `finished_at` is set when the last batch is in. A request that could not be
+ * done has `failure` and no `done` (nothing changed then).
  */
 export const loginClearRequests = pgTable(
   'login_clear_requests',
@@ -84,6 +87,10 @@ export const loginClearRequests = pgTable(
     done: integer('done'),
     /** Restore: logins that could not come back. */
     skipped: integer('skipped'),
+    /** The last member (by id) of the clear whose has_login has been brought up to date since `done`. */
+    membersCursor: bigint('members_cursor', { mode: 'number' }),
+    /** How many of the clear's members have been brought up to date, for the progress page. */
+    membersUpdated: integer('members_updated'),
     failure: text('failure'),
   },
   (t) => [

@@ -8,6 +8,7 @@ import { recordAudit } from '../audit/recordAudit.ts';
 import type { Actor } from '../policy.ts';
 import { RESTORE_WINDOW_MS } from './clearableLogins.ts';
 import { accountColumnList, clearedColumnList } from './loginColumns.ts';
+import { hasLoginLater } from './memberLists.ts';
 
 export const changedMessage = (now: number) =>
   `The number of logins has changed since the page was shown: this would now remove ${now.toLocaleString('en')}. ` +
@@ -25,8 +26,8 @@ export const keysSetAsideFor = (clearId: number) => ({
  * administrators' when asked), never the asking admin's. Set-based: one DELETE … RETURNING moves the
  * accounts whole into cleared_logins, so what is copied is exactly what is removed, and the count must
  * equal the one the admin typed or nothing commits. Sessions and reset links go with the accounts (their
- * foreign keys' ON DELETE, done set-based); members.has_login follows by the statement-level trigger
- * (migration 0022).
+ * foreign keys' ON DELETE, done set-based); members.has_login follows after the commit, in batches
+ * (`updateMemberLists`, decision 0031).
  */
 export async function clearLoginsIn(
   tx: Tx,
@@ -46,6 +47,7 @@ export async function clearLoginsIn(
     })
     .returning({ id: loginClears.id });
   const clearId = clear!.id;
+  await hasLoginLater(tx);
   // The keys pointing at accounts (sessions, reset links, …) act once for the whole set, not per login.
   const [moved] = await withForeignKeysSetAside(tx, keysSetAsideFor(clearId), () =>
     queryRows(

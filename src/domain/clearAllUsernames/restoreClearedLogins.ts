@@ -8,6 +8,7 @@ import type { Deps } from '../deps.ts';
 import { type Actor, requirePermission } from '../policy.ts';
 import { recordRequestIn } from './loginClearRequests.ts';
 import { accountColumnList, clearedColumnList } from './loginColumns.ts';
+import { hasLoginLater } from './memberLists.ts';
 import { wakeLoginClearJob } from './wakeLoginClearJob.ts';
 
 // Said in UTC like every date the portal shows (the server does not know the reader's zone).
@@ -94,6 +95,8 @@ export async function restoreClearedLoginsIn(
   const [clear] = await tx.select().from(loginClears).where(eq(loginClears.id, clearId)).for('update');
   const refusal = notRestorable(clear, now);
   if (refusal) throw refusal;
+  // members.has_login follows after the commit, in batches (`updateMemberLists`, decision 0031).
+  await hasLoginLater(tx);
   const [counts] = await queryRows(
     tx,
     sql`with back as (

@@ -6,6 +6,7 @@ import type { Deps } from '../deps.ts';
 import type { Actor } from '../policy.ts';
 import { clearLoginsIn } from './clearLogins.ts';
 import type { LoginClearRequest } from './loginClearRequests.ts';
+import { unfinishedMemberLists, updateMemberLists } from './memberLists.ts';
 import { restoreClearedLoginsIn } from './restoreClearedLogins.ts';
 
 export const INTERRUPTED =
@@ -32,8 +33,9 @@ const failureOf = (err: unknown): string => {
 
 /**
  * The worker's job: takes the waiting request (at most one exists) and does it in ONE transaction — the
- * clear or restore, the audit event and the request's outcome commit together or not at all. A crash
- * rolls the work back; the request then stays "running" until `settleInterruptedRequests` says so.
+ * clear or restore, the audit event and the request's outcome (`done`) commit together or not at all; a
+ * crash rolls the work back and the request stays "running" until `settleInterruptedRequests` says so.
+ * Then the members' has_login follows in batches (memberLists.ts) and the request finishes.
  * Returns null when nothing was waiting.
  */
 export async function runWaitingLoginClearRequest(deps: Deps): Promise<RunOutcome | null> {
@@ -69,17 +71,27 @@ export async function runWaitingLoginClearRequest(deps: Deps): Promise<RunOutcom
         const { restored, skipped } = await restoreClearedLoginsIn(tx, now, asker, request.clearId ?? -1);
         outcome = { done: restored, skipped };
       }
-      await tx
-        .update(loginClearRequests)
-        .set({ ...outcome, finishedAt: deps.clock.now() })
-        .where(eq(loginClearRequests.id, requestId));
+      // `done` says the logins have changed; the request finishes once the member lists have followed.
+      await tx.update(loginClearRequests).set(outcome).where(eq(loginClearRequests.id, requestId));
     });
   } catch (error) {
     const failure = failureOf(error);
     await finish(deps, requestId, failure);
     return { requestId, failure, error: failure === UNEXPECTED ? error : undefined };
   }
+  // Committed: from here on a stop or an error leaves the rest to `finishMemberLists`, never a failure.
+  await updateMemberLists(deps, requestId);
   return { requestId, failure: null };
+}
+
+/**
+ * Finishes the member-list updates that a stopped worker left part-way (their logins have changed:
+ * see memberLists.ts). Run before any waiting request, which would otherwise be refused as a second one.
+ */
+export async function finishMemberLists(deps: Pick<Deps, 'db' | 'clock'>): Promise<number> {
+  const requests = await unfinishedMemberLists(deps);
+  for (const requestId of requests) await updateMemberLists(deps, requestId);
+  return requests.length;
 }
 
 const finish = (deps: Pick<Deps, 'db' | 'clock'>, requestId: number, failure: string) =>
@@ -95,7 +107,8 @@ const GRACE_MS = 2 * 60_000;
  * A request whose worker died mid-way: its transaction rolled back (nothing changed), and the request is
  * marked failed with INTERRUPTED so its page says so. A request still being worked on has its row locked
  * by the work's transaction and is skipped; `everything` (the only process using the database, at start)
- * settles every started one at once. Returns how many were settled.
+ * settles every started one at once. One whose logins did change (`done`) is not a failure: its member
+ * lists are finished by `finishMemberLists`. Returns how many were settled.
  */
 export async function settleInterruptedRequests(
   deps: Pick<Deps, 'db' | 'clock'>,
@@ -107,7 +120,8 @@ export async function settleInterruptedRequests(
     deps.db,
     sql`update login_clear_requests set finished_at = ${now}, failure = ${INTERRUPTED}
         where id in (select id from login_clear_requests
-                     where finished_at is null and started_at is not null and started_at <= ${before}
+                     where finished_at is null and done is null
+                       and started_at is not null and started_at <= ${before}
                      for update skip locked)
         returning id`,
     { id: 'number' },

@@ -1,20 +1,36 @@
 import { and, inArray, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/connect.ts';
+import { queryRows } from '../../db/rows.ts';
 import { invitationRounds } from '../../db/schema.ts';
 
 const BULK_ROUND_LOCK = 7406002;
 
+/** What keeps a bulk round from opening: a round still sending, or a login clear not yet finished. */
+export type BulkRoundBlocker =
+  | { kind: 'send_all' | 'reminder'; id: number }
+  | { kind: 'clear' | 'restore'; id: number; loginClear: true };
+
 /**
  * Send All and reminder rounds are opened one at a time, under one transaction-scoped lock, and never
  * while another is still sending: two bulk rounds in flight together would email the same members twice.
- * Returns the bulk round that is still sending, if any (checked after the lock is held).
+ * Nor while a Clear All Usernames or Restore is unfinished: it changes who has a login, and members'
+ * has_login follows only after its logins (decision 0031), so a round's audience would be read from lists
+ * half brought up to date. Returns what blocks, if anything (checked after the lock is held).
  */
-export async function lockBulkRounds(tx: Tx): Promise<{ id: number; kind: string } | null> {
+export async function lockBulkRounds(tx: Tx): Promise<BulkRoundBlocker | null> {
   await tx.execute(sql`select pg_advisory_xact_lock(${BULK_ROUND_LOCK})`);
   const [running] = await tx
     .select({ id: invitationRounds.id, kind: invitationRounds.kind })
     .from(invitationRounds)
     .where(and(inArray(invitationRounds.kind, ['send_all', 'reminder']), isNull(invitationRounds.finishedAt)))
     .limit(1);
-  return running ?? null;
+  if (running) return { id: running.id, kind: running.kind === 'reminder' ? 'reminder' : 'send_all' };
+  const [clear] = await queryRows(
+    tx,
+    sql`select id, kind from login_clear_requests where finished_at is null limit 1`,
+    { id: 'number', kind: 'text' },
+  );
+  return clear
+    ? { id: clear.id, kind: clear.kind === 'restore' ? 'restore' : 'clear', loginClear: true }
+    : null;
 }

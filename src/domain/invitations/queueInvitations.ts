@@ -120,6 +120,13 @@ export async function startSendAll(deps: Deps, actor: Actor, target: SendAllTarg
 export async function startSendAllIn(tx: Tx, deps: Deps, actor: Actor, now: Date, target: SendAllTarget) {
   // A second click while the first Send All (or a reminder round) runs would email everyone twice.
   const running = await lockBulkRounds(tx);
+  if (running && 'loginClear' in running) {
+    const what = running.kind === 'restore' ? 'A Restore of cleared logins' : 'A Clear All Usernames';
+    throw new AppError(
+      'conflict',
+      `${what} is still running, and who has a login is changing. Start Send All once it has finished.`,
+    );
+  }
   if (running) {
     const what = running.kind === 'reminder' ? 'A reminder round' : 'A Send All';
     throw new AppError('conflict', `${what} is already running. Wait for it to finish.`, undefined, {

@@ -16,25 +16,36 @@ const stateWords: Record<RequestState, string> = {
   failed: 'Failed',
 };
 
+/** The members whose lists follow a clear's or restore's logins: every member of the clear. */
+const membersOf = (r: LoginClearRequest) => (r.done ?? 0) + (r.skipped ?? 0);
+
+/** Once the logins have changed, the member lists follow in steps (decision 0031): how far they are. */
+const listsProgress = (r: LoginClearRequest) =>
+  ` Updating the member lists: ${(r.membersUpdated ?? 0).toLocaleString('en')} of ${membersOf(r).toLocaleString('en')} members.`;
+
 /** The one sentence the live region says: what is happening, or what happened. */
 export function requestSummary(r: LoginClearRequest): string {
   const state = stateOf(r);
   if (state === 'failed') return `Failed: ${r.failure}`;
+  const listsFollowing = state === 'running' && r.done !== null;
   if (r.kind === 'clear') {
     if (state === 'done')
       return `Removed ${logins(r.done ?? 0)}. Those members are back in Invitation Codes.`;
+    if (listsFollowing) return `Removed ${logins(r.done ?? 0)}.${listsProgress(r)}`;
     return `${stateWords[state]}: removing ${logins(r.confirmed ?? 0)}.`;
   }
-  if (state === 'done')
-    return `Restored ${logins(r.done ?? 0)}; ${logins(r.skipped ?? 0)} could not come back.`;
+  const restored = `Restored ${logins(r.done ?? 0)}; ${logins(r.skipped ?? 0)} could not come back.`;
+  if (state === 'done') return restored;
+  if (listsFollowing) return `${restored}${listsProgress(r)}`;
   return `${stateWords[state]}: restoring the logins of Clear All Usernames #${r.clearId}.`;
 }
 
 /**
  * A Clear All Usernames or Restore as it runs in the worker: state, what was asked and, once done, what
- * happened. The work is one transaction, so there is no part-way figure: it is all done or none of it.
- * With JavaScript, inviteLoop.js reads the page again every few seconds while it is unfinished (the same
- * markers as a round's progress page); without it, Refresh does the same by hand.
+ * happened. The logins change in one transaction, so there is no part-way figure for them: all or none.
+ * The member lists then follow in steps, counted. With JavaScript, inviteLoop.js reads the page again
+ * every few seconds while it is unfinished (the same markers as a round's progress page); without it,
+ * Refresh does the same by hand.
  */
 export function ClearRequestPage({ ctx, request }: { ctx: PageContext; request: LoginClearRequest }) {
   const state = stateOf(request);
@@ -74,7 +85,8 @@ export function ClearRequestPage({ ctx, request }: { ctx: PageContext; request: 
         </dl>
         {!finished && (
           <p>
-            It runs as one transaction: all of it happens, or none of it.{' '}
+            The logins are {request.kind === 'clear' ? 'removed' : 'put back'} in one transaction: all of
+            them, or none. Then the member lists follow, in steps; Send All waits until they have.{' '}
             <a href={paths.clearRequest(request.id)}>Refresh</a>{' '}
             <span class="muted">(with JavaScript on, this page updates by itself)</span>
           </p>
