@@ -111,24 +111,3 @@ export const bareRestore = (db: Db, clearId: number) =>
     },
     (tx) => tx.execute(triggers(false)),
   );
-
-/** The per-row trigger of migrations 0002/0017, put back inside a rolled-back transaction: the old way. */
-export const oldPerRowTrigger = sql`
-  create or replace function bench_old_sync_has_login() returns trigger language plpgsql as $$
-  begin
-    if tg_op = 'INSERT' then
-      update members set has_login = true, updated_at = greatest(updated_at, now()) where id = new.member_id;
-    else
-      update members set has_login = false, updated_at = greatest(updated_at, now()) where id = old.member_id;
-    end if;
-    return null;
-  end $$;
-  alter table accounts disable trigger user;
-  create trigger bench_old_sync after insert or delete on accounts
-    for each row execute function bench_old_sync_has_login();`;
-
-/** Work run with the old per-row trigger or the new statement-level ones, rolled back: seconds. */
-export const withTrigger = (db: Db, old: boolean, work: (tx: Db) => Promise<unknown>) =>
-  rolledBack(db, work, async (tx) => {
-    if (old) await tx.execute(oldPerRowTrigger);
-  });
