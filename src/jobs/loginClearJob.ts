@@ -14,14 +14,19 @@ export const LOGIN_CLEAR_DUE = 'login-clear-due';
  * finishes) after settling requests whose worker died and finishing the member lists of any whose logins
  * had already changed. Thin: the domain does the work.
  */
-export async function runLoginClearRequests(deps: Deps, logger: Logger): Promise<void> {
+export async function runLoginClearRequests(
+  deps: Deps,
+  logger: Logger,
+  stopping?: AbortSignal,
+): Promise<void> {
   const settled = await settleInterruptedRequests(deps);
   if (settled > 0) logger.warn(`${settled} Clear All Usernames / Restore request(s) were interrupted`);
-  const resumed = await finishMemberLists(deps);
+  // A stop waits for the batch in hand, not for a million members' lists: the next start continues them.
+  const resumed = await finishMemberLists(deps, stopping);
   if (resumed > 0)
     logger.info(`finished the member lists of ${resumed} Clear All Usernames / Restore request(s)`);
-  for (;;) {
-    const outcome = await runWaitingLoginClearRequest(deps);
+  while (!stopping?.aborted) {
+    const outcome = await runWaitingLoginClearRequest(deps, stopping);
     if (!outcome) return;
     if (outcome.error)
       logger.error({ err: outcome.error, requestId: outcome.requestId }, 'login clear failed');

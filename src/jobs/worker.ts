@@ -100,7 +100,7 @@ export async function startWorker(parts: WorkerParts): Promise<{ stop(): Promise
   // Clear All Usernames / Restore: a request left running by a crash of ours is settled first (all of them
   // when only this process uses the database); the minute sweep runs waiting ones and settles dead ones.
   if (parts.singleProcess) await settleInterruptedRequests(deps, { everything: true });
-  const clearLogins = tracked(() => runLoginClearRequests(deps, logger));
+  const clearLogins = tracked(() => runLoginClearRequests(deps, logger, stopping.signal));
   await boss.work(LOGIN_CLEAR_DUE, { pollingIntervalSeconds: 1 }, clearLogins);
   await boss.schedule(LOGIN_CLEAR_DUE, '* * * * *');
   await deps.jobs.loginClearDue?.();

@@ -2,6 +2,7 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { accounts, auditEvents, loginClearRequests, loginClears, members } from '../../src/db/schema.ts';
 import { clearLoginsIn } from '../../src/domain/clearAllUsernames/clearLogins.ts';
+import { updateMemberLists } from '../../src/domain/clearAllUsernames/memberLists.ts';
 import { settleInterruptedRequests } from '../../src/domain/clearAllUsernames/runLoginClearRequest.ts';
 import { startSendAll } from '../../src/domain/invitations/queueInvitations.ts';
 import type { JobQueue } from '../../src/jobs/queue.ts';
@@ -133,6 +134,7 @@ describe('Clear All Usernames as a background job', () => {
         .set({ startedAt: now, clearId, done: removed, membersCursor: ids[0]!, membersUpdated: 1 });
     });
     expect(await accountCount()).toBe(1);
+    const [request0] = await app.deps.db.select().from(loginClearRequests);
     // The clear itself left has_login alone: the lists are what is left to do.
     expect(await hasLogin()).toEqual([false, true, true]);
     app.clock.advance(3 * 60_000);
@@ -144,6 +146,10 @@ describe('Clear All Usernames as a background job', () => {
     await expect(startSendAll(app.deps, me.actor)).rejects.toThrow(
       'A Clear All Usernames is still running, and who has a login is changing. Start Send All once it has finished.',
     );
+
+    // A worker that is stopping leaves before its next batch.
+    await updateMemberLists(app.deps, request0!.id, AbortSignal.abort());
+    expect(await hasLogin()).toEqual([false, true, true]);
 
     await app.deps.jobs.loginClearDue?.();
     await runQueuedLoginClearJobs(app);

@@ -28,14 +28,19 @@ const STEP = { members: 'number', last: 'number' } as const;
  * request's cursor: a worker that stops part-way leaves a cursor the next one continues from, and two
  * workers take turns on the request's row. Each member's has_login is set to whether they have a login
  * now, so a member who made a new login meanwhile keeps it. The request is finished with the last batch.
+ * A worker that is `stopping` leaves after the batch in hand; the next one continues.
  */
-export async function updateMemberLists(deps: Pick<Deps, 'db' | 'clock'>, requestId: number): Promise<void> {
+export async function updateMemberLists(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  requestId: number,
+  stopping?: AbortSignal,
+): Promise<void> {
   const size = deps.db.statementsRunElsewhere ? BATCH.elsewhere : BATCH.embedded;
   // The clear or restore just added or removed up to a million rows of these two tables. Planned with
   // the statistics of before, each batch read all of a clear's copies to sort them, or hashed every login
   // to probe a few thousand (measured at 1M: 264 s of lists instead of 50).
   await deps.db.execute(sql`analyze cleared_logins, accounts`);
-  for (;;) {
+  while (!stopping?.aborted) {
     const more = await deps.db.transaction(async (tx) => {
       const [request] = await queryRows(
         tx,

@@ -38,7 +38,10 @@ const failureOf = (err: unknown): string => {
  * Then the members' has_login follows in batches (memberLists.ts) and the request finishes.
  * Returns null when nothing was waiting.
  */
-export async function runWaitingLoginClearRequest(deps: Deps): Promise<RunOutcome | null> {
+export async function runWaitingLoginClearRequest(
+  deps: Deps,
+  stopping?: AbortSignal,
+): Promise<RunOutcome | null> {
   // Marked started in its own short transaction, so the page shows "running" while the work runs.
   const [started] = await queryRows(
     deps.db,
@@ -80,17 +83,20 @@ export async function runWaitingLoginClearRequest(deps: Deps): Promise<RunOutcom
     return { requestId, failure, error: failure === UNEXPECTED ? error : undefined };
   }
   // Committed: from here on a stop or an error leaves the rest to `finishMemberLists`, never a failure.
-  await updateMemberLists(deps, requestId);
+  await updateMemberLists(deps, requestId, stopping);
   return { requestId, failure: null };
 }
 
 /**
  * Finishes the member-list updates that a stopped worker left part-way (their logins have changed:
- * see memberLists.ts). Run before any waiting request, which would otherwise be refused as a second one.
+ * see memberLists.ts).
  */
-export async function finishMemberLists(deps: Pick<Deps, 'db' | 'clock'>): Promise<number> {
+export async function finishMemberLists(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  stopping?: AbortSignal,
+): Promise<number> {
   const requests = await unfinishedMemberLists(deps);
-  for (const requestId of requests) await updateMemberLists(deps, requestId);
+  for (const requestId of requests) await updateMemberLists(deps, requestId, stopping);
   return requests.length;
 }
 
