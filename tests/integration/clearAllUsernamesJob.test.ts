@@ -142,6 +142,12 @@ describe('Clear All Usernames as a background job', () => {
     expect((await shown(b, location)).status).toBe(
       'Removed 3 logins. Updating the member lists: 1 of 3 members.',
     );
+    // Invitation Codes says so where Send All would be.
+    const codes = readPage((await b.get(CODES)).body);
+    expect(codes.text).toContain(
+      'A Clear All Usernames is under way. Removed 3 logins. Updating the member lists: 1 of 3 members. Send All can start once it has finished',
+    );
+    expect(codes.text).not.toContain('Send All emails an invitation');
     // Send All would read its audience from half-updated lists: it waits, and says why.
     await expect(startSendAll(app.deps, me.actor)).rejects.toThrow(
       'A Clear All Usernames is still running, and who has a login is changing. Start Send All once it has finished.',
@@ -161,6 +167,7 @@ describe('Clear All Usernames as a background job', () => {
     expect((await shown(b, location)).status).toBe(
       'Removed 3 logins. Those members are back in Invitation Codes.',
     );
+    expect(readPage((await b.get(CODES)).body).text).toContain('Send All emails an invitation');
     expect((await startSendAll(app.deps, me.actor)).total).toBe(3);
   });
 

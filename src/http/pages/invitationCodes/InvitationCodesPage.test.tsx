@@ -17,6 +17,7 @@ const view = (over: Partial<InvitationCodesView> = {}): InvitationCodesView => (
   values: { search: '', status: '', invited: '', sentBefore: '', deliveryFailed: false, sort: '', dir: '' },
   result: null,
   sendAll: null,
+  loginClear: null,
   ...over,
 });
 

@@ -1,3 +1,4 @@
+import type { LoginClearRequest } from '../../../domain/clearAllUsernames/loginClearRequests.ts';
 import type { LoginClear } from '../../../domain/clearAllUsernames/restorableClears.ts';
 import type { PendingQuery } from '../../../domain/invitationCodes/invitationCodesQuery.ts';
 import type { PendingPage } from '../../../domain/invitationCodes/listInvitationCodes.ts';
@@ -9,6 +10,7 @@ import { AdminFrame } from '../../ui/AdminFrame.tsx';
 import { sendNotice } from '../../ui/deliveryWords.ts';
 import { ErrorSummary, type FieldErrors, Notice } from '../../ui/forms.tsx';
 import type { PageContext } from '../../ui/Layout.tsx';
+import { requestSummary } from '../clearAllUsernames/ClearRequestPage.tsx';
 import { RestorableClears } from '../clearAllUsernames/RestorableClears.tsx';
 import { FilterForm, type FilterValues } from './FilterForm.tsx';
 import { clearFiltersUrl, sendAllUrl } from './links.ts';
@@ -25,6 +27,8 @@ export type InvitationCodesView = {
   /** A Send that just went out (looked up from its round): confirmed beside its row, or on top if not shown. */
   sent?: SentNotice;
   sendAll: RoundProgress | null;
+  /** A Clear All Usernames or Restore not yet finished: who has a login is changing, Send All waits. */
+  loginClear: LoginClearRequest | null;
   /** Clear All Usernames still inside their 30 days (only for those who may clear and restore). */
   clears?: LoginClear[];
 };
@@ -78,8 +82,29 @@ function Results({ view }: { view: InvitationCodesView }) {
   );
 }
 
+/** Send All waits for a clear or restore (decision 0031): what it is doing, and where to follow it. */
+function LoginClearRunning({ ctx, request }: { ctx: PageContext; request: LoginClearRequest }) {
+  const canFollow = ctx.user !== null && can(ctx.user.role, 'logins.clearAll');
+  return (
+    <div class="notice" role="status">
+      <p>
+        <strong>
+          {request.kind === 'clear' ? 'A Clear All Usernames' : 'A Restore of cleared logins'} is under way.
+        </strong>{' '}
+        {requestSummary(request)} Send All can start once it has finished; until then this list may not be up
+        to date.
+      </p>
+      {canFollow && (
+        <p>
+          <a href={paths.clearRequest(request.id)}>View progress</a>
+        </p>
+      )}
+    </div>
+  );
+}
+
 function SendAllSection({ view }: { view: InvitationCodesView }) {
-  const { pendingCount, sendAll: round, result } = view;
+  const { pendingCount, sendAll: round, result, loginClear } = view;
   // Close matches are a guess at a typo: Send All targets exact matches only, so it is not offered for them.
   const filtered = result?.filtered && result.page.rows.length > 0 && !result.page.closeMatches;
   return (
@@ -96,7 +121,9 @@ function SendAllSection({ view }: { view: InvitationCodesView }) {
           </p>
         </div>
       )}
-      {pendingCount > 0 ? (
+      {loginClear ? (
+        <LoginClearRunning ctx={view.ctx} request={loginClear} />
+      ) : pendingCount > 0 ? (
         <>
           <p>
             Send All emails an invitation to the current members among the {members(pendingCount)} who still

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../../app.ts';
+import { unfinishedRequest } from '../../../domain/clearAllUsernames/loginClearRequests.ts';
 import { listRestorableClears } from '../../../domain/clearAllUsernames/restorableClears.ts';
 import { countPendingMembers } from '../../../domain/invitationCodes/countInvitationCodes.ts';
 import {
@@ -32,9 +33,10 @@ const fields = ['search', 'status', 'invited', 'sentBefore', 'deliveryFailed'];
 
 /** The page: the list when the query was read, only its errors when it was refused. */
 async function view(r: Req<unknown>, shown: { query?: PendingQuery; refused?: Refusal }) {
-  const [pendingCount, sendAll, recipient, clears] = await Promise.all([
+  const [pendingCount, sendAll, loginClear, recipient, clears] = await Promise.all([
     countPendingMembers(r.deps, r.actor),
     activeSendAll(r.deps),
+    unfinishedRequest(r.deps),
     singleSendRecipient(r.deps, Number(r.typed.sent)),
     // The restorable clears are the Security Administrator's; others do not see them.
     can(r.actor.role, 'logins.clearAll') ? listRestorableClears(r.deps, r.actor) : undefined,
@@ -51,7 +53,17 @@ async function view(r: Req<unknown>, shown: { query?: PendingQuery; refused?: Re
   const values = valuesOf(r.typed);
   return (
     <InvitationCodesPage
-      view={{ ctx: r.ctx(), pendingCount, values, result: result ?? null, errors, sent, sendAll, clears }}
+      view={{
+        ctx: r.ctx(),
+        pendingCount,
+        values,
+        result: result ?? null,
+        errors,
+        sent,
+        sendAll,
+        loginClear,
+        clears,
+      }}
     />
   );
 }
