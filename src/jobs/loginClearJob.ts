@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
+import { finishMemberLists } from '../domain/clearAllUsernames/memberLists.ts';
 import {
-  finishMemberLists,
   runWaitingLoginClearRequest,
   settleInterruptedRequests,
 } from '../domain/clearAllUsernames/runLoginClearRequest.ts';

@@ -82,12 +82,19 @@ export async function updateMemberLists(
   }
 }
 
-/** The requests whose logins changed but whose members' has_login is not yet up to date (after a stop). */
-export async function unfinishedMemberLists(deps: Pick<Deps, 'db'>): Promise<number[]> {
-  const rows = await queryRows(
+/**
+ * Finishes the member lists that a stopped worker left part-way: requests whose logins have changed
+ * (`done`) but which are not finished. Returns how many there were.
+ */
+export async function finishMemberLists(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  stopping?: AbortSignal,
+): Promise<number> {
+  const requests = await queryRows(
     deps.db,
     sql`select id from login_clear_requests where done is not null and finished_at is null order by id`,
     { id: 'number' },
   );
-  return rows.map((r) => r.id);
+  for (const { id } of requests) await updateMemberLists(deps, id, stopping);
+  return requests.length;
 }

@@ -6,7 +6,7 @@ import type { Deps } from '../deps.ts';
 import type { Actor } from '../policy.ts';
 import { clearLoginsIn } from './clearLogins.ts';
 import type { LoginClearRequest } from './loginClearRequests.ts';
-import { unfinishedMemberLists, updateMemberLists } from './memberLists.ts';
+import { updateMemberLists } from './memberLists.ts';
 import { restoreClearedLoginsIn } from './restoreClearedLogins.ts';
 
 export const INTERRUPTED =
@@ -87,19 +87,6 @@ export async function runWaitingLoginClearRequest(
   return { requestId, failure: null };
 }
 
-/**
- * Finishes the member-list updates that a stopped worker left part-way (their logins have changed:
- * see memberLists.ts).
- */
-export async function finishMemberLists(
-  deps: Pick<Deps, 'db' | 'clock'>,
-  stopping?: AbortSignal,
-): Promise<number> {
-  const requests = await unfinishedMemberLists(deps);
-  for (const requestId of requests) await updateMemberLists(deps, requestId, stopping);
-  return requests.length;
-}
-
 const finish = (deps: Pick<Deps, 'db' | 'clock'>, requestId: number, failure: string) =>
   deps.db
     .update(loginClearRequests)
@@ -114,7 +101,7 @@ const GRACE_MS = 2 * 60_000;
  * marked failed with INTERRUPTED so its page says so. A request still being worked on has its row locked
  * by the work's transaction and is skipped; `everything` (the only process using the database, at start)
  * settles every started one at once. One whose logins did change (`done`) is not a failure: its member
- * lists are finished by `finishMemberLists`. Returns how many were settled.
+ * lists are finished by `finishMemberLists` (memberLists.ts). Returns how many were settled.
  */
 export async function settleInterruptedRequests(
   deps: Pick<Deps, 'db' | 'clock'>,

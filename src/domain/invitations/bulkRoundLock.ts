@@ -5,10 +5,8 @@ import { invitationRounds } from '../../db/schema.ts';
 
 const BULK_ROUND_LOCK = 7406002;
 
-/** What keeps a bulk round from opening: a round still sending, or a login clear not yet finished. */
-export type BulkRoundBlocker =
-  | { kind: 'send_all' | 'reminder'; id: number }
-  | { kind: 'clear' | 'restore'; id: number; loginClear: true };
+/** What keeps a bulk round from opening: a round still sending, or a clear or restore not yet finished. */
+export type BulkRoundBlocker = { kind: 'send_all' | 'reminder' | 'clear' | 'restore'; id: number };
 
 /**
  * Send All and reminder rounds are opened one at a time, under one transaction-scoped lock, and never
@@ -30,7 +28,5 @@ export async function lockBulkRounds(tx: Tx): Promise<BulkRoundBlocker | null> {
     sql`select id, kind from login_clear_requests where finished_at is null limit 1`,
     { id: 'number', kind: 'text' },
   );
-  return clear
-    ? { id: clear.id, kind: clear.kind === 'restore' ? 'restore' : 'clear', loginClear: true }
-    : null;
+  return clear ? { id: clear.id, kind: clear.kind === 'restore' ? 'restore' : 'clear' } : null;
 }

@@ -120,7 +120,7 @@ export async function startSendAll(deps: Deps, actor: Actor, target: SendAllTarg
 export async function startSendAllIn(tx: Tx, deps: Deps, actor: Actor, now: Date, target: SendAllTarget) {
   // A second click while the first Send All (or a reminder round) runs would email everyone twice.
   const running = await lockBulkRounds(tx);
-  if (running && 'loginClear' in running) {
+  if (running?.kind === 'clear' || running?.kind === 'restore') {
     const what = running.kind === 'restore' ? 'A Restore of cleared logins' : 'A Clear All Usernames';
     throw new AppError(
       'conflict',
