@@ -1,5 +1,5 @@
 import { desc, eq, isNull } from 'drizzle-orm';
-import type { Tx } from '../../db/connect.ts';
+import type { DbOrTx, Tx } from '../../db/connect.ts';
 import { isUniqueViolation } from '../../db/pgErrors.ts';
 import { loginClearRequests } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
@@ -64,9 +64,12 @@ export async function loginClearRequest(
   return row;
 }
 
-/** The request waiting or running now, if any (the Clear All page says so instead of offering a second). */
-export async function unfinishedRequest(deps: Pick<Deps, 'db'>): Promise<LoginClearRequest | null> {
-  const [row] = await deps.db
+/**
+ * The request waiting or running now, if any: the Clear All page says so instead of offering a second,
+ * and bulk rounds wait for it (bulkRoundLock.ts, inside their transaction).
+ */
+export async function unfinishedRequest(db: DbOrTx): Promise<LoginClearRequest | null> {
+  const [row] = await db
     .select()
     .from(loginClearRequests)
     .where(isNull(loginClearRequests.finishedAt))

@@ -1,7 +1,7 @@
 import { and, inArray, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/connect.ts';
-import { queryRows } from '../../db/rows.ts';
 import { invitationRounds } from '../../db/schema.ts';
+import { unfinishedRequest } from '../clearAllUsernames/loginClearRequests.ts';
 
 const BULK_ROUND_LOCK = 7406002;
 
@@ -23,10 +23,6 @@ export async function lockBulkRounds(tx: Tx): Promise<BulkRoundBlocker | null> {
     .where(and(inArray(invitationRounds.kind, ['send_all', 'reminder']), isNull(invitationRounds.finishedAt)))
     .limit(1);
   if (running) return { id: running.id, kind: running.kind === 'reminder' ? 'reminder' : 'send_all' };
-  const [clear] = await queryRows(
-    tx,
-    sql`select id, kind from login_clear_requests where finished_at is null limit 1`,
-    { id: 'number', kind: 'text' },
-  );
-  return clear ? { id: clear.id, kind: clear.kind === 'restore' ? 'restore' : 'clear' } : null;
+  const clear = await unfinishedRequest(tx);
+  return clear && { id: clear.id, kind: clear.kind };
 }

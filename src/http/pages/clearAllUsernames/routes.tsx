@@ -38,7 +38,7 @@ const requestParams = z.object({
 async function clearForm(r: Req<unknown>, refused?: Refusal) {
   const [counts, running] = await Promise.all([
     countClearableLogins(r.deps, r.actor),
-    unfinishedRequest(r.deps),
+    unfinishedRequest(r.deps.db),
   ]);
   const typed = refused?.values;
   const values = typed && {

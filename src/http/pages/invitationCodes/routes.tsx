@@ -36,7 +36,7 @@ async function view(r: Req<unknown>, shown: { query?: PendingQuery; refused?: Re
   const [pendingCount, sendAll, loginClear, recipient, clears] = await Promise.all([
     countPendingMembers(r.deps, r.actor),
     activeSendAll(r.deps),
-    unfinishedRequest(r.deps),
+    unfinishedRequest(r.deps.db),
     singleSendRecipient(r.deps, Number(r.typed.sent)),
     // The restorable clears are the Security Administrator's; others do not see them.
     can(r.actor.role, 'logins.clearAll') ? listRestorableClears(r.deps, r.actor) : undefined,
