@@ -25,6 +25,7 @@ import { type Database, openPglite, openPostgres } from '../src/db/connect.ts';
 import type { Deps } from '../src/domain/deps.ts';
 import { importRoster } from '../src/domain/members/importRoster.ts';
 import { parseRosterCsv } from '../src/domain/members/parseRosterCsv.ts';
+import { lowerCased } from '../src/domain/members/rosterRows.ts';
 import { systemActor } from '../src/domain/policy.ts';
 import { benchMembers, reportFigure } from './lib/figures.ts';
 import { servedImport } from './lib/servedImport.ts';
@@ -137,12 +138,13 @@ const upsertSql = `on conflict (member_number) do update set first_name = exclud
 /** PGlite's ceiling: the rows parsed beforehand, one unnest INSERT … ON CONFLICT, nothing checked. */
 async function pgliteCeiling({ database }: Opened, csv: string): Promise<number> {
   const rows = (await parseRosterCsv(csv)).valid;
+  const emailLower = lowerCased(rows.email);
   return seconds(() =>
     database.db.execute(sql`
       insert into members (member_number, first_name, last_name, email, email_lower, status)
       select * from unnest(${sql.param(rows.memberNumber)}::text[], ${sql.param(rows.firstName)}::text[],
         ${sql.param(rows.lastName)}::text[], ${sql.param(rows.email)}::text[],
-        ${sql.param(rows.emailLower)}::text[], ${sql.param(rows.status)}::text[])
+        ${sql.param(emailLower)}::text[], ${sql.param(rows.status)}::text[])
       ${sql.raw(upsertSql)}`),
   );
 }

@@ -79,7 +79,6 @@ function* chunks(rows: RosterColumns): Generator<RosterColumns> {
       firstName: rows.firstName.slice(start, end),
       lastName: rows.lastName.slice(start, end),
       email: rows.email.slice(start, end),
-      emailLower: rows.emailLower.slice(start, end),
       status: rows.status.slice(start, end),
     };
   }

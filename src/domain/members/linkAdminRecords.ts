@@ -42,7 +42,8 @@ export async function adminLinks(db: DbOrTx, rows: RosterColumns, lock: boolean)
   const recordsByEmail = new Map<string, typeof madeUp>();
   for (const m of madeUp) recordsByEmail.set(m.emailLower, [...(recordsByEmail.get(m.emailLower) ?? []), m]);
   const rowsByEmail = new Map<string, number[]>();
-  rows.emailLower.forEach((email, i) => {
+  rows.email.forEach((spelt, i) => {
+    const email = spelt.toLowerCase();
     if (recordsByEmail.has(email)) rowsByEmail.set(email, [...(rowsByEmail.get(email) ?? []), i]);
   });
   const candidates = [...rowsByEmail].flatMap(([email, at]) => {

@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../db/connect.ts';
 import { queryRows } from '../../db/rows.ts';
 import type { Role } from '../../db/schema.ts';
 import type { RosterColumns, RosterProblem } from './parseRosterCsv.ts';
+import { lowerCased } from './rosterRows.ts';
 
 export const ADMIN_EMAIL_REASON = "change this administrator's email on their profile";
 
@@ -29,7 +30,7 @@ export async function loginEmailChanges(
     sql`
     select u.line, m.id as member_id, m.email as "from", u.email as "to"
     from unnest(${sql.param(rows.line)}::int[], ${sql.param(rows.memberNumber)}::text[],
-                ${sql.param(rows.email)}::text[], ${sql.param(rows.emailLower)}::text[])
+                ${sql.param(rows.email)}::text[], ${sql.param(lowerCased(rows.email))}::text[])
       as u(line, member_number, email, email_lower)
     join members m on m.member_number = u.member_number
     where m.email_lower is distinct from u.email_lower
@@ -71,7 +72,6 @@ export function withoutLines(rows: RosterColumns, lines: ReadonlySet<number>): R
     firstName: pick(rows.firstName),
     lastName: pick(rows.lastName),
     email: pick(rows.email),
-    emailLower: pick(rows.emailLower),
     status: pick(rows.status),
   };
 }

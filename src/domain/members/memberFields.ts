@@ -41,7 +41,8 @@ export function checkStatus(raw: string | undefined, label: string): FieldResult
   const value = (raw ?? '').trim().toLowerCase();
   if (!value) return ok('current');
   if (value !== 'current' && value !== 'lapsed') return bad(`${label} "${raw}" must be current or lapsed`);
-  return ok(value);
+  // The constant, not the text read: an import keeps one reference per row instead of a string (33 MB at 1M).
+  return ok(value === 'current' ? 'current' : 'lapsed');
 }
 
 /** A form or API field checked by one of the rules above: the cleaned value, or the rule's message. */

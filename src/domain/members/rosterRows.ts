@@ -25,9 +25,14 @@ export type RosterColumns = {
   firstName: string[];
   lastName: string[];
   email: string[];
-  emailLower: string[];
   status: string[];
 };
+
+/**
+ * The emails as they are matched (`members.email_lower`). Worked out for a chunk of rows where a statement
+ * needs them rather than kept beside every row: for a million rows that kept 46 MB more alive.
+ */
+export const lowerCased = (emails: readonly string[]): string[] => emails.map((email) => email.toLowerCase());
 
 /** Rows read from a source and checked, ready for the import. */
 export type ParsedRoster = {
@@ -47,7 +52,6 @@ export const emptyColumns = (): RosterColumns => ({
   firstName: [],
   lastName: [],
   email: [],
-  emailLower: [],
   status: [],
 });
 
@@ -102,7 +106,6 @@ export function rosterRows(placeOf: (line: number) => string) {
     valid.firstName.push(values.first_name!);
     valid.lastName.push(values.last_name!);
     valid.email.push(values.email!);
-    valid.emailLower.push(values.email!.toLowerCase());
     valid.status.push(values.status!);
   };
   return { add, valid, problems, reasons: reasonsOf as RowReasons };

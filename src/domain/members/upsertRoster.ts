@@ -2,6 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../db/connect.ts';
 import { queryRows, type RowOf } from '../../db/rows.ts';
 import type { RosterColumns } from './parseRosterCsv.ts';
+import { lowerCased } from './rosterRows.ts';
 
 export type RosterChanges = { added: number; updated: number; unchanged: number };
 
@@ -9,7 +10,7 @@ export type RosterChanges = { added: number; updated: number; unchanged: number 
 const incoming = (c: RosterColumns): SQL => sql`
   unnest(${sql.param(c.memberNumber)}::text[], ${sql.param(c.firstName)}::text[],
          ${sql.param(c.lastName)}::text[], ${sql.param(c.email)}::text[],
-         ${sql.param(c.emailLower)}::text[], ${sql.param(c.status)}::text[])
+         ${sql.param(lowerCased(c.email))}::text[], ${sql.param(c.status)}::text[])
     as u(member_number, first_name, last_name, email, email_lower, status)`;
 
 /**
