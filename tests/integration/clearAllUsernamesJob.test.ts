@@ -139,9 +139,9 @@ describe('Clear All Usernames as a background job', () => {
     expect(await hasLogin()).toEqual([false, true, true]);
     app.clock.advance(3 * 60_000);
     expect(await settleInterruptedRequests(app.deps, { everything: true })).toBe(0);
-    expect((await shown(b, location)).status).toBe(
-      'Removed 3 logins. Updating the member lists: 1 of 3 members.',
-    );
+    const following = await shown(b, location);
+    expect(following.status).toBe('Removed 3 logins. Updating the member lists: 1 of 3 members.');
+    expect(following.text).toMatch(/State\s*Updating the member lists\s*Asked for/);
     // Invitation Codes says so where Send All would be.
     const codes = readPage((await b.get(CODES)).body);
     expect(codes.text).toContain(

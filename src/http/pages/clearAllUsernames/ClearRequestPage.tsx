@@ -23,20 +23,22 @@ const membersOf = (r: LoginClearRequest) => (r.done ?? 0) + (r.skipped ?? 0);
 const listsProgress = (r: LoginClearRequest) =>
   ` Updating the member lists: ${(r.membersUpdated ?? 0).toLocaleString('en')} of ${membersOf(r).toLocaleString('en')} members.`;
 
+/** The logins have changed (committed) and the member lists are still following them. */
+const listsFollowing = (r: LoginClearRequest) => stateOf(r) === 'running' && r.done !== null;
+
 /** The one sentence the live region says: what is happening, or what happened. */
 export function requestSummary(r: LoginClearRequest): string {
   const state = stateOf(r);
   if (state === 'failed') return `Failed: ${r.failure}`;
-  const listsFollowing = state === 'running' && r.done !== null;
   if (r.kind === 'clear') {
     if (state === 'done')
       return `Removed ${logins(r.done ?? 0)}. Those members are back in Invitation Codes.`;
-    if (listsFollowing) return `Removed ${logins(r.done ?? 0)}.${listsProgress(r)}`;
+    if (listsFollowing(r)) return `Removed ${logins(r.done ?? 0)}.${listsProgress(r)}`;
     return `${stateWords[state]}: removing ${logins(r.confirmed ?? 0)}.`;
   }
   const restored = `Restored ${logins(r.done ?? 0)}; ${logins(r.skipped ?? 0)} could not come back.`;
   if (state === 'done') return restored;
-  if (listsFollowing) return `${restored}${listsProgress(r)}`;
+  if (listsFollowing(r)) return `${restored}${listsProgress(r)}`;
   return `${stateWords[state]}: restoring the logins of Clear All Usernames #${r.clearId}.`;
 }
 
@@ -59,7 +61,7 @@ export function ClearRequestPage({ ctx, request }: { ctx: PageContext; request: 
       <div data-round data-running={finished ? undefined : ''}>
         <dl class="details">
           <dt>State</dt>
-          <dd>{stateWords[state]}</dd>
+          <dd>{listsFollowing(request) ? 'Updating the member lists' : stateWords[state]}</dd>
           <dt>Asked for</dt>
           <dd>
             {formatDateTime(request.requestedAt)} by {request.actorLabel}
