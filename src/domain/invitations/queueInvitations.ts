@@ -4,6 +4,7 @@ import { queryRows } from '../../db/rows.ts';
 import { accounts, invitationRounds, members } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { recordAudit } from '../audit/recordAudit.ts';
+import { requestNamed } from '../clearAllUsernames/loginClearRequests.ts';
 import type { Deps } from '../deps.ts';
 import { lockMemberRow } from '../members/lockMemberRow.ts';
 import { type Actor, type Permission, requirePermission } from '../policy.ts';
@@ -121,10 +122,9 @@ export async function startSendAllIn(tx: Tx, deps: Deps, actor: Actor, now: Date
   // A second click while the first Send All (or a reminder round) runs would email everyone twice.
   const running = await lockBulkRounds(tx);
   if (running?.kind === 'clear' || running?.kind === 'restore') {
-    const what = running.kind === 'restore' ? 'A Restore of cleared logins' : 'A Clear All Usernames';
     throw new AppError(
       'conflict',
-      `${what} is still running, and who has a login is changing. Start Send All once it has finished.`,
+      `${requestNamed(running.kind)} is still running, and who has a login is changing. Start Send All once it has finished.`,
     );
   }
   if (running) {

@@ -1,4 +1,7 @@
-import type { LoginClearRequest } from '../../../domain/clearAllUsernames/loginClearRequests.ts';
+import {
+  type LoginClearRequest,
+  requestNamed,
+} from '../../../domain/clearAllUsernames/loginClearRequests.ts';
 import type { LoginClear } from '../../../domain/clearAllUsernames/restorableClears.ts';
 import type { PendingQuery } from '../../../domain/invitationCodes/invitationCodesQuery.ts';
 import type { PendingPage } from '../../../domain/invitationCodes/listInvitationCodes.ts';
@@ -88,11 +91,8 @@ function LoginClearRunning({ ctx, request }: { ctx: PageContext; request: LoginC
   return (
     <div class="notice" role="status">
       <p>
-        <strong>
-          {request.kind === 'clear' ? 'A Clear All Usernames' : 'A Restore of cleared logins'} is under way.
-        </strong>{' '}
-        {requestSummary(request)} Send All can start once it has finished; until then this list may not be up
-        to date.
+        <strong>{requestNamed(request.kind)} is under way.</strong> {requestSummary(request)} Send All can
+        start once it has finished; until then this list may not be up to date.
       </p>
       {canFollow && (
         <p>
