@@ -12,12 +12,12 @@ export type RequestState = 'queued' | 'running' | 'done' | 'failed';
 export const stateOf = (r: LoginClearRequest): RequestState =>
   r.finishedAt ? (r.failure ? 'failed' : 'done') : r.startedAt ? 'running' : 'queued';
 
-/** A request named in a sentence about what it holds up (Send All and Invitation Codes wait for it). */
+/** A request named at the start of a sentence: what holds up Send All, or a second request. */
 export const requestNamed = (kind: LoginClearRequest['kind']): string =>
   kind === 'clear' ? 'A Clear All Usernames' : 'A Restore of cleared logins';
 
 const busyMessage = (r: Pick<LoginClearRequest, 'kind' | 'actorLabel'>) =>
-  `${r.kind === 'clear' ? 'A Clear All Usernames' : 'A Restore'} asked for by ${r.actorLabel} is still ` +
+  `${requestNamed(r.kind)} asked for by ${r.actorLabel} is still ` +
   'waiting or running. Only one can run at a time: wait for it to finish, then try again.';
 
 /** Where the refusal is shown: over the form (Restore) or beside the confirmation (Clear All). */

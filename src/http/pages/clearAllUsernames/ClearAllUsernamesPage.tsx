@@ -3,7 +3,10 @@ import {
   confirmationPhrase,
   totalToClear,
 } from '../../../domain/clearAllUsernames/clearableLogins.ts';
-import type { LoginClearRequest } from '../../../domain/clearAllUsernames/loginClearRequests.ts';
+import {
+  type LoginClearRequest,
+  requestNamed,
+} from '../../../domain/clearAllUsernames/loginClearRequests.ts';
 import { paths } from '../../paths.ts';
 import { StepUpField } from '../../stepUp/StepUpField.tsx';
 import { AdminFrame } from '../../ui/AdminFrame.tsx';
@@ -31,9 +34,8 @@ export function ClearAllUsernamesPage({ ctx, counts, running, values, errors }: 
       <ErrorSummary errors={errors} />
       {running && (
         <Notice>
-          {running.kind === 'clear' ? 'A Clear All Usernames' : 'A Restore'} asked for by {running.actorLabel}{' '}
-          is still waiting or running: <a href={paths.clearRequest(running.id)}>see its progress</a>. Only one
-          can run at a time.
+          {requestNamed(running.kind)} asked for by {running.actorLabel} is still waiting or running:{' '}
+          <a href={paths.clearRequest(running.id)}>see its progress</a>. Only one can run at a time.
         </Notice>
       )}
       <div class="warning">
