@@ -12,6 +12,9 @@
  * that runs longer. Every other variable is passed on, so a bench's own (BENCH_PG_URL, BENCH_REPS, …) still
  * apply; BENCH_MEMBERS is set per bench from the table below. The table is also written to table.md beside
  * the logs. Expect hours with 1M members. The machine's other work shows in absolute figures: read the ratios.
+ *
+ * BENCH_JOIN=folder,folder runs nothing: it prints one table of the figures in earlier runs' folders (a 1M
+ * pass run in parts with BENCH_ONLY, beside a 10k and 100k pass), each bench from every folder that has it.
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -20,6 +23,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFigures } from './lib/figures.ts';
 import { type BenchRun, figuresTable, sizeLabel } from './lib/figuresTable.ts';
+import { fileNameOf, joinedRuns } from './lib/joinedRuns.ts';
 
 const ROSTER = [10_000, 100_000, 1_000_000];
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -65,6 +69,30 @@ const names = [...new Set(BENCHES.map((b) => b.name))];
 const unknown = only?.filter((name) => !names.includes(name));
 if (unknown?.length) refuse(`BENCH_ONLY: no benchmark ${unknown.join(', ')}; there are ${names.join(', ')}`);
 
+const legend = [
+  'Each size: figure ÷ the ceiling measured in the same run (the figure in brackets); a figure alone had no',
+  'ceiling. For times, above 1 is slower than the ceiling; for rates (/s), below 1. The growth columns give',
+  'how the cost grows with the roster (for a rate, the inverse): with 10× the members, 1 is flat, 10 linear.',
+];
+
+// BENCH_JOIN: no bench runs; the figures of earlier runs' folders are printed as one table.
+const joined = list(process.env.BENCH_JOIN);
+if (joined) {
+  const missing = joined.filter((folder) => !existsSync(folder));
+  if (missing.length) refuse(`BENCH_JOIN: no folder ${missing.join(', ')}`);
+  const labels = [...new Set(BENCHES.map((b) => b.label ?? b.name))];
+  console.log(
+    [
+      `Joined from ${joined.join(', ')}`,
+      '',
+      figuresTable(joinedRuns(joined, labels), []),
+      '',
+      ...legend,
+    ].join('\n'),
+  );
+  process.exit(0);
+}
+
 const picked = BENCHES.filter((b) => !only || only.includes(b.name));
 const out = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-bench-all-'));
 const tty = process.stdout.isTTY;
@@ -90,7 +118,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const)
 /** One bench as a child process: output to its log, a progress line here, figures from its file. */
 function runBench(bench: (typeof BENCHES)[number], sizes: number[] | null, step: string): Promise<BenchRun> {
   const label = bench.label ?? bench.name;
-  const file = label.replace(/[^a-z0-9-]+/gi, '-').replace(/-$/, '');
+  const file = fileNameOf(label);
   const log = path.join(out, `${file}.log`);
   const figuresFile = path.join(out, `${file}.figures.jsonl`);
   const env: NodeJS.ProcessEnv = { ...process.env, ...bench.env, BENCH_FIGURES: figuresFile };
@@ -193,9 +221,7 @@ console.log(
     '',
     table,
     '',
-    'Each size: figure ÷ the ceiling measured in the same run (the figure in brackets); a figure alone had no',
-    'ceiling. For times, above 1 is slower than the ceiling; for rates (/s), below 1. The growth columns give',
-    'how the cost grows with the roster (for a rate, the inverse): with 10× the members, 1 is flat, 10 linear.',
+    ...legend,
   ].join('\n'),
 );
 process.exitCode = interrupted ? 130 : runs.some((r) => r.status === 'failed') ? 1 : 0;
