@@ -13,6 +13,7 @@ import { purgeStaleRosterUploads } from '../domain/members/rosterUploads.ts';
 import { runDueReminderRound } from '../domain/reminders/runDueReminderRound.ts';
 import { purgeExpiredChallenges } from '../domain/twoStep/loginChallenges.ts';
 import { createMailer } from '../email/mailer.ts';
+import { jobRuns } from './jobRuns.ts';
 import { LOGIN_CLEAR_DUE, runLoginClearRequests } from './loginClearJob.ts';
 import { EMAIL_DUE, EMAIL_SWEEP, type JobQueue, REMINDER_CHECK } from './queue.ts';
 import { runSelfServiceJobs, SELF_SERVICE_REQUEST } from './selfServiceJob.ts';
@@ -49,20 +50,7 @@ export async function startWorker(parts: WorkerParts): Promise<{ stop(): Promise
 
   // On stop, each run finishes the group it is handing over and releases the rest of its batch.
   const stopping = new AbortController();
-  // Every handler run in progress, so that stop() waits for all of them before the database closes: a
-  // handler still running then would fail on the closed pool (and so would pg-boss settling its job).
-  const running = new Set<Promise<unknown>>();
-  const tracked =
-    <A extends unknown[]>(handler: (...args: A) => Promise<unknown>) =>
-    async (...args: A) => {
-      const run = handler(...args);
-      running.add(run);
-      try {
-        await run;
-      } finally {
-        running.delete(run);
-      }
-    };
+  const { tracked, settled } = jobRuns(logger);
   const deliver = async () => {
     const result = await deliverDueEmail(deps, mailer, {
       stopping: stopping.signal,
@@ -71,12 +59,12 @@ export async function startWorker(parts: WorkerParts): Promise<{ stop(): Promise
     if (result.delivered + result.failed > 0) logger.info(result, 'email delivered');
   };
   for (let lane = 0; lane < LANES_PER_PROCESS; lane++) {
-    await boss.work(EMAIL_DUE, { pollingIntervalSeconds: 1 }, tracked(deliver));
+    await boss.work(EMAIL_DUE, { pollingIntervalSeconds: 1 }, tracked('email delivery', deliver));
   }
   await boss.schedule(EMAIL_SWEEP, '* * * * *');
   await boss.work(
     EMAIL_SWEEP,
-    tracked(async () => {
+    tracked('email sweep', async () => {
       await interruptAbandonedSends(deps);
       await deliver();
     }),
@@ -84,14 +72,14 @@ export async function startWorker(parts: WorkerParts): Promise<{ stop(): Promise
   await boss.work<SelfServiceRequest>(
     SELF_SERVICE_REQUEST,
     { pollingIntervalSeconds: 1, batchSize: 20 },
-    tracked((jobs) => runSelfServiceJobs(deps, boss, jobs)),
+    tracked('self-service requests', (jobs) => runSelfServiceJobs(deps, boss, jobs)),
   );
   // Every worker process schedules the check; pg-boss keeps one schedule per name, and the domain's
   // round lock makes a second check at the same time a no-op anyway.
   await boss.schedule(REMINDER_CHECK, REMINDER_CHECK_CRON);
   await boss.work(
     REMINDER_CHECK,
-    tracked(async () => {
+    tracked('reminder check', async () => {
       const result = await runDueReminderRound(deps);
       if (result.started) logger.info(result, 'reminder round started');
     }),
@@ -100,7 +88,9 @@ export async function startWorker(parts: WorkerParts): Promise<{ stop(): Promise
   // Clear All Usernames / Restore: a request left running by a crash of ours is settled first (all of them
   // when only this process uses the database); the minute sweep runs waiting ones and settles dead ones.
   if (parts.singleProcess) await settleInterruptedRequests(deps, { everything: true });
-  const clearLogins = tracked(() => runLoginClearRequests(deps, logger, stopping.signal));
+  const clearLogins = tracked('Clear All Usernames request', () =>
+    runLoginClearRequests(deps, logger, stopping.signal),
+  );
   await boss.work(LOGIN_CLEAR_DUE, { pollingIntervalSeconds: 1 }, clearLogins);
   await boss.schedule(LOGIN_CLEAR_DUE, '* * * * *');
   await deps.jobs.loginClearDue?.();
@@ -121,8 +111,8 @@ export async function startWorker(parts: WorkerParts): Promise<{ stop(): Promise
       logger.error({ err }, 'housekeeping failed');
     }
   };
-  void tracked(housekeeping)();
-  const timer = setInterval(tracked(housekeeping), HOUSEKEEPING_INTERVAL_MS);
+  void tracked('housekeeping', housekeeping)();
+  const timer = setInterval(tracked('housekeeping', housekeeping), HOUSEKEEPING_INTERVAL_MS);
   timer.unref();
   return {
     async stop() {
@@ -130,10 +120,10 @@ export async function startWorker(parts: WorkerParts): Promise<{ stop(): Promise
       stopping.abort();
       await webhooks.stop();
       // Before pg-boss and the database go: a run cut off mid-group would leave its messages interrupted.
-      await Promise.allSettled(running);
+      await settled();
       await jobs.stop();
       // pg-boss's stop gives up waiting after its timeout, and a job fetched meanwhile may still run.
-      await Promise.allSettled(running);
+      await settled();
       await mailer.close();
     },
   };

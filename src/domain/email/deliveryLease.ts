@@ -14,11 +14,18 @@ export const newLeaseToken = (): string => randomUUID();
 
 const leaseUntil = (deps: Deps) => new Date(deps.clock.now().getTime() + deps.config.deliveryLeaseMs);
 
-/** Pushes the deadline of everything this run still holds (claimed or being handed over) forward. */
+/**
+ * Pushes the deadline of everything this run still holds (claimed or being handed over) forward. A message
+ * locked by another statement is skipped, never waited for: that is the run's own hand-over or claim (which
+ * writes a new deadline itself) or a sweep taking it over. Waiting would lock the run's messages in another
+ * order than its settle-and-hand-over statement does, running beside it from the timer: at a Send All to
+ * 1M members the two deadlocked and the run lost its group's answers (tests/integration/reliabilityLease).
+ */
 export async function renewLease(deps: Deps, token: string): Promise<void> {
+  const held = sql`state in ('claimed', 'sending') and lease_token = ${token}`;
   await deps.db.execute(sql`
     update email_messages set next_attempt_at = ${leaseUntil(deps)}
-    where state in ('claimed', 'sending') and lease_token = ${token}`);
+    where id in (select id from email_messages where ${held} for update skip locked) and ${held}`);
 }
 
 /**
