@@ -208,7 +208,8 @@ for (const members of benchMembers([50_000])) {
         sink.messages.length = 0; // keep memory flat between runs
         const profileTag = `${label}-${members}-${workers}w-${round}`;
         const result = await deliver({ members, workers, bin, triggers, profileTag }, sink.url, (n) =>
-          sink.waitForMessages(n, 30 * 60_000).then(() => {}),
+          // Half an hour, or 100 messages a second (a 1M run with one worker takes about 30 minutes).
+          sink.waitForMessages(n, Math.max(30 * 60_000, members * 10)).then(() => {}),
         );
         const perRecipient = sink.byRecipient();
         const duplicates = [...perRecipient.values()].filter((n) => n > 1).length;
