@@ -111,8 +111,9 @@ export async function startWorker(parts: WorkerParts): Promise<{ stop(): Promise
       logger.error({ err }, 'housekeeping failed');
     }
   };
-  void tracked('housekeeping', housekeeping)();
-  const timer = setInterval(tracked('housekeeping', housekeeping), HOUSEKEEPING_INTERVAL_MS);
+  const tidy = tracked('housekeeping', housekeeping);
+  void tidy();
+  const timer = setInterval(tidy, HOUSEKEEPING_INTERVAL_MS);
   timer.unref();
   return {
     async stop() {
