@@ -50,7 +50,7 @@ export async function startWorker(parts: WorkerParts): Promise<{ stop(): Promise
 
   // On stop, each run finishes the group it is handing over and releases the rest of its batch.
   const stopping = new AbortController();
-  const { tracked, settled } = jobRuns(logger);
+  const { tracked, stop: stopRuns } = jobRuns(logger);
   const deliver = async () => {
     const result = await deliverDueEmail(deps, mailer, {
       stopping: stopping.signal,
@@ -121,10 +121,9 @@ export async function startWorker(parts: WorkerParts): Promise<{ stop(): Promise
       stopping.abort();
       await webhooks.stop();
       // Before pg-boss and the database go: a run cut off mid-group would leave its messages interrupted.
-      await settled();
+      // No run starts after this, so none is left running when the database closes.
+      await stopRuns();
       await jobs.stop();
-      // pg-boss's stop gives up waiting after its timeout, and a job fetched meanwhile may still run.
-      await settled();
       await mailer.close();
     },
   };
