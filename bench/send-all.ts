@@ -215,12 +215,17 @@ say(
 );
 for (const members of benchMembers([50_000])) {
   const results = new Map<string, { rate: number; ceiling: number; enqueue: number }[]>();
+  // The ceiling right before and right after each run, which is compared with their mean: one 10k-message
+  // sample is noisy (947 before and 733 after the same 1M run), and a long run may see the machine change.
+  const ceilingNow = async () => {
+    const rate = await ceiling(sink.url, Math.min(members, 10_000));
+    sink.messages.length = 0;
+    return rate;
+  };
   for (let round = 0; round < REPEAT; round++) {
     for (const workers of WORKERS) {
       for (const { label, bin, triggers } of VARIANTS) {
-        // The ceiling right before each run: both see the same machine load.
-        const ceilingBefore = await ceiling(sink.url, Math.min(members, 10_000));
-        sink.messages.length = 0;
+        const ceilingBefore = await ceilingNow();
         const profileTag = `${label}-${members}-${workers}w-${round}`;
         const result = await deliver({ members, workers, bin, triggers, profileTag }, sink.url, (n) =>
           // Half an hour, or 100 messages a second (a 1M run with one worker takes about 30 minutes).
@@ -229,10 +234,7 @@ for (const members of benchMembers([50_000])) {
         const tenths = ratesByTenth(sink.messages.map((m) => m.receivedAt));
         const perRecipient = sink.byRecipient();
         sink.messages.length = 0;
-        // Again right after, and the run is compared with the mean of the two: one 10k-message sample is
-        // noisy (947 before and 733 after the same 1M run), and a long run may see the machine change.
-        const ceilingAfter = await ceiling(sink.url, Math.min(members, 10_000));
-        sink.messages.length = 0;
+        const ceilingAfter = await ceilingNow();
         const ceilingRate = (ceilingBefore + ceilingAfter) / 2;
         const duplicates = [...perRecipient.values()].filter((n) => n > 1).length;
         const lost = result.total - perRecipient.size;

@@ -115,21 +115,20 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
         .then(async (parsed) => {
           if (options.dataDelayMs) await sleep(options.dataDelayMs);
           if (gone.has(session.id)) throw new Error('client went away before the message was accepted');
-          const to = session.envelope.rcptTo.map((r) => r.address);
-          const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-          messages.push(
-            options.envelopeOnly
-              ? { to, from, subject: '', text: '', html: '', headers: {}, receivedAt }
-              : {
-                  to,
-                  from,
-                  subject: parsed.subject ?? '',
-                  text: parsed.text ?? '',
-                  html: parsed.html || '',
-                  headers: headerRecord(parsed.headerLines),
-                  receivedAt,
-                },
-          );
+          const content = options.envelopeOnly
+            ? { subject: '', text: '', html: '', headers: {} }
+            : {
+                subject: parsed.subject ?? '',
+                text: parsed.text ?? '',
+                html: parsed.html || '',
+                headers: headerRecord(parsed.headerLines),
+              };
+          messages.push({
+            to: session.envelope.rcptTo.map((r) => r.address),
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            ...content,
+            receivedAt,
+          });
           for (const wake of waiters) wake();
           const dropped = session.envelope.rcptTo.some(
             (r) => respondTo.get(r.address.toLowerCase())?.dropAfterData,
